@@ -1,0 +1,77 @@
+# Logbook — `make dev` runs the local stack, `make test` runs every check.
+# Both install what they need on a fresh machine (venv, pip and npm packages,
+# a Java runtime for DynamoDB Local, Chromium for the browser tests).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP_PY := $(VENV)/.installed
+STAMP_NPM := node_modules/.installed
+
+# Never reach AWS from this machine: fake credentials, and the DynamoDB Streams
+# endpoint mode that in-process moto can intercept.
+export AWS_ACCESS_KEY_ID ?= local
+export AWS_SECRET_ACCESS_KEY ?= local
+export AWS_DEFAULT_REGION ?= eu-north-1
+export AWS_ACCOUNT_ID_ENDPOINT_MODE := disabled
+export AWS_EC2_METADATA_DISABLED := true
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help
+help:
+	@echo "make dev      run the local stack (API :8000, site :8080, DynamoDB Local :8001)"
+	@echo "make test     lint, type-check and run every test"
+	@echo "make lint     ruff (lint + format check) and mypy"
+	@echo "make fmt      format the code"
+
+# ---------------------------------------------------------------- installs
+$(STAMP_PY): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(STAMP_NPM): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.PHONY: install java chromium
+install: $(STAMP_PY) $(STAMP_NPM) java
+
+# DynamoDB Local is AWS's Java engine: install a runtime from Debian if none is there.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "Installing a Java runtime for DynamoDB Local (Debian openjdk-17-jre-headless)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
+# Browser tests drive Debian's Chromium (never a downloaded browser build).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Chromium for the browser tests (Debian chromium)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# ---------------------------------------------------------------- run
+.PHONY: dev
+dev: install
+	$(PY) -m devstack
+
+# ---------------------------------------------------------------- checks
+.PHONY: lint fmt test test-fast
+lint: $(STAMP_PY)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+fmt: $(STAMP_PY)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: install chromium lint
+	$(VENV)/bin/pytest
+
+# Unit and functional tests only: no servers, no browser.
+test-fast: $(STAMP_PY)
+	$(VENV)/bin/pytest tests/unit tests/functional
