@@ -13,7 +13,7 @@ Stage = Literal["local", "test", "dev", "prod"]
 class Settings(BaseSettings):
     """Deployment settings. Every stage sets them through environment variables."""
 
-    model_config = SettingsConfigDict(env_prefix="LOGBOOK_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="LOGBOOK_", extra="ignore", frozen=True)
 
     stage: Stage = "local"
     region: str = "eu-north-1"
