@@ -51,7 +51,7 @@ def wait_for(url: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (loopback only)
+            with urllib.request.urlopen(url, timeout=2):
                 return
         except Exception:
             if time.monotonic() > deadline:
