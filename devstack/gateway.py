@@ -1,54 +1,40 @@
-"""Make Chalice's local gateway answer like API Gateway when an authorizer refuses.
-
-A Lambda authorizer refuses a token by raising ``Exception("Unauthorized")``; API
-Gateway then answers 401 ``{"message":"Unauthorized"}``. Chalice's local gateway
-lets the exception escape instead, which ends as a 500. ``patch_local_authorizer``
-maps exactly that refusal to Chalice's own ``NotAuthorizedError`` (401, same body),
-so the local stack and the functional tests see what clients in AWS see. Any other
-exception is a bug in the authorizer and still surfaces as an error.
-"""
+"""Make Chalice's local gateway answer a failed authorizer the way API Gateway does."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from chalice import local
 
-UNAUTHORIZED = "Unauthorized"
-_PATCHED_FLAG = "_logbook_maps_unauthorized_to_401"
+_PATCHED = "_logbook_patched"
 
 
 def patch_local_authorizer() -> None:
-    """Wrap ``LocalGatewayAuthorizer.authorize`` so ``Exception("Unauthorized")`` is a 401.
+    """Turn ``Exception("Unauthorized")`` from an authorizer into a 401, as API Gateway does.
 
-    Idempotent: calling it again (each functional test may) wraps only once.
+    Chalice's local gateway lets the exception escape (a 500); API Gateway answers
+    401 ``{"message":"Unauthorized"}``. Idempotent.
     """
-    original = local.LocalGatewayAuthorizer.authorize
-    if getattr(original, _PATCHED_FLAG, False):
+    authorizer_cls: Any = local.LocalGatewayAuthorizer
+    if getattr(authorizer_cls, _PATCHED, False):
         return
+    original = authorizer_cls.authorize
 
-    @functools.wraps(original)
-    def authorize(
-        self: local.LocalGatewayAuthorizer,
-        raw_path: str,
-        lambda_event: dict[str, Any],
-        lambda_context: local.LambdaContext,
-    ) -> Any:
+    def authorize(self: Any, raw_path: str, lambda_event: Any, lambda_context: Any) -> Any:
         try:
             return original(self, raw_path, lambda_event, lambda_context)
         except local.LocalGatewayException:
-            raise  # already an answer (401, 403, ...) the gateway knows how to send
+            raise
         except Exception as error:
-            if str(error) != UNAUTHORIZED:
-                raise
-            raise local.NotAuthorizedError(
-                {
-                    "x-amzn-RequestId": lambda_context.aws_request_id,
-                    "x-amzn-ErrorType": "UnauthorizedException",
-                },
-                b'{"message":"Unauthorized"}',
-            ) from error
+            if str(error) == "Unauthorized":
+                raise local.NotAuthorizedError(
+                    {
+                        "x-amzn-RequestId": lambda_context.aws_request_id,
+                        "x-amzn-ErrorType": "UnauthorizedException",
+                    },
+                    b'{"message":"Unauthorized"}',
+                ) from error
+            raise
 
-    setattr(authorize, _PATCHED_FLAG, True)
-    local.LocalGatewayAuthorizer.authorize = authorize  # type: ignore[method-assign]
+    authorizer_cls.authorize = authorize
+    setattr(authorizer_cls, _PATCHED, True)
