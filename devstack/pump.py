@@ -532,11 +532,21 @@ class StreamPump:
 
 def _handler_with_retry(path: str, stop: threading.Event) -> Handler | None:
     """Import the handler, retrying while it is missing (it may not be written yet)."""
+    attempts = 0
     while not stop.is_set():
         try:
             return load_handler(path)
-        except Exception:
-            log.exception("cannot import the aggregate handler %s; records wait, retrying", path)
+        except Exception as error:
+            # Loud once, then a reminder a minute: the records wait, none is lost.
+            if attempts % 6 == 0:
+                log.error(
+                    "cannot import the aggregate handler %s (%s); stream records wait "
+                    "until it can be imported",
+                    path,
+                    error,
+                    exc_info=attempts == 0 and not isinstance(error, ModuleNotFoundError),
+                )
+            attempts += 1
             stop.wait(10.0)
     return None
 
