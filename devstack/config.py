@@ -58,6 +58,7 @@ class DevstackConfig:
     seed: SeedMode = "full"
     region: str = "eu-north-1"
     repo_root: Path = REPO_ROOT
+    site_dir: Path = REPO_ROOT / "static_site"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> DevstackConfig:
@@ -81,6 +82,10 @@ class DevstackConfig:
             ddb_port=ddb_port,
             seed=seed,
             region=env.get("LOGBOOK_REGION", "").strip() or "eu-north-1",
+            # Tests serve a site of their own; everyone else serves static_site/.
+            site_dir=Path(
+                env.get("LOGBOOK_SITE_DIR", "").strip() or REPO_ROOT / "static_site"
+            ).resolve(),
         )
 
     @property

@@ -86,9 +86,9 @@ class LocalStack:
             timings["seed"] = seeded
 
         self.children.append(self._spawn_python("api", "devstack.api"))
-        self.site = make_site_server(
-            config.repo_root / "static_site", HOST, config.site_port, config.api_url
-        )
+        if not config.site_dir.is_dir():
+            say(f"No static site at {config.site_dir} yet: the site server answers 404")
+        self.site = make_site_server(config.site_dir, HOST, config.site_port, config.api_url)
         serve_in_thread(self.site)
         self._wait_for_health()
         timings["ready"] = time.monotonic() - started
