@@ -63,15 +63,32 @@ def load_handler(path: str) -> Handler:
 # ---------------------------------------------------------------- Lambda shapes
 
 
-def _lambda_attribute(value: Any) -> Any:
-    """An AttributeValue as Lambda's JSON has it: binary as base64 text."""
-    if isinstance(value, dict):
-        return {key: _lambda_attribute(inner) for key, inner in value.items()}
-    if isinstance(value, list):
-        return [_lambda_attribute(inner) for inner in value]
-    if isinstance(value, bytes | bytearray):
-        return base64.b64encode(value).decode("ascii")
-    return value
+def _base64(value: bytes | bytearray | str) -> str:
+    return value if isinstance(value, str) else base64.b64encode(value).decode("ascii")
+
+
+def lambda_attribute_value(value: dict[str, Any]) -> dict[str, Any]:
+    """An AttributeValue as Lambda's JSON has it: binary as base64 text, types intact.
+
+    DynamoDB Local's GetRecords writes an empty map as ``{}`` instead of ``{"M": {}}``
+    (an empty list keeps its ``{"L": []}``); AWS keeps the type, so restore it here.
+    """
+    if not value:
+        return {"M": {}}
+    kind, inner = next(iter(value.items()))
+    if kind == "M":
+        return {"M": {name: lambda_attribute_value(item) for name, item in inner.items()}}
+    if kind == "L":
+        return {"L": [lambda_attribute_value(item) for item in inner]}
+    if kind == "B":
+        return {"B": _base64(inner)}
+    if kind == "BS":
+        return {"BS": [_base64(item) for item in inner]}
+    return {kind: inner}
+
+
+def _lambda_image(image: dict[str, Any]) -> dict[str, Any]:
+    return {name: lambda_attribute_value(value) for name, value in image.items()}
 
 
 def to_lambda_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[str, Any]:
@@ -87,7 +104,7 @@ def to_lambda_record(record: dict[str, Any], stream_arn: str, region: str) -> di
         stream["ApproximateCreationDateTime"] = int(created.timestamp())
     for image in ("Keys", "NewImage", "OldImage"):
         if image in stream:
-            stream[image] = _lambda_attribute(stream[image])
+            stream[image] = _lambda_image(stream[image])
     shaped: dict[str, Any] = {
         "eventID": record["eventID"],
         "eventName": record["eventName"],

@@ -355,3 +355,30 @@ def test_an_expired_iterator_resumes_from_the_checkpoint(
 
     # Then it carried on after the last checkpoint: all records, each once
     assert all_pks(handler) == keys
+
+
+def test_empty_maps_and_lists_keep_their_types(
+    ddb_local_tables: LocalTables, ddb_local_streams_client: Any, tmp_path: Path
+) -> None:
+    # Given an item with an empty map, an empty list and nested binary values
+    ddb_local_tables.client.put_item(
+        TableName=ddb_local_tables.data,
+        Item={
+            "PK": {"S": "A"}, "SK": {"S": "X"},
+            "reflection": {"M": {}}, "goal_ids": {"L": []},
+            "nested": {"M": {"inner": {"M": {}}, "bins": {"BS": [b"\x01"]}}},
+            "list": {"L": [{"M": {}}, {"N": "1"}]},
+        },
+    )  # fmt: skip
+    handler = RecordingHandler()
+    pump = make_pump(ddb_local_tables, ddb_local_streams_client, handler, tmp_path / "cp.json")
+
+    # When pumped
+    drive(pump, lambda: len(handler.processed) == 1)
+
+    # Then the image says what AWS would say (DynamoDB Local itself writes {} for {"M": {}})
+    image = handler.batches[0][0]["dynamodb"]["NewImage"]
+    assert image["reflection"] == {"M": {}}
+    assert image["goal_ids"] == {"L": []}
+    assert image["nested"] == {"M": {"inner": {"M": {}}, "bins": {"BS": ["AQ=="]}}}
+    assert image["list"] == {"L": [{"M": {}}, {"N": "1"}]}
