@@ -198,12 +198,16 @@ def _write_activities(activities: list[dict[str, Any]], progress: bool) -> None:
         return len(chunk)
 
     chunks = [activities[first : first + BATCH] for first in range(0, len(activities), BATCH)]
-    with (
-        tqdm(total=len(activities), desc="activities", unit="act", disable=not progress) as bar,
-        ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="seed") as pool,
-    ):
-        for written in pool.map(write, chunks):
-            bar.update(written)
+    pool = ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="seed")
+    try:
+        with tqdm(
+            total=len(activities), desc="activities", unit="act", disable=not progress
+        ) as bar:
+            for written in pool.map(write, chunks):
+                bar.update(written)
+    finally:
+        # On Ctrl-C, drop the chunks not yet started: the next start redoes the seed.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def seed_demo_data(

@@ -347,3 +347,53 @@ def test_stale_children_of_a_crashed_run_are_cleaned_up(stacks: Any, tmp_path: P
         for process in (stale, stranger):
             process.kill()
             process.wait()
+
+
+def demo_snapshot(stack: Devstack, token: str) -> dict[str, Any]:
+    """Organisations, units and every activity id of the first unit, as the API lists them."""
+    status, _, body = http("GET", f"{stack.api}/public/orgs")
+    assert status == 200, body
+    orgs = json.loads(body)["items"]
+    unit_id = orgs[0]["units"][0]["id"]
+    activity_ids: list[str] = []
+    cursor = ""
+    while True:
+        url = f"{stack.api}/units/{unit_id}/activities" + (f"?cursor={cursor}" if cursor else "")
+        status, _, body = http("GET", url, token=token)
+        assert status == 200, body
+        page = json.loads(body)
+        activity_ids += [item["id"] for item in page["items"]]
+        if not page["next"]:
+            break
+        cursor = page["next"]
+    return {
+        "orgs": sorted((org["name"], sorted(u["id"] for u in org["units"])) for org in orgs),
+        "activities": sorted(activity_ids),
+    }
+
+
+def test_an_interrupted_seed_is_redone_without_duplicates(stacks: Any) -> None:
+    # Given a stack seeded with the small demo
+    first = stacks(LOGBOOK_SEED="small")
+    first.start()
+    first.wait_ready()
+    before = demo_snapshot(first, first.token())
+    assert len(before["orgs"]) == 2
+    assert len(before["activities"]) > 20
+    assert first.process is not None
+    first.process.send_signal(signal.SIGINT)
+    assert first.process.wait(timeout=60) == 0
+
+    # When the completion marker is missing (the seed was cut off before writing it)
+    (first.local_dir / "seeded.json").unlink()
+    second = stacks(LOGBOOK_SEED="small")
+    second.start()
+    second.wait_ready()
+
+    # Then the seed ran again and left exactly the same data: nothing duplicated
+    assert second.output().count("First start: loading the small demo data") == 1
+    assert demo_snapshot(second, second.token()) == before
+    assert (second.local_dir / "seeded.json").exists()
+    assert second.process is not None
+    second.process.send_signal(signal.SIGINT)
+    assert second.process.wait(timeout=60) == 0
