@@ -39,7 +39,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from botocore.exceptions import ClientError, EndpointConnectionError
+from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
 DEFAULT_HANDLER = "chalicelib.events.aggregate:handle_stream_batch"
 CHECKPOINT_FILE = "checkpoints.json"
@@ -402,6 +402,14 @@ class StreamPump:
             except ClientError as error:
                 log.exception("stream pump error (%s); retrying", _error_code(error))
                 self._refreshed_at = None
+                delivered = 0
+                stop.wait(2.0)
+            except BotoCoreError as error:
+                # Timeouts and the like: the checkpoints make starting over safe.
+                log.error("stream pump error (%r); retrying", error)
+                self._refreshed_at = None
+                for progress in self._progress.values():
+                    progress.iterator = None
                 delivered = 0
                 stop.wait(2.0)
             if delivered == 0:

@@ -7,8 +7,10 @@ SIGTERM stops everything in reverse order; the data stays in the local dir.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import shutil
 import signal
 import sys
 import time
@@ -228,8 +230,24 @@ def _install_signal_handlers() -> None:
     signal.signal(signal.SIGTERM, request_stop)
 
 
+def reset(config: DevstackConfig) -> None:
+    """Forget every piece of local data: database, checkpoints, keys, seed markers."""
+    PidRegistry(config.pids_dir).kill_stale(say)  # a crashed run's database may linger
+    for name in ("ddb", "pump", "keys", "logs", "pids"):
+        shutil.rmtree(config.local_dir / name, ignore_errors=True)
+    for name in ("seeded.json", "seed-plan.json"):
+        (config.local_dir / name).unlink(missing_ok=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the local stack in the foreground; the exit code says how it ended."""
+    parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
+    parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="delete all local data (refused while the stack runs), then exit",
+    )
+    args = parser.parse_args(argv)
     try:
         config = DevstackConfig.from_env()
     except ConfigError as error:
@@ -246,6 +264,12 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    if args.reset:
+        # Holding the lock: no stack can be using the data while it goes.
+        reset(config)
+        lock.release()
+        say(f"Local data in {config.local_dir} deleted; `make dev` starts afresh.")
+        return 0
     stack = LocalStack(config)
     exit_code = 0
     _install_signal_handlers()
