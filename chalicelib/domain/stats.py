@@ -455,4 +455,8 @@ def statistics_rows(statistics: Mapping[str, Any]) -> list[tuple[str, str, str, 
             else:
                 rows.append((scope, period, "indicators", indicator, measure, value))
     rows.append((scope, period, "meta", "updated_at", "", statistics["updated_at"] or ""))
-    return rows
+    # Booleans as JSON spells them, so CSV and JSON read the same.
+    return [
+        (*row[:5], ("true" if row[5] else "false") if isinstance(row[5], bool) else row[5])
+        for row in rows
+    ]
