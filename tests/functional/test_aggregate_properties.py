@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-import moto  # noqa: I001 - moto before any boto3 client
 import boto3
+import moto
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
