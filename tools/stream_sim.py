@@ -25,7 +25,7 @@ from chalicelib.store.stats import StatsStore
 from tools.stream_events import STREAM_ARN, stream_event, stream_record
 
 
-class SimulatedCrash(Exception):  # noqa: N818 - it is a crash, not an error we handle
+class SimulatedCrash(Exception):
     """The Lambda runtime dying mid-invocation (timeout, out of memory)."""
 
 

@@ -71,7 +71,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.domain.stats import Figures, StatsKey, add_into, record_delta
-from chalicelib.store.stats import StatsStore, WatermarkMovedError
+from chalicelib.store.stats import StatsStore, WatermarkMovedError, stats_client
 
 logger = logging.getLogger(__name__)
 
@@ -261,15 +261,10 @@ class StreamAggregator:
 @lru_cache(maxsize=1)
 def get_aggregator() -> StreamAggregator:
     """The aggregator of this process, on the configured stats table (built once)."""
-    import boto3
-
     from chalicelib.settings import get_settings
 
     settings = get_settings()
-    client = boto3.client(
-        "dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint
-    )
-    return StreamAggregator(StatsStore(client, settings.stats_table))
+    return StreamAggregator(StatsStore(stats_client(settings), settings.stats_table))
 
 
 def handle_stream_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -15,10 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from chalicelib.domain.stats import Figures, Number, StatsKey
-from chalicelib.store import keys as data_keys
+from chalicelib.settings import Settings
 from chalicelib.store.stats_keys import (
     BOOKKEEPING,
     UPDATED_AT,
@@ -31,6 +32,21 @@ from chalicelib.store.stats_keys import (
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 _BATCH_GET_LIMIT = 100
+
+
+def stats_client(settings: Settings) -> Any:
+    """A low-level DynamoDB client for these settings.
+
+    Not the resource's ``meta.client``: that one re-serialises typed attribute values.
+    """
+    import boto3
+
+    return boto3.client(
+        "dynamodb",
+        region_name=settings.region,
+        endpoint_url=settings.dynamodb_endpoint,
+        config=Config(retries={"max_attempts": 5, "mode": "adaptive"}, connect_timeout=3),
+    )
 
 
 class WatermarkMovedError(Exception):
@@ -250,22 +266,6 @@ class StatsStore:
                 updated.append(aggregate.updated_at)
         found = bool(response.get("Items"))
         return parts["A"], parts["S"], max(updated) if updated else None, found
-
-    def scope_exists(self, data_client: Any, data_table: str, scope: str) -> bool:
-        """Whether an organisation or unit exists (one GetItem on the data table)."""
-        if scope == "all":
-            return True
-        kind, _, identifier = scope.partition(":")
-        if kind == "org":
-            key = {"PK": data_keys.org_pk(identifier), "SK": "ORG"}
-        else:
-            key = {"PK": data_keys.unit_pk(identifier), "SK": "UNIT"}
-        response = data_client.get_item(
-            TableName=data_table,
-            Key={name: {"S": value} for name, value in key.items()},
-            ProjectionExpression="PK",
-        )
-        return "Item" in response
 
     # ------------------------------------------------------------ admin
 

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import boto3
-import moto
 import pytest
 from chalice import Chalice
 from chalice.test import Client
@@ -17,53 +16,43 @@ from chalice.test import Client
 from chalicelib.api import public_stats as public_stats_module
 from chalicelib.events.aggregate import StreamAggregator
 from chalicelib.settings import get_settings
-from chalicelib.store.schema import create_tables
 from chalicelib.store.stats import StatsStore
-from tools.stream_events import activity_item, response_item, stream_event, stream_record
+from tools.stream_events import (
+    activity_item,
+    response_item,
+    serialize,
+    stream_event,
+    stream_record,
+)
 
 
 @pytest.fixture
-def tables(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "eu-north-1",
-        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
-        "LOGBOOK_STAGE": "test",
-        "LOGBOOK_DATA_TABLE": "stats-test-data",
-        "LOGBOOK_STATS_TABLE": "stats-test-stats",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("LOGBOOK_DYNAMODB_ENDPOINT", raising=False)
-    get_settings.cache_clear()
+def tables(aws: None) -> Iterator[Any]:
+    """moto tables (the suite's ``aws`` fixture) with one organisation and two units."""
     public_stats_module.get_stats_reader.cache_clear()
-    with moto.mock_aws():
-        client = boto3.client("dynamodb", region_name="eu-north-1")
-        create_tables(client, "stats-test-data", "stats-test-stats")
-        for item in (
-            {"PK": "ORG#o1", "SK": "ORG", "type": "org"},
-            {"PK": "UNIT#u1", "SK": "UNIT", "type": "unit"},
-            {"PK": "UNIT#u2", "SK": "UNIT", "type": "unit"},
-        ):
-            client.put_item(
-                TableName="stats-test-data", Item={k: {"S": v} for k, v in item.items()}
-            )
-        yield client
-    get_settings.cache_clear()
+    settings = get_settings()
+    client = boto3.client("dynamodb", region_name=settings.region)
+    for item in (
+        {"PK": "ORG#o1", "SK": "ORG", "type": "org", "id": "o1"},
+        {"PK": "UNIT#u1", "SK": "UNIT", "type": "unit", "id": "u1", "org_id": "o1"},
+        {"PK": "UNIT#u2", "SK": "UNIT", "type": "unit", "id": "u2", "org_id": "o1"},
+    ):
+        client.put_item(TableName=settings.data_table, Item=serialize(item))
+    yield client
     public_stats_module.get_stats_reader.cache_clear()
 
 
 @pytest.fixture
 def client(tables: Any) -> Iterator[Client]:
     app = Chalice(app_name="stats-test")
-    app.register_blueprint(public_stats_module.public_stats)
+    app.register_blueprint(public_stats_module.bp)
     with Client(app) as test_client:
         yield test_client
 
 
 def fold(tables: Any, items: list[dict[str, Any]]) -> None:
     records = [stream_record(index + 1, None, item) for index, item in enumerate(items)]
-    StreamAggregator(StatsStore(tables, "stats-test-stats")).handle(
+    StreamAggregator(StatsStore(tables, get_settings().stats_table)).handle(
         stream_event(records, "shardId-1")
     )
 
@@ -103,6 +92,7 @@ def test_statistics_of_a_unit_follow_the_contract(client: Client, tables: Any) -
         "reason": "fewer than 15 respondents",
     }
     assert body["updated_at"].endswith("Z")
+    assert public_stats_module.Statistics.model_validate(body)  # what OpenAPI documents
 
 
 def test_suppressed_indicators_leak_no_mean(client: Client, tables: Any) -> None:
@@ -149,8 +139,8 @@ def test_bad_input_is_400_naming_the_field(client: Client, query: str, field: st
         response = get(client, f"{path}?{query}")
         assert response.status_code == 400
         body = json.loads(response.body)
-        assert body["error"] == "invalid_request"
-        assert body["errors"][0]["field"] == field and body["errors"][0]["problem"]
+        assert body["error"] == "invalid_input"
+        assert body["errors"][0]["field"] == f"query.{field}" and body["errors"][0]["problem"]
 
 
 def test_csv_has_one_row_per_figure(client: Client, tables: Any) -> None:
