@@ -18,7 +18,6 @@ from infra.settings import STAGES, StageSettings
 from infra.stack import LogbookStack
 
 
-
 @contextlib.contextmanager
 def _working_directory(path: Path) -> Iterator[None]:
     # chalice.cdk writes its packages to ./chalice.out: keep them out of the repo root.
@@ -47,4 +46,3 @@ def build_app(
         for stage in stages:
             stacks[stage] = LogbookStack(app, StageSettings.from_context(stage, context))
     return app, stacks
-

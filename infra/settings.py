@@ -72,9 +72,7 @@ class StageSettings:
             ),
             api_rate=float(context.get("api_rate", defaults.api_rate)),
             api_burst=int(context.get("api_burst", defaults.api_burst)),
-            log_retention_days=int(
-                context.get("log_retention_days", defaults.log_retention_days)
-            ),
+            log_retention_days=int(context.get("log_retention_days", defaults.log_retention_days)),
             public_cache_seconds=int(
                 context.get("public_cache_seconds", defaults.public_cache_seconds)
             ),

@@ -21,7 +21,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_wafv2 as wafv2
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from chalicelib.store.schema import DATA_TABLE, STATS_TABLE
 from infra.chalice_app import API_HANDLER, LogbookChalice
@@ -69,7 +69,7 @@ def _lambda_role(scope: Construct, construct_id: str, description: str) -> iam.R
     )
 
 
-def _default_policy(role: iam.Role) -> Construct:
+def _default_policy(role: iam.Role) -> IConstruct:
     """The inline policy CDK attaches to ``role`` (created by the first grant)."""
     return role.node.find_child("DefaultPolicy")
 
@@ -338,9 +338,8 @@ class LogbookStack(Stack):
         """Stage-wide throttling, and a tighter limit on the anonymous survey endpoint."""
         s = self.settings
         rest_api = self.chalice.get_resource("RestAPI")
+        # A fixed name: the 5xx alarm's ApiName dimension.
         rest_api.add_property_override("Name", s.prefix)
-        # A regional endpoint: CloudFront in front is ours, not API Gateway's hidden one.
-        rest_api.add_property_override("EndpointConfiguration", "REGIONAL")
         rest_api.add_property_override(
             "MethodSettings",
             [
@@ -429,7 +428,9 @@ class LogbookStack(Stack):
         action = cloudwatch_actions.SnsAction(topic)
         five_minutes = Duration.minutes(5)
 
-        def alarm(construct_id: str, metric: cloudwatch.IMetric, threshold: float, what: str) -> None:
+        def alarm(
+            construct_id: str, metric: cloudwatch.IMetric, threshold: float, what: str
+        ) -> None:
             created = cloudwatch.Alarm(
                 self,
                 construct_id,
@@ -455,7 +456,7 @@ class LogbookStack(Stack):
             5,
             "The API answered 5xx at least 5 times in 5 minutes (bad input must be 4xx).",
         )
-        for logical_id, name in self.function_names.items():
+        for name in self.function_names.values():
             alarm(
                 f"{name.removeprefix(self.settings.prefix + '-')}-errors",
                 cloudwatch.Metric(
@@ -503,4 +504,3 @@ def _byte_match(
             ],
         )
     )
-

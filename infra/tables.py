@@ -21,9 +21,7 @@ def _string_key(name: str) -> dynamodb.Attribute:
 
 def build_table(scope: Construct, definition: TableDefinition, table_name: str) -> dynamodb.Table:
     """A production table for ``definition``, named ``table_name``."""
-    stream = (
-        dynamodb.StreamViewType[definition.stream] if definition.stream is not None else None
-    )
+    stream = dynamodb.StreamViewType[definition.stream] if definition.stream is not None else None
     table = dynamodb.Table(
         scope,
         f"{definition.logical_name.capitalize()}Table",
