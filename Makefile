@@ -98,6 +98,10 @@ bench-cold: build/logbook-prod-lambda.zip
 	$(PY) -m infra.bench_cold
 
 # Needs real AWS credentials and an explicit STAGE; see infra/README.md.
-deploy: $(STAMP_PY) $(STAMP_NPM)
+# The stage check comes first so nothing is installed or built for a refused deploy.
+.PHONY: deploy-stage-given
+deploy-stage-given:
 	@test -n "$(STAGE)" || { echo "make deploy needs STAGE=dev or STAGE=prod" >&2; exit 2; }
-	$(PY) -m infra.deploy --stage "$(STAGE)"
+
+deploy: deploy-stage-given $(STAMP_PY) $(STAMP_NPM)
+	$(PY) -m infra.deploy --stage "$(STAGE)" $(DEPLOY_ARGS)
