@@ -130,7 +130,7 @@ def _confirm(account: str, region: str, stage: str, assume_yes: bool) -> None:
     if assume_yes:
         return
     if not sys.stdin.isatty():
-        raise DeployRefusedError("no terminal to confirm on: pass --yes to deploy non-interactively")
+        raise DeployRefusedError("no terminal to confirm on: pass --yes to deploy unattended")
     answer = input(f"Type the stage name ({stage}) to continue: ").strip()
     if answer != stage:
         raise DeployRefusedError("not confirmed")
