@@ -1,0 +1,16 @@
+"""Logbook's API: creates the Chalice app and registers the blueprints."""
+
+from chalice import Chalice
+
+from chalicelib.api import activities, auth, meta, organisations
+from chalicelib.settings import get_settings
+
+app = Chalice(app_name="logbook")
+
+app.register_blueprint(auth.authorizer_bp)
+app.register_blueprint(meta.bp)
+app.register_blueprint(organisations.bp)
+app.register_blueprint(activities.bp)
+if get_settings().is_local:
+    # The local issuer's sign-in exists only in the local stage.
+    app.register_blueprint(auth.local_auth_bp)

@@ -1,0 +1,74 @@
+"""The one place where errors become HTTP answers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice import Response
+from pydantic import ValidationError
+
+from chalicelib.domain import errors as domain
+
+STATUS_BY_ERROR: dict[type[domain.DomainError], int] = {
+    domain.InvalidInput: 400,
+    domain.Unauthenticated: 401,
+    domain.Forbidden: 403,
+    domain.NotFound: 404,
+    domain.Conflict: 409,
+    domain.Gone: 410,
+    domain.PayloadTooLarge: 413,
+    domain.TooManyRequests: 429,
+}
+
+JSON_HEADERS = {"Content-Type": "application/json", "Cache-Control": "no-store"}
+
+
+def json_response(body: Any, status: int, headers: dict[str, str] | None = None) -> Response:
+    """A JSON answer (no caching unless headers say otherwise)."""
+    return Response(
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        status_code=status,
+        headers={**JSON_HEADERS, **(headers or {})},
+    )
+
+
+def error_body(code: str, message: str, errors: list[dict[str, str]]) -> dict[str, Any]:
+    """The error shape of every 4xx: a code, a sentence, and each field with its problem."""
+    return {"error": code, "message": message, "errors": errors}
+
+
+def domain_error_response(error: domain.DomainError) -> Response:
+    """Map a domain exception to its HTTP status and JSON body."""
+    status = next((code for kind, code in STATUS_BY_ERROR.items() if isinstance(error, kind)), 400)
+    body = error_body(
+        error.code,
+        error.message,
+        [{"field": p.field, "problem": p.problem} for p in error.errors],
+    )
+    body.update(error.extra)
+    return json_response(body, status)
+
+
+def _field_path(location: tuple[Any, ...], prefix: str) -> str:
+    parts = [str(part) for part in location]
+    path = ".".join(parts)
+    if prefix and path:
+        return f"{prefix}.{path}"
+    return path or prefix or "body"
+
+
+def validation_error_response(error: ValidationError, prefix: str = "") -> Response:
+    """A pydantic error as a 400 that names every field and its problem."""
+    problems = []
+    for detail in error.errors(include_url=False, include_input=False):
+        field = _field_path(tuple(detail["loc"]), prefix)
+        problem = detail["msg"]
+        if detail["type"] == "json_invalid":
+            field, problem = (
+                "body",
+                f"is not valid JSON ({detail.get('ctx', {}).get('error', problem)})",
+            )
+        problems.append({"field": field, "problem": problem})
+    message = "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
+    return json_response(error_body("invalid_input", message, problems), 400)

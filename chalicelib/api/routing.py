@@ -1,0 +1,212 @@
+"""Route declaration: parse, authorise, call, answer — and document for OpenAPI.
+
+``endpoint`` wraps a Chalice route so that views stay thin: the body is parsed with
+its pydantic model, query parameters with theirs, the caller is loaded, domain
+errors are mapped in one place (Chalice middleware does not see view exceptions),
+and every route lands in the registry that ``/openapi.json`` is built from.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+from aws_lambda_powertools import Logger
+from botocore.exceptions import ClientError
+from chalice import Blueprint, CORSConfig, Response
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.api.errors import (
+    domain_error_response,
+    error_body,
+    json_response,
+    validation_error_response,
+)
+from chalicelib.domain.access import Principal
+from chalicelib.domain.errors import DomainError, Forbidden, PayloadTooLarge, Unauthenticated
+from chalicelib.service import get_logbook
+from chalicelib.settings import get_settings
+
+logger = Logger(service="logbook")
+
+CORS = CORSConfig(
+    allow_origin="*",
+    allow_headers=["Authorization", "Content-Type"],
+    max_age=600,
+)
+_PATH_PARAM = re.compile(r"^[A-Za-z0-9_.@+-]{1,254}$")
+
+
+@dataclass(frozen=True)
+class RouteDoc:
+    """What ``/openapi.json`` says about one route."""
+
+    method: str
+    path: str
+    summary: str
+    tag: str
+    public: bool
+    status: int
+    body: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    content_type: str = "application/json"
+    errors: tuple[int, ...] = field(default_factory=tuple)
+
+
+ROUTES: list[RouteDoc] = []
+
+
+def _authorizer() -> Any:
+    # Imported here: the authorizer module imports this one.
+    from chalicelib.api.auth import authorize
+
+    return authorize
+
+
+def current_principal(request: Any) -> Principal:
+    """The caller the authorizer vouched for, with their rights loaded."""
+    context = (request.context or {}).get("authorizer") or {}
+    email = context.get("principalId")
+    if not email:
+        raise Unauthenticated("no verified identity on this request")
+    principal = get_logbook().principal(email)
+    if not principal.known:
+        raise Forbidden("you have no role in Logbook yet; ask your organisation's admin")
+    return principal
+
+
+def _clean_path_params(params: dict[str, str]) -> dict[str, str]:
+    cleaned = {}
+    for name, value in params.items():
+        value = unquote(value)
+        if not _PATH_PARAM.match(value):
+            raise _BadPathParam(name)
+        cleaned[name] = value.lower() if name == "email" else value
+    return cleaned
+
+
+class _BadPathParam(Exception):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def parse_body(
+    raw: bytes | str | None, model: type[BaseModel], prepare: Callable | None
+) -> BaseModel:
+    """Validate a JSON body against ``model`` (strictly); ``prepare`` may filter it first."""
+    limit = get_settings().max_body_bytes
+    if raw is not None and len(raw) > limit:
+        raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+    text = raw or b""
+    if isinstance(text, str):
+        text = text.encode()
+    if prepare is not None:
+        try:
+            decoded = json.loads(text)
+        except ValueError:
+            decoded = None
+        if isinstance(decoded, dict):
+            text = json.dumps(prepare(decoded)).encode()
+    return model.model_validate_json(text)
+
+
+def endpoint(
+    bp: Blueprint,
+    method: str,
+    path: str,
+    *,
+    summary: str,
+    tag: str,
+    body: type[BaseModel] | None = None,
+    prepare_body: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    response: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    status: int = 200,
+    public: bool = False,
+    content_type: str = "application/json",
+    errors: tuple[int, ...] = (),
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register ``fn`` as a route; see the module docstring.
+
+    The view receives the path parameters, then ``body=`` (a model instance),
+    ``query=`` (a model instance) and ``principal=`` as configured, and returns a
+    pydantic model (answered as JSON with ``status``), ``None`` (204) or a Response.
+    """
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def view(**path_params: str) -> Response:
+            request = bp.current_request
+            try:
+                kwargs: dict[str, Any] = _clean_path_params(path_params)
+                if body is not None:
+                    try:
+                        kwargs["body"] = parse_body(request.raw_body, body, prepare_body)
+                    except ValidationError as error:
+                        return validation_error_response(error)
+                if query is not None:
+                    try:
+                        kwargs["query"] = query.model_validate(dict(request.query_params or {}))
+                    except ValidationError as error:
+                        return validation_error_response(error, prefix="query")
+                if not public:
+                    kwargs["principal"] = current_principal(request)
+                result = fn(**kwargs)
+            except _BadPathParam as error:
+                problem = "is not a valid identifier"
+                return json_response(
+                    error_body(
+                        "invalid_input",
+                        f"{error.name}: {problem}",
+                        [{"field": error.name, "problem": problem}],
+                    ),
+                    400,
+                )
+            except DomainError as error:
+                return domain_error_response(error)
+            except ClientError as error:
+                # A request DynamoDB refuses as malformed is bad input that slipped past
+                # validation: answer 4xx, and log it so the gap gets closed.
+                if error.response.get("Error", {}).get("Code") != "ValidationException":
+                    raise
+                logger.warning("DynamoDB refused a request", extra={"error": str(error)})
+                return json_response(
+                    error_body("invalid_input", "the request cannot be processed", []), 400
+                )
+            if isinstance(result, Response):
+                return result
+            if result is None:
+                return Response(body="", status_code=204, headers={"Cache-Control": "no-store"})
+            return json_response(result.model_dump(mode="json"), status)
+
+        bp.route(
+            path,
+            methods=[method],
+            authorizer=None if public else _authorizer(),
+            cors=CORS,
+        )(view)
+        ROUTES.append(
+            RouteDoc(
+                method=method,
+                path=path,
+                summary=summary,
+                tag=tag,
+                public=public,
+                status=status,
+                body=body,
+                response=response,
+                query=query,
+                content_type=content_type,
+                errors=errors,
+            )
+        )
+        return fn
+
+    return decorate

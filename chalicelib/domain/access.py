@@ -1,0 +1,70 @@
+"""Who may do what: roles and the checks every route makes. Pure, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from chalicelib.domain.errors import Forbidden
+from chalicelib.domain.models import Role
+
+UnitRole = Literal["platform_admin", "org_admin", "worker", "partner"]
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A person's role in one organisation, and for workers and partners, their units."""
+
+    org_id: str
+    role: Role
+    unit_ids: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A signed-in person with everything they may do."""
+
+    email: str
+    platform_admin: bool = False
+    grants: dict[str, Grant] = field(default_factory=dict)
+
+    @property
+    def known(self) -> bool:
+        """Whether the person has any right at all."""
+        return self.platform_admin or bool(self.grants)
+
+    def require_platform_admin(self) -> None:
+        """Only a platform admin passes."""
+        if not self.platform_admin:
+            raise Forbidden("only a platform admin may do this")
+
+    def is_org_admin(self, org_id: str) -> bool:
+        grant = self.grants.get(org_id)
+        return self.platform_admin or (grant is not None and grant.role == "org_admin")
+
+    def require_org_admin(self, org_id: str) -> None:
+        """An admin of ``org_id`` (or a platform admin) passes."""
+        if not self.is_org_admin(org_id):
+            raise Forbidden("only an admin of this organisation may do this")
+
+    def require_org_member(self, org_id: str) -> None:
+        """Anyone with a role in ``org_id`` (or a platform admin) passes."""
+        if not (self.platform_admin or org_id in self.grants):
+            raise Forbidden("you are not a member of this organisation")
+
+    def unit_role(self, org_id: str, unit_id: str) -> UnitRole:
+        """The caller's role in a unit; raises ``Forbidden`` without one."""
+        if self.platform_admin:
+            return "platform_admin"
+        grant = self.grants.get(org_id)
+        if grant is None:
+            raise Forbidden("you are not a member of this unit's organisation")
+        if grant.role == "org_admin":
+            return "org_admin"
+        if unit_id not in grant.unit_ids:
+            raise Forbidden("you are not a member of this unit")
+        return grant.role
+
+    def may_touch_activity(self, role: UnitRole, created_by: str) -> bool:
+        """Partners see and change only what they recorded themselves."""
+        return role != "partner" or created_by == self.email

@@ -1,0 +1,206 @@
+"""Activities: what happened in a youth centre, by the rules of CONTRACT.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, field_validator
+
+from chalicelib.domain.errors import FieldProblem
+from chalicelib.domain.models import Id, Output, StrictInput, Title, unique_ids
+
+Kind = Literal["open", "group", "event", "outreach", "digital"]
+KINDS: tuple[Kind, ...] = ("open", "group", "event", "outreach", "digital")
+Category = Literal[
+    "learning_support",
+    "socialising",
+    "culture",
+    "counselling",
+    "information",
+    "sport",
+    "volunteering",
+    "mobility",
+    "other",
+]
+CATEGORIES: tuple[Category, ...] = (
+    "learning_support",
+    "socialising",
+    "culture",
+    "counselling",
+    "information",
+    "sport",
+    "volunteering",
+    "mobility",
+    "other",
+)
+GENDERS = ("girls", "boys", "nonbinary", "undisclosed")
+AGE_BANDS = ("under_13", "13_15", "16_18", "19_24", "25_29", "over_29")
+AgeBand = Literal["under_13", "13_15", "16_18", "19_24", "25_29", "over_29"]
+
+# A youth centre's evening, not a stadium: bounds that catch typos without limiting use.
+MAX_COUNT = 10_000
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+MAX_NOTES = 10_000
+MAX_REFLECTION = 5_000
+StartTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+ReflectionText = Annotated[str, StringConstraints(max_length=MAX_REFLECTION)]
+Rating = Annotated[int, Field(ge=1, le=5)]
+
+# Fields the server owns: a client may send them back (e.g. a PUT of what it read);
+# they are ignored rather than refused.
+SERVER_FIELDS = frozenset(
+    {"id", "unit_id", "org_id", "created_by", "created_at", "updated_at", "version"}
+)
+
+
+class Participants(StrictInput):
+    girls: Count = 0
+    boys: Count = 0
+    nonbinary: Count = 0
+    undisclosed: Count = 0
+
+    @property
+    def total(self) -> int:
+        return self.girls + self.boys + self.nonbinary + self.undisclosed
+
+
+class ActivityIn(StrictInput):
+    """An activity as a youth worker records it."""
+
+    date: dt.date = Field(description="Day of the activity, YYYY-MM-DD")
+    start_time: StartTime | None = Field(default=None, description="HH:MM, 24-hour clock")
+    duration_minutes: int = Field(ge=1, le=24 * 60)
+    kind: Kind
+    categories: Annotated[list[Category], Field(max_length=len(CATEGORIES))] = Field(
+        default_factory=list
+    )
+    title: Title
+    participants: Participants = Field(default_factory=Participants)
+    age_bands: dict[AgeBand, Count] | None = Field(
+        default=None, description="When given, sums to the participants' total"
+    )
+    new_participants: Count = 0
+    youth_led: bool = False
+    youth_leaders: Count = 0
+    volunteers: Count = 0
+    staff: Count = 0
+    goal_ids: Annotated[list[Id], Field(max_length=50)] = Field(default_factory=list)
+    goal_ratings: dict[Id, Rating] = Field(
+        default_factory=dict, description="goal id → how well it was met, 1–5"
+    )
+    notes: Annotated[str, StringConstraints(max_length=MAX_NOTES)] = Field(
+        default="", description="Diary; never public"
+    )
+    reflection: dict[Id, ReflectionText] = Field(
+        default_factory=dict, description="reflection question id → the team's answer"
+    )
+
+    @field_validator("date")
+    @classmethod
+    def _plausible_date(cls, value: dt.date) -> dt.date:
+        if not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise ValueError(f"must be between {EARLIEST_DATE} and {LATEST_DATE}")
+        return value
+
+    @field_validator("categories")
+    @classmethod
+    def _unique_categories(cls, value: list[str]) -> list[str]:
+        return unique_ids(value, "categories")
+
+    @field_validator("goal_ids")
+    @classmethod
+    def _unique_goals(cls, value: list[str]) -> list[str]:
+        return unique_ids(value, "goal_ids")
+
+    @field_validator("reflection")
+    @classmethod
+    def _few_reflections(cls, value: dict[str, str]) -> dict[str, str]:
+        if len(value) > 50:
+            raise ValueError("at most 50 answers")
+        return value
+
+
+class ActivityUpdate(ActivityIn):
+    """A whole activity sent back with the version it was read at."""
+
+    version: int = Field(ge=1, description="The version this edit is based on")
+
+
+class Activity(Output):
+    """A stored activity as the API answers it."""
+
+    id: str
+    unit_id: str
+    org_id: str
+    version: int
+    created_by: str
+    created_at: str
+    updated_at: str
+    date: str
+    start_time: str | None = None
+    duration_minutes: int
+    kind: Kind
+    categories: list[Category]
+    title: str
+    participants: dict[str, int]
+    age_bands: dict[str, int] | None = None
+    new_participants: int
+    youth_led: bool
+    youth_leaders: int
+    volunteers: int
+    staff: int
+    goal_ids: list[str]
+    goal_ratings: dict[str, int]
+    notes: str
+    reflection: dict[str, str]
+
+
+class ActivityPage(Output):
+    items: list[Activity]
+    next: str | None = Field(description="Cursor for the next page, or null at the end")
+
+
+def activity_rule_problems(
+    activity: ActivityIn, known_goal_ids: set[str], known_question_ids: set[str]
+) -> list[FieldProblem]:
+    """Rules across fields and against the organisation's goals and questions.
+
+    Returns every problem found, each naming its field, so a form can show them all.
+    """
+    problems: list[FieldProblem] = []
+    total = activity.participants.total
+    if activity.age_bands is not None and sum(activity.age_bands.values()) != total:
+        problems.append(
+            FieldProblem(
+                "age_bands",
+                f"sums to {sum(activity.age_bands.values())}, but the participants total {total}",
+            )
+        )
+    if activity.new_participants > total:
+        problems.append(
+            FieldProblem(
+                "new_participants",
+                f"{activity.new_participants} exceeds the participants' total {total}",
+            )
+        )
+    if activity.youth_leaders > total:
+        problems.append(
+            FieldProblem(
+                "youth_leaders", f"{activity.youth_leaders} exceeds the participants' total {total}"
+            )
+        )
+    for goal_id in activity.goal_ids:
+        if goal_id not in known_goal_ids:
+            problems.append(FieldProblem(f"goal_ids.{goal_id}", "no such goal for this unit"))
+    for goal_id in activity.goal_ratings:
+        if goal_id not in activity.goal_ids:
+            problems.append(FieldProblem(f"goal_ratings.{goal_id}", "rates a goal not in goal_ids"))
+    for question_id in activity.reflection:
+        if question_id not in known_question_ids:
+            problems.append(
+                FieldProblem(f"reflection.{question_id}", "no such reflection question")
+            )
+    return problems

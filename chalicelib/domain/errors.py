@@ -1,0 +1,79 @@
+"""Domain exceptions. The API maps each to one HTTP status in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One problem with one input field; ``field`` is a dotted path."""
+
+    field: str
+    problem: str
+
+
+class DomainError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, errors: list[FieldProblem] | None = None, **extra: Any):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []
+        self.extra = extra
+
+
+class InvalidInput(DomainError):
+    """The request is malformed or breaks a rule (→ 400)."""
+
+    code = "invalid_input"
+
+    @classmethod
+    def field(cls, field: str, problem: str) -> InvalidInput:
+        """An error about one field."""
+        return cls(f"{field}: {problem}", errors=[FieldProblem(field, problem)])
+
+
+class PayloadTooLarge(DomainError):
+    """The body exceeds the size limit (→ 413)."""
+
+    code = "payload_too_large"
+
+
+class Unauthenticated(DomainError):
+    """No valid identity (→ 401)."""
+
+    code = "unauthenticated"
+
+
+class Forbidden(DomainError):
+    """A known identity without the right (→ 403)."""
+
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    """The thing does not exist, or is not visible to the caller (→ 404)."""
+
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    """The write conflicts with the stored state (→ 409)."""
+
+    code = "conflict"
+
+
+class Gone(DomainError):
+    """The thing existed but is closed for input (→ 410)."""
+
+    code = "gone"
+
+
+class TooManyRequests(DomainError):
+    """A rate limit was reached (→ 429)."""
+
+    code = "too_many_requests"

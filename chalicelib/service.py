@@ -1,0 +1,409 @@
+"""Application services: the use cases behind the routes, with every access check.
+
+Views parse input and call these; the local stack's seeding calls the very same
+methods, so demo data goes through the same rules as real data.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from chalicelib.domain.access import Principal
+from chalicelib.domain.activity import (
+    SERVER_FIELDS,
+    Activity,
+    ActivityIn,
+    ActivityPage,
+    ActivityUpdate,
+    activity_rule_problems,
+)
+from chalicelib.domain.errors import Forbidden, InvalidInput, NotFound
+from chalicelib.domain.ids import new_id, utc_now_iso
+from chalicelib.domain.models import (
+    Goal,
+    GoalIn,
+    Me,
+    Member,
+    MemberIn,
+    Membership,
+    MemberUpdate,
+    Org,
+    OrgIn,
+    PublicOrg,
+    PublicUnit,
+    Question,
+    QuestionIn,
+    Unit,
+    UnitIn,
+)
+from chalicelib.settings import Settings, get_settings
+from chalicelib.store.activities import ActivityRepository
+from chalicelib.store.clients import data_table
+from chalicelib.store.directory import DirectoryRepository
+
+MAX_PAGE = 200
+
+
+def strip_server_fields(body: dict[str, Any], *, keep_version: bool = False) -> dict[str, Any]:
+    """Drop fields the server owns from a client's body (they are not the client's to set)."""
+    return {
+        name: value
+        for name, value in body.items()
+        if name not in SERVER_FIELDS or (keep_version and name == "version")
+    }
+
+
+class Logbook:
+    """Every use case of organisations, their people and their activities."""
+
+    def __init__(self, directory: DirectoryRepository, activities: ActivityRepository) -> None:
+        self.directory = directory
+        self.activities = activities
+
+    @classmethod
+    def from_table(cls, table: Any) -> Logbook:
+        """Services over one data table (a boto3 Table resource)."""
+        return cls(DirectoryRepository(table), ActivityRepository(table))
+
+    # ------------------------------------------------------------ identity
+    def principal(self, email: str) -> Principal:
+        """Load what ``email`` may do. Unknown people get a principal with no rights."""
+        platform_admin, grants = self.directory.grants_for(email)
+        return Principal(email=email, platform_admin=platform_admin, grants=grants)
+
+    def me(self, principal: Principal) -> Me:
+        """The caller and their memberships."""
+        memberships = []
+        for grant in principal.grants.values():
+            org = self.directory.get_org(grant.org_id)
+            memberships.append(
+                Membership(
+                    org_id=grant.org_id,
+                    org_name=org["name"] if org else None,
+                    role=grant.role,
+                    unit_ids=sorted(grant.unit_ids),
+                )
+            )
+        return Me(
+            email=principal.email,
+            platform_admin=principal.platform_admin,
+            memberships=sorted(memberships, key=lambda m: m.org_name or ""),
+        )
+
+    def add_platform_admin(self, email: str) -> None:
+        """Make someone a platform admin (bootstrap and seeding only; no route does it)."""
+        self.directory.put_platform_admin(email.lower(), utc_now_iso())
+
+    # ------------------------------------------------------------ organisations
+    def create_org(self, principal: Principal, data: OrgIn) -> Org:
+        principal.require_platform_admin()
+        now = utc_now_iso()
+        org = Org(id=new_id(), created_at=now, updated_at=now, **data.model_dump())
+        self.directory.create_org(org.model_dump())
+        return org
+
+    def get_org(self, principal: Principal, org_id: str) -> Org:
+        org = self._org(org_id)
+        principal.require_org_member(org_id)
+        return org
+
+    def update_org(self, principal: Principal, org_id: str, data: OrgIn) -> Org:
+        current = self._org(org_id)
+        principal.require_org_admin(org_id)
+        org = current.model_copy(update={**data.model_dump(), "updated_at": utc_now_iso()})
+        self.directory.replace_org(org.model_dump())
+        return org
+
+    def list_orgs(self, principal: Principal) -> list[Org]:
+        """Platform admins see every organisation; others their own."""
+        if principal.platform_admin:
+            orgs = [Org(**item) for item in self.directory.list_orgs()]
+        else:
+            orgs = [self._org(org_id) for org_id in principal.grants]
+        return sorted(orgs, key=lambda org: org.name)
+
+    def public_orgs(self) -> list[PublicOrg]:
+        """Every organisation with its units: names and ids only."""
+        result = []
+        for org in self.directory.list_orgs():
+            units = sorted(
+                (
+                    PublicUnit(id=u["id"], name=u["name"])
+                    for u in self.directory.list_units(org["id"])
+                ),
+                key=lambda unit: unit.name,
+            )
+            result.append(
+                PublicOrg(
+                    id=org["id"],
+                    name=org["name"],
+                    country=org["country"],
+                    youth_population=org.get("youth_population"),
+                    units=units,
+                )
+            )
+        return sorted(result, key=lambda org: (org.country, org.name))
+
+    def _org(self, org_id: str) -> Org:
+        item = self.directory.get_org(org_id)
+        if item is None:
+            raise NotFound(f"organisation {org_id} not found")
+        return Org(**item)
+
+    # ------------------------------------------------------------ units
+    def create_unit(self, principal: Principal, org_id: str, data: UnitIn) -> Unit:
+        self._org(org_id)
+        principal.require_org_admin(org_id)
+        now = utc_now_iso()
+        unit = Unit(id=new_id(), org_id=org_id, created_at=now, updated_at=now, **data.model_dump())
+        self.directory.create_unit(unit.model_dump())
+        return unit
+
+    def list_units(self, principal: Principal, org_id: str) -> list[Unit]:
+        self._org(org_id)
+        principal.require_org_member(org_id)
+        units = [Unit(**item) for item in self.directory.list_units(org_id)]
+        return sorted(units, key=lambda unit: unit.name)
+
+    def get_unit(self, principal: Principal, unit_id: str) -> Unit:
+        unit = self._unit(unit_id)
+        principal.require_org_member(unit.org_id)
+        return unit
+
+    def update_unit(self, principal: Principal, unit_id: str, data: UnitIn) -> Unit:
+        current = self._unit(unit_id)
+        principal.require_org_admin(current.org_id)
+        unit = current.model_copy(update={**data.model_dump(), "updated_at": utc_now_iso()})
+        self.directory.replace_unit(unit.model_dump())
+        return unit
+
+    def _unit(self, unit_id: str) -> Unit:
+        item = self.directory.get_unit(unit_id)
+        if item is None:
+            raise NotFound(f"unit {unit_id} not found")
+        return Unit(**item)
+
+    def _check_units_of_org(self, org_id: str, unit_ids: list[str], field: str) -> None:
+        known = {unit["id"] for unit in self.directory.list_units(org_id)}
+        unknown = [unit_id for unit_id in unit_ids if unit_id not in known]
+        if unknown:
+            raise InvalidInput.field(
+                field, f"no such unit in this organisation: {', '.join(unknown)}"
+            )
+
+    # ------------------------------------------------------------ members
+    def add_member(self, principal: Principal, org_id: str, data: MemberIn) -> Member:
+        self._org(org_id)
+        principal.require_org_admin(org_id)
+        member = self._member(org_id, data.email, data.role, data.unit_ids, created_at=None)
+        self.directory.put_member(member.model_dump(), create=True)
+        return member
+
+    def update_member(
+        self, principal: Principal, org_id: str, email: str, data: MemberUpdate
+    ) -> Member:
+        self._org(org_id)
+        principal.require_org_admin(org_id)
+        current = self.directory.get_member(org_id, email.lower())
+        if current is None:
+            raise NotFound("member not found")
+        member = self._member(
+            org_id, email.lower(), data.role, data.unit_ids, current["created_at"]
+        )
+        self.directory.put_member(member.model_dump(), create=False)
+        return member
+
+    def remove_member(self, principal: Principal, org_id: str, email: str) -> None:
+        self._org(org_id)
+        principal.require_org_admin(org_id)
+        self.directory.delete_member(org_id, email.lower())
+
+    def list_members(self, principal: Principal, org_id: str) -> list[Member]:
+        self._org(org_id)
+        principal.require_org_admin(org_id)
+        members = [Member(**item) for item in self.directory.list_members(org_id)]
+        return sorted(members, key=lambda member: member.email)
+
+    def _member(
+        self, org_id: str, email: str, role: str, unit_ids: list[str], created_at: str | None
+    ) -> Member:
+        if len(set(unit_ids)) != len(unit_ids):
+            raise InvalidInput.field("unit_ids", "contains duplicates")
+        if role in ("worker", "partner") and not unit_ids:
+            raise InvalidInput.field("unit_ids", f"a {role} needs at least one unit")
+        self._check_units_of_org(org_id, unit_ids, "unit_ids")
+        now = utc_now_iso()
+        return Member(
+            email=email,
+            org_id=org_id,
+            role=role,
+            unit_ids=[] if role == "org_admin" else sorted(unit_ids),
+            created_at=created_at or now,
+            updated_at=now,
+        )
+
+    # ------------------------------------------------------------ goals
+    def create_goal(self, principal: Principal, org_id: str, data: GoalIn) -> Goal:
+        self._org(org_id)
+        principal.require_org_admin(org_id)
+        self._check_goal_units(org_id, data)
+        now = utc_now_iso()
+        goal = Goal(id=new_id(), org_id=org_id, created_at=now, updated_at=now, **data.model_dump())
+        self.directory.put_goal(goal.model_dump(), create=True)
+        return goal
+
+    def update_goal(self, principal: Principal, org_id: str, goal_id: str, data: GoalIn) -> Goal:
+        self._org(org_id)
+        principal.require_org_admin(org_id)
+        current = self.directory.get_goal(org_id, goal_id)
+        if current is None:
+            raise NotFound("goal not found")
+        self._check_goal_units(org_id, data)
+        goal = Goal(**{**current, **data.model_dump(), "updated_at": utc_now_iso()})
+        self.directory.put_goal(goal.model_dump(), create=False)
+        return goal
+
+    def list_goals(self, principal: Principal, org_id: str) -> list[Goal]:
+        self._org(org_id)
+        principal.require_org_member(org_id)
+        return sorted(
+            (Goal(**item) for item in self.directory.list_goals(org_id)), key=lambda g: g.title
+        )
+
+    def _check_goal_units(self, org_id: str, data: GoalIn) -> None:
+        if data.unit_ids:
+            if len(set(data.unit_ids)) != len(data.unit_ids):
+                raise InvalidInput.field("unit_ids", "contains duplicates")
+            self._check_units_of_org(org_id, data.unit_ids, "unit_ids")
+
+    # ------------------------------------------------------------ reflection questions
+    def create_question(self, principal: Principal, org_id: str, data: QuestionIn) -> Question:
+        self._org(org_id)
+        principal.require_org_admin(org_id)
+        now = utc_now_iso()
+        question = Question(
+            id=new_id(), org_id=org_id, created_at=now, updated_at=now, **data.model_dump()
+        )
+        self.directory.put_question(question.model_dump(), create=True)
+        return question
+
+    def update_question(
+        self, principal: Principal, org_id: str, question_id: str, data: QuestionIn
+    ) -> Question:
+        self._org(org_id)
+        principal.require_org_admin(org_id)
+        current = self.directory.get_question(org_id, question_id)
+        if current is None:
+            raise NotFound("reflection question not found")
+        question = Question(**{**current, **data.model_dump(), "updated_at": utc_now_iso()})
+        self.directory.put_question(question.model_dump(), create=False)
+        return question
+
+    def list_questions(self, principal: Principal, org_id: str) -> list[Question]:
+        self._org(org_id)
+        principal.require_org_member(org_id)
+        return sorted(
+            (Question(**item) for item in self.directory.list_questions(org_id)),
+            key=lambda q: q.created_at,
+        )
+
+    # ------------------------------------------------------------ activities
+    def record_activity(self, principal: Principal, unit_id: str, data: ActivityIn) -> Activity:
+        """Record a new activity in a unit the caller belongs to."""
+        unit = self._unit(unit_id)
+        principal.unit_role(unit.org_id, unit_id)
+        self._check_activity(unit, data)
+        now = utc_now_iso()
+        activity = Activity(
+            id=new_id(),
+            unit_id=unit_id,
+            org_id=unit.org_id,
+            version=1,
+            created_by=principal.email,
+            created_at=now,
+            updated_at=now,
+            **data.model_dump(mode="json"),
+        )
+        self.activities.create(activity.model_dump())
+        return activity
+
+    def get_activity(self, principal: Principal, unit_id: str, activity_id: str) -> Activity:
+        unit = self._unit(unit_id)
+        role = principal.unit_role(unit.org_id, unit_id)
+        activity = self._activity(unit_id, activity_id)
+        if not principal.may_touch_activity(role, activity.created_by):
+            raise Forbidden("partners see only the activities they recorded")
+        return activity
+
+    def update_activity(
+        self, principal: Principal, unit_id: str, activity_id: str, data: ActivityUpdate
+    ) -> Activity:
+        """Replace an activity, if nobody changed it since ``data.version`` (else 409)."""
+        unit = self._unit(unit_id)
+        role = principal.unit_role(unit.org_id, unit_id)
+        current = self._activity(unit_id, activity_id)
+        if not principal.may_touch_activity(role, current.created_by):
+            raise Forbidden("partners change only the activities they recorded")
+        self._check_activity(unit, data)
+        fields = data.model_dump(mode="json", exclude={"version"})
+        activity = current.model_copy(
+            update={**fields, "version": data.version + 1, "updated_at": utc_now_iso()}
+        )
+        self.activities.replace(activity.model_dump(), expected_version=data.version)
+        return activity
+
+    def delete_activity(self, principal: Principal, unit_id: str, activity_id: str) -> None:
+        unit = self._unit(unit_id)
+        role = principal.unit_role(unit.org_id, unit_id)
+        current = self._activity(unit_id, activity_id)
+        if not principal.may_touch_activity(role, current.created_by):
+            raise Forbidden("partners delete only the activities they recorded")
+        self.activities.delete(unit_id, activity_id)
+
+    def list_activities(
+        self,
+        principal: Principal,
+        unit_id: str,
+        *,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        cursor: str | None = None,
+        limit: int = 50,
+    ) -> ActivityPage:
+        """A page of the unit's activities, newest first; partners see only their own."""
+        unit = self._unit(unit_id)
+        role = principal.unit_role(unit.org_id, unit_id)
+        items, next_cursor = self.activities.list_page(
+            unit_id,
+            date_from=date_from,
+            date_to=date_to,
+            cursor=cursor,
+            limit=max(1, min(limit, MAX_PAGE)),
+            created_by=principal.email if role == "partner" else None,
+        )
+        return ActivityPage(items=[Activity(**item) for item in items], next=next_cursor)
+
+    def _activity(self, unit_id: str, activity_id: str) -> Activity:
+        item = self.activities.get(unit_id, activity_id)
+        if item is None:
+            raise NotFound(f"activity {activity_id} not found in unit {unit_id}")
+        return Activity(**item)
+
+    def _check_activity(self, unit: Unit, data: ActivityIn) -> None:
+        goals, questions = self.directory.goals_and_questions(unit.org_id)
+        goal_ids = {
+            goal["id"] for goal in goals if not goal.get("unit_ids") or unit.id in goal["unit_ids"]
+        }
+        question_ids = {question["id"] for question in questions}
+        problems = activity_rule_problems(data, goal_ids, question_ids)
+        if problems:
+            raise InvalidInput(
+                "; ".join(f"{p.field}: {p.problem}" for p in problems), errors=problems
+            )
+
+
+@lru_cache(maxsize=2)
+def get_logbook(settings: Settings | None = None) -> Logbook:
+    """The services of this process, over the configured data table."""
+    return Logbook.from_table(data_table(settings or get_settings()))

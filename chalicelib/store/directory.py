@@ -1,0 +1,246 @@
+"""Organisations, units, memberships, goals and reflection questions in the data table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
+
+from chalicelib.domain.access import Grant
+from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.store import keys
+from chalicelib.store.items import without_keys
+
+
+def is_condition_failure(error: ClientError) -> bool:
+    """True when DynamoDB refused a write because its condition did not hold."""
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+class DataTableRepository:
+    """Shared item operations on the data table (given as a boto3 Table resource)."""
+
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def _create(self, item: dict[str, Any], what: str) -> None:
+        try:
+            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
+        except ClientError as error:
+            if is_condition_failure(error):
+                raise Conflict(f"{what} already exists") from error
+            raise
+
+    def _replace(self, item: dict[str, Any], what: str) -> None:
+        try:
+            self._table.put_item(Item=item, ConditionExpression="attribute_exists(PK)")
+        except ClientError as error:
+            if is_condition_failure(error):
+                raise NotFound(f"{what} not found") from error
+            raise
+
+    def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
+        item = self._table.get_item(Key={"PK": pk, "SK": sk}).get("Item")
+        return without_keys(item) if item else None
+
+    def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        while True:
+            page = self._table.query(**kwargs)
+            yield from page.get("Items", [])
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                return
+            kwargs["ExclusiveStartKey"] = start
+
+
+class DirectoryRepository(DataTableRepository):
+    """Who and what an organisation is made of."""
+
+    # ------------------------------------------------------------ organisations
+    def create_org(self, org: dict[str, Any]) -> None:
+        """Store a new organisation."""
+        self._create(self._org_item(org), "organisation")
+
+    def replace_org(self, org: dict[str, Any]) -> None:
+        """Overwrite an existing organisation."""
+        self._replace(self._org_item(org), "organisation")
+
+    @staticmethod
+    def _org_item(org: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "PK": keys.org_pk(org["id"]),
+            "SK": "ORG",
+            "GSI1PK": keys.ORGS_INDEX_PK,
+            "GSI1SK": keys.org_sk(org["id"]),
+            "type": "org",
+            **org,
+        }
+
+    def get_org(self, org_id: str) -> dict[str, Any] | None:
+        """One organisation, or None."""
+        return self._get(keys.org_pk(org_id), "ORG")
+
+    def list_orgs(self) -> list[dict[str, Any]]:
+        """Every organisation."""
+        items = self._query(
+            IndexName="GSI1", KeyConditionExpression=Key("GSI1PK").eq(keys.ORGS_INDEX_PK)
+        )
+        return [without_keys(item) for item in items]
+
+    # ------------------------------------------------------------ units
+    def create_unit(self, unit: dict[str, Any]) -> None:
+        """Store a new unit."""
+        self._create(self._unit_item(unit), "unit")
+
+    def replace_unit(self, unit: dict[str, Any]) -> None:
+        """Overwrite an existing unit."""
+        self._replace(self._unit_item(unit), "unit")
+
+    @staticmethod
+    def _unit_item(unit: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "PK": keys.unit_pk(unit["id"]),
+            "SK": "UNIT",
+            "GSI1PK": keys.org_pk(unit["org_id"]),
+            "GSI1SK": keys.unit_in_org_sk(unit["id"]),
+            "type": "unit",
+            **unit,
+        }
+
+    def get_unit(self, unit_id: str) -> dict[str, Any] | None:
+        """One unit, or None."""
+        return self._get(keys.unit_pk(unit_id), "UNIT")
+
+    def list_units(self, org_id: str) -> list[dict[str, Any]]:
+        """The units of one organisation."""
+        items = self._query(
+            IndexName="GSI1",
+            KeyConditionExpression=Key("GSI1PK").eq(keys.org_pk(org_id))
+            & Key("GSI1SK").begins_with("UNIT#"),
+        )
+        return [without_keys(item) for item in items]
+
+    def list_all_units(self) -> list[dict[str, Any]]:
+        """Every unit of every organisation (one query per organisation)."""
+        return [unit for org in self.list_orgs() for unit in self.list_units(org["id"])]
+
+    # ------------------------------------------------------------ members
+    def put_member(self, member: dict[str, Any], *, create: bool) -> None:
+        """Store a membership; ``create`` refuses to overwrite an existing one."""
+        item = {
+            "PK": keys.user_pk(member["email"]),
+            "SK": keys.org_sk(member["org_id"]),
+            "GSI1PK": keys.org_pk(member["org_id"]),
+            "GSI1SK": keys.member_in_org_sk(member["email"]),
+            "type": "member",
+            **member,
+        }
+        if create:
+            self._create(item, "member")
+        else:
+            self._replace(item, "member")
+
+    def get_member(self, org_id: str, email: str) -> dict[str, Any] | None:
+        """One membership, or None."""
+        return self._get(keys.user_pk(email), keys.org_sk(org_id))
+
+    def delete_member(self, org_id: str, email: str) -> None:
+        """Remove a membership; NotFound if there is none."""
+        try:
+            self._table.delete_item(
+                Key={"PK": keys.user_pk(email), "SK": keys.org_sk(org_id)},
+                ConditionExpression="attribute_exists(PK)",
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                raise NotFound("member not found") from error
+            raise
+
+    def list_members(self, org_id: str) -> list[dict[str, Any]]:
+        """The members of one organisation."""
+        items = self._query(
+            IndexName="GSI1",
+            KeyConditionExpression=Key("GSI1PK").eq(keys.org_pk(org_id))
+            & Key("GSI1SK").begins_with("MEMBER#"),
+        )
+        return [without_keys(item) for item in items]
+
+    def put_platform_admin(self, email: str, created_at: str) -> None:
+        """Make ``email`` a platform admin (idempotent)."""
+        self._table.put_item(
+            Item={
+                "PK": keys.user_pk(email),
+                "SK": keys.PLATFORM,
+                "GSI1PK": keys.PLATFORM,
+                "GSI1SK": keys.user_pk(email),
+                "type": "platform_admin",
+                "email": email,
+                "created_at": created_at,
+            }
+        )
+
+    def grants_for(self, email: str) -> tuple[bool, dict[str, Grant]]:
+        """Everything ``email`` may do: (platform admin?, grants by organisation)."""
+        platform_admin = False
+        grants: dict[str, Grant] = {}
+        for item in self._query(KeyConditionExpression=Key("PK").eq(keys.user_pk(email))):
+            if item["type"] == "platform_admin":
+                platform_admin = True
+            elif item["type"] == "member":
+                grants[item["org_id"]] = Grant(
+                    org_id=item["org_id"],
+                    role=item["role"],
+                    unit_ids=frozenset(item.get("unit_ids") or ()),
+                )
+        return platform_admin, grants
+
+    # ------------------------------------------------------------ goals, questions
+    def put_goal(self, goal: dict[str, Any], *, create: bool) -> None:
+        """Store a goal of an organisation."""
+        self._put_org_child(goal, keys.goal_sk(goal["id"]), "goal", create)
+
+    def put_question(self, question: dict[str, Any], *, create: bool) -> None:
+        """Store a reflection question of an organisation."""
+        self._put_org_child(question, keys.question_sk(question["id"]), "question", create)
+
+    def _put_org_child(self, child: dict[str, Any], sk: str, kind: str, create: bool) -> None:
+        item = {"PK": keys.org_pk(child["org_id"]), "SK": sk, "type": kind, **child}
+        if create:
+            self._create(item, kind)
+        else:
+            self._replace(item, kind)
+
+    def get_goal(self, org_id: str, goal_id: str) -> dict[str, Any] | None:
+        """One goal, or None."""
+        return self._get(keys.org_pk(org_id), keys.goal_sk(goal_id))
+
+    def get_question(self, org_id: str, question_id: str) -> dict[str, Any] | None:
+        """One reflection question, or None."""
+        return self._get(keys.org_pk(org_id), keys.question_sk(question_id))
+
+    def list_goals(self, org_id: str) -> list[dict[str, Any]]:
+        """The goals of one organisation."""
+        return self._org_children(org_id, "GOAL#")
+
+    def list_questions(self, org_id: str) -> list[dict[str, Any]]:
+        """The reflection questions of one organisation."""
+        return self._org_children(org_id, "QUESTION#")
+
+    def _org_children(self, org_id: str, prefix: str) -> list[dict[str, Any]]:
+        items = self._query(
+            KeyConditionExpression=Key("PK").eq(keys.org_pk(org_id)) & Key("SK").begins_with(prefix)
+        )
+        return [without_keys(item) for item in items]
+
+    def goals_and_questions(self, org_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """An organisation's goals and reflection questions in one query."""
+        goals: list[dict[str, Any]] = []
+        questions: list[dict[str, Any]] = []
+        for item in self._query(KeyConditionExpression=Key("PK").eq(keys.org_pk(org_id))):
+            if item["type"] == "goal":
+                goals.append(without_keys(item))
+            elif item["type"] == "question":
+                questions.append(without_keys(item))
+        return goals, questions
