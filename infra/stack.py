@@ -33,6 +33,10 @@ REPO_ROOT: Final = Path(__file__).resolve().parent.parent
 # The stream consumer as the app names it: @app.lambda_function(name="aggregate").
 AGGREGATE_FUNCTION: Final = "Aggregate"
 
+# Lambda sends one extra invocation per shard at the end of each window: 60 s keeps that
+# at most 1,440 a day per active shard while every batch still arrives within seconds.
+TUMBLING_WINDOW_SECONDS: Final = 60
+
 # Item-level actions only: no table management, no Scan (public answers are key lookups).
 READ_ITEMS: Final = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query")
 WRITE_ITEMS: Final = (
@@ -264,7 +268,11 @@ class LogbookStack(Stack):
             bisect_batch_on_error=True,
             retry_attempts=10,
             max_record_age=Duration.hours(12),
+            # The exactly-once scheme keeps per-shard watermarks: one invocation at a time
+            # per shard, in order, and a tumbling window so every event names its shard
+            # (see chalicelib/events/aggregate.py).
             parallelization_factor=1,
+            tumbling_window=Duration.seconds(TUMBLING_WINDOW_SECONDS),
             on_failure=event_sources.SqsDlq(self.failure_queue),
         )
         # Lambda checks the role can read the stream when the mapping is created.

@@ -105,6 +105,9 @@ def test_aggregate_reads_the_data_stream_with_partial_batch_failures(template: T
     assert 0 <= properties["MaximumRetryAttempts"] <= 20
     assert 60 <= properties["MaximumRecordAgeInSeconds"] <= 24 * 3600
     assert properties["StartingPosition"] == "TRIM_HORIZON"
+    # The aggregate's exactly-once scheme: in-order per shard, events that name the shard.
+    assert properties["ParallelizationFactor"] == 1
+    assert properties["TumblingWindowInSeconds"] > 0
 
 
 def test_records_that_give_up_go_to_an_sqs_queue(template: Template) -> None:
