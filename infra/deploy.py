@@ -2,7 +2,8 @@
 
 Steps: synthesize → ``cdk deploy`` → upload ``static_site/`` to the site bucket → write
 the site's ``config.js`` (API URL, stage, Cognito) next to it → invalidate CloudFront →
-print the URLs. It never writes demo data.
+print the URLs. It never writes demo data; the only data it can write is the first
+platform admin, when asked to with ``--admin-email``.
 
 Guards, in this order, before anything talks to AWS:
 
@@ -193,13 +194,46 @@ def _upload_site(session: Any, bucket: str, files: Iterable[SiteFile], config: s
     return removed
 
 
-def deploy(stage: str, context: dict[str, str], assume_yes: bool, bootstrap: bool) -> None:
+def _add_platform_admin(session: Any, outputs: Mapping[str, str], email: str) -> None:
+    """Invite ``email`` to the user pool and make them platform admin (asked for)."""
+    from datetime import UTC, datetime
+
+    from chalicelib.store.directory import DirectoryRepository
+
+    cognito = session.client("cognito-idp")
+    try:
+        cognito.admin_create_user(
+            UserPoolId=outputs["UserPoolId"],
+            Username=email,
+            UserAttributes=[
+                {"Name": "email", "Value": email},
+                {"Name": "email_verified", "Value": "true"},
+            ],
+            DesiredDeliveryMediums=["EMAIL"],
+        )
+        print(f"Invited {email}: Cognito sends a temporary password by e-mail.")
+    except cognito.exceptions.UsernameExistsException:
+        print(f"{email} already has a sign-in; keeping it.")
+    table = session.resource("dynamodb").Table(outputs["DataTableName"])
+    DirectoryRepository(table).put_platform_admin(email, datetime.now(UTC).isoformat())
+    print(f"{email} is a platform admin of this stage.")
+
+
+def deploy(
+    stage: str,
+    context: dict[str, str],
+    assume_yes: bool,
+    bootstrap: bool,
+    admin_email: str | None = None,
+) -> None:
     """Deploy ``stage``; every guard in the module docstring runs first."""
     refuse_under_tests(sys.modules, os.environ)
     if stage not in STAGES:
         raise DeployRefusedError(f"stage must be one of {STAGES}, not {stage!r}")
     environ = deploy_environment(os.environ)
     session, account, region = _caller(environ)
+    if admin_email:
+        print(f"Afterwards {admin_email} becomes platform admin (the only data written).")
     _confirm(account, region, stage, assume_yes)
 
     from infra.synth import synthesize
@@ -242,8 +276,11 @@ def deploy(stage: str, context: dict[str, str], assume_yes: bool, bootstrap: boo
     print(f"Statistics:  {site}/stats/")
     print(f"API:         {stack_outputs['ApiUrl']}")
     print(f"Sign-in:     https://{stack_outputs['HostedUiDomain']}")
-    print("No demo data was written. Create the first platform admin in the Cognito user pool")
-    print(f"({stack_outputs['UserPoolId']}) and in the data table: see infra/README.md.")
+    if admin_email:
+        _add_platform_admin(session, stack_outputs, admin_email.strip().lower())
+    else:
+        print("No data was written. For the first platform admin run again with")
+        print("DEPLOY_ARGS='--admin-email you@example.org' (see infra/README.md).")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -253,6 +290,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     parser.add_argument("--bootstrap", action="store_true", help="run `cdk bootstrap` first")
     parser.add_argument("-c", "--context", action="append", default=[], help="key=value")
+    parser.add_argument(
+        "--admin-email", help="invite this address and make it platform admin (asks first)"
+    )
     args = parser.parse_args(argv)
     context: dict[str, str] = {}
     for pair in args.context:
@@ -261,7 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"--context takes key=value, not {pair!r}")
         context[key] = value
     try:
-        deploy(args.stage, context, args.yes, args.bootstrap)
+        deploy(args.stage, context, args.yes, args.bootstrap, args.admin_email)
     except DeployRefusedError as refusal:
         print(f"deploy refused: {refusal}", file=sys.stderr)
         return 2
