@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from infra import cost
 from infra.chalice_app import function_name, name_functions
 from infra.settings import StageSettings
 from infra.site import content_security_policy
@@ -102,3 +104,17 @@ def test_csp_allows_only_own_scripts_and_the_given_api() -> None:
     assert "script-src 'self';" in csp
     assert "connect-src 'self' https://api.example https://login.example;" in csp
     assert "unsafe" not in csp
+
+
+def test_the_readme_cost_tables_are_what_the_cost_model_computes(repo_root: Path) -> None:
+    readme = (repo_root / "infra" / "README.md").read_text()
+    assert cost.markdown(cost.SLOVENIA) in readme
+    assert cost.markdown(cost.EU) in readme
+
+
+def test_cost_grows_with_the_network_and_the_waf() -> None:
+    def total(network: cost.Network, waf: bool = False) -> float:
+        return sum(line.list_usd for line in cost.estimate(network, waf=waf))
+
+    assert total(cost.SLOVENIA) < total(cost.EU)
+    assert total(cost.EU, waf=True) - total(cost.EU) >= cost.WAF_WEB_ACL_MONTH
