@@ -249,8 +249,10 @@ def deploy(
             stage,
             "--app",
             str(result.assembly),
+            # Unattended (--yes) deploys were confirmed up front; otherwise the CLI asks
+            # before any IAM or security-group change that widens access.
             "--require-approval",
-            "broadening",
+            "never" if assume_yes else "broadening",
             "--outputs-file",
             str(outputs_file),
         ],
