@@ -83,6 +83,19 @@ test: install chromium lint
 test-fast: $(STAMP_PY)
 	$(VENV)/bin/pytest tests/unit tests/functional
 
+# ---------------------------------------------------------------- statistics
+# Against DynamoDB Local (LOGBOOK_DYNAMODB_ENDPOINT, else http://127.0.0.1:8001).
+.PHONY: rebuild verify bench
+rebuild: $(STAMP_PY)
+	$(PY) -m tools.stats_admin rebuild
+
+verify: $(STAMP_PY)
+	$(PY) -m tools.stats_admin verify
+
+# Write cost of the stream consumer vs a naive one; starts its own DynamoDB Local.
+bench: $(STAMP_PY) $(STAMP_NPM) java
+	$(PY) -m tools.bench_aggregate
+
 # ---------------------------------------------------------------- AWS (infra/)
 # Offline: CloudFormation templates to build/cloudformation/, Lambda packages to build/.
 CFN_LINT := $(VENV)/bin/cfn-lint --regions eu-north-1 eu-central-1 --
