@@ -2,7 +2,7 @@
 
 from chalice import Chalice
 
-from chalicelib.api import activities, auth, meta, organisations
+from chalicelib.api import activities, auth, meta, organisations, surveys
 from chalicelib.settings import get_settings
 
 app = Chalice(app_name="logbook")
@@ -11,6 +11,7 @@ app.register_blueprint(auth.authorizer_bp)
 app.register_blueprint(meta.bp)
 app.register_blueprint(organisations.bp)
 app.register_blueprint(activities.bp)
+app.register_blueprint(surveys.bp)
 if get_settings().is_local:
     # The local issuer's sign-in exists only in the local stage.
     app.register_blueprint(auth.local_auth_bp)
