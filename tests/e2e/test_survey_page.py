@@ -159,9 +159,7 @@ def test_every_submission_is_stored_once_whatever_the_network_does(
     items = stored(live_stack, code)
     assert len(items) == 3
     assert len({item["submission_id"] for item in items}) == 3
-    by_answers = sorted(
-        (sorted(item["items"].items()), item.get("gender")) for item in items
-    )
+    by_answers = sorted((sorted(item["items"].items()), item.get("gender")) for item in items)
     assert by_answers == sorted(
         [
             ([("influence_2", 2), ("safety_1", 5)], "girls"),
@@ -246,9 +244,7 @@ def test_keyboard_alone_answers_the_survey(
     assert item["items"] == {"safety": 4, "belonging": 1}
 
 
-def test_unknown_and_closed_codes_say_so(
-    live_stack: Any, unit: dict[str, str], page: Any
-) -> None:
+def test_unknown_and_closed_codes_say_so(live_stack: Any, unit: dict[str, str], page: Any) -> None:
     page.goto(f"{live_stack.site_url}/s/?c=abcdefghjk&lang=en")
     page.wait_for_function("document.querySelector('#status').className.includes('error')")
     assert "couldn't find" in status(page)
@@ -269,9 +265,9 @@ def test_checkin_sends_only_a_hash_and_counts_first_visits(
     bodies: list[str] = []
     page.on(
         "request",
-        lambda request: bodies.append(request.post_data or "")
-        if request.method == "POST"
-        else None,
+        lambda request: (
+            bodies.append(request.post_data or "") if request.method == "POST" else None
+        ),
     )
     page.goto(f"{live_stack.site_url}/s/?c={code}&lang=en")
     page.wait_for_selector("#form:not([hidden])")
