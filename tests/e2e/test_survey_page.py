@@ -313,3 +313,22 @@ def test_first_load_is_small(live_stack: Any, unit: dict[str, str], page: Any) -
     assert len(seen) <= 6, [request.url for request in seen]
     assert total <= 50 * 1024, total
     print(f"survey page first load: {len(seen)} requests, {total} bytes")
+
+
+def test_poster_shows_the_qr_code_and_every_language(
+    live_stack: Any, unit: dict[str, str], page: Any
+) -> None:
+    code = new_collection(live_stack, unit, {"template_id": "annual"})
+    page.goto(f"{live_stack.site_url}/s/poster.html?c={code}")
+    page.wait_for_selector("#qr:not([hidden])")
+    page.wait_for_function("document.querySelector('#qr').naturalWidth > 100")
+    assert page.locator("h1").inner_text() == "Kallio"
+    assert [page.locator("li").nth(i).get_attribute("lang") for i in range(4)] == [
+        "en",
+        "sl",
+        "fi",
+        "sv",
+    ]
+    assert page.locator("#url").inner_text().endswith(f"/s/?c={code}")
+    shot(page, "poster")
+    assert page.script_errors == []
