@@ -318,7 +318,7 @@ function renderQuestion(q, index, kept) {
 function renderLanguages(languages) {
   const nav = $("langs");
   nav.replaceChildren();
-  nav.hidden = languages.length < 2;
+  if (languages.length < 2) return; // an empty nav keeps its space, unseen
   for (const lang of languages) {
     const button = el("button", { type: "button", lang, "aria-pressed": String(lang === state.lang), text: LANGUAGE_NAMES[lang] || lang.toUpperCase() });
     button.addEventListener("click", () => switchLanguage(lang));
