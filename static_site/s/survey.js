@@ -209,8 +209,10 @@ async function flush() {
   state.flushing = true;
   clearTimeout(state.timer);
   let wait = 0;
+  const tried = new Set();
   try {
     for (const entry of outbox()) {
+      tried.add(entry.id);
       const path = entry.kind === "checkin" ? "/public/checkins" : "/public/responses";
       let answer;
       try {
@@ -242,7 +244,10 @@ async function flush() {
   } finally {
     state.flushing = false;
   }
-  if (outbox().length) {
+  const left = outbox();
+  if (left.some((e) => !tried.has(e.id))) {
+    setTimeout(flush, 0); // queued while this pass ran: its first try is now, not later
+  } else if (left.length) {
     scheduleRetry(wait || 2);
   }
 }
