@@ -156,14 +156,15 @@ AGE_BAND_QUESTION = TemplateQuestion(
     options=[
         Option(
             value="under_13",
-            text=_t("12 or younger", "12 ali manj", "12 tai alle", "12 eller yngre"),
+            text=_t("12 or younger", "12 ali manj", "12 tai nuorempi", "12 eller yngre"),
         ),
         Option(value="13_15", text=_t("13–15", "13–15", "13–15", "13–15")),
         Option(value="16_18", text=_t("16–18", "16–18", "16–18", "16–18")),
         Option(value="19_24", text=_t("19–24", "19–24", "19–24", "19–24")),
         Option(value="25_29", text=_t("25–29", "25–29", "25–29", "25–29")),
         Option(
-            value="over_29", text=_t("30 or older", "30 ali več", "30 tai yli", "30 eller äldre")
+            value="over_29",
+            text=_t("30 or older", "30 ali več", "30 tai vanhempi", "30 eller äldre"),
         ),
     ],
 )
@@ -234,7 +235,7 @@ ANNUAL = SurveyTemplate(
             "I feel hopeful about my future.",
             "V svojo prihodnost gledam z upanjem.",
             "Suhtaudun tulevaisuuteeni toiveikkaasti.",
-            "Jag känner hopp inför min framtid.")),
+            "Jag ser ljust på min framtid.")),
         _scale("future_2", "future", _t(
             "Here I learn things that will help me later in life.",
             "Tukaj se naučim stvari, ki mi bodo koristile v življenju.",

@@ -560,6 +560,9 @@ def test_rate_limit_stops_stuffing_but_not_replays(
 ) -> None:
     limits = survey_service.RateLimits(per_minute=5, per_day=8)
     monkeypatch.setattr(survey_service, "RateLimits", lambda: limits)
+    # One fixed minute: a real clock could cross into the next window mid-test.
+    frozen = dt.datetime.now(dt.UTC).replace(second=10)
+    monkeypatch.setattr(survey_service, "_utc_now", lambda: frozen)
     code = world.collection()
     other = world.collection()
     sids = [str(uuid.uuid4()) for _ in range(5)]
@@ -577,6 +580,8 @@ def test_rate_limit_stops_stuffing_but_not_replays(
 def test_rate_limit_has_a_daily_cap(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     limits = survey_service.RateLimits(per_minute=100, per_day=3)
     monkeypatch.setattr(survey_service, "RateLimits", lambda: limits)
+    frozen = dt.datetime.now(dt.UTC).replace(hour=12)
+    monkeypatch.setattr(survey_service, "_utc_now", lambda: frozen)
     code = world.collection()
     for _ in range(3):
         assert world.respond(code, {"safety_1": 3}).status == 201
