@@ -82,7 +82,18 @@ def qr_svg(url: str) -> str:
     which survives a poster's creases and a cracked camera lens)."""
     code = segno.make(url, error="m", micro=False)
     out = io.BytesIO()
-    code.save(out, kind="svg", scale=8, border=4, title="QR code", svgclass=None, lineclass=None)
+    # A white quiet zone of its own: scanners need it, and a dark viewer or page
+    # behind a transparent SVG would hide the code.
+    code.save(
+        out,
+        kind="svg",
+        scale=8,
+        border=4,
+        light="#fff",
+        title="QR code",
+        svgclass=None,
+        lineclass=None,
+    )
     return out.getvalue().decode()
 
 

@@ -332,3 +332,31 @@ def test_poster_shows_the_qr_code_and_every_language(
     assert page.locator("#url").inner_text().endswith(f"/s/?c={code}")
     shot(page, "poster")
     assert page.script_errors == []
+
+
+def test_the_phone_language_is_used_and_a_second_visit_is_recognised(
+    live_stack: Any, unit: dict[str, str], browser: Any
+) -> None:
+    code = new_collection(live_stack, unit, {"template_id": "feedback"})
+    context = browser.new_context(locale="sv-SE")
+    try:
+        page = context.new_page()
+        page.goto(f"{live_stack.site_url}/s/?c={code}")
+        page.wait_for_selector("#form:not([hidden])")
+        assert page.evaluate("document.documentElement.lang") == "sv"
+        assert page.locator("h1").inner_text() == "Hur var det?"
+        answer_scale(page, "enjoyed", 5)
+        page.click("#send")
+        page.wait_for_function(
+            "document.querySelector('#status').className.includes('ok')", timeout=15_000
+        )
+        assert "Tack" in status(page)
+        page.reload()
+        page.wait_for_function(
+            "document.querySelector('#status').className.includes('ok')", timeout=15_000
+        )
+        assert "redan svarat" in status(page)
+        assert page.locator("#form").is_hidden() and page.locator("#again").is_visible()
+    finally:
+        context.close()
+    assert len(stored(live_stack, code)) == 1
