@@ -15,7 +15,7 @@ from typing import Any
 
 import boto3
 import pytest
-from boto3.dynamodb.conditions import Key
+from boto3.dynamodb.conditions import Attr
 
 from chalicelib.settings import get_settings
 
@@ -56,14 +56,23 @@ def new_collection(stack: Any, unit: dict[str, str], body: dict[str, Any]) -> st
 
 
 def stored(stack: Any, code: str) -> list[dict[str, Any]]:
-    """Everything a collection received, straight from DynamoDB Local."""
+    """Every response or check-in item of a collection, read straight from DynamoDB Local
+    with a consistent scan (no index in between)."""
     table = boto3.resource(
         "dynamodb", endpoint_url=stack.ddb_endpoint, region_name="eu-north-1"
     ).Table(get_settings().data_table)
-    found = table.query(
-        IndexName="GSI1", KeyConditionExpression=Key("GSI1PK").eq(f"COLLECTION#{code}#IN")
-    )["Items"]
-    return list(found)
+    found: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {
+        "ConsistentRead": True,
+        "FilterExpression": Attr("type").is_in(["response", "checkin"])
+        & Attr("collection_code").eq(code),
+    }
+    while True:
+        page = table.scan(**kwargs)
+        found += page["Items"]
+        if "LastEvaluatedKey" not in page:
+            return found
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 def open_survey(page: Any, stack: Any, code: str, lang: str = "en") -> None:
