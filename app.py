@@ -2,7 +2,7 @@
 
 from chalice import Chalice
 
-from chalicelib.api import activities, auth, meta, organisations, public_stats
+from chalicelib.api import activities, auth, meta, organisations, public_stats, surveys
 from chalicelib.events.blueprint import events_blueprint
 from chalicelib.settings import get_settings
 
@@ -12,6 +12,7 @@ app.register_blueprint(auth.authorizer_bp)
 app.register_blueprint(meta.bp)
 app.register_blueprint(organisations.bp)
 app.register_blueprint(activities.bp)
+app.register_blueprint(surveys.bp)
 app.register_blueprint(public_stats.bp)
 app.register_blueprint(events_blueprint)
 if get_settings().is_local:
