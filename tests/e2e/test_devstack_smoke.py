@@ -135,11 +135,22 @@ class Devstack:
         return str(json.loads(body)["token"])
 
     def kill_everything(self) -> None:
-        """Last resort in teardown: SIGKILL the supervisor and every PID it ever had."""
+        """Last resort in teardown: SIGKILL the supervisor and what it started, by PID.
+
+        Only PIDs that are still provably this stack's (their command line names its local
+        dir): a PID that exited earlier in the test may belong to a stranger by now.
+        """
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()  # Popen never signals a PID it has already reaped
         self.known_pids.update(self.child_pids().values())
         for pid in self.known_pids:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if str(self.local_dir).encode() in cmdline:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
         if self.process is not None:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=10)
