@@ -82,3 +82,16 @@ test: install chromium lint
 # Unit and functional tests only: no servers, no browser.
 test-fast: $(STAMP_PY)
 	$(VENV)/bin/pytest tests/unit tests/functional
+
+# ---------------------------------------------------------------- statistics
+# Against DynamoDB Local (LOGBOOK_DYNAMODB_ENDPOINT, else http://127.0.0.1:8001).
+.PHONY: rebuild verify bench
+rebuild: $(STAMP_PY)
+	$(PY) -m tools.stats_admin rebuild
+
+verify: $(STAMP_PY)
+	$(PY) -m tools.stats_admin verify
+
+# Write cost of the stream consumer vs a naive one; starts its own DynamoDB Local.
+bench: $(STAMP_PY) $(STAMP_NPM) java
+	$(PY) -m tools.bench_aggregate
