@@ -2,7 +2,8 @@
 
 from chalice import Chalice
 
-from chalicelib.api import activities, auth, meta, organisations
+from chalicelib.api import activities, auth, exports, meta, organisations
+from chalicelib.domain.exports import XLSX_MEDIA_TYPE
 from chalicelib.settings import get_settings
 
 app = Chalice(app_name="logbook")
@@ -11,6 +12,9 @@ app.register_blueprint(auth.authorizer_bp)
 app.register_blueprint(meta.bp)
 app.register_blueprint(organisations.bp)
 app.register_blueprint(activities.bp)
+app.register_blueprint(exports.bp)
+# XLSX exports are binary: API Gateway and Chalice pass them through base64.
+app.api.binary_types.append(XLSX_MEDIA_TYPE)
 if get_settings().is_local:
     # The local issuer's sign-in exists only in the local stage.
     app.register_blueprint(auth.local_auth_bp)
