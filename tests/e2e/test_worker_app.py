@@ -1,0 +1,439 @@
+"""The youth worker's app in Chromium against the live local stack.
+
+The organisation, units and people are made through the API first (as an admin
+would), then a worker signs in, logs an activity through the form, finds it in the
+list and the unit's figures, and is refused another unit with a plain message.
+Every view is checked with axe-core for serious and critical violations.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
+ADMIN = "admin@logbook.local"
+
+
+# ---------------------------------------------------------------- API set-up
+def api(stack: Any, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
+    """One JSON call to the live API; returns (status, json)."""
+    request = urllib.request.Request(
+        stack.api_url + path,
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={
+            "Content-Type": "application/json",
+            **({"Authorization": f"Bearer {token}"} if token else {}),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            raw = answer.read()
+            return answer.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        try:
+            return error.code, json.loads(raw)
+        except ValueError:
+            return error.code, raw.decode(errors="replace")
+
+
+def token_for(stack: Any, email: str) -> str:
+    status, body = api(stack, "POST", "/auth/local-login", {"email": email})
+    assert status == 200, body
+    return str(body["token"])
+
+
+def created(stack: Any, path: str, body: Any, token: str) -> dict[str, Any]:
+    status, answer = api(stack, "POST", path, body, token)
+    assert status == 201, answer
+    return dict(answer)
+
+
+@pytest.fixture
+def world(live_stack: Any) -> dict[str, Any]:
+    """A fresh organisation with two units, a goal, a reflection question and people."""
+    admin = token_for(live_stack, ADMIN)
+    tag = uuid.uuid4().hex[:8]
+    org = created(live_stack, "/orgs", {"name": f"Ljubljana {tag}", "country": "SI"}, admin)
+    unit = created(live_stack, f"/orgs/{org['id']}/units", {"name": "MC Šiška"}, admin)
+    other = created(live_stack, f"/orgs/{org['id']}/units", {"name": "MC Bežigrad"}, admin)
+    goal = created(
+        live_stack, f"/orgs/{org['id']}/goals", {"title": "Young people feel they belong"}, admin
+    )
+    question = created(
+        live_stack,
+        f"/orgs/{org['id']}/reflection-questions",
+        {"text": "What would we do differently?"},
+        admin,
+    )
+    worker = f"worker-{tag}@example.org"
+    org_admin = f"orgadmin-{tag}@example.org"
+    created(
+        live_stack,
+        f"/orgs/{org['id']}/members",
+        {"email": worker, "role": "worker", "unit_ids": [unit["id"]]},
+        admin,
+    )
+    created(
+        live_stack,
+        f"/orgs/{org['id']}/members",
+        {"email": org_admin, "role": "org_admin", "unit_ids": []},
+        admin,
+    )
+    return {
+        "org": org,
+        "unit": unit,
+        "other": other,
+        "goal": goal,
+        "question": question,
+        "worker": worker,
+        "org_admin": org_admin,
+        "admin_token": admin,
+    }
+
+
+# ---------------------------------------------------------------- browser helpers
+def sign_in(page: Any, stack: Any, email: str) -> None:
+    page.goto(f"{stack.site_url}/app/")
+    page.get_by_label("Your e-mail address").fill(email)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Serious and critical axe-core violations on the page as it is now."""
+    if not page.evaluate("() => Boolean(window.axe)"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => n.target.join(' '))}))"
+    )
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def assert_accessible(page: Any, where: str, report: dict[str, int]) -> None:
+    violations = axe_violations(page)
+    report[where] = len(violations)
+    assert violations == [], f"{where}: {json.dumps(violations, indent=1)}"
+
+
+def stats_route_exists() -> bool:
+    from chalicelib.api.routing import ROUTES
+
+    return any(route.path == "/public/stats" for route in ROUTES)
+
+
+# ---------------------------------------------------------------- the journey
+def test_a_worker_signs_in_logs_an_activity_and_finds_it(
+    live_stack: Any, page: Any, world: dict[str, Any], capsys: Any
+) -> None:
+    axe_report: dict[str, int] = {}
+    unit_id = world["unit"]["id"]
+
+    # Given the sign-in page
+    page.goto(f"{live_stack.site_url}/app/")
+    page.get_by_label("Your e-mail address").wait_for()
+    assert_accessible(page, "sign-in", axe_report)
+    started = time.monotonic()
+
+    # When the worker signs in: one unit, so the form opens at once
+    page.get_by_label("Your e-mail address").fill(world["worker"])
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Log an activity – MC Šiška").wait_for()
+    assert page.url.endswith(f"#/units/{unit_id}")
+    assert_accessible(page, "activity form", axe_report)
+    form_opened = time.monotonic()
+
+    # And fills in the evening
+    page.get_by_label("Title").fill("Friday open house")
+    page.get_by_label("Start time").fill("17:00")
+    page.get_by_label("Open youth work").check()
+    page.get_by_label("Socialising").check()
+    page.get_by_role("spinbutton", name="Girls").fill("5")
+    page.get_by_role("button", name="One more: Boys").click()
+    page.get_by_role("button", name="One more: Boys").click()
+    page.get_by_role("spinbutton", name="New participants").fill("1")
+    page.get_by_label("Youth-led: young people planned and led it").check()
+    goal = page.get_by_role("group", name="Young people feel they belong")
+    goal.get_by_label("4 – mostly").check()
+    page.get_by_label("Diary").fill("Ana brought a guitar.")
+    page.get_by_label("What would we do differently?").fill("More snacks.")
+    assert page.get_by_role("status").filter(has_text="Not saved yet").count() == 1
+    page.get_by_role("button", name="Save activity").click()
+
+    # Then it is saved
+    page.get_by_text("Saved: Friday open house").wait_for()
+    saved = time.monotonic()
+    assert page.locator(".save-state").inner_text() == "Saved"
+    with capsys.disabled():
+        print(
+            f"\n[worker app] sign-in to saved: {saved - started:.1f} s "
+            f"(form open to saved: {saved - form_opened:.1f} s)"
+        )
+    assert saved - started < 60, "logging an activity must take under a minute"
+
+    # And the API holds exactly what was typed
+    status, listing = api(
+        live_stack, "GET", f"/units/{unit_id}/activities", token=token_for(live_stack, ADMIN)
+    )
+    assert status == 200
+    [stored] = listing["items"]
+    assert stored["title"] == "Friday open house"
+    assert stored["participants"] == {"girls": 5, "boys": 2, "nonbinary": 0, "undisclosed": 0}
+    assert stored["kind"] == "open" and stored["categories"] == ["socialising"]
+    assert stored["youth_led"] is True and stored["new_participants"] == 1
+    assert stored["goal_ratings"] == {world["goal"]["id"]: 4}
+    assert stored["reflection"] == {world["question"]["id"]: "More snacks."}
+    assert stored["age_bands"] is None
+
+    # And a next activity starts from this one
+    assert page.get_by_label("Title").input_value() == "Friday open house"
+    assert page.get_by_role("spinbutton", name="Girls").input_value() == "0"
+
+    # When the worker opens the unit's activities, the new one is listed
+    page.get_by_role("navigation", name="The unit's pages").get_by_role(
+        "link", name="Activities"
+    ).click()
+    page.get_by_role("heading", name="Friday open house").wait_for()
+    assert "7 participants" in page.locator(".activity").first.inner_text()
+    assert_accessible(page, "activity list", axe_report)
+
+    # When the worker opens another unit of the organisation, a plain refusal shows
+    page.goto(f"{live_stack.site_url}/app/#/units/{world['other']['id']}")
+    page.get_by_role("heading", name="You cannot open this unit").wait_for()
+    assert page.get_by_role("alert").inner_text().startswith("You do not have access")
+    assert page.get_by_role("link", name="Back to the start page").is_visible()
+    assert_accessible(page, "refusal", axe_report)
+
+    assert page.script_errors == []
+    with capsys.disabled():
+        print(f"[worker app] axe serious/critical violations per view: {axe_report}")
+
+
+def test_the_unit_figures_show_the_logged_activity(
+    live_stack: Any, page: Any, world: dict[str, Any]
+) -> None:
+    unit_id = world["unit"]["id"]
+    body = {
+        "date": time.strftime("%Y-%m-%d"),
+        "duration_minutes": 90,
+        "kind": "group",
+        "title": "Study club",
+        "participants": {"girls": 3, "boys": 1, "nonbinary": 0, "undisclosed": 0},
+        "goal_ids": [world["goal"]["id"]],
+        "goal_ratings": {world["goal"]["id"]: 5},
+    }
+    worker_token = token_for(live_stack, world["worker"])
+    assert api(live_stack, "POST", f"/units/{unit_id}/activities", body, worker_token)[0] == 201
+
+    sign_in(page, live_stack, world["worker"])
+    page.get_by_role("heading", name="Log an activity – MC Šiška").wait_for()
+    page.get_by_role("navigation", name="The unit's pages").get_by_role(
+        "link", name="Figures"
+    ).click()
+    page.get_by_role("heading", name="Figures – MC Šiška").wait_for()
+
+    # Goal ratings come from the unit's own activities: always there.
+    goals = page.get_by_role("table", name="Goals and how they were rated")
+    goals.wait_for()
+    assert "Young people feel they belong" in goals.inner_text()
+    assert "5.0" in goals.inner_text()
+    axe_report: dict[str, int] = {}
+    assert_accessible(page, "figures", axe_report)
+
+    if not stats_route_exists():
+        # Honest about the gap: the page says so, and the test is marked as waiting.
+        page.get_by_text("The unit's statistics cannot be shown right now.").wait_for()
+        pytest.xfail("GET /public/stats is not on this branch yet (statistics issue)")
+
+    # The aggregate reflects a write within seconds (CONTRACT.md): poll the page.
+    deadline = time.monotonic() + 15
+    while True:
+        figures = page.locator(".key-figures")
+        if figures.count() and "Activities\n1" in figures.inner_text().replace("\r", ""):
+            break
+        if time.monotonic() > deadline:
+            raise AssertionError(f"figures never showed the activity: {page.inner_text('main')}")
+        page.wait_for_timeout(1000)
+        page.get_by_role("button", name="This month").click()
+    visits = page.get_by_role("table", name="Visits by gender").inner_text()
+    assert "Girls\t3" in visits
+
+
+def test_a_failed_save_keeps_the_draft_on_the_device(
+    live_stack: Any, page: Any, world: dict[str, Any]
+) -> None:
+    sign_in(page, live_stack, world["worker"])
+    page.get_by_role("heading", name="Log an activity – MC Šiška").wait_for()
+    page.get_by_label("Title").fill("Outreach in the park")
+    page.get_by_label("Outreach").check()
+    page.get_by_role("spinbutton", name="Boys").fill("4")
+
+    # When the connection drops as the worker saves
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Save activity").click()
+    page.get_by_text("What you typed is kept on this device.").wait_for()
+    assert page.locator(".save-state").inner_text() == "Not saved yet"
+    page.context.set_offline(False)
+
+    # Then a reload brings the draft back, and it saves once online
+    page.reload()
+    page.get_by_text("We restored what you typed earlier on this device.").wait_for()
+    assert page.get_by_label("Title").input_value() == "Outreach in the park"
+    assert page.get_by_role("spinbutton", name="Boys").input_value() == "4"
+    page.get_by_role("button", name="Save activity").click()
+    page.get_by_text("Saved: Outreach in the park").wait_for()
+    draft = page.evaluate(f"() => localStorage.getItem('logbook.draft.{world['unit']['id']}')")
+    assert draft is None
+
+
+def test_problems_are_shown_beside_the_field_in_the_chosen_language(
+    live_stack: Any, page: Any, world: dict[str, Any]
+) -> None:
+    sign_in(page, live_stack, world["worker"])
+    page.get_by_role("heading", name="Log an activity – MC Šiška").wait_for()
+    page.get_by_label("Language").select_option("sl")
+    page.get_by_role("heading", name="Vpiši aktivnost – MC Šiška").wait_for()
+
+    page.get_by_label("Naslov").fill("Delavnica")
+    page.get_by_role("spinbutton", name="Dekleta").fill("3")
+    page.get_by_role("spinbutton", name="Novi udeleženci").fill("5")
+    page.get_by_role("button", name="Shrani aktivnost").click()
+
+    new = page.get_by_role("spinbutton", name="Novi udeleženci")
+    assert new.get_attribute("aria-invalid") == "true"
+    described = new.get_attribute("aria-describedby")
+    message = page.locator(f"#{described}")
+    assert message.inner_text() == "Ne more biti več kot 3 udeležencev."
+    assert page.locator(".save-state").inner_text() == "Še ni shranjeno"
+
+    # The choice is remembered
+    page.reload()
+    page.get_by_role("heading", name="Vpiši aktivnost – MC Šiška").wait_for()
+    assert page.evaluate("() => document.documentElement.lang") == "sl"
+
+
+def test_the_api_problem_lands_beside_its_field(
+    live_stack: Any, page: Any, world: dict[str, Any]
+) -> None:
+    # A goal retired while the form was open: only the API can know.
+    sign_in(page, live_stack, world["worker"])
+    page.get_by_role("heading", name="Log an activity – MC Šiška").wait_for()
+    page.get_by_label("Title").fill("Games night")
+    goal = page.get_by_role("group", name="Young people feel they belong")
+    goal.get_by_label("3 – partly").check()
+    status, _ = api(
+        live_stack,
+        "PUT",
+        f"/orgs/{world['org']['id']}/goals/{world['goal']['id']}",
+        {"title": "Young people feel they belong", "unit_ids": [world["other"]["id"]]},
+        world["admin_token"],
+    )
+    assert status == 200
+    page.get_by_role("button", name="Save activity").click()
+    error = goal.locator(".field-error")
+    error.wait_for()
+    assert error.inner_text() == "This goal is not available for this unit any more."
+
+
+def test_an_edit_that_lost_a_race_offers_to_reload(
+    live_stack: Any, page: Any, world: dict[str, Any]
+) -> None:
+    unit_id = world["unit"]["id"]
+    worker_token = token_for(live_stack, world["worker"])
+    _, activity = api(
+        live_stack,
+        "POST",
+        f"/units/{unit_id}/activities",
+        {"date": "2026-03-14", "duration_minutes": 60, "kind": "event", "title": "Concert"},
+        worker_token,
+    )
+    sign_in(page, live_stack, world["worker"])
+    page.get_by_role("heading", name="Log an activity – MC Šiška").wait_for()
+    page.goto(f"{live_stack.site_url}/app/#/units/{unit_id}/activities/{activity['id']}")
+    page.get_by_role("heading", name="Edit: Concert").wait_for()
+
+    # Someone else saves first
+    changed = {**activity, "title": "Concert (moved inside)"}
+    assert (
+        api(
+            live_stack,
+            "PUT",
+            f"/units/{unit_id}/activities/{activity['id']}",
+            changed,
+            worker_token,
+        )[0]
+        == 200
+    )
+
+    page.get_by_label("Title").fill("Concert in the yard")
+    page.get_by_role("button", name="Save changes").click()
+    page.get_by_text("Someone else changed this activity after you opened it.").wait_for()
+    page.get_by_role("button", name="Load their version").click()
+    page.get_by_text("You now see the latest version.").wait_for()
+    assert page.get_by_label("Title").input_value() == "Concert (moved inside)"
+
+    # Then deleting it from the list removes it
+    page.goto(f"{live_stack.site_url}/app/#/units/{unit_id}/activities")
+    page.get_by_role("heading", name="Concert (moved inside)").wait_for()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete: Concert (moved inside)").click()
+    page.get_by_text("Deleted: Concert (moved inside)").wait_for()
+    status, _ = api(
+        live_stack, "GET", f"/units/{unit_id}/activities/{activity['id']}", token=worker_token
+    )
+    assert status == 404
+
+
+def test_an_org_admin_adds_a_partner_and_sees_units_side_by_side(
+    live_stack: Any, page: Any, world: dict[str, Any]
+) -> None:
+    org_id = world["org"]["id"]
+    sign_in(page, live_stack, world["org_admin"])
+    page.get_by_role("heading", name="Your units").wait_for()
+    page.get_by_role("link", name="Manage the organisation").click()
+    page.get_by_role("heading", name=f"Manage {world['org']['name']}").wait_for()
+    axe_report: dict[str, int] = {}
+    assert_accessible(page, "admin", axe_report)
+
+    add = page.locator("form", has=page.get_by_role("heading", name="Add a member"))
+    add.get_by_label("E-mail address").fill("youth-council@example.org")
+    add.get_by_label("Role").select_option("partner")
+    add.get_by_label("MC Bežigrad").check()
+    add.get_by_role("button", name="Add").click()
+    page.get_by_role("heading", name="youth-council@example.org").wait_for()
+    status, members = api(live_stack, "GET", f"/orgs/{org_id}/members", token=world["admin_token"])
+    assert status == 200
+    partner = next(m for m in members["items"] if m["email"] == "youth-council@example.org")
+    assert partner["role"] == "partner" and partner["unit_ids"] == [world["other"]["id"]]
+
+    # A partner without units is refused, and the reason shows beside the units
+    add = page.locator("form", has=page.get_by_role("heading", name="Add a member"))
+    add.get_by_label("E-mail address").fill("ngo@example.org")
+    add.get_by_label("Role").select_option("partner")
+    add.get_by_role("button", name="Add").click()
+    add.get_by_text("Workers and partners need at least one unit.").wait_for()
+
+    page.get_by_role("link", name="All units side by side").click()
+    page.get_by_role("heading", name=f"All units side by side – {world['org']['name']}").wait_for()
+    if stats_route_exists():
+        table = page.get_by_role("table", name="Figures per unit")
+        table.wait_for()
+        text = table.inner_text()
+        assert "MC Šiška" in text and "MC Bežigrad" in text and "Whole organisation" in text
+        assert_accessible(page, "side by side", axe_report)
+    else:
+        page.get_by_text("The unit's statistics cannot be shown right now.").wait_for()
+    assert page.script_errors == []
