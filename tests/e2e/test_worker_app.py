@@ -210,6 +210,16 @@ def test_a_worker_signs_in_logs_an_activity_and_finds_it(
     assert "7 participants" in page.locator(".activity").first.inner_text()
     assert_accessible(page, "activity list", axe_report)
 
+    # And downloads the year for the annual report, as CSV and as XLSX
+    with page.expect_download() as csv_download:
+        page.get_by_role("button", name="CSV").click()
+    csv_text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
+    assert "Friday open house" in csv_text and "Ana brought a guitar." in csv_text
+    with page.expect_download() as xlsx_download:
+        page.get_by_role("button", name="XLSX").click()
+    assert xlsx_download.value.suggested_filename.endswith(".xlsx")
+    assert Path(xlsx_download.value.path()).read_bytes()[:2] == b"PK"  # a zip: a workbook
+
     # When the worker opens another unit of the organisation, a plain refusal shows
     page.goto(f"{live_stack.site_url}/app/#/units/{world['other']['id']}")
     page.get_by_role("heading", name="You cannot open this unit").wait_for()

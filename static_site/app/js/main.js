@@ -40,8 +40,12 @@ function parse(hash) {
 }
 
 async function route() {
+  // Each navigation renders into its own element: a slower, older page that
+  // finishes late writes into a detached element instead of over the new page.
+  const view = h("div", { className: "view" });
+  replace(main, view);
   if (!getToken()) {
-    signInPage(main, {
+    signInPage(view, {
       reason: signInReason,
       onSignedIn: () => { signInReason = null; clearContext(); renderChrome(); route(); },
     });
@@ -51,19 +55,19 @@ async function route() {
   const { parts, query } = parse(window.location.hash);
   const period = query.get("period");
   try {
-    if (parts.length === 0) await homePage(main);
-    else if (parts[0] === "units" && parts.length === 2) await logPage(main, parts[1]);
-    else if (parts[0] === "units" && parts[2] === "activities" && parts.length === 3) await listPage(main, parts[1]);
-    else if (parts[0] === "units" && parts[2] === "activities" && parts.length === 4) await editPage(main, parts[1], parts[3]);
-    else if (parts[0] === "units" && parts[2] === "figures") await figuresPage(main, parts[1], period);
-    else if (parts[0] === "orgs" && parts.length === 2) await orgPage(main, parts[1]);
-    else if (parts[0] === "orgs" && parts[2] === "figures") await orgFiguresPage(main, parts[1], period);
-    else replace(main, pageHeading(t("error.notFoundTitle")), notice("error", h("p", {}, t("error.notFound"))), h("p", {}, h("a", { href: "#/" }, t("nav.backHome"))));
+    if (parts.length === 0) await homePage(view);
+    else if (parts[0] === "units" && parts.length === 2) await logPage(view, parts[1]);
+    else if (parts[0] === "units" && parts[2] === "activities" && parts.length === 3) await listPage(view, parts[1]);
+    else if (parts[0] === "units" && parts[2] === "activities" && parts.length === 4) await editPage(view, parts[1], parts[3]);
+    else if (parts[0] === "units" && parts[2] === "figures") await figuresPage(view, parts[1], period);
+    else if (parts[0] === "orgs" && parts.length === 2) await orgPage(view, parts[1]);
+    else if (parts[0] === "orgs" && parts[2] === "figures") await orgFiguresPage(view, parts[1], period);
+    else replace(view, pageHeading(t("error.notFoundTitle")), notice("error", h("p", {}, t("error.notFound"))), h("p", {}, h("a", { href: "#/" }, t("nav.backHome"))));
   } catch (error) {
-    replace(main, pageHeading(t("error.title")), notice("error", h("p", {}, t("error.unexpected"))));
+    replace(view, pageHeading(t("error.title")), notice("error", h("p", {}, t("error.unexpected"))));
     throw error;
   }
-  focusHeading();
+  if (view.isConnected) focusHeading();
 }
 
 function focusHeading() {
