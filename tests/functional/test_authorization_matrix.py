@@ -239,13 +239,18 @@ def new_member(world: World, path: str, role: str, target: str) -> Request:
     )
 
 
+def stats_of_target(world: World, path: str, role: str, target: str) -> Request:
+    """Open statistics of the target unit (the route lands from the statistics branch)."""
+    return Request(f"{path}?scope=unit:{world.units[target]}&period=2026")
+
+
 def local_login(world: World, path: str, role: str, target: str) -> Request:
     email = EMAILS.get(role, "anonymous@nowhere.test")
     return Request("/auth/local-login", {"email": email})
 
 
 # ---------------------------------------------------------------- who may do what
-# access kinds: public, local_login, signed_in (any role), platform (platform admin),
+# access kinds: public, public_scoped (anyone; 404 for a missing scope), local_login, signed_in (any role), platform (platform admin),
 # org_member / org_admin (of the target org), unit_member (a role in the target unit).
 EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
     ("GET", "/health"): ("public", plain()),
@@ -281,6 +286,9 @@ EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
     ("DELETE", "/units/{unit_id}/activities/{activity_id}"): ("unit_member", fresh_activity),
     ("GET", "/units/{unit_id}/activity-export"): ("unit_member", plain()),
     ("GET", "/orgs/{org_id}/activity-export"): ("org_admin", plain()),
+    # Open statistics: anyone, for any existing scope; an unknown unit is 404.
+    ("GET", "/public/stats"): ("public_scoped", stats_of_target),
+    ("GET", "/public/stats.csv"): ("public_scoped", stats_of_target),
 }
 ALLOWED = {
     "org_member": {"org_admin", "worker", "partner"},
@@ -294,6 +302,8 @@ def expected(access: str, role: str, target: str) -> str:
     """The status class a role gets for a route of this access kind on this target."""
     if access == "public":
         return "2xx"
+    if access == "public_scoped":
+        return "404" if target == "missing" else "2xx"
     if access == "local_login":
         return "401" if role in ("anonymous", "outsider") else "2xx"
     if role == "anonymous":
