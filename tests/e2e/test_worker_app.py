@@ -447,3 +447,62 @@ def test_an_org_admin_adds_a_partner_and_sees_units_side_by_side(
     else:
         page.get_by_text("The unit's statistics cannot be shown right now.").wait_for()
     assert page.script_errors == []
+
+
+def test_cognito_sign_in_uses_authorization_code_with_pkce(
+    live_stack: Any, page: Any, world: dict[str, Any]
+) -> None:
+    """The AWS-stage sign-in, with Cognito's two endpoints answered inside the browser.
+
+    Nothing leaves the machine: Playwright answers the hosted sign-in (redirecting
+    back with a code) and the token endpoint (checking the PKCE verifier against the
+    challenge, then handing out an ID token the local API accepts).
+    """
+    import base64
+    import hashlib
+    from urllib.parse import parse_qs, urlparse
+
+    domain = "https://logbook-test.auth.eu-north-1.amazoncognito.com"
+    config = {
+        "apiUrl": live_stack.api_url,
+        "stage": "dev",
+        "cognito": {"domain": "logbook-test", "clientId": "client-123", "region": "eu-north-1"},
+    }
+    seen: dict[str, Any] = {}
+    id_token = token_for(live_stack, world["worker"])
+
+    page.route(
+        f"{live_stack.site_url}/config.js",
+        lambda route: route.fulfill(
+            content_type="text/javascript", body=f"window.LOGBOOK_CONFIG = {json.dumps(config)};"
+        ),
+    )
+
+    def authorize(route: Any) -> None:
+        query = {k: v[0] for k, v in parse_qs(urlparse(route.request.url).query).items()}
+        seen["authorize"] = query
+        back = f"{query['redirect_uri']}?code=the-code&state={query['state']}"
+        route.fulfill(status=302, headers={"Location": back})
+
+    def token(route: Any) -> None:
+        form = {k: v[0] for k, v in parse_qs(route.request.post_data or "").items()}
+        seen["token"] = form
+        route.fulfill(content_type="application/json", body=json.dumps({"id_token": id_token}))
+
+    page.route(f"{domain}/oauth2/authorize*", authorize)
+    page.route(f"{domain}/oauth2/token", token)
+
+    page.goto(f"{live_stack.site_url}/app/")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Log an activity – MC Šiška").wait_for()
+
+    asked = seen["authorize"]
+    assert asked["response_type"] == "code" and asked["client_id"] == "client-123"
+    assert asked["code_challenge_method"] == "S256"
+    traded = seen["token"]
+    assert traded["grant_type"] == "authorization_code" and traded["code"] == "the-code"
+    digest = hashlib.sha256(traded["code_verifier"].encode()).digest()
+    assert base64.urlsafe_b64encode(digest).decode().rstrip("=") == asked["code_challenge"]
+    assert traded["redirect_uri"] == asked["redirect_uri"] == f"{live_stack.site_url}/app/"
+    assert "code=" not in page.url, "the code is removed from the address bar"
+    assert page.script_errors == []
