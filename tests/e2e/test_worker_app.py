@@ -374,6 +374,7 @@ def test_an_edit_that_lost_a_race_offers_to_reload(
     page.get_by_role("heading", name="Log an activity – MC Šiška").wait_for()
     page.goto(f"{live_stack.site_url}/app/#/units/{unit_id}/activities/{activity['id']}")
     page.get_by_role("heading", name="Edit: Concert").wait_for()
+    assert_accessible(page, "edit form", {})
 
     # Someone else saves first
     changed = {**activity, "title": "Concert (moved inside)"}
@@ -446,6 +447,7 @@ def test_an_org_admin_adds_a_partner_and_sees_units_side_by_side(
         assert_accessible(page, "side by side", axe_report)
     else:
         page.get_by_text("The unit's statistics cannot be shown right now.").wait_for()
+        assert_accessible(page, "side by side", axe_report)
     assert page.script_errors == []
 
 

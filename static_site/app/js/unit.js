@@ -71,7 +71,8 @@ export async function logPage(main, unitId) {
   try {
     [{ goals, questions }, last] = await Promise.all([
       goalsAndQuestions(ctx.unit),
-      call("GET", `/units/${encodeURIComponent(unitId)}/activities?limit=1`),
+      // A few, not one: a partner's page is filtered to its own after reading.
+      call("GET", `/units/${encodeURIComponent(unitId)}/activities?limit=10`),
     ]);
   } catch (error) {
     replace(main, ...failurePage(error));
@@ -177,13 +178,16 @@ export async function listPage(main, unitId) {
     }
   }
 
-  async function page(cursor) {
+  async function page(cursor, shownBefore = 0) {
     replace(more, loading());
     try {
       const answer = await call("GET", `/units/${encodeURIComponent(unitId)}/activities?limit=25${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
       list.append(...answer.items.map(item));
-      if (!cursor && !answer.items.length) replace(more, h("p", {}, t("list.empty"), " ", h("a", { href: `#/units/${encodeURIComponent(unitId)}` }, t("nav.log"))));
-      else replace(more, answer.next ? h("button", { type: "button", onclick: () => page(answer.next) }, t("list.more")) : null);
+      // A partner's list is filtered after the page is read, so a page can be empty
+      // while older ones are not: keep reading until something shows or the end.
+      if (!answer.items.length && answer.next) return page(answer.next, shownBefore);
+      if (!shownBefore && !answer.items.length) replace(more, h("p", {}, t("list.empty"), " ", h("a", { href: `#/units/${encodeURIComponent(unitId)}` }, t("nav.log"))));
+      else replace(more, answer.next ? h("button", { type: "button", onclick: () => page(answer.next, shownBefore + answer.items.length) }, t("list.more")) : null);
     } catch (error) {
       replace(more, notice("error", h("p", {}, explainError(error))));
     }
