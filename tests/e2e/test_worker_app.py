@@ -508,3 +508,52 @@ def test_cognito_sign_in_uses_authorization_code_with_pkce(
     assert traded["redirect_uri"] == asked["redirect_uri"] == f"{live_stack.site_url}/app/"
     assert "code=" not in page.url, "the code is removed from the address bar"
     assert page.script_errors == []
+
+
+def test_an_edit_keeps_what_the_form_does_not_show(
+    live_stack: Any, page: Any, world: dict[str, Any]
+) -> None:
+    # Given an activity that worked on a goal without rating it, and answered a
+    # reflection question the organisation has since switched off
+    unit_id, org_id = world["unit"]["id"], world["org"]["id"]
+    goal, question = world["goal"]["id"], world["question"]["id"]
+    worker_token = token_for(live_stack, world["worker"])
+    _, activity = api(
+        live_stack,
+        "POST",
+        f"/units/{unit_id}/activities",
+        {
+            "date": "2026-02-06",
+            "duration_minutes": 60,
+            "kind": "group",
+            "title": "Band practice",
+            "goal_ids": [goal],
+            "reflection": {question: "Start on time."},
+        },
+        worker_token,
+    )
+    status, _ = api(
+        live_stack,
+        "PUT",
+        f"/orgs/{org_id}/reflection-questions/{question}",
+        {"text": "What would we do differently?", "active": False},
+        world["admin_token"],
+    )
+    assert status == 200
+
+    # When the worker corrects only the title
+    sign_in(page, live_stack, world["worker"])
+    page.get_by_role("heading", name="Log an activity – MC Šiška").wait_for()
+    page.goto(f"{live_stack.site_url}/app/#/units/{unit_id}/activities/{activity['id']}")
+    page.get_by_role("heading", name="Edit: Band practice").wait_for()
+    page.get_by_label("Title").fill("Band practice (drums)")
+    page.get_by_role("button", name="Save changes").click()
+    page.get_by_text("Changes saved: Band practice (drums).").wait_for()
+
+    # Then the goal and the answer are still there
+    _, stored = api(
+        live_stack, "GET", f"/units/{unit_id}/activities/{activity['id']}", token=worker_token
+    )
+    assert stored["title"] == "Band practice (drums)"
+    assert stored["goal_ids"] == [goal] and stored["goal_ratings"] == {}
+    assert stored["reflection"] == {question: "Start on time."}

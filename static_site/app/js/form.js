@@ -1,7 +1,7 @@
 // The activity form: quick to fill on a phone, nothing typed is ever lost.
 //
 // New activities start from the unit's last one (kind, categories, time, title,
-// staff, goals); counts start at zero. Every keystroke is kept as a draft in
+// staff, volunteers, youth-led); counts start at zero. Every keystroke is kept as a draft in
 // localStorage until the API confirms the save, so a dropped connection costs
 // nothing. Problems are shown beside their fields in the user's language, both
 // from the form's own checks and from the API's errors[].field.
@@ -23,7 +23,7 @@ const OTHER_COUNTS = ["new_participants", "youth_leaders", "volunteers", "staff"
 const MAX_COUNT = 10000;
 // Fields carried over from the unit's last activity into a new one.
 const CARRIED = ["kind", "categories", "start_time", "duration_minutes", "title", "staff",
-  "volunteers", "youth_led", "goal_ids"];
+  "volunteers", "youth_led"];
 
 function draftKey(unitId, activityId) {
   return `logbook.draft.${unitId}${activityId ? `.${activityId}` : ""}`;
@@ -215,7 +215,19 @@ export function activityForm(container, options) {
   const control = (name) => form.querySelector(`[name="${CSS.escape(name)}"]`);
 
   // ---------------------------------------------------------------- values
+  // What the form cannot show but an edit must not lose: goals worked on without a
+  // rating, and goals or reflection questions that are no longer active.
+  let kept = { goalIds: new Set(), ratings: {}, reflection: {} };
+  const shownGoals = new Set(goals.map((g) => g.id));
+  const shownQuestions = new Set(questions.map((q) => q.id));
+
   function setValues(values) {
+    const ratings = values.goal_ratings || {};
+    kept = {
+      goalIds: new Set((values.goal_ids || []).filter((id) => !(id in ratings))),
+      ratings: Object.fromEntries(Object.entries(ratings).filter(([id]) => !shownGoals.has(id))),
+      reflection: Object.fromEntries(Object.entries(values.reflection || {}).filter(([id]) => !shownQuestions.has(id))),
+    };
     control("date").value = values.date || today();
     control("start_time").value = values.start_time || "";
     control("duration_minutes").value = values.duration_minutes ?? 120;
@@ -247,16 +259,16 @@ export function activityForm(container, options) {
   function values() {
     const ageBands = Object.fromEntries(AGE_BANDS.map((b) => [b, count(`age_bands.${b}`)]));
     const anyAge = Object.values(ageBands).some((n) => n !== 0);
-    const ratings = {};
-    const goalIds = [];
+    const ratings = { ...kept.ratings };
+    const goalIds = [...kept.goalIds, ...Object.keys(kept.ratings).filter((id) => !kept.goalIds.has(id))];
     for (const goal of goals) {
       const picked = form.querySelector(`input[name="goal.${CSS.escape(goal.id)}"]:checked`);
       if (picked && picked.value) {
         ratings[goal.id] = Number(picked.value);
-        goalIds.push(goal.id);
+        if (!goalIds.includes(goal.id)) goalIds.push(goal.id);
       }
     }
-    const reflection = {};
+    const reflection = { ...kept.reflection };
     for (const q of questions) {
       const text = control(`reflection.${q.id}`).value;
       if (text.trim()) reflection[q.id] = text;
@@ -402,7 +414,11 @@ export function activityForm(container, options) {
     writeDraft(unit.id, activityId, values());
     setStatus("dirty", t("form.notSaved"));
   });
-  form.addEventListener("change", () => {
+  form.addEventListener("change", (event) => {
+    // Touching a goal's rating decides it: an unrated goal kept from before is now
+    // either rated or, with "Not this time", no longer worked on.
+    const name = event.target.name || "";
+    if (name.startsWith("goal.")) kept.goalIds.delete(name.slice(5));
     writeDraft(unit.id, activityId, values());
     setStatus("dirty", t("form.notSaved"));
   });
@@ -455,9 +471,9 @@ export function activityForm(container, options) {
       banner.querySelector("button").focus();
       return;
     }
-    const kept = error instanceof ApiError && (error.offline || error.status >= 500 || error.status === 401);
+    const keptOnDevice = error instanceof ApiError && (error.offline || error.status >= 500 || error.status === 401);
     replace(banner, notice("error", h("p", {}, explainError(error)),
-      kept ? h("p", {}, t("form.keptOnDevice")) : null));
+      keptOnDevice ? h("p", {}, t("form.keptOnDevice")) : null));
     banner.querySelector(".notice").focus?.();
   }
 
