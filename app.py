@@ -2,8 +2,9 @@
 
 from chalice import Chalice
 
-from chalicelib.api import activities, auth, exports, meta, organisations
+from chalicelib.api import activities, auth, exports, meta, organisations, public_stats
 from chalicelib.domain.exports import XLSX_MEDIA_TYPE
+from chalicelib.events.blueprint import events_blueprint
 from chalicelib.settings import get_settings
 
 app = Chalice(app_name="logbook")
@@ -15,6 +16,8 @@ app.register_blueprint(activities.bp)
 app.register_blueprint(exports.bp)
 # XLSX exports are binary: API Gateway and Chalice pass them through base64.
 app.api.binary_types.append(XLSX_MEDIA_TYPE)
+app.register_blueprint(public_stats.bp)
+app.register_blueprint(events_blueprint)
 if get_settings().is_local:
     # The local issuer's sign-in exists only in the local stage.
     app.register_blueprint(auth.local_auth_bp)
