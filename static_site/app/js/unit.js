@@ -284,6 +284,12 @@ export async function fetchStats(scope, period) {
   return call("GET", `/public/stats?scope=${encodeURIComponent(scope)}&period=${encodeURIComponent(period)}`, undefined, { auth: false });
 }
 
+/** The API's suppression reason in the user's language (the known one), else as given. */
+function suppressionReason(reason) {
+  const match = /fewer than (\d+) respondents/.exec(reason || "");
+  return match ? t("fig.fewerThan", { n: formatNumber(Number(match[1])) }) : reason || "";
+}
+
 export function renderStats(stats) {
   const a = stats.activities;
   const p = stats.participation;
@@ -298,12 +304,17 @@ export function renderStats(stats) {
     [t("fig.responses"), formatNumber(stats.responses || 0)],
   ];
   if (p.checkins) keyFigures.push([t("fig.checkins"), formatNumber(p.checkins)]);
-  const indicatorRows = INDICATORS.filter((name) => stats.indicators && stats.indicators[name]).map((name) => {
-    const figure = stats.indicators[name];
+  const published = stats.indicators || {};
+  // The default framework first, in its order; an organisation's own indicators after.
+  const names = [...INDICATORS.filter((name) => name in published),
+    ...Object.keys(published).filter((name) => !INDICATORS.includes(name)).sort()];
+  const label = (name) => (INDICATORS.includes(name) ? t(`indicator.${name}`) : name.replace(/_/g, " "));
+  const indicatorRows = names.map((name) => {
+    const figure = published[name];
     if (figure.suppressed) {
-      return [t(`indicator.${name}`), formatNumber(figure.n), h("span", { className: "suppressed" }, t("fig.suppressed", { reason: figure.reason || "" })), "–", "–"];
+      return [label(name), formatNumber(figure.n), h("span", { className: "suppressed" }, t("fig.suppressed", { reason: suppressionReason(figure.reason) })), "–", "–"];
     }
-    return [t(`indicator.${name}`), formatNumber(figure.n),
+    return [label(name), formatNumber(figure.n),
       formatNumber(figure.mean, { maximumFractionDigits: 1, minimumFractionDigits: 1 }),
       figure.ci95 ? `${formatNumber(figure.ci95[0], { maximumFractionDigits: 1 })}–${formatNumber(figure.ci95[1], { maximumFractionDigits: 1 })}` : "–",
       formatPercent(figure.agree_share || 0)];
