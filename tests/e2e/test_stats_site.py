@@ -1,0 +1,517 @@
+"""The open statistics page in Chromium, against the live local stack.
+
+Demo-like data is recorded through the API (two organisations, five youth centres, a
+year and a half of activities). The figures the page shows come from
+``GET /public/stats``: from the real route when it is served and its figures
+arrive, otherwise from a reference recomputation of exactly the seeded activities
+(and generated survey respondents), answered by intercepting that one route in the
+browser. Either way the page's code path is the same, and every expectation below is
+computed from the seeded records, never typed in.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import random
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+KINDS = ("open", "group", "event", "outreach", "digital")
+CATEGORIES = ("learning_support", "socialising", "culture", "sport", "information", "other")
+GENDERS = ("girls", "boys", "nonbinary", "undisclosed")
+BANDS = ("under_13", "13_15", "16_18", "19_24")
+INDICATORS = ("safety", "belonging", "influence", "fairness")
+THRESHOLD = 15
+PAGE_BUDGET = 200 * 1024
+
+
+# ---------------------------------------------------------------- HTTP helpers
+def call(base: str, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"{base}{path}", data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            text = answer.read().decode()
+            return json.loads(text) if text else None
+    except urllib.error.HTTPError as error:
+        raise AssertionError(f"{method} {path} → {error.code} {error.read()!r}") from error
+
+
+# ---------------------------------------------------------------- demo data
+@dataclass
+class Demo:
+    orgs: list[dict[str, Any]]
+    unit_org: dict[str, str]
+    activities: list[dict[str, Any]]
+    respondents: list[dict[str, Any]]
+    source: str = "reference"
+    served: list[str] = field(default_factory=list)
+
+    def org(self, name: str) -> dict[str, Any]:
+        return next(org for org in self.orgs if org["name"] == name)
+
+
+def _in_scope(unit_id: str, scope: str, unit_org: dict[str, str]) -> bool:
+    if scope == "all":
+        return True
+    kind, _, ident = scope.partition(":")
+    return unit_id == ident if kind == "unit" else unit_org.get(unit_id) == ident
+
+
+def _in_period(date: str, period: str) -> bool:
+    if "-Q" in period:
+        year, quarter = period.split("-Q")
+        return date[:4] == year and (int(date[5:7]) - 1) // 3 + 1 == int(quarter)
+    return date.startswith(period)
+
+
+def reference_stats(demo: Demo, scope: str, period: str) -> dict[str, Any]:
+    """CONTRACT.md's statistics, recomputed from the seeded records."""
+    chosen = [
+        a
+        for a in demo.activities
+        if _in_scope(a["unit_id"], scope, demo.unit_org) and _in_period(a["date"], period)
+    ]
+    count = len(chosen)
+    youth_led = sum(1 for a in chosen if a["youth_led"])
+    genders = {g: sum(a["participants"].get(g, 0) for a in chosen) for g in GENDERS}
+    bands: Counter[str] = Counter()
+    for a in chosen:
+        bands.update(a.get("age_bands") or {})
+    indicators: dict[str, Any] = {}
+    answered = [
+        r
+        for r in demo.respondents
+        if _in_scope(r["unit_id"], scope, demo.unit_org) and _in_period(r["date"], period)
+    ]
+    for name in INDICATORS:
+        scores = [r["scores"][name] for r in answered if name in r["scores"]]
+        if not scores:
+            continue
+        n = len(scores)
+        if n < THRESHOLD:
+            indicators[name] = {
+                "n": n,
+                "suppressed": True,
+                "reason": f"fewer than {THRESHOLD} respondents",
+            }
+            continue
+        mean = sum(scores) / n
+        sd = math.sqrt(sum((s - mean) ** 2 for s in scores) / (n - 1))
+        half = 1.96 * sd / math.sqrt(n)
+        indicators[name] = {
+            "n": n,
+            "mean": round(mean, 2),
+            "ci95": [round(mean - half, 2), round(mean + half, 2)],
+            "agree_share": round(sum(1 for s in scores if s >= 4) / n, 3),
+        }
+    return {
+        "scope": scope,
+        "period": period,
+        "activities": {
+            "count": count,
+            "hours": round(sum(a["duration_minutes"] for a in chosen) / 60, 2),
+            "youth_led": youth_led,
+            "youth_led_share": round(youth_led / count, 4) if count else 0.0,
+            "by_kind": dict(Counter(a["kind"] for a in chosen)),
+            "by_category": dict(Counter(c for a in chosen for c in a["categories"])),
+        },
+        "participation": {
+            "visits": sum(genders.values()),
+            **genders,
+            "age_bands": dict(bands),
+            "new": sum(a["new_participants"] for a in chosen),
+            "volunteers": sum(a["volunteers"] for a in chosen),
+            "youth_leaders": sum(a["youth_leaders"] for a in chosen),
+            "checkins": 0,
+            "unique_visitors": 0,
+        },
+        "responses": len(answered),
+        "indicators": indicators,
+        "updated_at": "2026-11-20T12:00:00Z",
+    }
+
+
+def _activity(rng: random.Random, date: str) -> dict[str, Any]:
+    participants = {g: rng.randint(0, 9) for g in GENDERS[:2]} | {
+        "nonbinary": rng.randint(0, 1),
+        "undisclosed": rng.randint(0, 2),
+    }
+    total = sum(participants.values())
+    bands = dict.fromkeys(BANDS, 0)
+    for _ in range(total):
+        bands[rng.choice(BANDS[1:3]) if rng.random() < 0.8 else rng.choice(BANDS)] += 1
+    leaders = rng.randint(0, min(2, total))
+    return {
+        "date": date,
+        "start_time": "17:00",
+        "duration_minutes": rng.choice((60, 90, 120, 180)),
+        "kind": rng.choice(KINDS),
+        "categories": rng.sample(CATEGORIES, rng.randint(1, 2)),
+        "title": "Open evening",
+        "participants": participants,
+        "age_bands": bands,
+        "new_participants": rng.randint(0, min(2, total)),
+        "youth_led": leaders > 0,
+        "youth_leaders": leaders,
+        "volunteers": rng.randint(0, 2),
+        "staff": 2,
+        "notes": "diary text that must stay private",
+    }
+
+
+@pytest.fixture(scope="module")
+def demo(live_stack: Any) -> Demo:
+    base = live_stack.api_url
+    token = call(base, "POST", "/auth/local-login", {"email": "admin@logbook.local"})["token"]
+    rng = random.Random(20251)
+    plan = [
+        ("Ljubljana", "SI", 42000, ["MC Šiška", "MC Bežigrad", "Mladinski center Vič"]),
+        ("Espoo", "FI", 31000, ["Nuorisotila Tapiola", "Nuorisotila Leppävaara"]),
+    ]
+    orgs: list[dict[str, Any]] = []
+    unit_org: dict[str, str] = {}
+    activities: list[dict[str, Any]] = []
+    respondents: list[dict[str, Any]] = []
+    for name, country, population, units in plan:
+        org = call(
+            base,
+            "POST",
+            "/orgs",
+            {"name": name, "country": country, "youth_population": population},
+            token,
+        )
+        org["units"] = []
+        for index, unit_name in enumerate(units):
+            unit = call(base, "POST", f"/orgs/{org['id']}/units", {"name": unit_name}, token)
+            org["units"].append(unit)
+            unit_org[unit["id"]] = org["id"]
+            for _ in range(14 + 6 * index):
+                month = rng.randint(1, 22)  # 2025-01 .. 2026-10
+                year, month = (2025, month) if month <= 12 else (2026, month - 12)
+                date = f"{year}-{month:02d}-{rng.randint(1, 28):02d}"
+                made = call(
+                    base, "POST", f"/units/{unit['id']}/activities", _activity(rng, date), token
+                )
+                activities.append(made)
+            # Respondents: the first centre of each organisation has enough to publish,
+            # the others too few (suppressed at unit level, published once pooled).
+            for _ in range(22 if index == 0 else 6 + index):
+                respondents.append(
+                    {
+                        "unit_id": unit["id"],
+                        "date": f"2025-{rng.randint(1, 12):02d}-15",
+                        "scores": {i: rng.choice((2, 3, 4, 4, 5)) for i in INDICATORS},
+                    }
+                )
+        orgs.append(org)
+    return Demo(orgs=orgs, unit_org=unit_org, activities=activities, respondents=respondents)
+
+
+def _serves_public_stats(base: str) -> bool:
+    return "/public/stats" in call(base, "GET", "/openapi.json")["paths"]
+
+
+@pytest.fixture(scope="module")
+def stats_source(live_stack: Any, demo: Demo) -> str:
+    """'api' when the real route serves the seeded figures, else 'reference'."""
+    base = live_stack.api_url
+    if _serves_public_stats(base):
+        want = reference_stats(demo, "all", "2025")["activities"]["count"]
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            got = call(base, "GET", "/public/stats?scope=all&period=2025")
+            if got and got["activities"]["count"] == want:
+                demo.source = "api"
+                return "api"
+            time.sleep(0.5)
+    demo.source = "reference"
+    return "reference"
+
+
+def answer_stats_from_reference(page: Any, api_url: str, demo: Demo) -> None:
+    """Answer the page's ``/public/stats`` calls with the reference recomputation."""
+
+    def answer(route: Any) -> None:
+        query = parse_qs(urlparse(route.request.url).query)
+        scope, period = query["scope"][0], query["period"][0]
+        demo.served.append(f"{scope} {period}")
+        route.fulfill(
+            status=200,
+            headers={"Access-Control-Allow-Origin": "*", "Content-Type": "application/json"},
+            body=json.dumps(reference_stats(demo, scope, period)),
+        )
+
+    page.route(f"{api_url}/public/stats?*", answer)
+
+
+@pytest.fixture
+def stats_page(page: Any, live_stack: Any, demo: Demo, stats_source: str) -> Iterator[Any]:
+    """The page, with ``/public/stats`` answered by the reference when the API cannot."""
+    if stats_source == "reference":
+        answer_stats_from_reference(page, live_stack.api_url, demo)
+    yield page
+
+
+def open_view(page: Any, site: str, query: str) -> None:
+    page.goto(f"{site}/stats/{query}")
+    page.wait_for_selector("#open-data")
+    page.wait_for_function("!document.querySelector('#results').hasAttribute('aria-busy')")
+
+
+def cell_values(page: Any, selector: str) -> dict[str, float]:
+    """data-measure → data-value of the cells under ``selector``."""
+    pairs = page.eval_on_selector_all(
+        f"{selector} [data-measure][data-value]",
+        "cells => cells.map(c => [c.dataset.measure, c.dataset.value])",
+    )
+    return {measure: float(value) for measure, value in pairs if value != ""}
+
+
+# ---------------------------------------------------------------- tests
+def test_an_organisation_year_shows_charts_and_tables_of_the_recorded_figures(
+    stats_page: Any, live_stack: Any, demo: Demo
+) -> None:
+    org = demo.org("Ljubljana")
+    expected = reference_stats(demo, f"org:{org['id']}", "2025")
+    open_view(stats_page, live_stack.site_url, f"?scope=org:{org['id']}&period=2025")
+
+    assert stats_page.inner_text("#view-title") == "Ljubljana · 2025"
+    summary = cell_values(stats_page, "#summary")
+    assert summary["activities"] == expected["activities"]["count"] > 0
+    assert summary["visits"] == expected["participation"]["visits"]
+    assert summary["visits_per_1000"] == pytest.approx(
+        expected["participation"]["visits"] * 1000 / 42000
+    )
+    kinds = cell_values(stats_page, "#by-kind")
+    assert {k: v for k, v in kinds.items() if v} == {
+        f"kind:{k}": v for k, v in expected["activities"]["by_kind"].items()
+    }
+    genders = cell_values(stats_page, "#by-gender")
+    assert genders == {f"gender:{g}": expected["participation"][g] for g in GENDERS}
+    # A chart beside every table.
+    assert stats_page.locator("#results svg.chart").count() >= 5
+    assert stats_page.locator("#results table").count() >= 5
+    # Indicators pooled over the organisation are published with their interval.
+    safety = expected["indicators"]["safety"]
+    row = stats_page.locator("#indicators tr[data-measure='indicator:safety']")
+    assert row.locator("td").nth(0).inner_text() == f"{safety['mean']:.2f}"
+    assert row.locator("td").nth(2).inner_text() == str(safety["n"])
+    assert stats_page.script_errors == []
+
+
+def test_a_suppressed_indicator_shows_the_reason_and_no_figure(
+    stats_page: Any, live_stack: Any, demo: Demo
+) -> None:
+    unit = demo.org("Ljubljana")["units"][1]
+    expected = reference_stats(demo, f"unit:{unit['id']}", "2025")["indicators"]["safety"]
+    assert expected["suppressed"]
+    open_view(stats_page, live_stack.site_url, f"?scope=unit:{unit['id']}&period=2025")
+    row = stats_page.locator("#indicators tr[data-measure='indicator:safety']")
+    assert row.inner_text().split("\t")[1].startswith("Suppressed: fewer than 15 respondents")
+    assert row.locator("[data-value]").count() == 0
+    assert stats_page.script_errors == []
+
+
+def test_the_address_reproduces_a_comparison_and_the_form_writes_it(
+    stats_page: Any, live_stack: Any, demo: Demo
+) -> None:
+    org = demo.org("Ljubljana")
+    query = f"?scope=org:{org['id']}&period=2025&compare=units&metric=hours"
+    open_view(stats_page, live_stack.site_url, query)
+    assert stats_page.input_value("#scope") == f"org:{org['id']}"
+    assert stats_page.input_value("#compare") == "units"
+    assert stats_page.input_value("#metric") == "hours"
+    rows = stats_page.locator("#compare tbody tr")
+    assert rows.count() == len(org["units"])
+    hours = {
+        u["id"]: reference_stats(demo, f"unit:{u['id']}", "2025")["activities"]["hours"]
+        for u in org["units"]
+    }
+    ranked = sorted(hours, key=lambda unit_id: -hours[unit_id])
+    assert [rows.nth(i).get_attribute("data-scope") for i in range(rows.count())] == [
+        f"unit:{unit_id}" for unit_id in ranked
+    ]
+    first_rank_cell = rows.nth(0).locator("td").nth(0)
+    assert first_rank_cell.inner_text() == "1"
+    assert "q1" in (rows.nth(0).locator("td.metric").get_attribute("class") or "")
+
+    # Change the view through the form: the address follows, and reproduces it.
+    stats_page.select_option("#grain", "quarter")
+    stats_page.select_option("#sub", "2")
+    stats_page.select_option("#compare", "months")
+    stats_page.click("button[type=submit]")
+    stats_page.wait_for_url("**compare=months**")
+    stats_page.wait_for_function("!document.querySelector('#results').hasAttribute('aria-busy')")
+    url = stats_page.url
+    assert parse_qs(urlparse(url).query) == {
+        "scope": [f"org:{org['id']}"],
+        "period": ["2025-Q2"],
+        "compare": ["months"],
+        "metric": ["hours"],
+    }
+    shown = stats_page.inner_text("#results")
+    months = stats_page.locator("#compare tbody tr")
+    assert months.count() == 12
+    assert cell_values(stats_page, "#compare tbody tr[data-period='2025-03']")[
+        "hours"
+    ] == pytest.approx(reference_stats(demo, f"org:{org['id']}", "2025-03")["activities"]["hours"])
+
+    again = stats_page.context.new_page()
+    if demo.source == "reference":
+        answer_stats_from_reference(again, live_stack.api_url, demo)
+    again.goto(url)
+    again.wait_for_selector("#open-data")
+    again.wait_for_function("!document.querySelector('#results').hasAttribute('aria-busy')")
+    assert again.inner_text("#results") == shown
+    assert stats_page.script_errors == []
+
+
+def test_organisations_compare_per_capita_with_the_figure_for_all(
+    stats_page: Any, live_stack: Any, demo: Demo
+) -> None:
+    open_view(
+        stats_page,
+        live_stack.site_url,
+        "?scope=all&period=2025&compare=orgs&metric=visits_per_1000",
+    )
+    for org in demo.orgs:
+        expected = reference_stats(demo, f"org:{org['id']}", "2025")["participation"]["visits"]
+        cells = cell_values(stats_page, f"#compare tr[data-scope='org:{org['id']}']")
+        assert cells["visits_per_1000"] == pytest.approx(expected * 1000 / org["youth_population"])
+    total = reference_stats(demo, "all", "2025")["participation"]["visits"]
+    reference = cell_values(stats_page, "#compare tfoot tr[data-scope='all']")
+    assert reference["visits"] == total
+    assert reference["visits_per_1000"] == pytest.approx(total * 1000 / (42000 + 31000))
+    assert stats_page.script_errors == []
+
+
+def test_downloads_hold_exactly_the_figures_shown(
+    stats_page: Any, live_stack: Any, demo: Demo
+) -> None:
+    org = demo.org("Espoo")
+    open_view(stats_page, live_stack.site_url, f"?scope=org:{org['id']}&period=2025&compare=units")
+    shown = stats_page.eval_on_selector_all(
+        "#results [data-measure][data-value]",
+        """cells => cells.map(c => {
+             const row = c.closest('[data-scope]');
+             return [row ? row.dataset.scope : null, row ? row.dataset.period : null,
+                     c.dataset.measure, c.dataset.value];
+           })""",
+    )
+    with stats_page.expect_download() as csv_download:
+        stats_page.click("#download-csv")
+    rows = list(csv.DictReader(io.StringIO(Path(csv_download.value.path()).read_text("utf-8"))))
+    with stats_page.expect_download() as json_download:
+        stats_page.click("#download-json")
+    document = json.loads(Path(json_download.value.path()).read_text("utf-8"))
+
+    assert csv_download.value.suggested_filename.endswith(".csv")
+    assert document["licence"] == "CC BY 4.0"
+    assert document["view"] == {
+        "scope": f"org:{org['id']}",
+        "period": "2025",
+        "compare": "units",
+        "metric": "visits",
+    }
+    assert len(document["rows"]) == len(rows) == len(shown)
+    by_key = {(r["scope"], r["period"], r["measure"]): r["value"] for r in rows}
+    for scope, period, measure, value in shown:
+        key = (scope or f"org:{org['id']}", period or "2025", measure)
+        assert key in by_key, key
+        assert float(by_key[key]) == pytest.approx(float(value))
+    for item, line in zip(document["rows"], rows, strict=True):
+        assert (item["scope"], item["measure"]) == (line["scope"], line["measure"])
+    assert stats_page.script_errors == []
+
+
+def test_language_follows_the_browser_and_the_choice_is_remembered(
+    browser: Any, live_stack: Any, demo: Demo, stats_source: str
+) -> None:
+    context = browser.new_context(locale="fi-FI")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    if stats_source == "reference":
+        answer_stats_from_reference(page, live_stack.api_url, demo)
+    try:
+        open_view(page, live_stack.site_url, "?scope=all&period=2025-03")
+        assert page.inner_text("h1") == "Avoin tilasto"
+        assert page.get_attribute("html", "lang") == "fi"
+        assert "maaliskuu 2025" in page.inner_text("#view-title")
+        visits = reference_stats(demo, "all", "2025-03")["participation"]["visits"]
+        shown = page.inner_text("#summary [data-measure='visits']")
+        assert shown.replace("\u00a0", " ") == f"{visits:,}".replace(",", " ")
+
+        page.select_option("#lang", "sl")
+        assert page.inner_text("h1") == "Odprta statistika"
+        assert "marec 2025" in page.inner_text("#view-title")
+        page.reload()
+        page.wait_for_selector("#open-data")
+        assert page.inner_text("h1") == "Odprta statistika"
+        assert page.get_attribute("html", "lang") == "sl"
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_first_load_stays_within_the_page_budget(
+    stats_page: Any, live_stack: Any, demo: Demo
+) -> None:
+    sizes: list[int] = []
+    stats_page.on("response", lambda response: sizes.append(len(response.body())))
+    open_view(stats_page, live_stack.site_url, "?scope=all&period=2025")
+    assert 5 <= len(sizes) <= 15
+    assert sum(sizes) <= PAGE_BUDGET, f"{sum(sizes)} bytes in {len(sizes)} requests"
+
+
+SCREENSHOT_VIEWS = {
+    "stats-organisation": ("?scope=org:{lj}&period=2025", 1280),
+    "stats-compare-units": ("?scope=org:{lj}&period=2025&compare=units&metric=visits", 1280),
+    "stats-compare-orgs": ("?scope=all&period=2025&compare=orgs&metric=visits_per_1000", 1280),
+    "stats-months": ("?scope=org:{es}&period=2025&compare=months", 1280),
+    "stats-phone": ("?scope=org:{lj}&period=2025", 390),
+}
+
+
+def test_views_fit_their_screens_and_are_captured(
+    stats_page: Any, live_stack: Any, demo: Demo, tmp_path: Any
+) -> None:
+    """Each README view renders without horizontal overflow, down to a phone's width.
+
+    The PNGs go to ``LOGBOOK_SCREENSHOT_DIR`` when set (``make screenshots`` sets it
+    to docs/screenshots), otherwise to a temporary directory.
+    """
+    import os
+
+    target = Path(os.environ.get("LOGBOOK_SCREENSHOT_DIR") or tmp_path)
+    target.mkdir(parents=True, exist_ok=True)
+    ids = {"lj": demo.org("Ljubljana")["id"], "es": demo.org("Espoo")["id"]}
+    for name, (query, width) in SCREENSHOT_VIEWS.items():
+        stats_page.set_viewport_size({"width": width, "height": 900})
+        open_view(stats_page, live_stack.site_url, query.format(**ids))
+        overflow = stats_page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name}: {overflow}px wider than the screen"
+        path = target / f"{name}.png"
+        stats_page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 10_000
+    assert stats_page.script_errors == []
