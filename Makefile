@@ -26,6 +26,8 @@ help:
 	@echo "make test     lint, type-check and run every test"
 	@echo "make lint     ruff (lint + format check) and mypy"
 	@echo "make fmt      format the code"
+	@echo "make lighthouse-stats  Lighthouse scores and page weight of /stats/ (URL=... to choose the page)"
+	@echo "make screenshots       README screenshots of /stats/ into docs/screenshots/"
 
 # ---------------------------------------------------------------- installs
 $(STAMP_PY): requirements.txt requirements-dev.txt
@@ -75,3 +77,14 @@ test: install chromium lint
 # Unit and functional tests only: no servers, no browser.
 test-fast: $(STAMP_PY)
 	$(VENV)/bin/pytest tests/unit tests/functional
+
+# ---------------------------------------------------------------- the statistics page
+# Lighthouse against a running site (default: `make dev`'s /stats/); prints the scores,
+# bytes transferred and requests, and fails when the page misses its budget.
+.PHONY: lighthouse-stats screenshots
+lighthouse-stats: $(STAMP_PY) $(STAMP_NPM) chromium
+	$(PY) tools/lighthouse_stats.py $(if $(URL),--url '$(URL)')
+
+# Screenshots come from an end-to-end run on a live stack with demo-like data.
+screenshots: install chromium
+	$(PY) tools/screenshots.py

@@ -12,16 +12,19 @@ computed from the seeded records, never typed in.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import math
 import random
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -37,6 +40,7 @@ BANDS = ("under_13", "13_15", "16_18", "19_24")
 INDICATORS = ("safety", "belonging", "influence", "fairness")
 THRESHOLD = 15
 PAGE_BUDGET = 200 * 1024
+SITE = Path(__file__).resolve().parents[2] / "static_site"
 
 
 # ---------------------------------------------------------------- HTTP helpers
@@ -505,13 +509,75 @@ def test_views_fit_their_screens_and_are_captured(
     target.mkdir(parents=True, exist_ok=True)
     ids = {"lj": demo.org("Ljubljana")["id"], "es": demo.org("Espoo")["id"]}
     for name, (query, width) in SCREENSHOT_VIEWS.items():
-        stats_page.set_viewport_size({"width": width, "height": 900})
+        stats_page.set_viewport_size({"width": width, "height": 1400 if width > 600 else 844})
         open_view(stats_page, live_stack.site_url, query.format(**ids))
         overflow = stats_page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{name}: {overflow}px wider than the screen"
         path = target / f"{name}.png"
-        stats_page.screenshot(path=str(path), full_page=True)
+        # The first screenful: what a README reader needs, at a fraction of the bytes.
+        stats_page.screenshot(path=str(path))
         assert path.stat().st_size > 10_000
     assert stats_page.script_errors == []
+
+
+# ---------------------------------------------------------------- Lighthouse
+class _ReferenceSiteHandler(SimpleHTTPRequestHandler):
+    """The static site and the API on one origin, ``/public/stats`` from the reference.
+
+    Lighthouse drives its own Chromium, out of Playwright's reach, so when the API
+    does not serve the figures yet, this server stands in for that one route and
+    forwards every other API call to the live stack.
+    """
+
+    demo: Demo
+    api_url = ""
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        path, _, query = self.path.partition("?")
+        if path == "/config.js":
+            self._send(200, b'window.LOGBOOK_CONFIG = {"apiUrl": ""};\n', "text/javascript")
+        elif path == "/public/stats":
+            params = parse_qs(query)
+            figures = reference_stats(self.demo, params["scope"][0], params["period"][0])
+            self._send(200, json.dumps(figures).encode(), "application/json")
+        elif path.startswith("/public/"):
+            with urllib.request.urlopen(f"{self.api_url}{self.path}", timeout=10) as answer:
+                self._send(answer.status, answer.read(), "application/json")
+        else:
+            super().do_GET()
+
+
+def test_lighthouse_scores_and_page_weight_meet_the_budget(
+    live_stack: Any, demo: Demo, stats_source: str
+) -> None:
+    from tools.lighthouse_stats import run_lighthouse
+
+    query = f"?scope=org:{demo.org('Ljubljana')['id']}&period=2025&compare=units"
+    if stats_source == "api":
+        report = run_lighthouse(f"{live_stack.site_url}/stats/{query}")
+    else:
+        _ReferenceSiteHandler.demo = demo
+        _ReferenceSiteHandler.api_url = live_stack.api_url
+        handler = functools.partial(_ReferenceSiteHandler, directory=str(SITE))
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            port = server.server_address[1]
+            report = run_lighthouse(f"http://127.0.0.1:{port}/stats/{query}")
+        finally:
+            server.shutdown()
+            server.server_close()
+    print("\n".join(report.lines()))
+    assert report.within_budget(), report.lines()
