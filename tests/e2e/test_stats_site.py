@@ -581,3 +581,22 @@ def test_lighthouse_scores_and_page_weight_meet_the_budget(
             server.server_close()
     print("\n".join(report.lines()))
     assert report.within_budget(), report.lines()
+
+
+def test_the_landing_page_leads_to_the_app_and_the_statistics(page: Any, live_stack: Any) -> None:
+    page.goto(f"{live_stack.site_url}/")
+    hrefs = page.eval_on_selector_all("main a", "links => links.map(a => a.getAttribute('href'))")
+    assert {"/app/", "/stats/", "/stats/about.html#api"} <= set(hrefs)
+    page.click("main a[href='/stats/']")
+    page.wait_for_selector("#view-form")
+    assert urlparse(page.url).path == "/stats/"
+    assert page.script_errors == []
+
+
+def test_the_analysts_guide_shows_this_deployments_api(page: Any, live_stack: Any) -> None:
+    page.goto(f"{live_stack.site_url}/stats/about.html")
+    page.wait_for_function("document.querySelector('.api-base').textContent.startsWith('http')")
+    assert f'API = "{live_stack.api_url}"' in page.inner_text("main")
+    assert page.get_attribute(".api-link", "href") == f"{live_stack.api_url}/openapi.json"
+    assert "CC BY 4.0" in page.inner_text("#licence + p")
+    assert page.script_errors == []
