@@ -600,3 +600,54 @@ def test_the_analysts_guide_shows_this_deployments_api(page: Any, live_stack: An
     assert page.get_attribute(".api-link", "href") == f"{live_stack.api_url}/openapi.json"
     assert "CC BY 4.0" in page.inner_text("#licence + p")
     assert page.script_errors == []
+
+
+def test_figures_module_ranks_ties_and_writes_csv_that_round_trips(
+    page: Any, live_stack: Any
+) -> None:
+    page.goto(f"{live_stack.site_url}/stats/about.html")
+    result = page.evaluate(
+        """async () => {
+          const f = await import('/stats/figures.js');
+          return {
+            ranks: f.rankAndQuintile([10, 30, 30, null, 5]),
+            csv: f.toCsv([f.row('compare', 'org:x', 'Ljubljana, "MC", Šiška', '2025', 'visits', 1.5)]),
+            periods: ['2025', '2025-Q4', '2025-12', '2025-13', '2025-Q5', '25'].map(f.parsePeriod),
+            months: f.seriesPeriods('months', '2026-Q1', new Date(Date.UTC(2026, 2, 10))),
+            years: f.seriesPeriods('years', '2025', new Date(Date.UTC(2026, 2, 10))),
+          };
+        }"""
+    )
+    assert [(r["rank"], r["quintile"]) for r in result["ranks"]] == [
+        (3, 3),
+        (1, 1),
+        (1, 1),
+        (None, None),
+        (4, 4),
+    ]
+    (parsed,) = list(csv.DictReader(io.StringIO(result["csv"])))
+    assert parsed["scope_name"] == 'Ljubljana, "MC", Šiška'
+    assert float(parsed["value"]) == 1.5
+    assert [p and p["key"] for p in result["periods"]] == [
+        "2025",
+        "2025-Q4",
+        "2025-12",
+        None,
+        None,
+        None,
+    ]
+    assert result["months"] == ["2026-01", "2026-02", "2026-03"]  # never the future
+    assert result["years"] == ["2021", "2022", "2023", "2024", "2025"]
+    assert page.script_errors == []
+
+
+def test_a_broken_address_is_corrected_and_said_so(
+    stats_page: Any, live_stack: Any, demo: Demo
+) -> None:
+    open_view(stats_page, live_stack.site_url, "?scope=org:nosuchorg&period=2025-13")
+    alert = stats_page.inner_text("#alert")
+    assert "does not exist" in alert
+    assert "not valid" in alert
+    assert stats_page.input_value("#scope") == "all"
+    assert stats_page.inner_text("#view-title").startswith("All organisations · ")
+    assert stats_page.script_errors == []
