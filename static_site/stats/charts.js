@@ -4,11 +4,22 @@
 // screen readers and keyboard users, so nothing is said twice.
 
 const SVG = "http://www.w3.org/2000/svg";
-const WIDTH = 640;
-const LABEL_WIDTH = 210;
-const VALUE_WIDTH = 86;
 const ROW = 26;
-const MAX_LABEL = 30;
+// Charts are drawn at the width they are shown at (up to 640 px), so that their text
+// stays the size of the page's text on a phone as on a desktop.
+let WIDTH = 640;
+let LABEL_WIDTH = 210;
+let VALUE_WIDTH = 86;
+let MAX_LABEL = 30;
+
+/** Draw the next charts for a box ``pixels`` wide. */
+export function setChartWidth(pixels) {
+  WIDTH = Math.round(Math.max(280, Math.min(640, pixels || 640)));
+  LABEL_WIDTH = Math.round(WIDTH * (WIDTH < 480 ? 0.4 : 0.33));
+  VALUE_WIDTH = WIDTH < 480 ? 56 : 86;
+  // About 8 px per character of 14 px text; longer labels end in "…" (full in the table).
+  MAX_LABEL = Math.floor((LABEL_WIDTH - 8) / 8);
+}
 
 function el(name, attrs = {}, text) {
   const node = document.createElementNS(SVG, name);

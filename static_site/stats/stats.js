@@ -3,7 +3,7 @@
 // as a chart and as a table with the same numbers. What is shown is also what the
 // CSV and JSON downloads contain: both are built from the same tidy rows.
 
-import { barChart, columnChart, intervalChart } from "./charts.js";
+import { barChart, columnChart, intervalChart, setChartWidth } from "./charts.js";
 import {
   AGE_BANDS, CATEGORIES, COMPARE_COLUMNS, COMPARISONS, GENDERS, INDICATORS, KINDS, METRICS,
   MEASURES, PublicApi, SUMMARY_MEASURES, countOf, directory, orderedKeys, parsePeriod,
@@ -138,6 +138,12 @@ function syncForm() {
 
   fillSelect($("#compare"), COMPARISONS.map((name) => [name, tr.t(`compare.${name}`)]), view.compare);
   fillSelect($("#metric"), METRICS.map((name) => [name, metricName(name)]), view.metric);
+  syncMetricField();
+}
+
+/** The measure to compare by matters only when comparing. */
+function syncMetricField() {
+  $("#metric-field").hidden = $("#compare").value === "none";
 }
 
 /** The quarter or month picker follows the period type; a year needs neither. */
@@ -278,6 +284,13 @@ function scrollable(table, title) {
   return h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": title }, table);
 }
 
+/** Widths of a chart across the page and of one in a pair of figures (see stats.css). */
+function chartWidths() {
+  const full = $("#results").clientWidth || 640;
+  const gap = 24;
+  return { wide: full, pair: full >= 2 * 480 + gap ? (full - gap) / 2 : full };
+}
+
 function section(id, titleKey, ...children) {
   return h("section", { id, "aria-labelledby": `${id}-title` }, h("h2", { id: `${id}-title`, text: tr.t(titleKey) }), ...children);
 }
@@ -310,6 +323,7 @@ function breakdownFigure({ id, titleKey, columnKey, prefix, measurePrefix, keys,
       h("td", { text: tr.int(values[key]), dataset: { measure, value: String(values[key]) } }),
       withShare ? h("td", { text: share === null ? "–" : tr.pct(share) }) : null);
   });
+  setChartWidth(chartWidths().pair);
   const table = h("table", { class: "figures" },
     h("caption", { text: title }),
     h("thead", {}, h("tr", {},
@@ -376,6 +390,7 @@ function indicatorsSection(target, name, stats) {
     h("caption", { text: title }),
     h("thead", {}, h("tr", {}, ...["col.indicator", "col.mean", "col.ci", "col.n", "col.agree"].map((key) => h("th", { scope: "col", text: tr.t(key) })))),
     h("tbody", {}, body));
+  setChartWidth(chartWidths().wide);
   return section("indicators", "s.indicators",
     h("p", { text: tr.t("indicatorsNote") }),
     h("figure", { class: "figure wide" }, intervalChart(items), scrollable(table, title)));
@@ -444,6 +459,7 @@ function comparisonSection(target, plan, addSource) {
     h("tbody", {}, rows.map((item) => tableRow(item, false))),
     reference ? h("tfoot", {}, tableRow({ ...reference, label: reference.name, current: false }, true)) : null);
 
+  setChartWidth(chartWidths().wide);
   const chart = plan.series
     ? columnChart(rows.map((item) => ({ label: tr.period(item.period, true), value: item.value, display: formatValue(metric, item.value) })))
     : barChart(rows.map((item) => ({ label: item.label, value: item.value, display: item.value === null ? tr.t("nodata.cell") : formatValue(metric, item.value), tone: item.quintile ? `q${item.quintile}` : "" })), { reference: referenceLine ? reference : null });
@@ -524,6 +540,7 @@ async function start() {
     history.pushState(null, "", viewSearch(view));
     load();
   });
+  $("#compare").addEventListener("change", syncMetricField);
   $("#grain").addEventListener("change", () => syncSubPeriod($("#grain").value, Number($("#year").value), 1));
   $("#year").addEventListener("change", () => {
     if ($("#grain").value !== "year") syncSubPeriod($("#grain").value, Number($("#year").value), Number($("#sub").value));
@@ -534,6 +551,19 @@ async function start() {
     applyStaticTexts();
     syncForm();
     render();
+  });
+  // Redraw when the width the charts are drawn for changes (a phone turned, a window resized).
+  let drawnFor = chartWidths().pair;
+  let pending = 0;
+  window.addEventListener("resize", () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      const now = chartWidths().pair;
+      if (Math.abs(now - drawnFor) > 16) {
+        drawnFor = now;
+        render();
+      }
+    }, 200);
   });
   window.addEventListener("popstate", () => {
     view = readView(location.search);
