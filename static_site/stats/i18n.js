@@ -11,7 +11,7 @@ export const LANGUAGES = {
 
 const STORAGE_KEY = "logbook.lang";
 
-const TEXTS = {
+export const TEXTS = {
   en: {
     "page.title": "Open statistics – Logbook",
     "title": "Open statistics",

@@ -253,7 +253,12 @@ function render() {
   const name = scopeName(target.scope);
   const periodLabel = tr.period(target.period);
   shown = { rows: [], sources: [] };
-  const addSource = (scope, period, stats) => shown.sources.push({ scope, period, stats });
+  const addSource = (scope, period, stats) => {
+    // Each API answer once, however many tables it feeds.
+    if (!shown.sources.some((item) => item.scope === scope && item.period === period)) {
+      shown.sources.push({ scope, period, stats });
+    }
+  };
   $("#alert").textContent = target.notices.join(" ");
 
   const sections = [];

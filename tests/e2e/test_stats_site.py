@@ -677,3 +677,21 @@ def test_a_broken_address_is_corrected_and_said_so(
     assert stats_page.input_value("#scope") == "all"
     assert stats_page.inner_text("#view-title").startswith("All organisations · ")
     assert stats_page.script_errors == []
+
+
+def test_every_text_is_translated_into_every_language(page: Any, live_stack: Any) -> None:
+    page.goto(f"{live_stack.site_url}/stats/about.html")
+    missing = page.evaluate(
+        """async () => {
+          const { TEXTS, LANGUAGES } = await import('/stats/i18n.js');
+          const keys = Object.keys(TEXTS.en);
+          const out = {};
+          for (const lang of Object.keys(LANGUAGES)) {
+            out[lang] = keys.filter((key) => !(key in TEXTS[lang]));
+            const extra = Object.keys(TEXTS[lang]).filter((key) => !(key in TEXTS.en));
+            if (extra.length) out[`${lang} extra`] = extra;
+          }
+          return out;
+        }"""
+    )
+    assert missing == {"en": [], "sl": [], "fi": [], "sv": []}
