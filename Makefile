@@ -23,6 +23,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: help
 help:
 	@echo "make dev      run the local stack (API :8000, site :8080, DynamoDB Local :8001)"
+	@echo "make dev-reset  delete the local stack's data (.local/)"
 	@echo "make test     lint, type-check and run every test"
 	@echo "make lint     ruff (lint + format check) and mypy"
 	@echo "make fmt      format the code"
@@ -56,9 +57,15 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 # ---------------------------------------------------------------- run
-.PHONY: dev
+# Ports and data dir: LOGBOOK_API_PORT, LOGBOOK_SITE_PORT, LOGBOOK_DDB_PORT, LOGBOOK_LOCAL_DIR;
+# demo data size: LOGBOOK_SEED=full|small|none (first start only).
+.PHONY: dev dev-reset
 dev: install
 	$(PY) -m devstack
+
+# Delete the local stack's data (refused while it runs); the next `make dev` seeds afresh.
+dev-reset: $(STAMP_PY)
+	$(PY) -m devstack --reset
 
 # ---------------------------------------------------------------- checks
 .PHONY: lint fmt test test-fast
@@ -77,6 +84,19 @@ test: install chromium lint
 # Unit and functional tests only: no servers, no browser.
 test-fast: $(STAMP_PY)
 	$(VENV)/bin/pytest tests/unit tests/functional
+
+# ---------------------------------------------------------------- statistics
+# Against DynamoDB Local (LOGBOOK_DYNAMODB_ENDPOINT, else http://127.0.0.1:8001).
+.PHONY: rebuild verify bench
+rebuild: $(STAMP_PY)
+	$(PY) -m tools.stats_admin rebuild
+
+verify: $(STAMP_PY)
+	$(PY) -m tools.stats_admin verify
+
+# Write cost of the stream consumer vs a naive one; starts its own DynamoDB Local.
+bench: $(STAMP_PY) $(STAMP_NPM) java
+	$(PY) -m tools.bench_aggregate
 
 # ---------------------------------------------------------------- the statistics page
 # Lighthouse against a running site (default: `make dev`'s /stats/); prints the scores,
