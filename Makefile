@@ -98,6 +98,36 @@ verify: $(STAMP_PY)
 bench: $(STAMP_PY) $(STAMP_NPM) java
 	$(PY) -m tools.bench_aggregate
 
+# ---------------------------------------------------------------- AWS (infra/)
+# Offline: CloudFormation templates to build/cloudformation/, Lambda packages to build/.
+CFN_LINT := $(VENV)/bin/cfn-lint --regions eu-north-1 eu-central-1 --
+LAMBDA_SOURCES := app.py requirements.txt .chalice/config.json $(shell find chalicelib infra -name '*.py' 2>/dev/null)
+export CDK_DISABLE_VERSION_CHECK := 1
+
+.PHONY: synth lint-infra bench-cold deploy
+synth: $(STAMP_PY) $(STAMP_NPM)
+	$(PY) -m infra.synth
+	$(CFN_LINT) build/cloudformation/*.template.json
+
+build/logbook-prod-lambda.zip: $(STAMP_PY) $(LAMBDA_SOURCES)
+	$(PY) -m infra.synth
+
+lint-infra: build/logbook-prod-lambda.zip
+	$(CFN_LINT) build/cloudformation/*.template.json
+
+# Cold import time of each Lambda entry point, as a multiple of `import boto3`.
+bench-cold: build/logbook-prod-lambda.zip
+	$(PY) -m infra.bench_cold
+
+# Needs real AWS credentials and an explicit STAGE; see infra/README.md.
+# The stage check comes first so nothing is installed or built for a refused deploy.
+.PHONY: deploy-stage-given
+deploy-stage-given:
+	@test -n "$(STAGE)" || { echo "make deploy needs STAGE=dev or STAGE=prod" >&2; exit 2; }
+
+deploy: deploy-stage-given $(STAMP_PY) $(STAMP_NPM)
+	$(PY) -m infra.deploy --stage "$(STAGE)" $(DEPLOY_ARGS)
+
 # ---------------------------------------------------------------- the statistics page
 # Lighthouse against a running site (default: `make dev`'s /stats/); prints the scores,
 # bytes transferred and requests, and fails when the page misses its budget.
