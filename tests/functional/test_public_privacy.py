@@ -197,7 +197,38 @@ def world(api: Api) -> PlantedWorld:
         ],
     )
     _plant_survey_free_text(api, worker, world)
+    _record_scores_and_aggregate(org_id, unit_id)
     return world
+
+
+def _record_scores_and_aggregate(org_id: str, unit_id: str) -> None:
+    """Survey scores on both sides of the threshold, then the statistics recomputed.
+
+    ``safety`` gets 20 respondents (published), ``fairness`` 5 (suppressed). Scores are
+    stored with the aggregator's own builder until the survey routes exist; the
+    aggregator's ``rebuild`` then folds the data table into the stats table, so the
+    statistics routes answer with real figures rather than zeros.
+    """
+    import boto3
+
+    from chalicelib.settings import get_settings
+    from chalicelib.store.stats import StatsStore
+    from tools import stats_admin
+    from tools.stream_events import response_item, serialize
+
+    settings = get_settings()
+    client = boto3.client("dynamodb", region_name=settings.region)
+    for index in range(20):
+        scores = {"safety": 3 + index % 3} | ({"fairness": 4} if index < 5 else {})
+        item = response_item(f"r{index}", unit_id, org_id, "2026-03-10", scores)
+        client.put_item(TableName=settings.data_table, Item=serialize(item))
+    stats_admin.rebuild(
+        client,
+        boto3.client("dynamodbstreams", region_name=settings.region),
+        settings.data_table,
+        StatsStore(client, settings.stats_table),
+        progress=False,
+    )
 
 
 def _path_values(name: str, world: PlantedWorld) -> list[str]:
@@ -320,6 +351,18 @@ def test_public_orgs_shows_the_planted_organisation(api: Api, world: PlantedWorl
     assert world.org_name in names
     units = next(o["units"] for o in answer.json["items"] if o["id"] == world.org_id)
     assert units == [{"id": world.unit_id, "name": "Centre One"}]
+
+
+def test_public_statistics_hold_the_planted_figures(api: Api, world: PlantedWorld) -> None:
+    # Positive control for the statistics routes: the planted world was aggregated,
+    # with one indicator published and one suppressed.
+    status, text = _get(api, f"/public/stats?scope=unit:{world.unit_id}&period=2026-03")
+    assert status == 200, text
+    stats = json.loads(text)
+    assert stats["activities"]["count"] == 2
+    assert stats["indicators"]["safety"]["n"] == 20
+    assert "mean" in stats["indicators"]["safety"]
+    assert stats["indicators"]["fairness"]["suppressed"] is True
 
 
 def test_suppressed_indicators_carry_no_figures(api: Api, world: PlantedWorld) -> None:
