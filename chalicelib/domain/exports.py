@@ -18,8 +18,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import xlsxwriter
-
 from chalicelib.domain.access import UnitRole
 from chalicelib.domain.activity import AGE_BANDS, GENDERS
 
@@ -165,6 +163,8 @@ def render_csv(table: ExportTable) -> bytes:
 def render_xlsx(table: ExportTable, sheet_title: str = "Activities") -> bytes:
     """An XLSX workbook with one sheet; text is written as text, never as formulas."""
     buffer = io.BytesIO()
+    import xlsxwriter  # only this route needs it: keep it off the cold start
+
     workbook = xlsxwriter.Workbook(
         buffer,
         {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
