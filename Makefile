@@ -23,6 +23,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: help
 help:
 	@echo "make dev      run the local stack (API :8000, site :8080, DynamoDB Local :8001)"
+	@echo "make dev-reset  delete the local stack's data (.local/)"
 	@echo "make test     lint, type-check and run every test"
 	@echo "make lint     ruff (lint + format check) and mypy"
 	@echo "make fmt      format the code"
@@ -54,9 +55,15 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 # ---------------------------------------------------------------- run
-.PHONY: dev
+# Ports and data dir: LOGBOOK_API_PORT, LOGBOOK_SITE_PORT, LOGBOOK_DDB_PORT, LOGBOOK_LOCAL_DIR;
+# demo data size: LOGBOOK_SEED=full|small|none (first start only).
+.PHONY: dev dev-reset
 dev: install
 	$(PY) -m devstack
+
+# Delete the local stack's data (refused while it runs); the next `make dev` seeds afresh.
+dev-reset: $(STAMP_PY)
+	$(PY) -m devstack --reset
 
 # ---------------------------------------------------------------- checks
 .PHONY: lint fmt test test-fast
@@ -75,3 +82,46 @@ test: install chromium lint
 # Unit and functional tests only: no servers, no browser.
 test-fast: $(STAMP_PY)
 	$(VENV)/bin/pytest tests/unit tests/functional
+
+# ---------------------------------------------------------------- statistics
+# Against DynamoDB Local (LOGBOOK_DYNAMODB_ENDPOINT, else http://127.0.0.1:8001).
+.PHONY: rebuild verify bench
+rebuild: $(STAMP_PY)
+	$(PY) -m tools.stats_admin rebuild
+
+verify: $(STAMP_PY)
+	$(PY) -m tools.stats_admin verify
+
+# Write cost of the stream consumer vs a naive one; starts its own DynamoDB Local.
+bench: $(STAMP_PY) $(STAMP_NPM) java
+	$(PY) -m tools.bench_aggregate
+
+# ---------------------------------------------------------------- AWS (infra/)
+# Offline: CloudFormation templates to build/cloudformation/, Lambda packages to build/.
+CFN_LINT := $(VENV)/bin/cfn-lint --regions eu-north-1 eu-central-1 --
+LAMBDA_SOURCES := app.py requirements.txt .chalice/config.json $(shell find chalicelib infra -name '*.py' 2>/dev/null)
+export CDK_DISABLE_VERSION_CHECK := 1
+
+.PHONY: synth lint-infra bench-cold deploy
+synth: $(STAMP_PY) $(STAMP_NPM)
+	$(PY) -m infra.synth
+	$(CFN_LINT) build/cloudformation/*.template.json
+
+build/logbook-prod-lambda.zip: $(STAMP_PY) $(LAMBDA_SOURCES)
+	$(PY) -m infra.synth
+
+lint-infra: build/logbook-prod-lambda.zip
+	$(CFN_LINT) build/cloudformation/*.template.json
+
+# Cold import time of each Lambda entry point, as a multiple of `import boto3`.
+bench-cold: build/logbook-prod-lambda.zip
+	$(PY) -m infra.bench_cold
+
+# Needs real AWS credentials and an explicit STAGE; see infra/README.md.
+# The stage check comes first so nothing is installed or built for a refused deploy.
+.PHONY: deploy-stage-given
+deploy-stage-given:
+	@test -n "$(STAGE)" || { echo "make deploy needs STAGE=dev or STAGE=prod" >&2; exit 2; }
+
+deploy: deploy-stage-given $(STAMP_PY) $(STAMP_NPM)
+	$(PY) -m infra.deploy --stage "$(STAGE)" $(DEPLOY_ARGS)

@@ -1,26 +1,28 @@
 """A live local stack for browser and HTTP tests, on free ports, stopped by the tests.
 
-``live_stack`` runs DynamoDB Local (AWS's engine, a child process stopped by PID),
-the Chalice app on Chalice's local server and the static site, each on a free
-127.0.0.1 port, with the site's ``/config.js`` pointing at that API. A platform
-admin ``admin@logbook.local`` exists. ``browser`` is Debian's Chromium driven by
+``live_stack`` runs the local stack exactly as ``make dev`` does (DynamoDB Local,
+the Chalice app on Chalice's local server, the static site with ``/config.js``
+pointing at that API, and the stream pump), each on a free 127.0.0.1 port, without
+demo data. A platform admin ``admin@logbook.local`` exists. ``browser`` is Debian's Chromium driven by
 Playwright (never a downloaded browser).
 """
 
 from __future__ import annotations
 
-import functools
+import contextlib
+import json
 import os
-import threading
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support import free_port, start_dynamodb_local, stop_process, wait_for, wait_for_dynamodb
+from tests.support import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -43,40 +45,58 @@ class LiveStack:
     ddb_endpoint: str
 
 
-class _SiteHandler(SimpleHTTPRequestHandler):
-    api_url = ""
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        if self.path.split("?")[0] == "/config.js":
-            body = (
-                f'window.LOGBOOK_CONFIG = {{"apiUrl": "{self.api_url}", "stage": "local"}};\n'
-            ).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/javascript")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        super().do_GET()
+def _recorded_children(local_dir: Path) -> list[int]:
+    pids = []
+    for path in (local_dir / "pids").glob("*.json"):
+        with contextlib.suppress(ValueError, KeyError, OSError):
+            pids.append(int(json.loads(path.read_text())["pid"]))
+    return pids
 
 
 @pytest.fixture(scope="session")
 def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
-    import boto3
-    from chalice.config import Config
-    from chalice.local import create_local_server
+    """``python -m devstack`` (what ``make dev`` runs) on free ports, without demo data.
 
+    It runs DynamoDB Local, the API on Chalice's local server, the site and the stream
+    pump feeding the aggregate handler, so statistics follow writes as in ``make dev``.
+    The test process also points its own settings at that DynamoDB Local, so tests
+    may inspect stored items. Everything is stopped by PID at the end.
+    """
     local_dir = tmp_path_factory.mktemp("local")
     ddb_port, api_port, site_port = free_port(), free_port(), free_port()
-    ddb = start_dynamodb_local(local_dir, ddb_port)
-    servers: list[Any] = []
+    api_url = f"http://127.0.0.1:{api_port}"
+    site_url = f"http://127.0.0.1:{site_port}"
+    endpoint = f"http://127.0.0.1:{ddb_port}"
+    environment = {
+        **os.environ,
+        "LOGBOOK_LOCAL_DIR": str(local_dir),
+        "LOGBOOK_API_PORT": str(api_port),
+        "LOGBOOK_SITE_PORT": str(site_port),
+        "LOGBOOK_DDB_PORT": str(ddb_port),
+        "LOGBOOK_SEED": "none",
+        "LOGBOOK_STAGE": "local",
+    }
+    log = (local_dir / "devstack.log").open("wb")
+    supervisor = subprocess.Popen(
+        [sys.executable, "-m", "devstack"],
+        cwd=ROOT,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    children: list[int] = []
     try:
-        endpoint = f"http://127.0.0.1:{ddb_port}"
-        api_url = f"http://127.0.0.1:{api_port}"
-        site_url = f"http://127.0.0.1:{site_port}"
+        try:
+            wait_for(f"{api_url}/health", timeout=180)
+            wait_for(f"{site_url}/config.js", timeout=30)
+        except Exception:
+            log.flush()
+            pytest.fail(
+                "the local stack did not start:\n"
+                + (local_dir / "devstack.log").read_text()[-3000:]
+            )
+        children = _recorded_children(local_dir)
         os.environ.update(
             {
                 "LOGBOOK_STAGE": "local",
@@ -85,44 +105,29 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
                 "LOGBOOK_SITE_URL": site_url,
             }
         )
-        from chalicelib.auth.tokens import ensure_local_keys
-        from chalicelib.settings import get_settings
-        from chalicelib.store.schema import create_tables
         from tests.functional.conftest import reset_caches
 
         reset_caches()
-        ensure_local_keys(local_dir / "keys")
-        settings = get_settings()
-        client = boto3.client("dynamodb", endpoint_url=endpoint, region_name=settings.region)
-        wait_for_dynamodb(client)
-        create_tables(client, settings.data_table, settings.stats_table)
-
-        from app import app
-        from chalicelib.service import get_logbook
-        from devstack.gateway import patch_local_authorizer
-
-        get_logbook().add_platform_admin("admin@logbook.local")
-        patch_local_authorizer()
-        config = Config.create(chalice_stage="local", app_name="logbook")
-        api = create_local_server(app, config, "127.0.0.1", api_port)
-        servers.append(api.server)
-        threading.Thread(target=api.server.serve_forever, daemon=True).start()
-
-        handler = functools.partial(_SiteHandler, directory=str(ROOT / "static_site"))
-        _SiteHandler.api_url = api_url
-        site = ThreadingHTTPServer(("127.0.0.1", site_port), handler)
-        servers.append(site)
-        threading.Thread(target=site.serve_forever, daemon=True).start()
-        wait_for(f"{api_url}/health")
         yield LiveStack(api_url=api_url, site_url=site_url, ddb_endpoint=endpoint)
     finally:
-        for server in servers:
-            server.shutdown()
-            server.server_close()
-        stop_process(ddb)
+        children = children or _recorded_children(local_dir)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(supervisor.pid, signal.SIGINT)
+        try:
+            supervisor.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(supervisor.pid, signal.SIGKILL)
+            supervisor.wait()
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        log.close()
         for name in ("LOGBOOK_DYNAMODB_ENDPOINT", "LOGBOOK_LOCAL_KEY_DIR", "LOGBOOK_SITE_URL"):
             os.environ.pop(name, None)
         os.environ["LOGBOOK_STAGE"] = "test"
+        from tests.functional.conftest import reset_caches
+
+        reset_caches()
 
 
 @pytest.fixture(scope="session")

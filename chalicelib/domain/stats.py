@@ -1,0 +1,462 @@
+"""Statistics as additive figures: what one data item contributes, and how to publish.
+
+Pure Python (no boto3, no chalice). Every published figure is derived from *figures*:
+small maps of short names to exact numbers (``int`` or ``Decimal``) that can be added
+and subtracted in any order. The stream consumer folds record deltas
+(``contribution(new) - contribution(old)``), ``rebuild`` folds whole items; both use
+:func:`contribution`, so the two can only agree or both be wrong the same way.
+
+Aggregate keys are (scope × period × part):
+
+* scope: ``unit:{id}``, ``org:{id}``, ``all``;
+* period: ``YYYY``, ``YYYY-Qn``, ``YYYY-MM`` of the item's ``date``;
+* part: ``A`` (activities, participation and check-ins) or ``S`` (survey responses and
+  indicators). Two parts keep each stored item small (DynamoDB bills a write by the
+  larger of the old and new item per 1 KB) and an activity write never rewrites the
+  survey figures.
+
+Figure names (kept short because they are DynamoDB attribute names):
+
+==========  ======================================================================
+part A      ``n`` activities, ``m`` minutes, ``y`` youth-led activities,
+            ``k.{kind}``, ``c.{category}``, ``g``/``b``/``x``/``u`` girls, boys,
+            nonbinary, undisclosed participants, ``a.{band}`` age bands,
+            ``w`` new participants, ``v`` volunteers, ``l`` youth leaders,
+            ``ci`` check-ins, ``uv`` unique visitors
+part S      ``r`` responses; per indicator ``{name}.1`` … ``{name}.5`` respondents per
+            score rounded half-up, ``{name}.s`` Σscore, ``{name}.q`` Σscore²,
+            ``{name}.a`` respondents with score ≥ 4
+==========  ======================================================================
+
+Scores are quantised to 4 decimals before summing so that sums and sums of squares
+stay exact decimals (DynamoDB numbers carry 38 digits).
+
+Unique visitors: a check-in names the periods for which it is the visitor's first in
+its unit (``first_visit.unit``) and in its organisation (``first_visit.org``). The
+``all`` scope counts the organisation firsts, so it is the sum of unique visitors over
+organisations (a person visiting two organisations counts twice; we never know
+people across organisations).
+
+Items that are not activities, responses or check-ins contribute nothing, and so do
+malformed ones (the API validates what it writes; a bad item must not block the
+stream). :func:`contribution` reports why it ignored an item through ``on_invalid``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, Literal
+
+from chalicelib.domain.stats_math import IndicatorSums, Number, summarise
+
+Part = Literal["A", "S"]
+Figures = dict[str, Number]
+
+KINDS = ("open", "group", "event", "outreach", "digital")
+CATEGORIES = (
+    "learning_support",
+    "socialising",
+    "culture",
+    "counselling",
+    "information",
+    "sport",
+    "volunteering",
+    "mobility",
+    "other",
+)
+AGE_BANDS = ("under_13", "13_15", "16_18", "19_24", "25_29", "over_29")
+GENDERS = {"girls": "g", "boys": "b", "nonbinary": "x", "undisclosed": "u"}
+DEFAULT_INDICATORS = (
+    "safety",
+    "belonging",
+    "identity",
+    "self_expression",
+    "future",
+    "influence",
+    "responsibility",
+    "fairness",
+)
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$")
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_NAME = re.compile(r"^[a-z0-9_]{1,40}$")
+_SCORE_QUANTUM = Decimal("0.0001")
+
+
+class InvalidStatsQueryError(ValueError):
+    """A scope or period the statistics cannot be asked for."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+@dataclass(frozen=True, order=True)
+class StatsKey:
+    """One aggregate: a scope, a period and a part (``A`` or ``S``)."""
+
+    scope: str
+    period: str
+    part: Part
+
+
+# --------------------------------------------------------------------- parsing
+
+
+def parse_scope(scope: str | None) -> str:
+    """Validate a ``scope`` query value; returns it unchanged."""
+    if not scope:
+        raise InvalidStatsQueryError("scope", "required: all, org:{org_id} or unit:{unit_id}")
+    if scope == "all":
+        return scope
+    kind, _, identifier = scope.partition(":")
+    if kind not in ("org", "unit") or not _ID.match(identifier):
+        raise InvalidStatsQueryError("scope", "must be all, org:{org_id} or unit:{unit_id}")
+    return scope
+
+
+def parse_period(period: str | None) -> str:
+    """Validate a ``period`` query value (``YYYY``, ``YYYY-Qn``, ``YYYY-MM``)."""
+    if not period:
+        raise InvalidStatsQueryError("period", "required: YYYY, YYYY-Qn or YYYY-MM")
+    if not _PERIOD.match(period):
+        raise InvalidStatsQueryError("period", "must be YYYY, YYYY-Qn (n = 1..4) or YYYY-MM")
+    return period
+
+
+def periods_of(date: str) -> tuple[str, str, str]:
+    """The year, quarter and month periods a ``YYYY-MM-DD`` date falls in."""
+    match = _DATE.match(date)
+    if not match:
+        raise ValueError(f"not a YYYY-MM-DD date: {date!r}")
+    year, month = match.group(1), int(match.group(2))
+    if not 1 <= month <= 12 or not 1 <= int(match.group(3)) <= 31:
+        raise ValueError(f"not a YYYY-MM-DD date: {date!r}")
+    return year, f"{year}-Q{(month - 1) // 3 + 1}", f"{year}-{month:02d}"
+
+
+def scopes_of(unit_id: str, org_id: str) -> tuple[str, str, str]:
+    """The unit, organisation and ``all`` scopes an item of a unit counts in."""
+    return f"unit:{unit_id}", f"org:{org_id}", "all"
+
+
+# --------------------------------------------------------------- contributions
+
+
+def _count(value: Any) -> int:
+    """A whole number ≥ 0 from an image value (``Decimal`` from DynamoDB, ``int``)."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"not a count: {value!r}")
+    number = Decimal(value) if isinstance(value, int | str) else value
+    if not isinstance(number, Decimal) or number != number.to_integral_value() or number < 0:
+        raise ValueError(f"not a count: {value!r}")
+    return int(number)
+
+
+def _optional_count(item: Mapping[str, Any], name: str) -> int:
+    value = item.get(name)
+    return 0 if value is None else _count(value)
+
+
+def _score(value: Any) -> Decimal:
+    try:
+        score = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    except InvalidOperation as error:
+        raise ValueError(f"not a score: {value!r}") from error
+    if isinstance(value, bool) or not Decimal(1) <= score <= Decimal(5):
+        raise ValueError(f"not a score between 1 and 5: {value!r}")
+    return score.quantize(_SCORE_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def _activity_figures(item: Mapping[str, Any]) -> Figures:
+    figures: Figures = {
+        "n": 1,
+        "m": _optional_count(item, "duration_minutes"),
+        "y": 1 if item.get("youth_led") is True else 0,
+        "w": _optional_count(item, "new_participants"),
+        "v": _optional_count(item, "volunteers"),
+        "l": _optional_count(item, "youth_leaders"),
+    }
+    kind = item.get("kind")
+    if not isinstance(kind, str) or not _NAME.match(kind):
+        raise ValueError(f"bad kind {kind!r}")
+    figures[f"k.{kind}"] = 1
+    categories = item.get("categories") or []
+    if not isinstance(categories, list | tuple | set):
+        raise ValueError("categories is not a list")
+    for category in set(categories):
+        if not isinstance(category, str) or not _NAME.match(category):
+            raise ValueError(f"bad category {category!r}")
+        figures[f"c.{category}"] = 1
+    participants = item.get("participants") or {}
+    for gender, short in GENDERS.items():
+        figures[short] = _optional_count(participants, gender)
+    for band, value in (item.get("age_bands") or {}).items():
+        if band not in AGE_BANDS:
+            raise ValueError(f"bad age band {band!r}")
+        figures[f"a.{band}"] = _count(value)
+    return figures
+
+
+def _response_figures(item: Mapping[str, Any]) -> Figures:
+    figures: Figures = {"r": 1}
+    scores = item.get("scores") or {}
+    if not isinstance(scores, Mapping):
+        raise ValueError("scores is not a map")
+    for indicator, value in scores.items():
+        if not isinstance(indicator, str) or not _NAME.match(indicator):
+            raise ValueError(f"bad indicator name {indicator!r}")
+        score = _score(value)
+        bucket = int(score.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        figures[f"{indicator}.{bucket}"] = 1
+        figures[f"{indicator}.s"] = score
+        figures[f"{indicator}.q"] = score * score
+        figures[f"{indicator}.a"] = 1 if score >= 4 else 0
+    return figures
+
+
+def _first_visit_periods(item: Mapping[str, Any], level: str) -> list[str]:
+    periods = (item.get("first_visit") or {}).get(level) or []
+    for period in periods:
+        if not isinstance(period, str) or not _PERIOD.match(period):
+            raise ValueError(f"bad first_visit period {period!r}")
+    return sorted(set(periods))
+
+
+def _put(result: dict[StatsKey, Figures], key: StatsKey, figures: Figures) -> None:
+    add_into(result.setdefault(key, {}), figures)
+
+
+def contribution(
+    item: Mapping[str, Any] | None,
+    on_invalid: Callable[[Mapping[str, Any], str], None] | None = None,
+) -> dict[StatsKey, Figures]:
+    """What one data item adds to every aggregate it counts in (``{}`` if nothing)."""
+    if not item:
+        return {}
+    item_type = item.get("type")
+    if item_type not in ("activity", "response", "checkin"):
+        return {}
+    try:
+        unit_id, org_id = item["unit_id"], item["org_id"]
+        if not (isinstance(unit_id, str) and _ID.match(unit_id)):
+            raise ValueError(f"bad unit_id {unit_id!r}")
+        if not (isinstance(org_id, str) and _ID.match(org_id)):
+            raise ValueError(f"bad org_id {org_id!r}")
+        periods = periods_of(str(item.get("date")))
+        scopes = scopes_of(unit_id, org_id)
+        result: dict[StatsKey, Figures] = {}
+        if item_type == "activity":
+            figures, part = _activity_figures(item), "A"
+        elif item_type == "response":
+            figures, part = _response_figures(item), "S"
+        else:
+            figures, part = {"ci": 1}, "A"
+            unit_scope, org_scope, all_scope = scopes
+            for period in _first_visit_periods(item, "unit"):
+                _put(result, StatsKey(unit_scope, period, "A"), {"uv": 1})
+            for period in _first_visit_periods(item, "org"):
+                _put(result, StatsKey(org_scope, period, "A"), {"uv": 1})
+                _put(result, StatsKey(all_scope, period, "A"), {"uv": 1})
+        for scope in scopes:
+            for period in periods:
+                _put(result, StatsKey(scope, period, part), figures)  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError, InvalidOperation) as error:
+        if on_invalid is not None:
+            on_invalid(item, str(error))
+        return {}
+    return {key: figures for key, figures in result.items() if figures}
+
+
+# ------------------------------------------------------------------ arithmetic
+
+
+def add_into(target: Figures, figures: Mapping[str, Number], sign: int = 1) -> Figures:
+    """Add (``sign=1``) or subtract (``sign=-1``) figures into ``target``, dropping zeros."""
+    for name, value in figures.items():
+        total = target.get(name, 0) + sign * value
+        if total == 0:
+            target.pop(name, None)
+        else:
+            target[name] = total
+    return target
+
+
+def record_delta(
+    old_image: Mapping[str, Any] | None,
+    new_image: Mapping[str, Any] | None,
+    on_invalid: Callable[[Mapping[str, Any], str], None] | None = None,
+) -> dict[StatsKey, Figures]:
+    """What a stream record changes: the new image's contribution minus the old one's."""
+    delta: dict[StatsKey, Figures] = {}
+    for key, figures in contribution(new_image, on_invalid).items():
+        add_into(delta.setdefault(key, {}), figures)
+    for key, figures in contribution(old_image, on_invalid).items():
+        add_into(delta.setdefault(key, {}), figures, sign=-1)
+    return {key: figures for key, figures in delta.items() if figures}
+
+
+def fold_items(
+    items: Iterable[Mapping[str, Any]],
+    on_invalid: Callable[[Mapping[str, Any], str], None] | None = None,
+) -> dict[StatsKey, Figures]:
+    """Recompute every aggregate from scratch from the items of the data table."""
+    totals: dict[StatsKey, Figures] = {}
+    for item in items:
+        for key, figures in contribution(item, on_invalid).items():
+            add_into(totals.setdefault(key, {}), figures)
+    return {key: figures for key, figures in totals.items() if figures}
+
+
+def without_zeros(figures: Mapping[str, Number]) -> Figures:
+    """The same figures without entries equal to zero (stored items keep zeros)."""
+    return {name: value for name, value in figures.items() if value != 0}
+
+
+# ------------------------------------------------------------------ publishing
+
+
+def _int(figures: Mapping[str, Number], name: str) -> int:
+    return int(figures.get(name, 0))
+
+
+def _prefixed(figures: Mapping[str, Number], prefix: str) -> dict[str, int]:
+    return {
+        name[len(prefix) :]: int(value)
+        for name, value in sorted(figures.items())
+        if name.startswith(prefix) and value != 0
+    }
+
+
+def indicator_sums(figures: Mapping[str, Number]) -> dict[str, IndicatorSums]:
+    """The per-indicator sums found in survey figures."""
+    names = {name.rsplit(".", 1)[0] for name in figures if "." in name}
+    sums: dict[str, IndicatorSums] = {}
+    for indicator in sorted(names):
+        distribution = tuple(_int(figures, f"{indicator}.{bucket}") for bucket in range(1, 6))
+        sums[indicator] = IndicatorSums(
+            distribution=distribution,  # type: ignore[arg-type]
+            total=Decimal(figures.get(f"{indicator}.s", 0)),
+            total_of_squares=Decimal(figures.get(f"{indicator}.q", 0)),
+            agreeing=_int(figures, f"{indicator}.a"),
+        )
+    return sums
+
+
+def publish_indicators(
+    survey: Mapping[str, Number], suppression_threshold: int
+) -> dict[str, dict[str, Any]]:
+    """Indicators as published: default ones always, others once they have answers.
+
+    Fewer respondents than the threshold: only ``n``, ``suppressed`` and the reason,
+    never a mean, interval or distribution.
+    """
+    sums = indicator_sums(survey)
+    published: dict[str, dict[str, Any]] = {}
+    for indicator in [*DEFAULT_INDICATORS, *sorted(set(sums) - set(DEFAULT_INDICATORS))]:
+        indicator_state = sums.get(indicator)
+        n = indicator_state.n if indicator_state else 0
+        if indicator_state is None or n < suppression_threshold or n == 0:
+            published[indicator] = {
+                "n": n,
+                "suppressed": True,
+                "reason": f"fewer than {suppression_threshold} respondents",
+            }
+            continue
+        summary = summarise(indicator_state)
+        published[indicator] = {
+            "n": summary.n,
+            "mean": summary.mean,
+            "ci95": [summary.ci95[0], summary.ci95[1]],
+            "agree_share": summary.agree_share,
+            "distribution": summary.distribution,
+        }
+    return published
+
+
+def publish_statistics(
+    scope: str,
+    period: str,
+    activity: Mapping[str, Number],
+    survey: Mapping[str, Number],
+    suppression_threshold: int,
+    updated_at: str | None,
+) -> dict[str, Any]:
+    """The statistics document of CONTRACT.md from the two parts' figures."""
+    count = _int(activity, "n")
+    youth_led = _int(activity, "y")
+    girls, boys = _int(activity, "g"), _int(activity, "b")
+    nonbinary, undisclosed = _int(activity, "x"), _int(activity, "u")
+    return {
+        "scope": scope,
+        "period": period,
+        "activities": {
+            "count": count,
+            "hours": round(_int(activity, "m") / 60, 2),
+            "youth_led": youth_led,
+            "youth_led_share": round(youth_led / count, 3) if count else 0.0,
+            "by_kind": _prefixed(activity, "k."),
+            "by_category": _prefixed(activity, "c."),
+        },
+        "participation": {
+            "visits": girls + boys + nonbinary + undisclosed,
+            "girls": girls,
+            "boys": boys,
+            "nonbinary": nonbinary,
+            "undisclosed": undisclosed,
+            "age_bands": _prefixed(activity, "a."),
+            "new": _int(activity, "w"),
+            "volunteers": _int(activity, "v"),
+            "youth_leaders": _int(activity, "l"),
+            "checkins": _int(activity, "ci"),
+            "unique_visitors": _int(activity, "uv"),
+        },
+        "responses": _int(survey, "r"),
+        "indicators": publish_indicators(survey, suppression_threshold),
+        "updated_at": updated_at,
+    }
+
+
+CSV_COLUMNS = ("scope", "period", "section", "figure", "key", "value")
+
+
+def statistics_rows(statistics: Mapping[str, Any]) -> list[tuple[str, str, str, str, str, Any]]:
+    """One row per figure: ``scope, period, section, figure, key, value``.
+
+    ``key`` is empty for plain figures; it names the kind, category or age band of a
+    breakdown, and the measure of an indicator (``n``, ``mean``, ``ci95_low``,
+    ``ci95_high``, ``agree_share``, ``dist_1`` … ``dist_5``, or ``suppressed`` and
+    ``reason``).
+    """
+    scope, period = statistics["scope"], statistics["period"]
+    rows: list[tuple[str, str, str, str, str, Any]] = []
+    for section in ("activities", "participation"):
+        for figure, value in statistics[section].items():
+            if isinstance(value, dict):
+                rows.extend((scope, period, section, figure, k, v) for k, v in value.items())
+            else:
+                rows.append((scope, period, section, figure, "", value))
+    rows.append((scope, period, "responses", "responses", "", statistics["responses"]))
+    for indicator, published in statistics["indicators"].items():
+        for measure, value in published.items():
+            if measure == "ci95":
+                rows.append((scope, period, "indicators", indicator, "ci95_low", value[0]))
+                rows.append((scope, period, "indicators", indicator, "ci95_high", value[1]))
+            elif measure == "distribution":
+                rows.extend(
+                    (scope, period, "indicators", indicator, f"dist_{bucket}", count)
+                    for bucket, count in value.items()
+                )
+            else:
+                rows.append((scope, period, "indicators", indicator, measure, value))
+    rows.append((scope, period, "meta", "updated_at", "", statistics["updated_at"] or ""))
+    # Booleans as JSON spells them, so CSV and JSON read the same.
+    return [
+        (*row[:5], ("true" if row[5] else "false") if isinstance(row[5], bool) else row[5])
+        for row in rows
+    ]

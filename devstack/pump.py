@@ -1,0 +1,631 @@
+"""The stream pump: DynamoDB Streams → the aggregate handler, as Lambda would do it.
+
+In AWS an event source mapping reads the data table's stream and invokes the
+aggregate Lambda. Locally this pump does the same against DynamoDB Local, with the
+semantics the handler is written for:
+
+* batches of up to ``batch_size`` records, Lambda-shaped (``eventSourceARN``, epoch
+  ``ApproximateCreationDateTime``, base64 binary attributes);
+* shards in order: a child shard only after its parent is fully processed;
+* a per-shard checkpoint (the last fully processed sequence number) on disk, written
+  atomically and only after the handler succeeded;
+* ``batchItemFailures`` honoured: checkpoint just before the lowest failed record and
+  retry from it; a raised exception retries the whole batch;
+* retries with exponential backoff, forever: unlike Lambda's bounded retries and
+  on-failure queue, the local pump never skips a record. It logs loudly instead.
+
+The handler is injectable; ``python -m devstack.pump`` uses
+``chalicelib.events.aggregate:handle_stream_batch``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import importlib
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
+
+DEFAULT_HANDLER = "chalicelib.events.aggregate:handle_stream_batch"
+CHECKPOINT_FILE = "checkpoints.json"
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+log = logging.getLogger("devstack.pump")
+
+
+def load_handler(path: str) -> Handler:
+    """Import ``module:function`` and return the function."""
+    module_name, _, attribute = path.partition(":")
+    if not module_name or not attribute:
+        raise ValueError(f"handler must look like 'package.module:function', not {path!r}")
+    handler = getattr(importlib.import_module(module_name), attribute)
+    if not callable(handler):
+        raise TypeError(f"{path} is not callable")
+    return handler
+
+
+# ---------------------------------------------------------------- Lambda shapes
+
+
+def _base64(value: bytes | bytearray | str) -> str:
+    return value if isinstance(value, str) else base64.b64encode(value).decode("ascii")
+
+
+def lambda_attribute_value(value: dict[str, Any]) -> dict[str, Any]:
+    """An AttributeValue as Lambda's JSON has it: binary as base64 text, types intact.
+
+    DynamoDB Local's GetRecords writes an empty map as ``{}`` instead of ``{"M": {}}``
+    (an empty list keeps its ``{"L": []}``); AWS keeps the type, so restore it here.
+    """
+    if not value:
+        return {"M": {}}
+    kind, inner = next(iter(value.items()))
+    if kind == "M":
+        return {"M": {name: lambda_attribute_value(item) for name, item in inner.items()}}
+    if kind == "L":
+        return {"L": [lambda_attribute_value(item) for item in inner]}
+    if kind == "B":
+        return {"B": _base64(inner)}
+    if kind == "BS":
+        return {"BS": [_base64(item) for item in inner]}
+    return {kind: inner}
+
+
+def _lambda_image(image: dict[str, Any]) -> dict[str, Any]:
+    return {name: lambda_attribute_value(value) for name, value in image.items()}
+
+
+def to_lambda_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[str, Any]:
+    """Turn a ``GetRecords`` record into the record a Lambda event carries.
+
+    ``GetRecords`` (through boto3) gives ``ApproximateCreationDateTime`` as a datetime
+    and binary values as bytes, and no ``eventSourceARN``; Lambda gives epoch seconds,
+    base64 text and the stream ARN.
+    """
+    stream = dict(record.get("dynamodb", {}))
+    created = stream.get("ApproximateCreationDateTime")
+    if isinstance(created, datetime):
+        stream["ApproximateCreationDateTime"] = int(created.timestamp())
+    for image in ("Keys", "NewImage", "OldImage"):
+        if image in stream:
+            stream[image] = _lambda_image(stream[image])
+    shaped: dict[str, Any] = {
+        "eventID": record["eventID"],
+        "eventName": record["eventName"],
+        "eventVersion": record.get("eventVersion", "1.1"),
+        "eventSource": record.get("eventSource", "aws:dynamodb"),
+        "awsRegion": region,
+        "dynamodb": stream,
+        "eventSourceARN": stream_arn,
+    }
+    if "userIdentity" in record:  # TTL deletions say who deleted
+        shaped["userIdentity"] = record["userIdentity"]
+    return shaped
+
+
+@dataclass
+class LocalLambdaContext:
+    """The parts of the Lambda context object handlers (and Powertools) read."""
+
+    function_name: str = "logbook-local-aggregate"
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 512
+    timeout_seconds: float = 60.0
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    log_group_name: str = "/aws/lambda/logbook-local-aggregate"
+    log_stream_name: str = "local"
+    invoked_function_arn: str = (
+        "arn:aws:lambda:eu-north-1:000000000000:function:logbook-local-aggregate"
+    )
+    _started: float = field(default_factory=time.monotonic)
+
+    def get_remaining_time_in_millis(self) -> int:
+        """Milliseconds left before a Lambda with this timeout would be stopped."""
+        left = self.timeout_seconds - (time.monotonic() - self._started)
+        return max(0, int(left * 1000))
+
+
+# ---------------------------------------------------------------- checkpoints
+
+
+@dataclass
+class ShardCheckpoint:
+    """How far one shard has been processed."""
+
+    sequence_number: str | None = None  # last record the handler fully processed
+    finished: bool = False  # closed and read to its end
+
+
+class CheckpointStore:
+    """Per-shard checkpoints of one stream, in a JSON file replaced atomically.
+
+    A crash at any moment leaves either the old or the new file, never a torn one; a
+    checkpoint only ever moves after the handler succeeded, so at worst a batch is
+    delivered again (at-least-once, as in AWS).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.stream_arn: str | None = None
+        self.shards: dict[str, ShardCheckpoint] = {}
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            data = json.loads(self.path.read_text())
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError) as error:
+            # Unreadable means unknown progress: re-delivering is safe, skipping is not.
+            log.error(
+                "checkpoint file %s unreadable (%s): starting from the trim horizon",
+                self.path,
+                error,
+            )
+            return
+        self.stream_arn = data.get("stream_arn")
+        self.shards = {
+            shard_id: ShardCheckpoint(state.get("sequence_number"), bool(state.get("finished")))
+            for shard_id, state in data.get("shards", {}).items()
+        }
+
+    def _save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "stream_arn": self.stream_arn,
+            "shards": {
+                shard_id: {"sequence_number": state.sequence_number, "finished": state.finished}
+                for shard_id, state in sorted(self.shards.items())
+            },
+        }
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, indent=1)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path)
+        # The rename itself must reach the disk too.
+        directory = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+    def reset(self, stream_arn: str) -> None:
+        """Start over for a new stream (the table was recreated)."""
+        self.stream_arn = stream_arn
+        self.shards = {}
+        self._save()
+
+    def get(self, shard_id: str) -> ShardCheckpoint:
+        """The checkpoint of a shard (empty if never processed)."""
+        return self.shards.get(shard_id, ShardCheckpoint())
+
+    def advance(self, shard_id: str, sequence_number: str) -> None:
+        """Record that every record up to ``sequence_number`` is processed."""
+        state = self.shards.setdefault(shard_id, ShardCheckpoint())
+        state.sequence_number = sequence_number
+        self._save()
+
+    def finish(self, shard_id: str) -> None:
+        """Record that a closed shard is read to its end (its children may start)."""
+        state = self.shards.setdefault(shard_id, ShardCheckpoint())
+        state.finished = True
+        self._save()
+
+    def forget_missing(self, live_shard_ids: set[str]) -> None:
+        """Drop checkpoints of shards the stream no longer has (trimmed away)."""
+        gone = set(self.shards) - live_shard_ids
+        if gone:
+            for shard_id in gone:
+                del self.shards[shard_id]
+            self._save()
+
+
+# ---------------------------------------------------------------- the pump
+
+
+@dataclass(frozen=True)
+class Shard:
+    """A shard as ``DescribeStream`` describes it."""
+
+    shard_id: str
+    parent_id: str | None
+    starting_sequence_number: str
+    closed: bool
+
+
+@dataclass
+class _ShardProgress:
+    iterator: str | None = None
+    failures: int = 0
+    retry_at: float = 0.0
+
+
+class BatchFailedError(Exception):
+    """The handler failed (part of) a batch."""
+
+
+def _error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+class StreamPump:
+    """Reads a table's stream and delivers Lambda-shaped batches to ``handler``."""
+
+    def __init__(
+        self,
+        *,
+        dynamodb: Any,
+        streams: Any,
+        table_name: str,
+        handler: Handler,
+        checkpoints: CheckpointStore,
+        batch_size: int = 100,
+        region: str = "eu-north-1",
+        idle_interval: float = 0.5,
+        refresh_interval: float = 5.0,
+        initial_backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not 1 <= batch_size <= 1000:
+            raise ValueError("batch_size must be between 1 and 1000 (GetRecords' limit)")
+        self.dynamodb = dynamodb
+        self.streams = streams
+        self.table_name = table_name
+        self.handler = handler
+        self.checkpoints = checkpoints
+        self.batch_size = batch_size
+        self.region = region
+        self.idle_interval = idle_interval
+        self.refresh_interval = refresh_interval
+        self.initial_backoff = initial_backoff
+        self.max_backoff = max_backoff
+        self._clock = clock
+        self.stream_arn: str | None = None
+        self._shards: dict[str, Shard] = {}
+        self._progress: dict[str, _ShardProgress] = {}
+        self._refreshed_at: float | None = None
+        self.delivered = 0  # records the handler has processed successfully
+
+    # -------------------------------------------------------------- discovery
+
+    def refresh(self) -> None:
+        """Look up the table's current stream and its shards."""
+        self._refreshed_at = self._clock()
+        try:
+            table = self.dynamodb.describe_table(TableName=self.table_name)["Table"]
+        except ClientError as error:
+            if _error_code(error) == "ResourceNotFoundException":
+                log.warning("table %s does not exist (yet); waiting", self.table_name)
+                self.stream_arn = None
+                self._shards = {}
+                return
+            raise
+        arn = table.get("LatestStreamArn")
+        if not arn or not table.get("StreamSpecification", {}).get("StreamEnabled", True):
+            log.warning("table %s has no stream; nothing to pump", self.table_name)
+            self.stream_arn = None
+            self._shards = {}
+            return
+        if arn != self.checkpoints.stream_arn:
+            if self.checkpoints.stream_arn is not None:
+                log.warning(
+                    "stream of %s changed (%s → %s): the table was recreated; "
+                    "dropping the old checkpoints",
+                    self.table_name,
+                    self.checkpoints.stream_arn,
+                    arn,
+                )
+            self.checkpoints.reset(arn)
+            self._progress = {}
+        self.stream_arn = arn
+        shards: dict[str, Shard] = {}
+        start_after: str | None = None
+        while True:
+            kwargs: dict[str, Any] = {"StreamArn": arn}
+            if start_after:
+                kwargs["ExclusiveStartShardId"] = start_after
+            description = self.streams.describe_stream(**kwargs)["StreamDescription"]
+            for raw in description.get("Shards", []):
+                numbers = raw.get("SequenceNumberRange", {})
+                shards[raw["ShardId"]] = Shard(
+                    shard_id=raw["ShardId"],
+                    parent_id=raw.get("ParentShardId"),
+                    starting_sequence_number=numbers.get("StartingSequenceNumber", "0"),
+                    closed="EndingSequenceNumber" in numbers,
+                )
+            start_after = description.get("LastEvaluatedShardId")
+            if not start_after:
+                break
+        self._shards = shards
+        self.checkpoints.forget_missing(set(shards))
+        for shard_id in list(self._progress):
+            if shard_id not in shards:
+                del self._progress[shard_id]
+
+    def _ready_shards(self) -> list[Shard]:
+        """Unfinished shards whose parent is done (or trimmed away), oldest first."""
+        ready = []
+        for shard in self._shards.values():
+            if self.checkpoints.get(shard.shard_id).finished:
+                continue
+            parent = shard.parent_id
+            if parent and parent in self._shards and not self.checkpoints.get(parent).finished:
+                continue
+            ready.append(shard)
+        return sorted(ready, key=lambda shard: int(shard.starting_sequence_number))
+
+    # -------------------------------------------------------------- polling
+
+    def poll_once(self) -> int:
+        """One pass: at most one batch per ready shard. Returns records delivered."""
+        now = self._clock()
+        if self._refreshed_at is None or now - self._refreshed_at >= self.refresh_interval:
+            self.refresh()
+        if self.stream_arn is None:
+            return 0
+        delivered = 0
+        for shard in self._ready_shards():
+            progress = self._progress.setdefault(shard.shard_id, _ShardProgress())
+            if progress.retry_at > self._clock():
+                continue
+            delivered += self._poll_shard(shard, progress)
+        return delivered
+
+    def run(self, stop: threading.Event) -> None:
+        """Poll until ``stop`` is set; back to back while records flow, else idle."""
+        while not stop.is_set():
+            try:
+                delivered = self.poll_once()
+            except EndpointConnectionError as error:
+                log.error("DynamoDB Local is not answering (%s); retrying", error)
+                delivered = 0
+                stop.wait(2.0)
+            except ClientError as error:
+                log.exception("stream pump error (%s); retrying", _error_code(error))
+                self._refreshed_at = None
+                delivered = 0
+                stop.wait(2.0)
+            except BotoCoreError as error:
+                # Timeouts and the like: the checkpoints make starting over safe.
+                log.error("stream pump error (%r); retrying", error)
+                self._refreshed_at = None
+                for progress in self._progress.values():
+                    progress.iterator = None
+                delivered = 0
+                stop.wait(2.0)
+            if delivered == 0:
+                stop.wait(self.idle_interval)
+
+    def _iterator(self, shard: Shard) -> str | None:
+        checkpoint = self.checkpoints.get(shard.shard_id)
+        assert self.stream_arn is not None
+        kwargs: dict[str, Any] = {"StreamArn": self.stream_arn, "ShardId": shard.shard_id}
+        if checkpoint.sequence_number:
+            kwargs |= {
+                "ShardIteratorType": "AFTER_SEQUENCE_NUMBER",
+                "SequenceNumber": checkpoint.sequence_number,
+            }
+        else:
+            kwargs["ShardIteratorType"] = "TRIM_HORIZON"
+        try:
+            return str(self.streams.get_shard_iterator(**kwargs)["ShardIterator"])
+        except ClientError as error:
+            code = _error_code(error)
+            if code == "TrimmedDataAccessException" and checkpoint.sequence_number:
+                log.error(
+                    "RECORDS LOST: shard %s was trimmed past checkpoint %s; "
+                    "continuing from the trim horizon. Run `make rebuild` to recompute "
+                    "the statistics from the data table.",
+                    shard.shard_id,
+                    checkpoint.sequence_number,
+                )
+                kwargs.pop("SequenceNumber")
+                kwargs["ShardIteratorType"] = "TRIM_HORIZON"
+                return str(self.streams.get_shard_iterator(**kwargs)["ShardIterator"])
+            if code == "ResourceNotFoundException":
+                self._refreshed_at = None  # the shard or stream is gone: look again
+                return None
+            raise
+
+    def _poll_shard(self, shard: Shard, progress: _ShardProgress) -> int:
+        if progress.iterator is None:
+            progress.iterator = self._iterator(shard)
+            if progress.iterator is None:
+                return 0
+        try:
+            response = self.streams.get_records(
+                ShardIterator=progress.iterator, Limit=self.batch_size
+            )
+        except ClientError as error:
+            code = _error_code(error)
+            if code in ("ExpiredIteratorException", "TrimmedDataAccessException"):
+                log.info("shard %s: %s, re-reading from the checkpoint", shard.shard_id, code)
+                progress.iterator = None
+                return 0
+            if code == "ResourceNotFoundException":
+                progress.iterator = None
+                self._refreshed_at = None
+                return 0
+            raise
+        records: list[dict[str, Any]] = response.get("Records", [])
+        next_iterator: str | None = response.get("NextShardIterator")
+        if not records:
+            progress.iterator = next_iterator
+            if next_iterator is None:
+                self._finish(shard)
+            return 0
+        processed = self._deliver(shard, records, progress)
+        if processed == len(records):
+            progress.iterator = next_iterator
+            if next_iterator is None:
+                self._finish(shard)
+        return processed
+
+    def _finish(self, shard: Shard) -> None:
+        log.info("shard %s closed and fully processed", shard.shard_id)
+        self.checkpoints.finish(shard.shard_id)
+        self._refreshed_at = None  # its children may be waiting: look for them now
+
+    def _deliver(
+        self, shard: Shard, records: list[dict[str, Any]], progress: _ShardProgress
+    ) -> int:
+        """Invoke the handler; move the checkpoint as far as it succeeded. Returns that count."""
+        assert self.stream_arn is not None
+        event = {"Records": [to_lambda_record(r, self.stream_arn, self.region) for r in records]}
+        numbers = [r["dynamodb"]["SequenceNumber"] for r in records]
+        try:
+            failed_at = self._invoke(event, numbers)
+        except Exception as error:
+            self._schedule_retry(shard, progress, f"handler raised {error!r}", exc=error)
+            return 0
+        if failed_at is None:
+            self.checkpoints.advance(shard.shard_id, numbers[-1])
+            self.delivered += len(records)
+            progress.failures = 0
+            progress.retry_at = 0.0
+            return len(records)
+        # Partial failure: everything before the lowest failed record is done.
+        if failed_at > 0:
+            self.checkpoints.advance(shard.shard_id, numbers[failed_at - 1])
+            self.delivered += failed_at
+        self._schedule_retry(
+            shard,
+            progress,
+            f"handler reported a failure at sequence number {numbers[failed_at]} "
+            f"({failed_at} of {len(records)} records processed)",
+        )
+        return failed_at
+
+    def _invoke(self, event: dict[str, Any], numbers: list[str]) -> int | None:
+        """Call the handler; the index of the lowest failed record, or None if all succeeded."""
+        result = self.handler(event, LocalLambdaContext())
+        if result is None:
+            return None
+        if not isinstance(result, dict):
+            raise BatchFailedError(f"handler returned {type(result).__name__}, expected a dict")
+        failures = result.get("batchItemFailures") or []
+        if not failures:
+            return None
+        positions = {number: index for index, number in enumerate(numbers)}
+        failed: list[int] = []
+        for failure in failures:
+            identifier = failure.get("itemIdentifier") if isinstance(failure, dict) else None
+            if not identifier or identifier not in positions:
+                # What Lambda does too: an unusable identifier fails the whole batch.
+                raise BatchFailedError(f"batchItemFailures names an unknown record: {failure!r}")
+            failed.append(positions[identifier])
+        return min(failed)
+
+    def _schedule_retry(
+        self, shard: Shard, progress: _ShardProgress, reason: str, exc: Exception | None = None
+    ) -> None:
+        progress.failures += 1
+        progress.iterator = None  # re-read from the checkpoint: the failed record comes first
+        delay = min(self.max_backoff, self.initial_backoff * 2 ** (progress.failures - 1))
+        progress.retry_at = self._clock() + delay
+        log.error(
+            "STREAM BATCH FAILED on shard %s (attempt %d): %s; retrying in %.1f s. "
+            "The local pump never skips records: aggregates wait until this is fixed.",
+            shard.shard_id,
+            progress.failures,
+            reason,
+            delay,
+            exc_info=exc,
+        )
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def _handler_with_retry(path: str, stop: threading.Event) -> Handler | None:
+    """Import the handler, retrying while it is missing (it may not be written yet)."""
+    attempts = 0
+    while not stop.is_set():
+        try:
+            return load_handler(path)
+        except Exception as error:
+            # Loud once, then a reminder a minute: the records wait, none is lost.
+            if attempts % 6 == 0:
+                log.error(
+                    "cannot import the aggregate handler %s (%s); stream records wait "
+                    "until it can be imported",
+                    path,
+                    error,
+                    exc_info=attempts == 0 and not isinstance(error, ModuleNotFoundError),
+                )
+            attempts += 1
+            stop.wait(10.0)
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m devstack.pump``: pump the local data table's stream until SIGTERM."""
+    parser = argparse.ArgumentParser(prog="python -m devstack.pump", description=__doc__)
+    parser.add_argument("--local-dir", required=True, type=Path)
+    parser.add_argument(
+        "--handler", default=os.environ.get("LOGBOOK_PUMP_HANDLER", DEFAULT_HANDLER)
+    )
+    parser.add_argument(
+        "--batch-size", type=int, default=int(os.environ.get("LOGBOOK_PUMP_BATCH_SIZE", "100"))
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="[pump] %(levelname)s %(message)s", stream=sys.stderr
+    )
+
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+
+    from chalicelib.settings import get_settings  # after the supervisor set the environment
+    from devstack import ddb_local
+
+    settings = get_settings()
+    endpoint = settings.dynamodb_endpoint
+    if not endpoint or not endpoint.startswith("http://127.0.0.1"):
+        log.error("refusing to pump: LOGBOOK_DYNAMODB_ENDPOINT must point at 127.0.0.1")
+        return 2
+    handler = _handler_with_retry(args.handler, stop)
+    if handler is None:
+        return 0
+    pump = StreamPump(
+        dynamodb=ddb_local.client(endpoint, settings.region),
+        streams=ddb_local.client(endpoint, settings.region, "dynamodbstreams"),
+        table_name=settings.data_table,
+        handler=handler,
+        checkpoints=CheckpointStore(args.local_dir / "pump" / CHECKPOINT_FILE),
+        batch_size=args.batch_size,
+        region=settings.region,
+    )
+    log.info("pumping the stream of %s into %s", settings.data_table, args.handler)
+    with contextlib.suppress(KeyboardInterrupt):
+        pump.run(stop)
+    log.info("stopped after delivering %d records", pump.delivered)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,184 @@
+"""``make bench-cold``: cold import time of each Lambda entry point vs ``import boto3``.
+
+Every function's handler (from the synthesized template) is imported in a fresh Python
+process from the extracted deployment package, exactly the module Lambda imports
+(``app`` for the API and the stream consumer's blueprint, ``chalicelib.api.auth`` for the
+authorizer). The figure is the median of several runs, as a multiple of importing boto3
+alone in the same way; the target is ≤ 2×. Two columns:
+
+* "as shipped": the package has no ``.pyc`` files and ``/var/task`` is read-only, so a
+  real cold start compiles every module it imports;
+* "bytecode cached": the same imports once ``.pyc`` files exist (boto3 in the Lambda
+  runtime is in this state).
+
+Figures are printed, never asserted: they depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+REPO_ROOT: Final = Path(__file__).resolve().parent.parent
+TARGET_RATIO: Final = 2.0
+_PROBE = """
+import importlib, sys, time
+module, attribute = sys.argv[1], sys.argv[2]
+started = time.perf_counter()
+loaded = importlib.import_module(module)
+if attribute:
+    getattr(loaded, attribute)
+print(time.perf_counter() - started)
+"""
+# What a deployed function sees (no network is used at import time).
+_LAMBDA_ENVIRONMENT: Final = {
+    "LOGBOOK_STAGE": "prod",
+    "LOGBOOK_REGION": "eu-north-1",
+    "LOGBOOK_DATA_TABLE": "logbook-prod-data",
+    "LOGBOOK_STATS_TABLE": "logbook-prod-stats",
+    "LOGBOOK_SITE_URL": "https://example.cloudfront.net",
+    "LOGBOOK_JWT_ISSUER": "https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_example",
+    "LOGBOOK_JWT_AUDIENCE": "example-client",
+    "LOGBOOK_JWKS_URL": (
+        "https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_example/.well-known/jwks.json"
+    ),
+    "POWERTOOLS_SERVICE_NAME": "logbook",
+    "POWERTOOLS_METRICS_NAMESPACE": "Logbook",
+    "AWS_DEFAULT_REGION": "eu-north-1",
+    "AWS_REGION": "eu-north-1",
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+def handlers(template: Path) -> dict[str, str]:
+    """Function name → handler ("module.attribute") from a synthesized template."""
+    resources = json.loads(template.read_text())["Resources"]
+    return {
+        resource["Properties"]["FunctionName"]: resource["Properties"]["Handler"]
+        for resource in resources.values()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
+
+
+def _environment(path: Path, *, bytecode: bool) -> dict[str, str]:
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(path), **_LAMBDA_ENVIRONMENT}
+    if not bytecode:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def _import_seconds(module: str, attribute: str, package: Path, *, bytecode: bool) -> float:
+    """One fresh interpreter importing ``module`` (and reading ``attribute``)."""
+    if not bytecode:
+        for cache in package.rglob("__pycache__"):
+            shutil.rmtree(cache, ignore_errors=True)
+    completed = subprocess.run(
+        [sys.executable, "-c", _PROBE, module, attribute],
+        capture_output=True,
+        text=True,
+        env=_environment(package, bytecode=bytecode),
+        cwd=package,
+        check=True,
+        timeout=120,
+    )
+    return float(completed.stdout.strip().splitlines()[-1])
+
+
+@dataclass
+class Figures:
+    """Samples of one entry point; each ratio is taken against boto3 in the same round."""
+
+    shipped: list[float] = field(default_factory=list)
+    cached: list[float] = field(default_factory=list)
+    shipped_ratio: list[float] = field(default_factory=list)
+    cached_ratio: list[float] = field(default_factory=list)
+
+
+def measure(
+    package: Path, entry_points: dict[str, str], runs: int
+) -> tuple[float, dict[str, Figures]]:
+    """Median boto3 import time and per-entry figures, in interleaved rounds.
+
+    Rounds interleave the baseline with every entry point so that a busy machine slows
+    both sides of a ratio alike.
+    """
+    figures = {name: Figures() for name in entry_points}
+    baseline: list[float] = []
+    # Warm the page cache and write the .pyc files the "cached" column relies on.
+    for handler in entry_points.values():
+        module, _, attribute = handler.rpartition(".")
+        _import_seconds(module, attribute, package, bytecode=True)
+    for _ in range(runs):
+        boto3_seconds = _import_seconds("boto3", "", package, bytecode=True)
+        baseline.append(boto3_seconds)
+        for name, handler in entry_points.items():
+            module, _, attribute = handler.rpartition(".")
+            cached = _import_seconds(module, attribute, package, bytecode=True)
+            figures[name].cached.append(cached)
+            figures[name].cached_ratio.append(cached / boto3_seconds)
+        for name, handler in entry_points.items():
+            module, _, attribute = handler.rpartition(".")
+            shipped = _import_seconds(module, attribute, package, bytecode=False)
+            figures[name].shipped.append(shipped)
+            figures[name].shipped_ratio.append(shipped / boto3_seconds)
+        # The next round's "cached" imports need their .pyc files back.
+        for handler in entry_points.values():
+            module, _, attribute = handler.rpartition(".")
+            _import_seconds(module, attribute, package, bytecode=True)
+    return statistics.median(baseline), figures
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print each entry point's cold import time and its ratio to ``import boto3``."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--package", type=Path, default=REPO_ROOT / "build/logbook-prod-lambda.zip")
+    parser.add_argument(
+        "--template",
+        type=Path,
+        default=REPO_ROOT / "build/cloudformation/logbook-prod.template.json",
+    )
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    if not args.package.exists() or not args.template.exists():
+        print("run `make synth` first (no package or template in build/)", file=sys.stderr)
+        return 2
+
+    entry_points = dict(sorted(handlers(args.template).items()))
+    with tempfile.TemporaryDirectory(prefix="logbook-cold-") as tmp:
+        package = Path(tmp) / "task"
+        with zipfile.ZipFile(args.package) as archive:
+            archive.extractall(package)
+        boto3_seconds, figures = measure(package, entry_points, args.runs)
+
+    median = statistics.median
+    print(f"baseline: import boto3 {boto3_seconds * 1000:.0f} ms (median of {args.runs} rounds)")
+    print(f"{'function':26} {'handler':32} {'as shipped':>18} {'bytecode cached':>18}")
+    worst = 0.0
+    for name, handler in entry_points.items():
+        f = figures[name]
+        worst = max(worst, median(f.cached_ratio))
+        print(
+            f"{name:26} {handler:32} "
+            f"{median(f.shipped) * 1000:7.0f} ms {median(f.shipped_ratio):5.1f}x "
+            f"{median(f.cached) * 1000:7.0f} ms {median(f.cached_ratio):5.1f}x"
+        )
+    verdict = "within" if worst <= TARGET_RATIO else "over"
+    print(f"worst bytecode-cached ratio {worst:.1f}x: {verdict} the {TARGET_RATIO:.0f}x target")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Deploy settings of a stage, read from CDK context (``-c key=value`` or ``context=``).
+
+Defaults suit a small network (a country's youth centres); every figure that a bigger
+deployment may need to raise is a context key rather than a code change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+STAGES: Final = ("dev", "prod")
+APP_NAME: Final = "logbook"
+# Chalice's API Gateway stage (".chalice/config.json" "api_gateway_stage").
+API_STAGE: Final = "api"
+SERVICE_NAME: Final = "logbook"
+METRICS_NAMESPACE: Final = "Logbook"
+
+
+def _flag(value: Any) -> bool:
+    """Context values arrive as strings from the CLI and as bools from Python."""
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    """What differs between deployments, with the defaults a small network needs."""
+
+    stage: str
+    # A web ACL costs about $5 + $1 per rule a month, more than the rest of a small
+    # network's bill, so the WAF rate limit is opt-in; API Gateway throttling is always on.
+    waf: bool = False
+    waf_rate_limit: int = 300  # requests per IP per 5 minutes on POST /public/*
+    # POST /public/responses: a class of 30 answering at once is the realistic burst.
+    public_responses_rate: float = 10.0
+    public_responses_burst: int = 50
+    # Every other method of the stage.
+    api_rate: float = 50.0
+    api_burst: int = 100
+    log_retention_days: int = 90
+    # How long CloudFront keeps a /public/* answer when the API sends no Cache-Control.
+    public_cache_seconds: int = 60
+    alarm_email: str | None = None
+    # Cognito hosted UI prefix: globally unique per region; defaults to one with the
+    # account id in it.
+    cognito_domain_prefix: str | None = None
+
+    @property
+    def prefix(self) -> str:
+        """Name prefix of every named resource of the stage, e.g. ``logbook-prod``."""
+        return f"{APP_NAME}-{self.stage}"
+
+    @classmethod
+    def from_context(cls, stage: str, context: dict[str, Any]) -> StageSettings:
+        """Settings for ``stage`` from CDK context values (strings or native types)."""
+        if stage not in STAGES:
+            raise ValueError(f"unknown stage {stage!r}; expected one of {STAGES}")
+        defaults = cls(stage=stage)
+        email = context.get("alarm_email") or None
+        domain = context.get("cognito_domain_prefix") or None
+        return cls(
+            stage=stage,
+            waf=_flag(context.get("waf", defaults.waf)),
+            waf_rate_limit=int(context.get("waf_rate_limit", defaults.waf_rate_limit)),
+            public_responses_rate=float(
+                context.get("public_responses_rate", defaults.public_responses_rate)
+            ),
+            public_responses_burst=int(
+                context.get("public_responses_burst", defaults.public_responses_burst)
+            ),
+            api_rate=float(context.get("api_rate", defaults.api_rate)),
+            api_burst=int(context.get("api_burst", defaults.api_burst)),
+            log_retention_days=int(context.get("log_retention_days", defaults.log_retention_days)),
+            public_cache_seconds=int(
+                context.get("public_cache_seconds", defaults.public_cache_seconds)
+            ),
+            alarm_email=str(email) if email else None,
+            cognito_domain_prefix=str(domain) if domain else None,
+        )

@@ -1,0 +1,514 @@
+"""One Logbook stage (dev or prod) as a CDK stack.
+
+Tables → Cognito → IAM roles → the Chalice app (API, authorizer, stream consumer) →
+the stream event source mapping → static site + CDN → throttling, WAF, alarms.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Final
+
+from aws_cdk import Acknowledgment, Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as event_sources
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct, IConstruct
+
+from chalicelib.store.schema import DATA_TABLE, STATS_TABLE
+from infra.chalice_app import API_HANDLER, LogbookChalice
+from infra.settings import API_STAGE, METRICS_NAMESPACE, SERVICE_NAME, StageSettings
+from infra.site import ApiOrigin, StaticSite
+from infra.tables import build_table
+
+REPO_ROOT: Final = Path(__file__).resolve().parent.parent
+# The stream consumer as the app names it: @app.lambda_function(name="aggregate").
+AGGREGATE_FUNCTION: Final = "Aggregate"
+
+# Lambda sends one extra invocation per shard at the end of each window: 60 s keeps that
+# at most 1,440 a day per active shard while every batch still arrives within seconds.
+TUMBLING_WINDOW_SECONDS: Final = 60
+
+# Item-level actions only: no table management, no Scan (public answers are key lookups).
+READ_ITEMS: Final = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query")
+WRITE_ITEMS: Final = (
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+)
+
+_RETENTION: Final = {
+    days: getattr(logs.RetentionDays, name)
+    for days, name in (
+        (7, "ONE_WEEK"),
+        (14, "TWO_WEEKS"),
+        (30, "ONE_MONTH"),
+        (60, "TWO_MONTHS"),
+        (90, "THREE_MONTHS"),
+        (180, "SIX_MONTHS"),
+        (365, "ONE_YEAR"),
+        (731, "TWO_YEARS"),
+    )
+}
+
+
+def _lambda_role(scope: Construct, construct_id: str, description: str) -> iam.Role:
+    # No managed policy: AWSLambdaBasicExecutionRole allows writing to any log group,
+    # each role here gets its own log group only (see _log_group).
+    return iam.Role(
+        scope,
+        construct_id,
+        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        description=description,
+    )
+
+
+def _default_policy(role: iam.Role) -> IConstruct:
+    """The inline policy CDK attaches to ``role`` (created by the first grant)."""
+    return role.node.find_child("DefaultPolicy")
+
+
+def _allow(role: iam.Role, actions: tuple[str, ...], resources: list[str]) -> None:
+    role.add_to_policy(iam.PolicyStatement(actions=list(actions), resources=resources))
+
+
+class LogbookStack(Stack):
+    """Every AWS resource of one stage. The stack id is the Chalice stage name."""
+
+    def __init__(self, scope: Construct, settings: StageSettings, **kwargs: Any) -> None:
+        super().__init__(
+            scope,
+            settings.stage,
+            stack_name=settings.prefix,
+            description=f"Logbook ({settings.stage}): youth work logbook, survey and open stats",
+            **kwargs,
+        )
+        self.settings = settings
+        prefix = settings.prefix
+
+        # ------------------------------------------------------------ data
+        self.data_table = build_table(self, DATA_TABLE, f"{prefix}-data")
+        self.stats_table = build_table(self, STATS_TABLE, f"{prefix}-stats")
+
+        # ------------------------------------------------------------ identity
+        self.user_pool = cognito.UserPool(
+            self,
+            "Users",
+            user_pool_name=prefix,
+            # Organisation admins invite members; nobody signs up on their own.
+            self_sign_up_enabled=False,
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            standard_attributes=cognito.StandardAttributes(
+                email=cognito.StandardAttribute(required=True, mutable=True)
+            ),
+            mfa=cognito.Mfa.OPTIONAL,
+            mfa_second_factor=cognito.MfaSecondFactor(sms=False, otp=True),
+            password_policy=cognito.PasswordPolicy(
+                min_length=12,
+                require_digits=True,
+                require_lowercase=True,
+                require_uppercase=False,
+                require_symbols=False,
+            ),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            # Lite: the classic hosted UI and 10,000 free MAU are all the site needs.
+            feature_plan=cognito.FeaturePlan.LITE,
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        domain_prefix = settings.cognito_domain_prefix or f"{prefix}-{Aws.ACCOUNT_ID}"
+        self.user_pool_domain = self.user_pool.add_domain(
+            "HostedUi",
+            cognito_domain=cognito.CognitoDomainOptions(domain_prefix=domain_prefix),
+        )
+        self.hosted_ui_domain = f"{domain_prefix}.auth.{Aws.REGION}.amazoncognito.com"
+        issuer = f"https://cognito-idp.{Aws.REGION}.amazonaws.com/{self.user_pool.user_pool_id}"
+
+        # ------------------------------------------------------------ roles and logs
+        self.api_role = _lambda_role(self, "ApiRole", "Logbook API: items of data, read stats")
+        self.authorizer_role = _lambda_role(
+            self, "AuthorizerRole", "Logbook authorizer: verifies tokens, no table access"
+        )
+        self.aggregate_role = _lambda_role(
+            self, "AggregateRole", "Logbook aggregate: data stream, read data, write stats"
+        )
+        data_arn = self.data_table.table_arn
+        index_arns = [f"{data_arn}/index/{index.name}" for index in DATA_TABLE.global_indexes]
+        stats_arn = self.stats_table.table_arn
+        _allow(self.api_role, READ_ITEMS + WRITE_ITEMS, [data_arn])
+        _allow(self.api_role, ("dynamodb:Query",), index_arns)
+        _allow(self.api_role, READ_ITEMS, [stats_arn])
+        _allow(self.aggregate_role, READ_ITEMS, [data_arn])
+        _allow(self.aggregate_role, READ_ITEMS + WRITE_ITEMS, [stats_arn])
+        # Stream records: the event source mapping reads them with the function's role.
+        self.data_table.grant_stream_read(self.aggregate_role)
+
+        # ------------------------------------------------------------ the app
+        stage_config: dict[str, Any] = {
+            # Roles are made here, per function; Chalice's generated policy would be
+            # broader than what each function needs.
+            "manage_iam_role": False,
+            "iam_role_arn": self.api_role.role_arn,
+            "autogen_policy": False,
+            "xray": False,
+        }
+        self.chalice = LogbookChalice(
+            self,
+            "App",
+            source_dir=str(REPO_ROOT),
+            name_prefix=prefix,
+            stage_config=stage_config,
+        )
+        self.rest_api_id = self.chalice.get_resource("RestAPI").ref
+        api_domain = f"{self.rest_api_id}.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}"
+        self.api_url = f"https://{api_domain}/{API_STAGE}"
+
+        # ------------------------------------------------------------ site and CDN
+        self.site = StaticSite(
+            self,
+            "Site",
+            prefix=prefix,
+            api=ApiOrigin(domain_name=api_domain, stage_path=f"/{API_STAGE}"),
+            cognito_origins=[
+                f"https://cognito-idp.{Aws.REGION}.amazonaws.com",
+                f"https://{self.hosted_ui_domain}",
+            ],
+            public_cache_seconds=settings.public_cache_seconds,
+        )
+        app_url = f"{self.site.url}/app/"
+        self.user_pool_client = self.user_pool.add_client(
+            "Web",
+            user_pool_client_name=f"{prefix}-web",
+            # A browser app cannot keep a secret: authorization code flow with PKCE.
+            generate_secret=False,
+            auth_flows=cognito.AuthFlow(user_srp=True),
+            o_auth=cognito.OAuthSettings(
+                flows=cognito.OAuthFlows(authorization_code_grant=True),
+                scopes=[
+                    cognito.OAuthScope.OPENID,
+                    cognito.OAuthScope.EMAIL,
+                    cognito.OAuthScope.PROFILE,
+                ],
+                callback_urls=[app_url],
+                logout_urls=[app_url],
+            ),
+            supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
+            prevent_user_existence_errors=True,
+            id_token_validity=Duration.hours(1),
+            access_token_validity=Duration.hours(1),
+            refresh_token_validity=Duration.days(30),
+            enable_token_revocation=True,
+        )
+
+        self.function_names = dict(self.chalice.function_names)
+        if AGGREGATE_FUNCTION not in self.function_names:
+            raise ValueError(
+                "app.py defines no @app.lambda_function(name='aggregate'); "
+                f"functions found: {sorted(self.function_names)}"
+            )
+        environment = {
+            "LOGBOOK_STAGE": settings.stage,
+            "LOGBOOK_REGION": Aws.REGION,
+            "LOGBOOK_DATA_TABLE": self.data_table.table_name,
+            "LOGBOOK_STATS_TABLE": self.stats_table.table_name,
+            "LOGBOOK_SITE_URL": self.site.url,
+            "LOGBOOK_JWT_ISSUER": issuer,
+            "LOGBOOK_JWT_AUDIENCE": self.user_pool_client.user_pool_client_id,
+            "LOGBOOK_JWKS_URL": f"{issuer}/.well-known/jwks.json",
+            "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
+            "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+            "POWERTOOLS_LOG_LEVEL": "INFO",
+            "POWERTOOLS_LOGGER_LOG_EVENT": "false",
+        }
+        self.log_groups: dict[str, logs.LogGroup] = {}
+        for logical_id, name in self.function_names.items():
+            role = {
+                API_HANDLER: self.api_role,
+                AGGREGATE_FUNCTION: self.aggregate_role,
+            }.get(logical_id, self.authorizer_role)
+            self._configure_function(logical_id, name, role, environment)
+
+        # ------------------------------------------------------------ stream consumer
+        self.failure_queue = sqs.Queue(
+            self,
+            "AggregateFailures",
+            queue_name=f"{prefix}-aggregate-failures",
+            retention_period=Duration.days(14),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+        )
+        aggregate = lambda_.Function.from_function_attributes(
+            self,
+            "AggregateFunction",
+            function_arn=self.chalice.get_resource(AGGREGATE_FUNCTION).get_att("Arn").to_string(),
+            role=self.aggregate_role,
+            same_environment=True,
+        )
+        self.stream_mapping = lambda_.EventSourceMapping(
+            self,
+            "AggregateStream",
+            target=aggregate,
+            event_source_arn=self.data_table.table_stream_arn,
+            starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+            batch_size=100,
+            # Wait a moment to fill batches (fewer stats writes) but stay within seconds.
+            max_batching_window=Duration.seconds(2),
+            report_batch_item_failures=True,
+            bisect_batch_on_error=True,
+            retry_attempts=10,
+            max_record_age=Duration.hours(12),
+            # The exactly-once scheme keeps per-shard watermarks: one invocation at a time
+            # per shard, in order, and a tumbling window so every event names its shard
+            # (see chalicelib/events/aggregate.py).
+            parallelization_factor=1,
+            tumbling_window=Duration.seconds(TUMBLING_WINDOW_SECONDS),
+            on_failure=event_sources.SqsDlq(self.failure_queue),
+        )
+        # Lambda checks the role can read the stream when the mapping is created.
+        self.stream_mapping.node.add_dependency(_default_policy(self.aggregate_role))
+
+        # ------------------------------------------------------------ API protection
+        self._throttle_api()
+        if settings.waf:
+            self._add_waf()
+
+        # ------------------------------------------------------------ alarms
+        self._add_alarms()
+
+        # ------------------------------------------------------------ outputs
+        outputs = {
+            "ApiUrl": self.api_url,
+            "SiteUrl": self.site.url,
+            "SiteBucketName": self.site.bucket.bucket_name,
+            "DistributionId": self.site.distribution.distribution_id,
+            "UserPoolId": self.user_pool.user_pool_id,
+            "UserPoolClientId": self.user_pool_client.user_pool_client_id,
+            "HostedUiDomain": self.hosted_ui_domain,
+            "Region": Aws.REGION,
+            "DataTableName": self.data_table.table_name,
+            "StatsTableName": self.stats_table.table_name,
+            "AggregateFailureQueueUrl": self.failure_queue.queue_url,
+        }
+        for key, value in outputs.items():
+            CfnOutput(self, key, value=value)
+
+    # ---------------------------------------------------------------- helpers
+    def _configure_function(
+        self,
+        logical_id: str,
+        name: str,
+        role: iam.Role,
+        environment: dict[str, str],
+    ) -> None:
+        """Role, environment and a log group with retention for one Chalice function."""
+        retention = _RETENTION.get(self.settings.log_retention_days)
+        if retention is None:
+            raise ValueError(
+                f"log_retention_days must be one of {sorted(_RETENTION)}, "
+                f"not {self.settings.log_retention_days}"
+            )
+        log_group = logs.LogGroup(
+            self,
+            f"{logical_id}Logs",
+            log_group_name=f"/aws/lambda/{name}",
+            retention=retention,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        # Each function may write only to its own log group.
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[log_group.log_group_arn],
+            )
+        )
+        self.log_groups[logical_id] = log_group
+        function = self.chalice.get_resource(logical_id)
+        function.add_property_override("Role", role.role_arn)
+        function.add_property_override("LoggingConfig.LogGroup", log_group.log_group_name)
+        function.add_property_override("LoggingConfig.LogFormat", "Text")
+        for key, value in environment.items():
+            function.add_property_override(f"Environment.Variables.{key}", value)
+        # The role (a GetAtt) is enforced by CloudFormation; its policy is not.
+        function.node.add_dependency(_default_policy(role))
+
+    def _throttle_api(self) -> None:
+        """Stage-wide throttling, and a tighter limit on the anonymous survey endpoint."""
+        s = self.settings
+        rest_api = self.chalice.get_resource("RestAPI")
+        # A fixed name: the 5xx alarm's ApiName dimension.
+        rest_api.add_property_override("Name", s.prefix)
+        rest_api.add_property_override(
+            "MethodSettings",
+            [
+                {
+                    "ResourcePath": "/*",
+                    "HttpMethod": "*",
+                    "ThrottlingRateLimit": s.api_rate,
+                    "ThrottlingBurstLimit": s.api_burst,
+                    "MetricsEnabled": False,
+                },
+                {
+                    # Method settings escape "/" in the resource path as "~1".
+                    "ResourcePath": "/~1public~1responses",
+                    "HttpMethod": "POST",
+                    "ThrottlingRateLimit": s.public_responses_rate,
+                    "ThrottlingBurstLimit": s.public_responses_burst,
+                },
+            ],
+        )
+
+    def _add_waf(self) -> None:
+        """A regional web ACL on the API stage: rate-limit anonymous POSTs per client IP."""
+        rule_metric = f"{self.settings.prefix}-public-post-rate"
+        acl = wafv2.CfnWebACL(
+            self,
+            "ApiWebAcl",
+            name=f"{self.settings.prefix}-api",
+            scope="REGIONAL",
+            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+            visibility_config=wafv2.CfnWebACL.VisibilityConfigProperty(
+                cloud_watch_metrics_enabled=True,
+                metric_name=f"{self.settings.prefix}-api",
+                sampled_requests_enabled=True,
+            ),
+            rules=[
+                wafv2.CfnWebACL.RuleProperty(
+                    name="PublicPostRateLimit",
+                    priority=0,
+                    action=wafv2.CfnWebACL.RuleActionProperty(block={}),
+                    visibility_config=wafv2.CfnWebACL.VisibilityConfigProperty(
+                        cloud_watch_metrics_enabled=True,
+                        metric_name=rule_metric,
+                        sampled_requests_enabled=True,
+                    ),
+                    statement=wafv2.CfnWebACL.StatementProperty(
+                        rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                            limit=self.settings.waf_rate_limit,
+                            aggregate_key_type="IP",
+                            scope_down_statement=wafv2.CfnWebACL.StatementProperty(
+                                and_statement=wafv2.CfnWebACL.AndStatementProperty(
+                                    statements=[
+                                        _byte_match("/public/", "CONTAINS", uri_path={}),
+                                        _byte_match("POST", "EXACTLY", method={}),
+                                    ]
+                                )
+                            ),
+                        )
+                    ),
+                )
+            ],
+        )
+        association = wafv2.CfnWebACLAssociation(
+            self,
+            "ApiWebAclAssociation",
+            resource_arn=(
+                f"arn:{Aws.PARTITION}:apigateway:{Aws.REGION}::/restapis/"
+                f"{self.rest_api_id}/stages/{API_STAGE}"
+            ),
+            web_acl_arn=acl.attr_arn,
+        )
+        # The stage is made by the SAM transform from RestAPI, named <api><stage>Stage.
+        stage_resource = f"RestAPI{API_STAGE}Stage"
+        association.add_override("DependsOn", [stage_resource])
+        Validations.of(association).acknowledge(
+            Acknowledgment(
+                id="CloudFormation-Validate::E3005",
+                reason=f"{stage_resource} exists after the SAM transform (cfn-lint checks it)",
+            )
+        )
+
+    def _add_alarms(self) -> None:
+        """Alarms for what a person must look at; all go to one SNS topic."""
+        topic = sns.Topic(self, "Alarms", topic_name=f"{self.settings.prefix}-alarms")
+        if self.settings.alarm_email:
+            topic.add_subscription(subscriptions.EmailSubscription(self.settings.alarm_email))
+        action = cloudwatch_actions.SnsAction(topic)
+        five_minutes = Duration.minutes(5)
+
+        def alarm(
+            construct_id: str, metric: cloudwatch.IMetric, threshold: float, what: str
+        ) -> None:
+            created = cloudwatch.Alarm(
+                self,
+                construct_id,
+                alarm_name=f"{self.settings.prefix}-{construct_id}",
+                alarm_description=what,
+                metric=metric,
+                threshold=threshold,
+                evaluation_periods=1,
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            )
+            created.add_alarm_action(action)
+
+        alarm(
+            "api-5xx",
+            cloudwatch.Metric(
+                namespace="AWS/ApiGateway",
+                metric_name="5XXError",
+                dimensions_map={"ApiName": self.settings.prefix, "Stage": API_STAGE},
+                statistic="Sum",
+                period=five_minutes,
+            ),
+            5,
+            "The API answered 5xx at least 5 times in 5 minutes (bad input must be 4xx).",
+        )
+        for name in self.function_names.values():
+            alarm(
+                f"{name.removeprefix(self.settings.prefix + '-')}-errors",
+                cloudwatch.Metric(
+                    namespace="AWS/Lambda",
+                    metric_name="Errors",
+                    dimensions_map={"FunctionName": name},
+                    statistic="Sum",
+                    period=five_minutes,
+                ),
+                1,
+                f"Lambda {name} raised an error.",
+            )
+        alarm(
+            "aggregate-iterator-age",
+            cloudwatch.Metric(
+                namespace="AWS/Lambda",
+                metric_name="IteratorAge",
+                dimensions_map={"FunctionName": self.function_names[AGGREGATE_FUNCTION]},
+                statistic="Maximum",
+                period=five_minutes,
+            ),
+            120_000,
+            "Statistics are more than 2 minutes behind the data (stream iterator age).",
+        )
+        alarm(
+            "aggregate-failures",
+            self.failure_queue.metric_approximate_number_of_messages_visible(
+                period=five_minutes, statistic="Maximum"
+            ),
+            1,
+            "Stream records gave up after retries: run `make rebuild` after fixing the cause.",
+        )
+
+
+def _byte_match(
+    text: str, constraint: str, **field: dict[str, Any]
+) -> wafv2.CfnWebACL.StatementProperty:
+    return wafv2.CfnWebACL.StatementProperty(
+        byte_match_statement=wafv2.CfnWebACL.ByteMatchStatementProperty(
+            search_string=text,
+            positional_constraint=constraint,
+            field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(**field),
+            text_transformations=[
+                wafv2.CfnWebACL.TextTransformationProperty(priority=0, type="NONE")
+            ],
+        )
+    )

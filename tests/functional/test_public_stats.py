@@ -1,0 +1,156 @@
+"""The public statistics routes through Chalice's test client, on moto."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from chalice import Chalice
+from chalice.test import Client
+
+from chalicelib.api import public_stats as public_stats_module
+from chalicelib.events.aggregate import StreamAggregator
+from chalicelib.settings import get_settings
+from chalicelib.store.stats import StatsStore
+from tools.stream_events import (
+    activity_item,
+    response_item,
+    serialize,
+    stream_event,
+    stream_record,
+)
+
+
+@pytest.fixture
+def tables(aws: None) -> Iterator[Any]:
+    """moto tables (the suite's ``aws`` fixture) with one organisation and two units."""
+    public_stats_module.get_stats_reader.cache_clear()
+    settings = get_settings()
+    client = boto3.client("dynamodb", region_name=settings.region)
+    for item in (
+        {"PK": "ORG#o1", "SK": "ORG", "type": "org", "id": "o1"},
+        {"PK": "UNIT#u1", "SK": "UNIT", "type": "unit", "id": "u1", "org_id": "o1"},
+        {"PK": "UNIT#u2", "SK": "UNIT", "type": "unit", "id": "u2", "org_id": "o1"},
+    ):
+        client.put_item(TableName=settings.data_table, Item=serialize(item))
+    yield client
+    public_stats_module.get_stats_reader.cache_clear()
+
+
+@pytest.fixture
+def client(tables: Any) -> Iterator[Client]:
+    app = Chalice(app_name="stats-test")
+    app.register_blueprint(public_stats_module.bp)
+    with Client(app) as test_client:
+        yield test_client
+
+
+def fold(tables: Any, items: list[dict[str, Any]]) -> None:
+    records = [stream_record(index + 1, None, item) for index, item in enumerate(items)]
+    StreamAggregator(StatsStore(tables, get_settings().stats_table)).handle(
+        stream_event(records, "shardId-1")
+    )
+
+
+def get(client: Client, path: str) -> Any:
+    return client.http.get(path)
+
+
+def test_statistics_of_a_unit_follow_the_contract(client: Client, tables: Any) -> None:
+    # Given two activities and 15 responses in unit u1 in March 2026
+    fold(
+        tables,
+        [
+            activity_item(f"a{i}", "u1", "o1", f"2026-03-0{i + 1}", duration_minutes=90)
+            for i in range(2)
+        ]
+        + [response_item(f"r{i}", "u1", "o1", "2026-03-05", {"safety": 4}) for i in range(15)],
+    )
+
+    # When the public asks for the unit's quarter
+    response = get(client, "/public/stats?scope=unit:u1&period=2026-Q1")
+
+    # Then it answers the contract's document, cacheable
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=60"
+    body = json.loads(response.body)
+    assert body["scope"] == "unit:u1" and body["period"] == "2026-Q1"
+    assert body["activities"]["count"] == 2 and body["activities"]["hours"] == 3.0
+    assert body["participation"]["visits"] == 16
+    assert body["responses"] == 15
+    assert body["indicators"]["safety"]["n"] == 15
+    assert body["indicators"]["safety"]["mean"] == 4.0
+    assert body["indicators"]["safety"]["ci95"] == [4.0, 4.0]
+    assert body["indicators"]["fairness"] == {
+        "n": 0,
+        "suppressed": True,
+        "reason": "fewer than 15 respondents",
+    }
+    assert body["updated_at"].endswith("Z")
+    assert public_stats_module.Statistics.model_validate(body)  # what OpenAPI documents
+
+
+def test_suppressed_indicators_leak_no_mean(client: Client, tables: Any) -> None:
+    fold(
+        tables, [response_item(f"r{i}", "u1", "o1", "2026-03-05", {"safety": 5}) for i in range(14)]
+    )
+    body = json.loads(get(client, "/public/stats?scope=org:o1&period=2026").body)
+    assert body["indicators"]["safety"] == {
+        "n": 14,
+        "suppressed": True,
+        "reason": "fewer than 15 respondents",
+    }
+
+
+def test_an_existing_scope_without_data_answers_zeros(client: Client) -> None:
+    response = get(client, "/public/stats?scope=unit:u2&period=2026-05")
+    assert response.status_code == 200
+    body = json.loads(response.body)
+    assert body["activities"]["count"] == 0 and body["responses"] == 0
+    assert body["updated_at"] is None
+
+
+def test_all_exists_without_data(client: Client) -> None:
+    assert get(client, "/public/stats?scope=all&period=2020").status_code == 200
+
+
+def test_an_unknown_scope_is_404_naming_the_field(client: Client) -> None:
+    response = get(client, "/public/stats?scope=unit:nope&period=2026")
+    assert response.status_code == 404
+    assert json.loads(response.body)["errors"][0]["field"] == "scope"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("scope=unit:u1&period=2026-Q7", "period"),
+        ("scope=unit:u1", "period"),
+        ("scope=team:x&period=2026", "scope"),
+        ("period=2026", "scope"),
+    ],
+)
+def test_bad_input_is_400_naming_the_field(client: Client, query: str, field: str) -> None:
+    for path in ("/public/stats", "/public/stats.csv"):
+        response = get(client, f"{path}?{query}")
+        assert response.status_code == 400
+        body = json.loads(response.body)
+        assert body["error"] == "invalid_input"
+        assert body["errors"][0]["field"] == f"query.{field}" and body["errors"][0]["problem"]
+
+
+def test_csv_has_one_row_per_figure(client: Client, tables: Any) -> None:
+    fold(tables, [activity_item("a1", "u1", "o1", "2026-03-01", kind="event")])
+    response = get(client, "/public/stats.csv?scope=all&period=2026-03")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert response.headers["Cache-Control"] == "public, max-age=60"
+    rows = list(csv.DictReader(io.StringIO(response.body.decode())))
+    values = {(r["section"], r["figure"], r["key"]): r["value"] for r in rows}
+    assert values[("activities", "count", "")] == "1"
+    assert values[("activities", "by_kind", "event")] == "1"
+    assert all(r["scope"] == "all" and r["period"] == "2026-03" for r in rows)
