@@ -635,12 +635,17 @@ class _ReferenceSiteHandler(SimpleHTTPRequestHandler):
             super().do_GET()
 
 
+@pytest.mark.parametrize(
+    "view",
+    ["?scope=org:{lj}&period=2025&compare=units", "?scope=org:{lj}&period=2025&compare=months"],
+    ids=["units-side-by-side", "month-by-month"],
+)
 def test_lighthouse_scores_and_page_weight_meet_the_budget(
-    live_stack: Any, demo: Demo, stats_source: str
+    live_stack: Any, demo: Demo, stats_source: str, view: str
 ) -> None:
     from tools.lighthouse_stats import run_lighthouse
 
-    query = f"?scope=org:{demo.org('Ljubljana')['id']}&period=2025&compare=units"
+    query = view.format(lj=demo.org("Ljubljana")["id"])
     if stats_source == "api":
         report = run_lighthouse(f"{live_stack.site_url}/stats/{query}")
     else:
