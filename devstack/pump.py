@@ -433,7 +433,8 @@ class StreamPump:
             if code == "TrimmedDataAccessException" and checkpoint.sequence_number:
                 log.error(
                     "RECORDS LOST: shard %s was trimmed past checkpoint %s; "
-                    "continuing from the trim horizon",
+                    "continuing from the trim horizon. Run `make rebuild` to recompute "
+                    "the statistics from the data table.",
                     shard.shard_id,
                     checkpoint.sequence_number,
                 )

@@ -279,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.supervise()
     except StopRequested:
         say("Stopping…")
-    except StackError as error:
+    except (StackError, ddb_local.DynamoDBLocalError) as error:
         print(f"Logbook: {error}", file=sys.stderr)
         exit_code = 1
     except Exception as error:  # anything else: still stop every child

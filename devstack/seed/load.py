@@ -37,6 +37,10 @@ from devstack.seed.catalogue import (
 )
 from devstack.seed.generate import centre_activities, seed_window
 
+# No tqdm monitor thread: children are forked after seeding, and a fork (with its
+# preexec_fn) is safest when no other thread could be holding a lock.
+tqdm.monitor_interval = 0
+
 DEFAULT_SEED = 2026
 BATCH = 100  # activities per writer task and progress step
 WRITERS = 6

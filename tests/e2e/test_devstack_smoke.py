@@ -135,11 +135,22 @@ class Devstack:
         return str(json.loads(body)["token"])
 
     def kill_everything(self) -> None:
-        """Last resort in teardown: SIGKILL the supervisor and every PID it ever had."""
+        """Last resort in teardown: SIGKILL the supervisor and what it started, by PID.
+
+        Only PIDs that are still provably this stack's (their command line names its local
+        dir): a PID that exited earlier in the test may belong to a stranger by now.
+        """
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()  # Popen never signals a PID it has already reaped
         self.known_pids.update(self.child_pids().values())
         for pid in self.known_pids:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if str(self.local_dir).encode() in cmdline:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
         if self.process is not None:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=10)
@@ -260,6 +271,16 @@ def test_runs_the_api_and_site_refuses_a_twin_and_stops_on_ctrl_c(stacks: Any) -
     assert twin.returncode == 1
     assert twin.stderr.startswith(f"Logbook is already running (pid {stack.process.pid})")
     assert all(pid_alive(pid) for pid in children.values())
+
+    # And a reset is refused while the stack runs, touching nothing
+    reset = subprocess.run(
+        [sys.executable, "-m", "devstack", "--reset"], cwd=ROOT, env=stack.env,
+        capture_output=True, timeout=60, text=True,
+    )  # fmt: skip
+    assert reset.returncode == 1
+    assert reset.stderr.startswith("Logbook is already running")
+    assert (stack.local_dir / "ddb").is_dir()
+    assert http("GET", f"{stack.api}/units/{unit_id}/activities", token=token)[0] == 200
 
     # When Ctrl-C reaches the supervisor
     stack.process.send_signal(signal.SIGINT)
@@ -397,3 +418,40 @@ def test_an_interrupted_seed_is_redone_without_duplicates(stacks: Any) -> None:
     assert second.process is not None
     second.process.send_signal(signal.SIGINT)
     assert second.process.wait(timeout=60) == 0
+
+
+def test_public_statistics_reflect_a_write_within_five_seconds(stacks: Any) -> None:
+    # Runs once the aggregate handler exists (another part of the system).
+    pytest.importorskip("chalicelib.events.aggregate")
+
+    # Given a running stack with a unit
+    stack = stacks()
+    stack.start()
+    stack.wait_ready()
+    token = stack.token()
+    status, _, body = http("POST", f"{stack.api}/orgs", {"name": "Stats", "country": "SE"}, token)
+    org_id = json.loads(body)["id"]
+    status, _, body = http("POST", f"{stack.api}/orgs/{org_id}/units", {"name": "Gård"}, token)
+    unit_id = json.loads(body)["id"]
+
+    # When an activity is recorded
+    activity = {
+        "date": "2026-03-14", "duration_minutes": 90, "kind": "group", "title": "Läxhjälp",
+        "participants": {"girls": 3, "boys": 2, "nonbinary": 0, "undisclosed": 0},
+    }  # fmt: skip
+    status, _, body = http("POST", f"{stack.api}/units/{unit_id}/activities", activity, token)
+    assert status == 201, body
+    written = time.monotonic()
+
+    # Then the unit's public statistics count it within five seconds (pump → aggregate)
+    def counted() -> bool:
+        status, _, body = http("GET", f"{stack.api}/public/stats?scope=unit:{unit_id}&period=2026")
+        return status == 200 and json.loads(body)["activities"]["count"] == 1
+
+    wait_until(counted, 5.0, "the statistics to count the activity")
+    assert time.monotonic() - written <= 5.0
+    status, _, body = http("GET", f"{stack.api}/public/stats?scope=unit:{unit_id}&period=2026")
+    assert json.loads(body)["participation"]["visits"] == 5
+    assert stack.process is not None
+    stack.process.send_signal(signal.SIGINT)
+    assert stack.process.wait(timeout=60) == 0

@@ -1,0 +1,53 @@
+// A printable A4 poster for a collection: the centre's name, the QR code, one line in
+// each language, and the address written out for anyone who cannot scan.
+
+const API = ((window.LOGBOOK_CONFIG || {}).apiUrl || "").replace(/\/$/, "");
+const LINES = {
+  survey: [
+    ["en", "Scan the code and tell us what you think. It's anonymous."],
+    ["sl", "Skeniraj kodo in nam povej, kaj misliš. Anonimno je."],
+    ["fi", "Skannaa koodi ja kerro mielipiteesi. Vastaat nimettömästi."],
+    ["sv", "Skanna koden och säg vad du tycker. Det är anonymt."],
+  ],
+  checkin: [
+    ["en", "Scan the code to check in."],
+    ["sl", "Skeniraj kodo in se prijavi."],
+    ["fi", "Skannaa koodi ja kirjaudu sisään."],
+    ["sv", "Skanna koden för att checka in."],
+  ],
+};
+const $ = (id) => document.getElementById(id);
+const code = (new URLSearchParams(location.search).get("c") || "").trim().toLowerCase();
+
+async function show() {
+  $("print").addEventListener("click", () => window.print());
+  if (!code) {
+    $("status").textContent = "This address has no collection code (?c=...).";
+    return;
+  }
+  const response = await fetch(`${API}/public/collections/${encodeURIComponent(code)}?lang=en`, { credentials: "omit" });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    $("status").textContent = body.message || `The collection could not be loaded (${response.status}).`;
+    return;
+  }
+  const address = `${location.origin}/s/?c=${code}`;
+  document.title = `${body.unit_name} – ${body.title}`;
+  $("unit").textContent = body.unit_name;
+  $("title").textContent = body.title;
+  const qr = $("qr");
+  qr.src = `${API}/public/collections/${encodeURIComponent(code)}/qr.svg`;
+  qr.alt = `QR code for ${address}`;
+  qr.hidden = false;
+  for (const [lang, text] of LINES[body.kind] || LINES.survey) {
+    const item = document.createElement("li");
+    item.lang = lang;
+    item.textContent = text;
+    $("lines").append(item);
+  }
+  $("url").textContent = address;
+}
+
+show().catch(() => {
+  $("status").textContent = "No connection: the poster could not be loaded.";
+});

@@ -1,0 +1,208 @@
+"""The survey repository's promises, on moto and on DynamoDB Local alike.
+
+Above all: a submission is stored once, and a check-in's first visits are decided
+exactly once per visitor, scope and period, even when two check-ins race.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from chalicelib.domain.errors import NotFound
+from chalicelib.store.schema import create_tables
+from chalicelib.store.surveys import SurveyRepository, marker_pk
+from tests.support import free_port, start_dynamodb_local, stop_process, wait_for_dynamodb
+
+pytestmark = pytest.mark.integration
+REGION = "eu-north-1"
+_names = itertools.count()
+PERIODS = ["2026", "2026-Q2", "2026-05"]
+EXPIRES = {p: dt.datetime(2027, 1, 1, tzinfo=dt.UTC) for p in PERIODS}
+VISITOR = "ab" * 32
+
+
+@pytest.fixture(scope="module")
+def dynamodb_local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    process = start_dynamodb_local(tmp_path_factory.mktemp("ddb"), port)
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_dynamodb(boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION))
+        yield endpoint
+    finally:
+        stop_process(process)
+
+
+@pytest.fixture(params=["moto", "dynamodb_local"])
+def table(request: pytest.FixtureRequest) -> Iterator[Any]:
+    suffix = next(_names)
+    names = (f"sdata-{suffix}", f"sstats-{suffix}")
+    if request.param == "moto":
+        with mock_aws():
+            create_tables(boto3.client("dynamodb", region_name=REGION), *names)
+            yield boto3.resource("dynamodb", region_name=REGION).Table(names[0])
+    else:
+        endpoint = request.getfixturevalue("dynamodb_local")
+        client = boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION)
+        create_tables(client, *names)
+        yield boto3.resource("dynamodb", endpoint_url=endpoint, region_name=REGION).Table(names[0])
+        for name in names:
+            client.delete_table(TableName=name)
+
+
+def a_response(submission_id: str = "s1") -> dict[str, Any]:
+    return {
+        "submission_id": submission_id,
+        "collection_code": "abcdefghjk",
+        "unit_id": "u1",
+        "org_id": "o1",
+        "date": "2026-05-04",
+        "template_id": "annual",
+        "scores": {"safety": Decimal("4.5"), "fairness": Decimal("3.3333")},
+        "items": {"safety_1": 5, "safety_2": 4},
+    }
+
+
+def a_checkin(submission_id: str, unit_id: str = "u1") -> dict[str, Any]:
+    return {
+        "submission_id": submission_id,
+        "collection_code": "abcdefghjk",
+        "unit_id": unit_id,
+        "org_id": "o1",
+        "date": "2026-05-04",
+        "visitor": VISITOR,
+    }
+
+
+def markers(unit_id: str = "u1") -> list[tuple[str, str, str]]:
+    return [("unit", f"unit:{unit_id}", p) for p in PERIODS] + [
+        ("org", "org:o1", p) for p in PERIODS
+    ]
+
+
+def items(table: Any, kind: str) -> list[dict[str, Any]]:
+    found = table.scan()["Items"]
+    return [item for item in found if item["type"] == kind]
+
+
+def test_a_response_is_stored_once(table: Any) -> None:
+    repo = SurveyRepository(table)
+    assert repo.put_response(a_response(), {}) is True
+    changed = {**a_response(), "items": {"safety_1": 1}}
+    assert repo.put_response(changed, {}) is False
+    (stored,) = items(table, "response")
+    assert stored["items"] == {"safety_1": 5, "safety_2": 4}
+    assert stored["scores"]["fairness"] == Decimal("3.3333")
+    assert repo.get_response("s1")["template_id"] == "annual"
+
+
+def test_free_text_lands_with_its_response_and_only_once(table: Any) -> None:
+    repo = SurveyRepository(table)
+    assert repo.put_response(a_response(), {"comment": "hello"}) is True
+    assert repo.put_response(a_response(), {"comment": "again"}) is False
+    assert [item["texts"] for item in items(table, "response_text")] == [{"comment": "hello"}]
+    assert "texts" not in items(table, "response")[0]
+
+
+def test_first_visits_are_decided_once(table: Any) -> None:
+    repo = SurveyRepository(table)
+    first = repo.put_checkin(a_checkin("c1"), markers(), EXPIRES)
+    assert first is not None and first["first_visit"] == {"unit": PERIODS, "org": PERIODS}
+    assert "visitor" not in first
+    again = repo.put_checkin(a_checkin("c2"), markers(), EXPIRES)
+    assert again is not None and again["first_visit"] == {"unit": [], "org": []}
+    elsewhere = repo.put_checkin(a_checkin("c3", "u2"), markers("u2"), EXPIRES)
+    assert elsewhere is not None and elsewhere["first_visit"] == {"unit": PERIODS, "org": []}
+    assert repo.put_checkin(a_checkin("c1"), markers(), EXPIRES) is None
+    assert len(items(table, "checkin")) == 3
+    assert all("visitor" not in item for item in items(table, "checkin"))
+    assert len(items(table, "visit_marker")) == 9
+
+
+class _StaleReads(SurveyRepository):
+    """A repository whose marker read is always stale, as if a check-in raced it."""
+
+    def _existing_markers(self, pks: list[str]) -> set[str]:
+        return set()
+
+
+def test_a_racing_check_in_loses_the_markers_it_did_not_win(table: Any) -> None:
+    SurveyRepository(table).put_checkin(a_checkin("c1"), markers()[:1], EXPIRES)
+    stale = _StaleReads(table)
+    # It believes nothing exists; the transaction is refused for the marker that does,
+    # and the retry claims the others.
+    second = stale.put_checkin(a_checkin("c2"), markers(), EXPIRES)
+    assert second is not None
+    assert second["first_visit"] == {"unit": PERIODS[1:], "org": PERIODS}
+    assert stale.put_checkin(a_checkin("c2"), markers(), EXPIRES) is None
+    assert len(items(table, "checkin")) == 2
+
+
+def test_markers_expire_after_their_period(table: Any) -> None:
+    SurveyRepository(table).put_checkin(a_checkin("c1"), markers()[:1], EXPIRES)
+    marker = table.get_item(Key={"PK": marker_pk("unit:u1", "2026", VISITOR), "SK": "SEEN"})
+    assert int(marker["Item"]["expires_at"]) == int(EXPIRES["2026"].timestamp())
+
+
+def test_rate_windows_stop_at_the_limit(table: Any) -> None:
+    repo = SurveyRepository(table)
+    until = dt.datetime(2026, 5, 4, 13, tzinfo=dt.UTC)
+    assert [repo.count_in_window("abc", "M#1", 3, until) for _ in range(5)] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert repo.count_in_window("abc", "M#2", 3, until) is True
+
+
+def test_collections_close_once_and_list_newest_first(table: Any) -> None:
+    repo = SurveyRepository(table)
+    for code, created in (
+        ("aaaaaaaaaa", "2026-01-01T00:00:00Z"),
+        ("bbbbbbbbbb", "2026-02-01T00:00:00Z"),
+    ):
+        assert repo.create_collection(
+            {
+                "code": code,
+                "kind": "survey",
+                "unit_id": "u1",
+                "org_id": "o1",
+                "template_id": "annual",
+                "created_by": "w",
+                "created_at": created,
+                "activity_id": None,
+            }
+        )
+    assert not repo.create_collection({"code": "aaaaaaaaaa", "unit_id": "u1", "created_at": "x"})
+    assert [c["code"] for c in repo.list_collections("u1")] == ["bbbbbbbbbb", "aaaaaaaaaa"]
+    first = repo.close_collection("aaaaaaaaaa", "2026-03-01T00:00:00Z")
+    second = repo.close_collection("aaaaaaaaaa", "2026-04-01T00:00:00Z")
+    assert first["closed_at"] == second["closed_at"] == "2026-03-01T00:00:00Z"
+    with pytest.raises(NotFound):
+        repo.close_collection("cccccccccc", "2026-03-01T00:00:00Z")  # fmt: skip
+
+
+def test_one_salt_per_organisation(table: Any) -> None:
+    repo = SurveyRepository(table)
+    assert repo.checkin_salt("o1", "first") == "first"
+    assert repo.checkin_salt("o1", "second") == "first"
+    assert repo.checkin_salt("o2", "third") == "third"
+
+
+def test_entries_are_counted_per_collection(table: Any) -> None:
+    repo = SurveyRepository(table)
+    for index in range(3):
+        repo.put_response(a_response(f"s{index}"), {})
+    repo.put_checkin(a_checkin("c1"), markers(), EXPIRES)
+    assert repo.count_entries("abcdefghjk") == 4
+    assert repo.count_entries("zzzzzzzzzz") == 0
