@@ -235,9 +235,9 @@ def _record_survey_responses(
 ) -> None:
     """Store the respondents' scores as the survey API stores responses.
 
-    The survey routes are another engineer's (not on this branch yet): until then the
+    Survey answers are dated when they arrive, and the demo needs a past year: the
     items are written with the aggregator's own builder, and the stream pump folds
-    them into the indicators exactly as it will fold real answers.
+    them into the indicators exactly as it folds answers from the survey page.
     """
     import boto3
 
