@@ -363,7 +363,8 @@ function participationSection(target, name, stats) {
 
 function indicatorsSection(target, name, stats) {
   const indicators = stats.indicators || {};
-  const keys = orderedKeys(INDICATORS, indicators).filter((key) => key in indicators);
+  // The API lists every default indicator; one nobody has answered yet says nothing.
+  const keys = orderedKeys(INDICATORS, indicators).filter((key) => key in indicators && indicators[key].n !== 0);
   if (keys.length === 0) return section("indicators", "s.indicators", h("p", { class: "notice", text: tr.t("noIndicators") }));
   const items = [];
   const body = keys.map((key) => {

@@ -204,10 +204,11 @@ def world(api: Api) -> PlantedWorld:
 def _record_scores_and_aggregate(org_id: str, unit_id: str) -> None:
     """Survey scores on both sides of the threshold, then the statistics recomputed.
 
-    ``safety`` gets 20 respondents (published), ``fairness`` 5 (suppressed). Scores are
-    stored with the aggregator's own builder until the survey routes exist; the
-    aggregator's ``rebuild`` then folds the data table into the stats table, so the
-    statistics routes answer with real figures rather than zeros.
+    ``safety`` gets 20 respondents (published), ``fairness`` 5 (suppressed), all in
+    March 2026. Survey answers are dated when they arrive, so these are stored with the
+    aggregator's own item builder to land in a chosen period; the aggregator's
+    ``rebuild`` then folds the data table into the stats table, so the statistics
+    routes answer with real figures rather than zeros.
     """
     import boto3
 
