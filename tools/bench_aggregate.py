@@ -36,7 +36,8 @@ from typing import Any
 import boto3
 from boto3.dynamodb.types import TypeDeserializer
 
-from chalicelib.domain.stats import CATEGORIES, KINDS, record_delta
+from chalicelib.domain.stats import record_delta
+from chalicelib.domain.vocabulary import CATEGORIES, KINDS
 from chalicelib.events.aggregate import StreamAggregator
 from chalicelib.store.schema import STATS_TABLE
 from chalicelib.store.stats import CapacityMeter, StatsStore

@@ -24,7 +24,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.domain.stats import CATEGORIES, KINDS, fold_items
+from chalicelib.domain.stats import fold_items
+from chalicelib.domain.vocabulary import CATEGORIES, KINDS
 from chalicelib.store.schema import STATS_TABLE
 from chalicelib.store.stats import StatsStore
 from tools.stream_events import activity_item, checkin_item, response_item
