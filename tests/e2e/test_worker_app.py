@@ -617,3 +617,38 @@ def test_periods_are_computed_as_the_api_names_them(live_stack: Any, page: Any) 
         "month": "2026-03",
         "quarter": "2026-Q1",
     }
+
+
+def test_a_worker_opens_a_survey_and_finds_its_poster(
+    live_stack: Any, page: Any, world: dict[str, Any]
+) -> None:
+    unit_id = world["unit"]["id"]
+    sign_in(page, live_stack, world["worker"])
+    page.get_by_role("heading", name="Log an activity – MC Šiška").wait_for()
+    page.get_by_role("navigation", name="The unit's pages").get_by_role(
+        "link", name="Surveys"
+    ).click()
+    page.get_by_role("heading", name="Surveys and check-ins – MC Šiška").wait_for()
+    page.get_by_text("No QR points yet.").wait_for()
+
+    page.get_by_label("Survey", exact=True).select_option("feedback")
+    page.get_by_role("button", name="Open a survey").click()
+    poster = page.get_by_role("link", name="Poster:")
+    poster.wait_for()
+    status, listing = api(
+        live_stack,
+        "GET",
+        f"/units/{unit_id}/collections",
+        token=token_for(live_stack, world["worker"]),
+    )
+    assert status == 200
+    [collection] = listing["items"]
+    assert collection["template_id"] == "feedback" and collection["status"] == "open"
+    assert poster.get_attribute("href") == collection["poster_url"]
+    survey_link = page.get_by_role("link", name=f"Survey page: {collection['code']}")
+    assert survey_link.get_attribute("href") == collection["url"]
+    assert_accessible(page, "surveys", {})
+
+    page.get_by_role("button", name=f"Close: {collection['code']}").click()
+    page.locator(".collections").get_by_text("closed").wait_for()
+    assert page.script_errors == []
