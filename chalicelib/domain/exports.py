@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from chalicelib.domain.access import UnitRole
-from chalicelib.domain.activity import AGE_BANDS, GENDERS
+from chalicelib.domain.vocabulary import AGE_BANDS, GENDERS
 
 ExportFormat = Literal["csv", "xlsx"]
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"

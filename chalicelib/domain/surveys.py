@@ -14,7 +14,6 @@ A *collection* is a QR point for one unit: a ``survey`` (answers to a template) 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -25,20 +24,9 @@ from pydantic import Field, StringConstraints, field_validator
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.domain.models import Output, ShortText, StrictInput
+from chalicelib.domain.vocabulary import INDICATORS
 
 # ------------------------------------------------------------------ vocabulary
-INDICATORS: tuple[str, ...] = (
-    "safety",
-    "belonging",
-    "identity",
-    "self_expression",
-    "future",
-    "influence",
-    "responsibility",
-    "fairness",
-)
-GENDERS: tuple[str, ...] = ("girls", "boys", "nonbinary", "undisclosed")
-AGE_BANDS: tuple[str, ...] = ("under_13", "13_15", "16_18", "19_24", "25_29", "over_29")
 # Every built-in text exists in these; a template may carry more.
 CORE_LANGUAGES: tuple[str, ...] = ("en", "sl", "fi", "sv")
 SCALE_VALUES: tuple[int, ...] = (1, 2, 3, 4, 5)
@@ -52,9 +40,6 @@ CollectionKind = Literal["survey", "checkin"]
 CollectionStatus = Literal["scheduled", "open", "closed"]
 Texts = dict[str, str]
 
-_LANG = re.compile(r"^[a-z]{2,3}$")
-_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_HASH = re.compile(r"^[0-9a-f]{64}$")
 # No 0/o, 1/l/i: a code read aloud or typed from a poster survives.
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 CODE_LENGTH = 10  # 31^10 ≈ 8·10^14: not guessable under the rate limits
@@ -482,11 +467,6 @@ def pick_language(requested: str | None, available: list[str]) -> str:
     return "en" if "en" in available else available[0]
 
 
-def is_language_tag(value: str) -> bool:
-    """A plausible BCP 47 tag like ``fi`` or ``sv-FI`` (validated before use)."""
-    return re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", value) is not None
-
-
 def localised_questions(
     questions: list[TemplateQuestion], lang: str, scale_labels: dict[str, list[str]] | None = None
 ) -> list[dict[str, Any]]:
@@ -604,11 +584,6 @@ def collection_status(
 
 
 # ------------------------------------------------------------------ check-in
-def is_visitor_hash(value: str) -> bool:
-    """A lowercase hex SHA-256, as the page sends it."""
-    return _HASH.match(value) is not None
-
-
 def periods_of(day: dt.date) -> list[str]:
     """The statistics periods a day falls in: ``YYYY``, ``YYYY-Qn``, ``YYYY-MM``."""
     return [

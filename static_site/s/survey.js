@@ -408,10 +408,19 @@ async function submit(event) {
   entry.body.submission_id = entry.id;
   entry.tries = 0;
   queue(entry); // stored on the phone before the first byte leaves it
+  keepPageOnPhone();
   state.current = entry.id;
   $("send").disabled = true;
   setStatus(t("sending"));
   await flush();
+}
+
+// After a first submission the page is worth keeping: a service worker caches it so it
+// opens again without a connection (and sends what waits). Never on a first visit.
+function keepPageOnPhone() {
+  if (state.keeping || !("serviceWorker" in navigator)) return;
+  state.keeping = true;
+  navigator.serviceWorker.register("sw.js").catch(() => {});
 }
 
 async function fetchCollection(lang) {

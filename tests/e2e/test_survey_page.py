@@ -369,3 +369,40 @@ def test_the_phone_language_is_used_and_a_second_visit_is_recognised(
     finally:
         context.close()
     assert len(stored(live_stack, code)) == 1
+
+
+def test_after_a_first_answer_the_page_opens_and_works_offline(
+    live_stack: Any, unit: dict[str, str], page: Any
+) -> None:
+    code = new_collection(live_stack, unit, {"template_id": "feedback"})
+    open_survey(page, live_stack, code)
+    assert page.evaluate("navigator.serviceWorker.controller") is None  # none on a first visit
+    answer_scale(page, "safety", 4)
+    page.click("#send")
+    page.wait_for_function(
+        "document.querySelector('#status').className.includes('ok')", timeout=15_000
+    )
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
+
+    # No connection at all, and the young person opens the survey again from the QR code.
+    page.context.set_offline(True)
+    page.goto(f"{live_stack.site_url}/s/?c={code}&lang=en")
+    page.wait_for_function(
+        "document.querySelector('#status').className.includes('ok')", timeout=15_000
+    )
+    assert page.evaluate("navigator.onLine") is False
+    page.click("#again")
+    answer_scale(page, "influence", 2)
+    page.click("#send")
+    page.wait_for_function(
+        "document.querySelector('#status').className.includes('wait')", timeout=10_000
+    )
+    page.context.set_offline(False)
+    page.wait_for_function(
+        "document.querySelector('#status').className.includes('ok')", timeout=30_000
+    )
+    assert sorted(sorted(item["items"]) for item in stored(live_stack, code)) == [
+        ["influence"],
+        ["safety"],
+    ]
+    assert page.script_errors == []
