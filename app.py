@@ -8,6 +8,7 @@ from chalicelib.api import (
     exports,
     meta,
     organisations,
+    public_compare,
     public_stats,
     surveys,
 )
@@ -26,6 +27,7 @@ app.register_blueprint(activities.bp)
 app.register_blueprint(exports.bp)
 app.register_blueprint(surveys.bp)
 app.register_blueprint(public_stats.bp)
+app.register_blueprint(public_compare.bp)
 app.register_blueprint(events_blueprint)
 if get_settings().is_local:
     # The local issuer's sign-in exists only in the local stage (and is not imported elsewhere).

@@ -14,6 +14,8 @@ export const INDICATORS = [
 ];
 export const COMPARISONS = ["none", "units", "orgs", "months", "quarters", "years"];
 export const YEARS_IN_SERIES = 5;
+// The API's bound on cells in one /public/compare request.
+export const MAX_COMPARE_CELLS = 150;
 
 // Measures of the comparison table: how to read each from a statistics answer, and
 // how to format it. ``population`` is the organisation's young residents, if given.
@@ -171,13 +173,47 @@ export class PublicApi {
     return this.get("/public/orgs").then((body) => (body ? body.items : []));
   }
 
-  stats(scope, period) {
-    const query = new URLSearchParams({ scope, period });
-    return this.get(`/public/stats?${query}`);
+  static statsPath(scope, period) {
+    return `/public/stats?${new URLSearchParams({ scope, period })}`;
   }
 
-  /** Many statistics at once, at most ``parallel`` requests in flight. */
+  stats(scope, period) {
+    return this.get(PublicApi.statsPath(scope, period));
+  }
+
+  /**
+   * Fetch many cells with ``/public/compare`` (scopes × periods, one request per
+   * ``MAX_COMPARE_CELLS``) and keep each as if ``/public/stats`` had answered it.
+   * Returns false when that route cannot help (an older API, an unknown scope): the
+   * cells are then fetched one by one.
+   */
+  async prefetch(pairs) {
+    const scopes = [...new Set(pairs.map(([scope]) => scope))];
+    const periods = [...new Set(pairs.map(([, period]) => period))];
+    // Only a full grid is asked for; a sparse one would fetch cells nobody needs.
+    if (scopes.length * periods.length > pairs.length * 1.5) return false;
+    const perRequest = Math.max(1, Math.floor(MAX_COMPARE_CELLS / periods.length));
+    const requests = [];
+    for (let start = 0; start < scopes.length; start += perRequest) {
+      const query = new URLSearchParams({ scopes: scopes.slice(start, start + perRequest).join(","), periods: periods.join(",") });
+      requests.push(this.get(`/public/compare?${query}`));
+    }
+    try {
+      const answers = await Promise.all(requests);
+      if (answers.some((answer) => !answer || !Array.isArray(answer.items))) return false;
+      for (const answer of answers) {
+        for (const item of answer.items) this.cache.set(PublicApi.statsPath(item.scope, item.period), Promise.resolve(item));
+      }
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Many statistics at once: one compare request if it can, else ``parallel`` at a time. */
   async many(pairs, parallel = 6) {
+    const missing = pairs.filter(([scope, period]) => !this.cache.has(PublicApi.statsPath(scope, period)));
+    if (missing.length > 1) await this.prefetch(missing);
     const results = new Array(pairs.length);
     let next = 0;
     const worker = async () => {

@@ -762,3 +762,49 @@ def test_indicators_nobody_answered_are_left_out(
     assert stats_page.locator("#indicators table").count() == 0
     assert stats_page.inner_text("#indicators .notice") == "No survey answers for this period yet."
     assert stats_page.script_errors == []
+
+
+def test_a_comparison_is_one_request_for_all_its_cells(
+    stats_page: Any, live_stack: Any, demo: Demo, stats_source: str
+) -> None:
+    if stats_source != "api":
+        pytest.skip("the API of this branch has no /public/compare")
+    asked: list[str] = []
+    stats_page.on(
+        "request",
+        lambda request: (
+            asked.append(urlparse(request.url).path)
+            if request.url.startswith(live_stack.api_url)
+            else None
+        ),
+    )
+    org = demo.org("Espoo")
+    open_view(stats_page, live_stack.site_url, f"?scope=org:{org['id']}&period=2025&compare=months")
+    assert asked.count("/public/compare") == 1
+    assert asked.count("/public/stats") == 0
+    march = cell_values(stats_page, "#compare tbody tr[data-period='2025-03']")
+    expected = reference_stats(demo, f"org:{org['id']}", "2025-03")
+    assert march["visits"] == expected["participation"]["visits"]
+    assert stats_page.script_errors == []
+
+
+def test_without_the_compare_route_the_page_asks_cell_by_cell(
+    stats_page: Any, live_stack: Any, demo: Demo
+) -> None:
+    # An API without /public/compare (as API Gateway answers an unknown route).
+    stats_page.route(
+        f"{live_stack.api_url}/public/compare?*",
+        lambda route: route.fulfill(
+            status=403,
+            headers={"Access-Control-Allow-Origin": "*", "Content-Type": "application/json"},
+            body='{"message": "Missing Authentication Token"}',
+        ),
+    )
+    org = demo.org("Ljubljana")
+    open_view(stats_page, live_stack.site_url, f"?scope=org:{org['id']}&period=2025&compare=units")
+    for unit in org["units"]:
+        cells = cell_values(stats_page, f"#compare tr[data-scope='unit:{unit['id']}']")
+        expected = reference_stats(demo, f"unit:{unit['id']}", "2025")
+        assert cells["visits"] == expected["participation"]["visits"]
+    assert stats_page.inner_text("#alert") == ""
+    assert stats_page.script_errors == []

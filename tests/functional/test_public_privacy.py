@@ -251,6 +251,7 @@ def _query_values(model: Any, world: PlantedWorld) -> Iterator[dict[str, str]]:
         "scope": ["all", f"org:{world.org_id}", f"unit:{world.unit_id}"],
         "scopes": [f"all,org:{world.org_id},unit:{world.unit_id}"],
         "period": list(PERIODS),
+        "periods": [",".join(PERIODS)],
         "from": ["2026-01"],
         "to": ["2026-12"],
         "grain": ["month", "quarter", "year"],
