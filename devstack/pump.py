@@ -490,7 +490,13 @@ class StreamPump:
     ) -> int:
         """Invoke the handler; move the checkpoint as far as it succeeded. Returns that count."""
         assert self.stream_arn is not None
-        event = {"Records": [to_lambda_record(r, self.stream_arn, self.region) for r in records]}
+        # Like Lambda's event source mapping with a tumbling window (as infra/ configures
+        # it): the event names its shard, which the aggregate's exactly-once scheme needs.
+        event = {
+            "Records": [to_lambda_record(r, self.stream_arn, self.region) for r in records],
+            "shardId": shard.shard_id,
+            "eventSourceARN": self.stream_arn,
+        }
         numbers = [r["dynamodb"]["SequenceNumber"] for r in records]
         try:
             failed_at = self._invoke(event, numbers)
