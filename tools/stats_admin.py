@@ -69,8 +69,10 @@ def recompute(client: Any, data_table: str, progress: bool = True) -> dict[Stats
 def stream_positions(client: Any, streams: Any, data_table: str) -> dict[str, str]:
     """A watermark per shard of the data table's stream: its latest record.
 
-    Keyed like the consumer keys them: the shard id's token, and (for events without
-    ``shardId``) the stream ARN's token when the stream has a single shard with records.
+    Keyed like the consumer keys them: the shard id's token, and the stream ARN's
+    token for events without ``shardId`` (a pump that does not name shards), set to the
+    highest sequence number of the stream — right for DynamoDB Local, whose sequence
+    numbers count across the whole stream.
     """
     arn = client.describe_table(TableName=data_table)["Table"].get("LatestStreamArn")
     if not arn:
@@ -105,8 +107,8 @@ def stream_positions(client: Any, streams: Any, data_table: str) -> dict[str, st
             marks[shard_token(shard["ShardId"])] = format_watermark(
                 int(last["SequenceNumber"]), created
             )
-    if len(marks) == 1:
-        marks[shard_token(arn)] = next(iter(marks.values()))
+    if marks:
+        marks[shard_token(arn)] = max(marks.values(), key=lambda mark: int(mark.split("@")[0]))
     return marks
 
 

@@ -28,8 +28,10 @@ part S      ``r`` responses; per indicator ``{name}.1`` … ``{name}.5`` respond
             ``{name}.a`` respondents with score ≥ 4
 ==========  ======================================================================
 
-Scores are quantised to 4 decimals before summing so that sums and sums of squares
-stay exact decimals (DynamoDB numbers carry 38 digits).
+Scores are quantised to 3 decimals before summing so that sums and sums of squares
+stay exact decimals with at most 6 places (DynamoDB numbers carry 38 digits; 6 places
+also keep every engine's zero a plain ``0.000000``, never ``0E-8``). A third is
+3.333: far finer than the two decimals published.
 
 Unique visitors: a check-in names the periods for which it is the visitor's first in
 its unit (``first_visit.unit``) and in its organisation (``first_visit.org``). The
@@ -63,7 +65,7 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$")
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _NAME = re.compile(r"^[a-z0-9_]{1,40}$")
-_SCORE_QUANTUM = Decimal("0.0001")
+_SCORE_QUANTUM = Decimal("0.001")
 
 
 class InvalidStatsQueryError(ValueError):

@@ -93,8 +93,15 @@ def _to_dynamo(value: Any) -> Any:
     return _serializer.serialize(value)
 
 
-def _number(value: Number) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(value)
+def _number(value: Number) -> str:
+    """A number as DynamoDB text: plain digits, no exponent, no trailing zeros.
+
+    ``str(Decimal("1.00000000") - 1)`` is ``"0E-8"``; engines differ in how they take
+    such spellings (moto fails on them), so every number is normalised first.
+    """
+    if isinstance(value, int):
+        return str(value)
+    return format(Decimal(value).normalize(), "f")
 
 
 class StatsStore:
@@ -177,7 +184,7 @@ class StatsStore:
             if value == 0:
                 continue
             names[f"#f{index}"] = name
-            values[f":f{index}"] = {"N": str(_number(value))}
+            values[f":f{index}"] = {"N": _number(value)}
             adds.append(f"#f{index} :f{index}")
         conditions = []
         sets = ["#t = :now"]
@@ -231,7 +238,7 @@ class StatsStore:
         adds = []
         for index, (name, value) in enumerate(sorted(delta.items())):
             names[f"#f{index}"] = name
-            values[f":f{index}"] = {"N": str(_number(value))}
+            values[f":f{index}"] = {"N": _number(value)}
             adds.append(f"#f{index} :f{index}")
         response = self._client.update_item(
             TableName=self._table,
@@ -283,7 +290,7 @@ class StatsStore:
         """Replace an aggregate wholesale (rebuild)."""
         item: dict[str, Any] = {name: {"S": value} for name, value in key_attributes(key).items()}
         for name, value in figures.items():
-            item[name] = {"N": str(_number(value))}
+            item[name] = {"N": _number(value)}
         item[WATERMARKS] = {"M": {shard: {"S": mark} for shard, mark in watermarks.items()}}
         item[UPDATED_AT] = {"N": str(now)}
         self._count_write(

@@ -13,7 +13,6 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -105,42 +104,6 @@ def world(live_stack: Any) -> dict[str, Any]:
     }
 
 
-@pytest.fixture(scope="module")
-def stream_pump(live_stack: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """The local stream pump (devstack) feeding the aggregate handler, as `make dev` does.
-
-    The shared live stack serves the API and the site only; the unit's figures need
-    the data table's stream folded into the stats table, so this module runs the
-    same pump in a thread and stops it (by its event) when the module ends.
-    """
-    import threading
-
-    import boto3
-
-    from chalicelib.events.aggregate import handle_stream_batch
-    from chalicelib.settings import get_settings
-    from devstack.pump import CheckpointStore, StreamPump
-
-    settings = get_settings()
-    session = {"endpoint_url": live_stack.ddb_endpoint, "region_name": settings.region}
-    pump = StreamPump(
-        dynamodb=boto3.client("dynamodb", **session),
-        streams=boto3.client("dynamodbstreams", **session),
-        table_name=settings.data_table,
-        handler=handle_stream_batch,
-        checkpoints=CheckpointStore(tmp_path_factory.mktemp("pump") / "checkpoints.json"),
-        region=settings.region,
-        idle_interval=0.2,
-        refresh_interval=1.0,
-    )
-    stop = threading.Event()
-    thread = threading.Thread(target=pump.run, args=(stop,), daemon=True)
-    thread.start()
-    yield pump
-    stop.set()
-    thread.join(timeout=10)
-
-
 # ---------------------------------------------------------------- browser helpers
 def sign_in(page: Any, stack: Any, email: str) -> None:
     page.goto(f"{stack.site_url}/app/")
@@ -189,7 +152,7 @@ def wait_for_figures(page: Any, locator: str, expected: str, timeout: float = 15
 
 # ---------------------------------------------------------------- the journey
 def test_a_worker_signs_in_logs_an_activity_and_finds_it(
-    live_stack: Any, page: Any, world: dict[str, Any], stream_pump: Any, capsys: Any
+    live_stack: Any, page: Any, world: dict[str, Any], capsys: Any
 ) -> None:
     axe_report: dict[str, int] = {}
     unit_id = world["unit"]["id"]
@@ -294,7 +257,7 @@ def test_a_worker_signs_in_logs_an_activity_and_finds_it(
 
 
 def test_the_unit_figures_show_the_logged_activity(
-    live_stack: Any, page: Any, world: dict[str, Any], stream_pump: Any
+    live_stack: Any, page: Any, world: dict[str, Any]
 ) -> None:
     unit_id = world["unit"]["id"]
     body = {
@@ -351,6 +314,10 @@ def test_a_failed_save_keeps_the_draft_on_the_device(
     page.get_by_role("button", name="Save activity").click()
     page.get_by_text("What you typed is kept on this device.").wait_for()
     assert page.locator(".save-state").inner_text() == "Not saved yet"
+    drafts = page.evaluate(
+        "() => Object.keys(localStorage).filter(key => key.startsWith('logbook.draft.'))"
+    )
+    assert drafts == [f"logbook.draft.{world['worker']}.{world['unit']['id']}"]
     page.context.set_offline(False)
 
     # Then a reload brings the draft back, and it saves once online
@@ -360,8 +327,10 @@ def test_a_failed_save_keeps_the_draft_on_the_device(
     assert page.get_by_role("spinbutton", name="Boys").input_value() == "4"
     page.get_by_role("button", name="Save activity").click()
     page.get_by_text("Saved: Outreach in the park").wait_for()
-    draft = page.evaluate(f"() => localStorage.getItem('logbook.draft.{world['unit']['id']}')")
-    assert draft is None
+    drafts = page.evaluate(
+        "() => Object.keys(localStorage).filter(key => key.startsWith('logbook.draft.'))"
+    )
+    assert drafts == [], "a saved draft is removed from the device"
 
 
 def test_problems_are_shown_beside_the_field_in_the_chosen_language(
@@ -464,7 +433,7 @@ def test_an_edit_that_lost_a_race_offers_to_reload(
 
 
 def test_an_org_admin_adds_a_partner_and_sees_units_side_by_side(
-    live_stack: Any, page: Any, world: dict[str, Any], stream_pump: Any
+    live_stack: Any, page: Any, world: dict[str, Any]
 ) -> None:
     org_id = world["org"]["id"]
     one_hour = {
@@ -648,3 +617,38 @@ def test_periods_are_computed_as_the_api_names_them(live_stack: Any, page: Any) 
         "month": "2026-03",
         "quarter": "2026-Q1",
     }
+
+
+def test_a_worker_opens_a_survey_and_finds_its_poster(
+    live_stack: Any, page: Any, world: dict[str, Any]
+) -> None:
+    unit_id = world["unit"]["id"]
+    sign_in(page, live_stack, world["worker"])
+    page.get_by_role("heading", name="Log an activity – MC Šiška").wait_for()
+    page.get_by_role("navigation", name="The unit's pages").get_by_role(
+        "link", name="Surveys"
+    ).click()
+    page.get_by_role("heading", name="Surveys and check-ins – MC Šiška").wait_for()
+    page.get_by_text("No QR points yet.").wait_for()
+
+    page.get_by_label("Survey", exact=True).select_option("feedback")
+    page.get_by_role("button", name="Open a survey").click()
+    poster = page.get_by_role("link", name="Poster:")
+    poster.wait_for()
+    status, listing = api(
+        live_stack,
+        "GET",
+        f"/units/{unit_id}/collections",
+        token=token_for(live_stack, world["worker"]),
+    )
+    assert status == 200
+    [collection] = listing["items"]
+    assert collection["template_id"] == "feedback" and collection["status"] == "open"
+    assert poster.get_attribute("href") == collection["poster_url"]
+    survey_link = page.get_by_role("link", name=f"Survey page: {collection['code']}")
+    assert survey_link.get_attribute("href") == collection["url"]
+    assert_accessible(page, "surveys", {})
+
+    page.get_by_role("button", name=f"Close: {collection['code']}").click()
+    page.locator(".collections").get_by_text("closed").wait_for()
+    assert page.script_errors == []

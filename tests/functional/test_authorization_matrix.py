@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from moto import mock_aws
 
 from app import app
+from chalicelib.api import public_stats
 from chalicelib.api.routing import ROUTES
 from chalicelib.auth.tokens import PRIVATE_KEY_FILE, issue_local_token
 from chalicelib.domain.activity import ActivityIn
@@ -81,6 +82,13 @@ def activity_body(title: str = "Open evening") -> dict[str, Any]:
     }
 
 
+def clear_cached_factories() -> None:
+    """Every per-process cache that holds a table: this module's moto world is its own."""
+    reset_caches()
+    # Not in reset_caches (yet): the open statistics keep their reader per process.
+    public_stats.get_stats_reader.cache_clear()
+
+
 def activity_in(body: dict[str, Any]) -> ActivityIn:
     # Strict models take JSON as the API does (dates as strings).
     return ActivityIn.model_validate_json(json.dumps(body))
@@ -93,7 +101,7 @@ def world(key_dir: Path) -> Iterator[World]:
         patch.setenv("LOGBOOK_LOCAL_KEY_DIR", str(key_dir))
         patch.setenv("LOGBOOK_STAGE", "test")
         patch.delenv("LOGBOOK_DYNAMODB_ENDPOINT", raising=False)
-        reset_caches()
+        clear_cached_factories()
         settings = get_settings()
         create_tables(
             boto3.client("dynamodb", region_name=settings.region),
@@ -153,7 +161,7 @@ def world(key_dir: Path) -> Iterator[World]:
                 },
                 unit_workers={"own": EMAILS["worker"], "foreign": "worker@b.test"},
             )
-    reset_caches()
+    clear_cached_factories()
 
 
 # ---------------------------------------------------------------- request builders
@@ -244,6 +252,56 @@ def stats_of_target(world: World, path: str, role: str, target: str) -> Request:
     return Request(f"{path}?scope=unit:{world.units[target]}&period=2026")
 
 
+def open_collection(world: World, target: str, kind: str = "survey") -> str:
+    """A fresh open QR point in the target unit (made by the platform admin), or a bad code."""
+    if target == "missing":
+        return "zzzzzzzzzz"
+    body = {"kind": kind, **({"template_id": "feedback"} if kind == "survey" else {})}
+    answer = world.api.call(
+        "POST",
+        f"/units/{world.units[target]}/collections",
+        body,
+        token=world.tokens["platform_admin"],
+    )
+    assert answer.status == 201, answer.json
+    return str(answer.json["code"])
+
+
+def collection_route(world: World, path: str, role: str, target: str) -> Request:
+    """A route of one collection: its code and unit filled in."""
+    code = open_collection(world, target)
+    return Request(fill(path, {"unit_id": world.units[target], "code": code}))
+
+
+def survey_response(world: World, path: str, role: str, target: str) -> Request:
+    """One valid answer (a 1–5 item at 4) to a fresh survey of the target unit."""
+    code = open_collection(world, target)
+    answers = {}
+    if target != "missing":
+        survey = world.api.call("GET", f"/public/collections/{code}?lang=en")
+        item = next(q for q in survey.json["questions"] if q.get("indicator"))
+        answers = {item["id"]: 4}
+    else:
+        answers = {"q1": 4}
+    return Request(
+        path,
+        {
+            "submission_id": str(uuid.uuid4()),
+            "collection_code": code,
+            "lang": "en",
+            "answers": answers,
+        },
+    )
+
+
+def checkin(world: World, path: str, role: str, target: str) -> Request:
+    code = open_collection(world, target, kind="checkin")
+    return Request(
+        path,
+        {"submission_id": str(uuid.uuid4()), "collection_code": code, "visitor": "a" * 64},
+    )
+
+
 def local_login(world: World, path: str, role: str, target: str) -> Request:
     email = EMAILS.get(role, "anonymous@nowhere.test")
     return Request("/auth/local-login", {"email": email})
@@ -289,6 +347,19 @@ EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
     # Open statistics: anyone, for any existing scope; an unknown unit is 404.
     ("GET", "/public/stats"): ("public_scoped", stats_of_target),
     ("GET", "/public/stats.csv"): ("public_scoped", stats_of_target),
+    # Surveys: templates by organisation, QR points by unit, answers by anyone with a code.
+    ("GET", "/survey-templates"): ("signed_in", plain()),
+    ("POST", "/orgs/{org_id}/survey-templates"): (
+        "org_admin",
+        plain({"title": {"en": "Our feedback"}, "extends": "feedback"}),
+    ),
+    ("POST", "/units/{unit_id}/collections"): ("unit_member", plain({"template_id": "feedback"})),
+    ("GET", "/units/{unit_id}/collections"): ("unit_member", plain()),
+    ("POST", "/units/{unit_id}/collections/{code}/close"): ("unit_member", collection_route),
+    ("GET", "/public/collections/{code}"): ("public_scoped", collection_route),
+    ("GET", "/public/collections/{code}/qr.svg"): ("public_scoped", collection_route),
+    ("POST", "/public/responses"): ("public_scoped", survey_response),
+    ("POST", "/public/checkins"): ("public_scoped", checkin),
 }
 ALLOWED = {
     "org_member": {"org_admin", "worker", "partner"},

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -22,7 +21,6 @@ from chalicelib.events.aggregate import StreamAggregator
 from chalicelib.store.schema import STATS_TABLE, create_tables
 from chalicelib.store.stats import StatsStore
 from tests.functional.test_aggregate_properties import PROFILE, run_history, steps
-from tests.support import free_port, start_dynamodb_local, stop_process, wait_for_dynamodb
 from tools import stats_admin
 from tools.stream_events import activity_item, response_item, serialize
 from tools.stream_sim import stored_figures
@@ -34,16 +32,9 @@ INTEGRATION_EXAMPLES = int(os.environ.get("LOGBOOK_STATS_INTEGRATION_EXAMPLES", 
 
 
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """DynamoDB Local on a free port (in a temp dir), stopped by PID."""
-    port = free_port()
-    process = start_dynamodb_local(tmp_path_factory.mktemp("ddb-aggregate"), port)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_dynamodb(boto3.client("dynamodb", endpoint_url=url, region_name=REGION))
-        yield url
-    finally:
-        stop_process(process)
+def endpoint(ddb_local_endpoint: str) -> str:
+    """The session's DynamoDB Local (tests/integration/conftest.py)."""
+    return ddb_local_endpoint
 
 
 @pytest.fixture(scope="module")

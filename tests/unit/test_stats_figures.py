@@ -215,3 +215,13 @@ def test_csv_rows_cover_every_figure_once() -> None:
     assert by_figure[("activities", "hours", "")] == "0.5"
     assert by_figure[("indicators", "safety", "suppressed")] == "true"
     assert len(by_figure) == len(parsed)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(Decimal("1.00000000"), "1"), (Decimal("0E-8"), "0"), (Decimal("12.2500"), "12.25"), (7, "7")],
+)
+def test_numbers_are_sent_to_dynamodb_without_exponents(value: Decimal | int, text: str) -> None:
+    from chalicelib.store.stats import _number
+
+    assert _number(value) == text

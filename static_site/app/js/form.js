@@ -7,6 +7,7 @@
 // from the form's own checks and from the API's errors[].field.
 
 import { ApiError, call } from "./api.js";
+import { tokenEmail } from "./auth.js";
 import { h, replace, uid } from "./dom.js";
 import { formatNumber, t } from "./i18n.js";
 import { announce, explainError, notice } from "./ui.js";
@@ -25,8 +26,9 @@ const MAX_COUNT = 10000;
 const CARRIED = ["kind", "categories", "start_time", "duration_minutes", "title", "staff",
   "volunteers", "youth_led"];
 
+// Drafts are per person: on a shared device a colleague does not get your diary.
 function draftKey(unitId, activityId) {
-  return `logbook.draft.${unitId}${activityId ? `.${activityId}` : ""}`;
+  return `logbook.draft.${tokenEmail() || "-"}.${unitId}${activityId ? `.${activityId}` : ""}`;
 }
 
 export function readDraft(unitId, activityId) {
