@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from moto import mock_aws
 
 from app import app
-from chalicelib.api import public_stats
+from chalicelib.api import public_compare, public_stats
 from chalicelib.api.routing import ROUTES
 from chalicelib.auth.tokens import PRIVATE_KEY_FILE, issue_local_token
 from chalicelib.domain.activity import ActivityIn
@@ -85,8 +85,9 @@ def activity_body(title: str = "Open evening") -> dict[str, Any]:
 def clear_cached_factories() -> None:
     """Every per-process cache that holds a table: this module's moto world is its own."""
     reset_caches()
-    # Not in reset_caches (yet): the open statistics keep their reader per process.
+    # Not in reset_caches (yet): the open statistics keep their readers per process.
     public_stats.get_stats_reader.cache_clear()
+    public_compare.get_batch_reader.cache_clear()
 
 
 def activity_in(body: dict[str, Any]) -> ActivityIn:
@@ -302,6 +303,11 @@ def checkin(world: World, path: str, role: str, target: str) -> Request:
     )
 
 
+def compare_target(world: World, path: str, role: str, target: str) -> Request:
+    """The target unit beside everything, over two periods."""
+    return Request(f"{path}?scopes=all,unit:{world.units[target]}&periods=2026,2026-Q1")
+
+
 def local_login(world: World, path: str, role: str, target: str) -> Request:
     email = EMAILS.get(role, "anonymous@nowhere.test")
     return Request("/auth/local-login", {"email": email})
@@ -347,6 +353,7 @@ EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
     # Open statistics: anyone, for any existing scope; an unknown unit is 404.
     ("GET", "/public/stats"): ("public_scoped", stats_of_target),
     ("GET", "/public/stats.csv"): ("public_scoped", stats_of_target),
+    ("GET", "/public/compare"): ("public_scoped", compare_target),
     # Surveys: templates by organisation, QR points by unit, answers by anyone with a code.
     ("GET", "/survey-templates"): ("signed_in", plain()),
     ("POST", "/orgs/{org_id}/survey-templates"): (
