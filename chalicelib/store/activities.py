@@ -16,6 +16,7 @@ from chalicelib.store.directory import DataTableRepository, is_condition_failure
 from chalicelib.store.items import without_keys
 
 _CURSOR_KEYS = frozenset({"PK", "SK", "GSI1PK", "GSI1SK"})
+MAX_READS_PER_PAGE = 10
 
 
 def encode_cursor(last_key: dict[str, Any]) -> str:
@@ -129,9 +130,19 @@ class ActivityRepository(DataTableRepository):
         }
         if created_by is not None:
             query["FilterExpression"] = Attr("created_by").eq(created_by)
-        if cursor:
-            query["ExclusiveStartKey"] = decode_cursor(cursor, unit_id)
-        page = self._table.query(**query)
-        last = page.get("LastEvaluatedKey")
-        items = [without_keys(item) for item in page.get("Items", [])]
+        last = decode_cursor(cursor, unit_id) if cursor else None
+        items: list[dict[str, Any]] = []
+        # A filter (partners see their own) can leave a page short: read on, each time
+        # evaluating no more than what is still missing, so the cursor never skips an
+        # item. Bounded, so a partner among thousands of others' activities still gets
+        # a quick answer (a short page with a cursor).
+        for _ in range(MAX_READS_PER_PAGE):
+            if last:
+                query["ExclusiveStartKey"] = last
+            query["Limit"] = limit - len(items)
+            page = self._table.query(**query)
+            items += [without_keys(item) for item in page.get("Items", [])]
+            last = page.get("LastEvaluatedKey")
+            if not last or len(items) >= limit:
+                break
         return items, encode_cursor(last) if last else None

@@ -211,3 +211,18 @@ class TestActivityContract:
         repo.delete("u1", "a1")
         with pytest.raises(NotFound):
             repo.delete("u1", "a1")
+
+
+def test_a_filtered_page_is_filled_across_reads(table):
+    repo = ActivityRepository(table)
+    for number in range(12):
+        author = "p@x.test" if number % 4 == 0 else "w@x.test"
+        repo.create(an_activity(f"a{number:02d}", f"2026-01-{number + 1:02d}", created_by=author))
+    items, cursor = repo.list_page(
+        "u1", date_from=None, date_to=None, cursor=None, limit=2, created_by="p@x.test"
+    )
+    assert [item["id"] for item in items] == ["a08", "a04"]
+    rest, _ = repo.list_page(
+        "u1", date_from=None, date_to=None, cursor=cursor, limit=2, created_by="p@x.test"
+    )
+    assert [item["id"] for item in rest] == ["a00"]
