@@ -455,3 +455,77 @@ def test_public_statistics_reflect_a_write_within_five_seconds(stacks: Any) -> N
     assert stack.process is not None
     stack.process.send_signal(signal.SIGINT)
     assert stack.process.wait(timeout=60) == 0
+
+
+def test_statistics_are_exact_after_sigkill_in_a_burst_of_writes(stacks: Any) -> None:
+    """The whole stack dies mid-burst; after a restart the statistics equal a recount."""
+    import threading
+
+    import boto3
+
+    from chalicelib.store.stats import StatsStore
+    from tests.builders import activity
+    from tools.stats_admin import verify
+
+    # Given a running stack with a unit
+    first = stacks()
+    first.start()
+    first.wait_ready()
+    token = first.token()
+    _, _, body = http("POST", f"{first.api}/orgs", {"name": "Burst", "country": "SI"}, token)
+    org_id = json.loads(body)["id"]
+    _, _, body = http("POST", f"{first.api}/orgs/{org_id}/units", {"name": "MC Burst"}, token)
+    unit_id = json.loads(body)["id"]
+
+    # When a burst of inserts, edits and deletes is under way...
+    written: list[str] = []
+
+    def burst() -> None:
+        for number in range(400):
+            try:
+                status, _, answer = http(
+                    "POST",
+                    f"{first.api}/units/{unit_id}/activities",
+                    activity(
+                        date=f"2026-0{1 + number % 6}-1{number % 9}", duration_minutes=30 + number
+                    ),
+                    token,
+                )
+                if status != 201:
+                    return
+                stored = json.loads(answer)
+                written.append(stored["id"])
+                path = f"{first.api}/units/{unit_id}/activities/{stored['id']}"
+                if number % 5 == 1:
+                    http("PUT", path, {**stored, "duration_minutes": 45}, token)
+                if number % 7 == 3:
+                    http("DELETE", path, None, token)
+            except OSError:
+                return
+
+    writer = threading.Thread(target=burst)
+    writer.start()
+    wait_until(lambda: len(written) >= 40, 120, "the burst to get going")
+
+    # ...the whole stack is killed with SIGKILL (the supervisor, and with it every child)
+    assert first.process is not None
+    os.killpg(first.process.pid, signal.SIGKILL)
+    first.process.wait(timeout=10)
+    writer.join(timeout=60)
+    assert 40 <= len(written) < 400, "the kill must land in the middle of the burst"
+
+    # Then after a restart the statistics catch up and equal a recomputation
+    second = stacks()
+    second.start()
+    second.wait_ready()
+    endpoint = f"http://127.0.0.1:{second.env['LOGBOOK_DDB_PORT']}"
+    client = boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-north-1")
+    store = StatsStore(client, "logbook-stats")
+
+    def exact() -> bool:
+        return verify(client, "logbook-data", store, progress=False) == []
+
+    wait_until(exact, 120, "statistics to equal a recomputation")
+    status, _, body = http("GET", f"{second.api}/public/stats?scope=unit:{unit_id}&period=2026")
+    assert status == 200
+    assert json.loads(body)["activities"]["count"] > 0
