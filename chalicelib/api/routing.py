@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 from chalice import Blueprint, CORSConfig, Response
 from pydantic import BaseModel, ValidationError
@@ -31,8 +30,6 @@ from chalicelib.domain.access import Principal
 from chalicelib.domain.errors import DomainError, Forbidden, PayloadTooLarge, Unauthenticated
 from chalicelib.service import get_logbook
 from chalicelib.settings import get_settings
-
-logger = Logger(service="logbook")
 
 CORS = CORSConfig(
     allow_origin="*",
@@ -60,6 +57,15 @@ class RouteDoc:
 
 
 ROUTES: list[RouteDoc] = []
+
+
+@functools.cache
+def _logger() -> Any:
+    # Powertools' structured logger, created on first use: importing it costs a
+    # tenth of a second of every cold start, and most requests never log.
+    from aws_lambda_powertools import Logger
+
+    return Logger(service="logbook")
 
 
 def _authorizer() -> Any:
@@ -176,7 +182,7 @@ def endpoint(
                 # validation: answer 4xx, and log it so the gap gets closed.
                 if error.response.get("Error", {}).get("Code") != "ValidationException":
                     raise
-                logger.warning("DynamoDB refused a request", extra={"error": str(error)})
+                _logger().warning("DynamoDB refused a request", extra={"error": str(error)})
                 return json_response(
                     error_body("invalid_input", "the request cannot be processed", []), 400
                 )
