@@ -1,5 +1,7 @@
 """Logbook's API: creates the Chalice app and registers the blueprints."""
 
+import os
+
 from chalice import Chalice
 
 from chalicelib.api import (
@@ -13,7 +15,6 @@ from chalicelib.api import (
     surveys,
 )
 from chalicelib.domain.exports import XLSX_MEDIA_TYPE
-from chalicelib.events.blueprint import events_blueprint
 from chalicelib.settings import get_settings
 
 app = Chalice(app_name="logbook")
@@ -28,7 +29,14 @@ app.register_blueprint(exports.bp)
 app.register_blueprint(surveys.bp)
 app.register_blueprint(public_stats.bp)
 app.register_blueprint(public_compare.bp)
-app.register_blueprint(events_blueprint)
+if "AWS_LAMBDA_FUNCTION_NAME" not in os.environ:
+    # The stream consumer is a Lambda function of its own, whose handler lives in
+    # chalicelib.events.blueprint and never imports this module. Registering it here
+    # tells `chalice package` and the local tools about it; the deployed API
+    # function skips it so its cold start does not load the consumer.
+    from chalicelib.events.blueprint import events_blueprint
+
+    app.register_blueprint(events_blueprint)
 if get_settings().is_local:
     # The local issuer's sign-in exists only in the local stage (and is not imported elsewhere).
     from chalicelib.api.local_auth import local_auth_bp

@@ -73,14 +73,22 @@ def handlers(template: Path) -> dict[str, str]:
     }
 
 
-def _environment(path: Path, *, bytecode: bool) -> dict[str, str]:
-    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(path), **_LAMBDA_ENVIRONMENT}
+def _environment(path: Path, function: str, *, bytecode: bool) -> dict[str, str]:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(path),
+        **_LAMBDA_ENVIRONMENT,
+        # Lambda names the function to its own process; the app reads it.
+        "AWS_LAMBDA_FUNCTION_NAME": function,
+    }
     if not bytecode:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
 
 
-def _import_seconds(module: str, attribute: str, package: Path, *, bytecode: bool) -> float:
+def _import_seconds(
+    module: str, attribute: str, package: Path, function: str, *, bytecode: bool
+) -> float:
     """One fresh interpreter importing ``module`` (and reading ``attribute``)."""
     if not bytecode:
         for cache in package.rglob("__pycache__"):
@@ -89,7 +97,7 @@ def _import_seconds(module: str, attribute: str, package: Path, *, bytecode: boo
         [sys.executable, "-c", _PROBE, module, attribute],
         capture_output=True,
         text=True,
-        env=_environment(package, bytecode=bytecode),
+        env=_environment(package, function, bytecode=bytecode),
         cwd=package,
         check=True,
         timeout=120,
@@ -118,26 +126,26 @@ def measure(
     figures = {name: Figures() for name in entry_points}
     baseline: list[float] = []
     # Warm the page cache and write the .pyc files the "cached" column relies on.
-    for handler in entry_points.values():
+    for name, handler in entry_points.items():
         module, _, attribute = handler.rpartition(".")
-        _import_seconds(module, attribute, package, bytecode=True)
+        _import_seconds(module, attribute, package, name, bytecode=True)
     for _ in range(runs):
-        boto3_seconds = _import_seconds("boto3", "", package, bytecode=True)
+        boto3_seconds = _import_seconds("boto3", "", package, "baseline", bytecode=True)
         baseline.append(boto3_seconds)
         for name, handler in entry_points.items():
             module, _, attribute = handler.rpartition(".")
-            cached = _import_seconds(module, attribute, package, bytecode=True)
+            cached = _import_seconds(module, attribute, package, name, bytecode=True)
             figures[name].cached.append(cached)
             figures[name].cached_ratio.append(cached / boto3_seconds)
         for name, handler in entry_points.items():
             module, _, attribute = handler.rpartition(".")
-            shipped = _import_seconds(module, attribute, package, bytecode=False)
+            shipped = _import_seconds(module, attribute, package, name, bytecode=False)
             figures[name].shipped.append(shipped)
             figures[name].shipped_ratio.append(shipped / boto3_seconds)
         # The next round's "cached" imports need their .pyc files back.
-        for handler in entry_points.values():
+        for name, handler in entry_points.items():
             module, _, attribute = handler.rpartition(".")
-            _import_seconds(module, attribute, package, bytecode=True)
+            _import_seconds(module, attribute, package, name, bytecode=True)
     return statistics.median(baseline), figures
 
 
