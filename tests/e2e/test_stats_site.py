@@ -281,9 +281,10 @@ def stats_source(live_stack: Any, demo: Demo) -> str:
     """'api' once the real route serves the seeded figures; 'reference' where it is absent."""
     base = live_stack.api_url
     if _serves_public_stats(base):
-        # This demo's organisations only: other tests add to "all".
-        def folded(org: dict[str, Any]) -> bool:
-            scope = f"org:{org['id']}"
+        # This demo's organisations and units only: other tests add to "all". Every
+        # scope is checked: the aggregate writes each statistics item on its own, so an
+        # organisation can be complete a moment before one of its units.
+        def folded_scope(scope: str) -> bool:
             want = reference_stats(demo, scope, "2025")
             got = call(base, "GET", f"/public/stats?scope={scope}&period=2025")
             return bool(
@@ -292,13 +293,18 @@ def stats_source(live_stack: Any, demo: Demo) -> str:
                 and got["responses"] == want["responses"]
             )
 
-        deadline = time.monotonic() + 30  # the stream pump folds within seconds
+        def folded(org: dict[str, Any]) -> bool:
+            return folded_scope(f"org:{org['id']}") and all(
+                folded_scope(f"unit:{unit['id']}") for unit in org["units"]
+            )
+
+        deadline = time.monotonic() + 90  # seconds normally; a loaded CI machine is slower
         while time.monotonic() < deadline:
             if all(folded(org) for org in demo.orgs):
                 demo.source = "api"
                 return "api"
             time.sleep(0.5)
-        pytest.fail("public statistics did not follow the recorded activities within 30 s")
+        pytest.fail("public statistics did not follow the recorded activities within 90 s")
     demo.source = "reference"
     return "reference"
 
