@@ -27,6 +27,12 @@ help:
 	@echo "make test     lint, type-check and run every test"
 	@echo "make lint     ruff (lint + format check) and mypy"
 	@echo "make fmt      format the code"
+	@echo "make rebuild  recompute every statistic from the data table"
+	@echo "make verify   compare stored statistics with a recomputation"
+	@echo "make bench    write cost of the stream aggregation vs a naive consumer"
+	@echo "make synth    CloudFormation templates and Lambda packages into build/ (offline)"
+	@echo "make bench-cold  cold import time of each Lambda handler vs import boto3"
+	@echo "make deploy STAGE=dev|prod  deploy to AWS (see infra/README.md)"
 	@echo "make lighthouse-stats  Lighthouse scores and page weight of /stats/ (URL=... to choose the page)"
 	@echo "make screenshots       README screenshots of /stats/ into docs/screenshots/"
 
@@ -78,8 +84,10 @@ fmt: $(STAMP_PY)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Two workers (the machine's two cores); a test file stays on one worker, so its
+# module fixtures are built once (and each worker runs its own live stack).
 test: install chromium lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2 --dist loadfile
 
 # Unit and functional tests only: no servers, no browser.
 test-fast: $(STAMP_PY)
