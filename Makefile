@@ -27,6 +27,8 @@ help:
 	@echo "make test     lint, type-check and run every test"
 	@echo "make lint     ruff (lint + format check) and mypy"
 	@echo "make fmt      format the code"
+	@echo "make lighthouse-stats  Lighthouse scores and page weight of /stats/ (URL=... to choose the page)"
+	@echo "make screenshots       README screenshots of /stats/ into docs/screenshots/"
 
 # ---------------------------------------------------------------- installs
 $(STAMP_PY): requirements.txt requirements-dev.txt
@@ -125,3 +127,14 @@ deploy-stage-given:
 
 deploy: deploy-stage-given $(STAMP_PY) $(STAMP_NPM)
 	$(PY) -m infra.deploy --stage "$(STAGE)" $(DEPLOY_ARGS)
+
+# ---------------------------------------------------------------- the statistics page
+# Lighthouse against a running site (default: `make dev`'s /stats/); prints the scores,
+# bytes transferred and requests, and fails when the page misses its budget.
+.PHONY: lighthouse-stats screenshots
+lighthouse-stats: $(STAMP_PY) $(STAMP_NPM) chromium
+	$(PY) tools/lighthouse_stats.py $(if $(URL),--url '$(URL)')
+
+# Screenshots come from an end-to-end run on a live stack with demo-like data.
+screenshots: install chromium
+	$(PY) tools/screenshots.py

@@ -16,8 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import segno
-
 from chalicelib.domain.access import Principal
 from chalicelib.domain.errors import Gone, InvalidInput, NotFound, TooManyRequests
 from chalicelib.domain.ids import new_id
@@ -80,6 +78,8 @@ def _parse(value: str | None) -> dt.datetime | None:
 def qr_svg(url: str) -> str:
     """A QR code of ``url`` as a standalone, scalable SVG (medium error correction,
     which survives a poster's creases and a cracked camera lens)."""
+    import segno  # only this route needs it: keep it off the cold start
+
     code = segno.make(url, error="m", micro=False)
     out = io.BytesIO()
     # A white quiet zone of its own: scanners need it, and a dark viewer or page

@@ -2,7 +2,7 @@
 
 Every function's handler (from the synthesized template) is imported in a fresh Python
 process from the extracted deployment package, exactly the module Lambda imports
-(``app`` for the API and the stream consumer's blueprint, ``chalicelib.api.auth`` for the
+(``app`` for the API and the stream consumer's blueprint, ``chalicelib.api.authorizer`` for the
 authorizer). The figure is the median of several runs, as a multiple of importing boto3
 alone in the same way; the target is ≤ 2×. Two columns:
 

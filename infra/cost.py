@@ -57,6 +57,8 @@ WARM_API_SECONDS: Final = 0.12  # one API request, warm
 COLD_INIT_SECONDS: Final = 1.6  # billed INIT of a cold start (see make bench-cold)
 AGGREGATE_SECONDS: Final = 0.25  # one aggregate invocation
 LOG_BYTES_PER_INVOCATION: Final = 1_000
+# What the stack defines: API 5xx, errors of each of 3 functions, iterator age, failures.
+ALARMS: Final = 6
 
 
 @dataclass(frozen=True)
@@ -216,7 +218,7 @@ def monthly_usage(network: Network) -> dict[str, float]:
     }
 
 
-def estimate(network: Network, alarms: int = 6, waf: bool = False) -> list[Line]:
+def estimate(network: Network, alarms: int = ALARMS, waf: bool = False) -> list[Line]:
     """Monthly cost lines for ``network`` (``alarms``: what the stack defines)."""
     u = monthly_usage(network)
     lines: list[Line] = []

@@ -13,7 +13,7 @@ writes and a concurrent duplicate racing a delivery.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,8 +21,67 @@ from botocore.exceptions import ClientError
 
 from chalicelib.domain.stats import Figures, StatsKey
 from chalicelib.events.aggregate import StreamAggregator
-from chalicelib.store.stats import StatsStore
+from chalicelib.store.stats import StatsStore, StoredAggregate, WatermarkMovedError
 from tools.stream_events import STREAM_ARN, stream_event, stream_record
+
+
+class InMemoryStatsStore(StatsStore):
+    """A fake of ``StatsStore`` with the same conditional-write semantics, in memory.
+
+    Lets the property run hundreds of histories in seconds; the real store is held to
+    the same property on moto and on DynamoDB Local.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(client=None, table_name="in-memory")
+        self.items: dict[StatsKey, dict[str, Any]] = {}
+
+    def read_watermarks(
+        self, keys: Sequence[StatsKey], *, consistent: bool = False
+    ) -> dict[StatsKey, dict[str, str] | None]:
+        return {
+            key: dict(self.items[key]["_w"])
+            if key in self.items and "_w" in self.items[key]
+            else None
+            for key in keys
+        }
+
+    def apply_delta(
+        self,
+        key: StatsKey,
+        delta: Mapping[str, Any],
+        *,
+        shard: str,
+        expected: str | None,
+        watermark: str,
+        map_exists: bool,
+        prune: Mapping[str, str],
+        now: int,
+    ) -> None:
+        item = self.items.get(key, {})
+        marks = item.get("_w")
+        if map_exists:
+            if marks is None or marks.get(shard) != expected:
+                raise WatermarkMovedError(str(key))
+            if any(marks.get(name) != value for name, value in prune.items()):
+                raise WatermarkMovedError(str(key))
+        elif marks is not None:
+            raise WatermarkMovedError(str(key))
+        updated = dict(item)
+        figures = dict(updated.get("figures", {}))
+        for name, value in delta.items():
+            if value != 0:
+                figures[name] = figures.get(name, 0) + value
+        new_marks = {n: v for n, v in (marks or {}).items() if n not in prune}
+        new_marks[shard] = watermark
+        updated.update(figures=figures, _w=new_marks, _t=now)
+        self.items[key] = updated
+
+    def scan_aggregates(self) -> Iterator[StoredAggregate]:
+        for key, item in sorted(self.items.items()):
+            yield StoredAggregate(
+                key, dict(item.get("figures", {})), dict(item.get("_w", {})), item.get("_t")
+            )
 
 
 class SimulatedCrash(Exception):
@@ -91,6 +150,7 @@ class FaultyStore(StatsStore):
 
     def __init__(self, inner: StatsStore) -> None:
         self.__dict__.update(inner.__dict__)
+        self.inner = inner
         self.fault = Fault()
         self.writes = 0
         self.race: Callable[[], None] | None = None
@@ -111,9 +171,17 @@ class FaultyStore(StatsStore):
                 self.fault = Fault()
                 race()
                 self.fault = fault
-        super().apply_delta(key, delta, **kwargs)
+        self.inner.apply_delta(key, delta, **kwargs)
         if index == fault.at and fault.kind == "crash_after":
             raise SimulatedCrash(f"after write {index}")
+
+    def read_watermarks(
+        self, keys: Sequence[StatsKey], *, consistent: bool = False
+    ) -> dict[StatsKey, dict[str, str] | None]:
+        return self.inner.read_watermarks(keys, consistent=consistent)
+
+    def scan_aggregates(self) -> Iterator[StoredAggregate]:
+        return self.inner.scan_aggregates()
 
 
 class EventSourceMapping:

@@ -63,8 +63,8 @@ ROUTES: list[RouteDoc] = []
 
 
 def _authorizer() -> Any:
-    # Imported here: the authorizer module imports this one.
-    from chalicelib.api.auth import authorize
+    # Imported on first use so that importing routing stays cheap.
+    from chalicelib.api.authorizer import authorize
 
     return authorize
 

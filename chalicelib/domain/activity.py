@@ -3,40 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator
 
 from chalicelib.domain.errors import FieldProblem
 from chalicelib.domain.models import Id, Output, StrictInput, Title, unique_ids
-
-Kind = Literal["open", "group", "event", "outreach", "digital"]
-KINDS: tuple[Kind, ...] = ("open", "group", "event", "outreach", "digital")
-Category = Literal[
-    "learning_support",
-    "socialising",
-    "culture",
-    "counselling",
-    "information",
-    "sport",
-    "volunteering",
-    "mobility",
-    "other",
-]
-CATEGORIES: tuple[Category, ...] = (
-    "learning_support",
-    "socialising",
-    "culture",
-    "counselling",
-    "information",
-    "sport",
-    "volunteering",
-    "mobility",
-    "other",
-)
-GENDERS = ("girls", "boys", "nonbinary", "undisclosed")
-AGE_BANDS = ("under_13", "13_15", "16_18", "19_24", "25_29", "over_29")
-AgeBand = Literal["under_13", "13_15", "16_18", "19_24", "25_29", "over_29"]
+from chalicelib.domain.vocabulary import CATEGORIES, AgeBand, Category, Kind
 
 # A youth centre's evening, not a stadium: bounds that catch typos without limiting use.
 MAX_COUNT = 10_000

@@ -51,34 +51,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Literal
 
 from chalicelib.domain.stats_math import IndicatorSums, Number, summarise
+from chalicelib.domain.vocabulary import AGE_BANDS, INDICATORS
 
 Part = Literal["A", "S"]
 Figures = dict[str, Number]
 
-KINDS = ("open", "group", "event", "outreach", "digital")
-CATEGORIES = (
-    "learning_support",
-    "socialising",
-    "culture",
-    "counselling",
-    "information",
-    "sport",
-    "volunteering",
-    "mobility",
-    "other",
-)
-AGE_BANDS = ("under_13", "13_15", "16_18", "19_24", "25_29", "over_29")
 GENDERS = {"girls": "g", "boys": "b", "nonbinary": "x", "undisclosed": "u"}
-DEFAULT_INDICATORS = (
-    "safety",
-    "belonging",
-    "identity",
-    "self_expression",
-    "future",
-    "influence",
-    "responsibility",
-    "fairness",
-)
+DEFAULT_INDICATORS = INDICATORS
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$")

@@ -24,20 +24,9 @@ from pydantic import Field, StringConstraints, field_validator
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.domain.models import Output, ShortText, StrictInput
+from chalicelib.domain.vocabulary import INDICATORS
 
 # ------------------------------------------------------------------ vocabulary
-INDICATORS: tuple[str, ...] = (
-    "safety",
-    "belonging",
-    "identity",
-    "self_expression",
-    "future",
-    "influence",
-    "responsibility",
-    "fairness",
-)
-GENDERS: tuple[str, ...] = ("girls", "boys", "nonbinary", "undisclosed")
-AGE_BANDS: tuple[str, ...] = ("under_13", "13_15", "16_18", "19_24", "25_29", "over_29")
 # Every built-in text exists in these; a template may carry more.
 CORE_LANGUAGES: tuple[str, ...] = ("en", "sl", "fi", "sv")
 SCALE_VALUES: tuple[int, ...] = (1, 2, 3, 4, 5)

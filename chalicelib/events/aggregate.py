@@ -118,6 +118,35 @@ class BatchOutcome:
     resume_identifier: str | None = None
 
 
+def _repaired(value: Any) -> Any:
+    """A typed attribute value with empty maps spelled ``{"M": {}}``.
+
+    Lambda sends ``{"M": {}}`` for an empty map, but boto3's DynamoDB Streams client
+    (which a local stream pump uses) parses it to ``{}``, which no deserialiser accepts.
+    """
+    if not isinstance(value, dict):
+        return value
+    if not value:
+        return {"M": {}}
+    if "M" in value and isinstance(value["M"], dict):
+        return {"M": {name: _repaired(inner) for name, inner in value["M"].items()}}
+    if "L" in value and isinstance(value["L"], list):
+        return {"L": [_repaired(inner) for inner in value["L"]]}
+    return value
+
+
+def _with_repaired_images(record: Mapping[str, Any]) -> dict[str, Any]:
+    stream = record.get("dynamodb")
+    if not isinstance(stream, dict):
+        return dict(record)
+    images = {
+        name: {attribute: _repaired(value) for attribute, value in stream[name].items()}
+        for name in ("NewImage", "OldImage")
+        if isinstance(stream.get(name), dict)
+    }
+    return {**record, "dynamodb": {**stream, **images}}
+
+
 def _log_invalid(item: Mapping[str, Any], problem: str) -> None:
     logger.warning("item %s/%s ignored: %s", item.get("PK"), item.get("SK"), problem)
 
@@ -176,7 +205,7 @@ class StreamAggregator:
         processor = BatchProcessor(
             event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False
         )
-        with processor(records=records, handler=parse):
+        with processor(records=[_with_repaired_images(r) for r in records], handler=parse):
             processor.process()
         failed_ids = [
             str(failure["itemIdentifier"])

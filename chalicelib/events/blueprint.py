@@ -11,12 +11,14 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.events.aggregate import handle_stream_batch
-
 events_blueprint = Blueprint(__name__)
 
 
 @events_blueprint.lambda_function(name="aggregate")
 def aggregate(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Fold a DynamoDB Streams batch into the statistics."""
+    # Imported here so the API function, which registers this blueprint, does not load
+    # the consumer (Powertools batch, the stats store) at its cold start.
+    from chalicelib.events.aggregate import handle_stream_batch
+
     return handle_stream_batch(event, context)

@@ -250,3 +250,12 @@ def test_the_lambda_entry_point_uses_the_configured_table(
     finally:
         get_settings.cache_clear()
         aggregate_module.get_aggregator.cache_clear()
+
+
+def test_empty_maps_as_boto3_streams_parses_them_are_accepted(store: StatsStore) -> None:
+    # boto3's streams client turns {"M": {}} into {}; the local pump passes that on
+    record = stream_record(1, None, activity_item("a1", "u1", "o1", "2026-03-14"))
+    record["dynamodb"]["NewImage"]["goal_ratings"] = {}
+    response = aggregator(store).handle(stream_event([record], "shardId-1"))
+    assert response["batchItemFailures"] == []
+    assert figures(store, "all", "2026")["n"] == 1

@@ -10,7 +10,6 @@ from typing import Any
 
 import boto3
 import pytest
-from chalice import Chalice
 from chalice.test import Client
 
 from chalicelib.api import public_stats as public_stats_module
@@ -44,9 +43,12 @@ def tables(aws: None) -> Iterator[Any]:
 
 @pytest.fixture
 def client(tables: Any) -> Iterator[Client]:
-    app = Chalice(app_name="stats-test")
-    app.register_blueprint(public_stats_module.bp)
-    with Client(app) as test_client:
+    # The real app: registering the blueprint on a second Chalice app would rebind
+    # ``bp.current_request`` for the whole process, so later tests of the real app
+    # would read this app's last request.
+    from app import app
+
+    with Client(app, stage_name="local") as test_client:
         yield test_client
 
 

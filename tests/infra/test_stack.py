@@ -464,6 +464,12 @@ def test_alarms_cover_api_errors_function_errors_lag_and_failed_records(
     assert depth["Threshold"] <= 1
 
 
+def test_the_cost_model_counts_the_alarms_the_stack_defines(template: Template) -> None:
+    from infra.cost import ALARMS
+
+    assert len(_alarms(template)) == ALARMS
+
+
 # ---------------------------------------------------------------- WAF
 
 

@@ -179,3 +179,24 @@ def ddb_local_environment(
     get_settings.cache_clear()
     yield ddb_local_tables
     get_settings.cache_clear()
+
+
+@pytest.fixture(params=["moto", "dynamodb_local"])
+def engine_data_table(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh data table (boto3 ``Table``) on moto, then on DynamoDB Local.
+
+    Repository contract tests take this fixture, so every promise of a repository
+    is checked on the fast double and on AWS's own engine alike.
+    """
+    if request.param == "moto":
+        from moto import mock_aws
+
+        with mock_aws():
+            suffix = uuid.uuid4().hex[:10]
+            create_tables(
+                boto3.client("dynamodb", region_name=REGION), f"data-{suffix}", f"stats-{suffix}"
+            )
+            yield boto3.resource("dynamodb", region_name=REGION).Table(f"data-{suffix}")
+    else:
+        tables: LocalTables = request.getfixturevalue("ddb_local_tables")
+        yield tables.data_table()

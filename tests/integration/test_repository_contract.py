@@ -6,55 +6,22 @@ engine. Whatever the repositories promise must hold on both.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
 from chalicelib.store.activities import ActivityRepository
 from chalicelib.store.directory import DirectoryRepository
-from chalicelib.store.schema import create_tables
-from tests.support import free_port, start_dynamodb_local, stop_process, wait_for_dynamodb
 
 pytestmark = pytest.mark.integration
 REGION = "eu-north-1"
-_names = itertools.count()
 
 
-@pytest.fixture(scope="module")
-def dynamodb_local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """DynamoDB Local on a free port, in memory of a temp dir; stopped by PID."""
-    port = free_port()
-    process = start_dynamodb_local(tmp_path_factory.mktemp("ddb"), port)
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_dynamodb(boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION))
-        yield endpoint
-    finally:
-        stop_process(process)
-
-
-@pytest.fixture(params=["moto", "dynamodb_local"])
-def table(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh data table on one engine."""
-    suffix = next(_names)
-    names = (f"data-{suffix}", f"stats-{suffix}")
-    if request.param == "moto":
-        with mock_aws():
-            client = boto3.client("dynamodb", region_name=REGION)
-            create_tables(client, *names)
-            yield boto3.resource("dynamodb", region_name=REGION).Table(names[0])
-    else:
-        endpoint = request.getfixturevalue("dynamodb_local")
-        client = boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION)
-        create_tables(client, *names)
-        yield boto3.resource("dynamodb", endpoint_url=endpoint, region_name=REGION).Table(names[0])
-        for name in names:
-            client.delete_table(TableName=name)
+@pytest.fixture
+def table(engine_data_table: Any) -> Any:
+    """The data table of the engine under test (moto, then DynamoDB Local)."""
+    return engine_data_table
 
 
 def an_activity(activity_id: str, date: str, unit_id: str = "u1", **extra: Any) -> dict[str, Any]:

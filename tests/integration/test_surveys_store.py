@@ -7,55 +7,25 @@ exactly once per visitor, scope and period, even when two check-ins race.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from chalicelib.domain.errors import NotFound
-from chalicelib.store.schema import create_tables
 from chalicelib.store.surveys import SurveyRepository, marker_pk
-from tests.support import free_port, start_dynamodb_local, stop_process, wait_for_dynamodb
 
 pytestmark = pytest.mark.integration
 REGION = "eu-north-1"
-_names = itertools.count()
 PERIODS = ["2026", "2026-Q2", "2026-05"]
 EXPIRES = {p: dt.datetime(2027, 1, 1, tzinfo=dt.UTC) for p in PERIODS}
 VISITOR = "ab" * 32
 
 
-@pytest.fixture(scope="module")
-def dynamodb_local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    process = start_dynamodb_local(tmp_path_factory.mktemp("ddb"), port)
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_dynamodb(boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION))
-        yield endpoint
-    finally:
-        stop_process(process)
-
-
-@pytest.fixture(params=["moto", "dynamodb_local"])
-def table(request: pytest.FixtureRequest) -> Iterator[Any]:
-    suffix = next(_names)
-    names = (f"sdata-{suffix}", f"sstats-{suffix}")
-    if request.param == "moto":
-        with mock_aws():
-            create_tables(boto3.client("dynamodb", region_name=REGION), *names)
-            yield boto3.resource("dynamodb", region_name=REGION).Table(names[0])
-    else:
-        endpoint = request.getfixturevalue("dynamodb_local")
-        client = boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION)
-        create_tables(client, *names)
-        yield boto3.resource("dynamodb", endpoint_url=endpoint, region_name=REGION).Table(names[0])
-        for name in names:
-            client.delete_table(TableName=name)
+@pytest.fixture
+def table(engine_data_table: Any) -> Any:
+    """The data table of the engine under test (moto, then DynamoDB Local)."""
+    return engine_data_table
 
 
 def a_response(submission_id: str = "s1") -> dict[str, Any]:

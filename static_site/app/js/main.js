@@ -1,0 +1,108 @@
+// The youth worker's app: sign-in, then hash routes (static hosting needs no rewrites).
+//   #/                                 start: my units and organisations
+//   #/units/{unit}                     log an activity
+//   #/units/{unit}/activities          the unit's activities
+//   #/units/{unit}/activities/{id}     edit one
+//   #/units/{unit}/figures?period=     the unit's own figures
+//   #/units/{unit}/surveys             the unit's QR points (surveys, check-ins)
+//   #/orgs/{org}                       manage the organisation (admins)
+//   #/orgs/{org}/figures?period=       all units side by side (admins)
+
+import { completeCognitoSignIn, getToken, signOut, tokenEmail } from "./auth.js";
+import { clearContext } from "./context.js";
+import { h, replace } from "./dom.js";
+import { LANGUAGES, lang, setLang, t } from "./i18n.js";
+import { homePage, signInPage } from "./home.js";
+import { editPage, figuresPage, listPage, logPage, surveysPage } from "./unit.js";
+import { orgFiguresPage, orgPage } from "./admin.js";
+import { notice, pageHeading } from "./ui.js";
+
+const main = document.getElementById("main");
+const header = document.getElementById("account");
+let signInReason = null;
+
+function renderChrome() {
+  const select = h("select", { id: "lang", onchange: (event) => { setLang(event.target.value); renderChrome(); route(); } },
+    Object.entries(LANGUAGES).map(([code, name]) => h("option", { value: code, selected: code === lang(), lang: code }, name)));
+  const email = getToken() ? tokenEmail() : null;
+  replace(header,
+    h("label", { htmlFor: "lang", className: "visually-hidden" }, t("chrome.language")),
+    select,
+    email ? h("span", { className: "who" }, email) : null,
+    email ? h("button", { type: "button", onclick: () => { clearContext(); signOut(); renderChrome(); route(); } }, t("chrome.signOut")) : null);
+  document.querySelector(".skip-link").textContent = t("chrome.skip");
+  document.title = t("chrome.title");
+}
+
+function parse(hash) {
+  const [path, queryText] = (hash.replace(/^#/, "") || "/").split("?");
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  return { parts, query: new URLSearchParams(queryText || "") };
+}
+
+async function route() {
+  // Each navigation renders into its own element: a slower, older page that
+  // finishes late writes into a detached element instead of over the new page.
+  const view = h("div", { className: "view" });
+  replace(main, view);
+  if (!getToken()) {
+    signInPage(view, {
+      reason: signInReason,
+      onSignedIn: () => { signInReason = null; clearContext(); renderChrome(); route(); },
+    });
+    focusHeading();
+    return;
+  }
+  const { parts, query } = parse(window.location.hash);
+  const period = query.get("period");
+  try {
+    if (parts.length === 0) await homePage(view);
+    else if (parts[0] === "units" && parts.length === 2) await logPage(view, parts[1]);
+    else if (parts[0] === "units" && parts[2] === "activities" && parts.length === 3) await listPage(view, parts[1]);
+    else if (parts[0] === "units" && parts[2] === "activities" && parts.length === 4) await editPage(view, parts[1], parts[3]);
+    else if (parts[0] === "units" && parts[2] === "figures") await figuresPage(view, parts[1], period);
+    else if (parts[0] === "units" && parts[2] === "surveys") await surveysPage(view, parts[1]);
+    else if (parts[0] === "orgs" && parts.length === 2) await orgPage(view, parts[1]);
+    else if (parts[0] === "orgs" && parts[2] === "figures") await orgFiguresPage(view, parts[1], period);
+    else replace(view, pageHeading(t("error.notFoundTitle")), notice("error", h("p", {}, t("error.notFound"))), h("p", {}, h("a", { href: "#/" }, t("nav.backHome"))));
+  } catch (error) {
+    replace(view, pageHeading(t("error.title")), notice("error", h("p", {}, t("error.unexpected"))));
+    throw error;
+  }
+  if (view.isConnected) focusHeading();
+}
+
+function focusHeading() {
+  // Move focus to the new page's heading so screen readers announce the page.
+  const heading = document.getElementById("page-title");
+  if (heading && document.activeElement !== heading && !main.contains(document.activeElement)) heading.focus();
+}
+
+window.addEventListener("hashchange", route);
+// The skip link must not change the hash: routes live there.
+document.querySelector(".skip-link").addEventListener("click", (event) => {
+  event.preventDefault();
+  main.focus();
+});
+window.addEventListener("logbook:unauthorized", () => {
+  // The token expired or was revoked: drafts stay in localStorage; sign in again.
+  signOutLocally();
+});
+
+function signOutLocally() {
+  localStorage.removeItem("logbook.token");
+  clearContext();
+  signInReason = t("signin.expired");
+  renderChrome();
+  route();
+}
+
+(async () => {
+  try {
+    await completeCognitoSignIn();
+  } catch (error) {
+    signInReason = error.message;
+  }
+  renderChrome();
+  route();
+})();

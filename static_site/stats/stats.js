@@ -1,0 +1,585 @@
+// The open statistics page: reads the view from the address (scope, period,
+// compare, metric), fetches the figures from the public API, and shows every figure
+// as a chart and as a table with the same numbers. What is shown is also what the
+// CSV and JSON downloads contain: both are built from the same tidy rows.
+
+import { barChart, columnChart, intervalChart, setChartWidth } from "./charts.js";
+import {
+  AGE_BANDS, CATEGORIES, COMPARE_COLUMNS, COMPARISONS, GENDERS, INDICATORS, KINDS, METRICS,
+  MEASURES, PublicApi, SUMMARY_MEASURES, countOf, directory, orderedKeys, parsePeriod,
+  periodKey, rankAndQuintile, readMeasure, row, seriesPeriods, toCsv,
+} from "./figures.js";
+import { LANGUAGES, initialLanguage, rememberLanguage, translator } from "./i18n.js";
+
+const config = window.LOGBOOK_CONFIG || {};
+const api = new PublicApi(config.apiUrl || "");
+const YEARS_BACK = 9;
+const DEFAULT_METRIC = "visits";
+const ADDITIVE = new Set(["activities", "hours", "visits", "new", "volunteers", "youth_leaders", "youth_led", "responses", "checkins", "unique_visitors"]);
+
+let tr = translator(initialLanguage());
+let scopes = new Map([["all", { key: "all", kind: "all", population: null }]]);
+let view = null;
+let data = null; // the loaded figures of the current view
+let shown = { rows: [], sources: [] }; // what the downloads contain
+let loadNumber = 0;
+
+const $ = (selector) => document.querySelector(selector);
+
+/** Create an HTML element: attrs may hold text, class, dataset and attributes. */
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "text") node.textContent = value;
+    else if (key === "class") node.className = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) node.append(child);
+  }
+  return node;
+}
+
+// ------------------------------------------------------------------ the view
+/** The view the address asks for, with notices for what had to be corrected. */
+function readView(search) {
+  const params = new URLSearchParams(search);
+  const notices = [];
+  let scope = params.get("scope") || "all";
+  if (!scopes.has(scope)) {
+    if (params.get("scope")) notices.push(tr.t("unknownScope"));
+    scope = "all";
+  }
+  let period = params.get("period");
+  if (!parsePeriod(period)) {
+    const fallback = String(new Date().getFullYear());
+    if (period) notices.push(tr.t("badPeriod", { period: fallback }));
+    period = fallback;
+  }
+  const compare = COMPARISONS.includes(params.get("compare")) ? params.get("compare") : "none";
+  const metric = METRICS.includes(params.get("metric")) ? params.get("metric") : DEFAULT_METRIC;
+  return { scope, period, compare, metric, notices };
+}
+
+/** The address of a view: scope and period always (as CONTRACT.md says), the rest when set. */
+function viewSearch(target) {
+  const params = new URLSearchParams({ scope: target.scope, period: target.period });
+  if (target.compare !== "none") params.set("compare", target.compare);
+  if (target.metric !== DEFAULT_METRIC) params.set("metric", target.metric);
+  return `?${params}`;
+}
+
+function scopeName(key) {
+  const scope = scopes.get(key);
+  if (!scope || scope.kind === "all") return tr.t("scope.all");
+  if (scope.kind === "unit") return tr.t("scope.unitOf", { unit: scope.name, org: scope.org.name });
+  return scope.name;
+}
+
+function metricName(metric) {
+  if (metric.startsWith("indicator:")) return tr.t("m.indicator", { indicator: indicatorName(metric.slice(10)) });
+  return tr.t(`m.${metric}`);
+}
+
+function indicatorName(name) {
+  // Organisations may define their own indicators: their ids are shown as they are.
+  return tr.has(`i.${name}`) ? tr.t(`i.${name}`) : name.replace(/_/g, " ");
+}
+
+function labelFor(prefix, key) {
+  if (prefix === "a") {
+    if (key === "under_13" || key === "over_29") return tr.t(`a.${key}`);
+    const [from, to] = key.split("_");
+    return to ? tr.t("a.range", { from, to }) : key;
+  }
+  return tr.has(`${prefix}.${key}`) ? tr.t(`${prefix}.${key}`) : key.replace(/_/g, " ");
+}
+
+function reasonText(reason) {
+  const match = /fewer than (\d+) respondents/i.exec(reason || "");
+  return match ? tr.t("reason.fewer", { n: tr.int(Number(match[1])) }) : reason || "";
+}
+
+function formatValue(measure, value) {
+  if (value === null || value === undefined) return "–";
+  if (measure.startsWith("indicator:")) return tr.dec2(value);
+  return tr[MEASURES[measure].format](value);
+}
+
+// ------------------------------------------------------------------ the form
+function fillSelect(select, options, selected) {
+  select.replaceChildren(
+    ...options.map(([value, label, attrs]) => h("option", { value, text: label, selected: value === selected, ...attrs })),
+  );
+}
+
+function syncForm() {
+  const period = parsePeriod(view.period);
+  const orgGroups = [...scopes.values()].filter((scope) => scope.kind === "org").map((org) => {
+    const group = h("optgroup", { label: org.name });
+    group.append(h("option", { value: org.key, text: org.name, selected: org.key === view.scope }));
+    for (const unit of org.org.units) {
+      const key = `unit:${unit.id}`;
+      group.append(h("option", { value: key, text: `${org.name} › ${unit.name}`, selected: key === view.scope }));
+    }
+    return group;
+  });
+  const scopeSelect = $("#scope");
+  scopeSelect.replaceChildren(h("option", { value: "all", text: tr.t("scope.all"), selected: view.scope === "all" }), ...orgGroups);
+
+  fillSelect($("#grain"), ["year", "quarter", "month"].map((grain) => [grain, tr.t(`grain.${grain}`)]), period.grain);
+  const thisYear = new Date().getFullYear();
+  const years = new Set(Array.from({ length: YEARS_BACK + 1 }, (_, i) => thisYear - i));
+  years.add(period.year);
+  fillSelect($("#year"), [...years].sort((a, b) => b - a).map((year) => [String(year), String(year)]), String(period.year));
+  syncSubPeriod(period.grain, period.year, period.sub);
+
+  fillSelect($("#compare"), COMPARISONS.map((name) => [name, tr.t(`compare.${name}`)]), view.compare);
+  fillSelect($("#metric"), METRICS.map((name) => [name, metricName(name)]), view.metric);
+  syncMetricField();
+}
+
+/** The measure to compare by matters only when comparing. */
+function syncMetricField() {
+  $("#metric-field").hidden = $("#compare").value === "none";
+}
+
+/** The quarter or month picker follows the period type; a year needs neither. */
+function syncSubPeriod(grain, year, sub) {
+  const wrapper = $("#sub-field");
+  wrapper.hidden = grain === "year";
+  if (grain === "year") return;
+  const count = grain === "quarter" ? 4 : 12;
+  $("#sub-label").textContent = tr.t(grain);
+  fillSelect(
+    $("#sub"),
+    Array.from({ length: count }, (_, i) => [String(i + 1), tr.period(periodKey(grain, year, i + 1))]),
+    String(sub || 1),
+  );
+}
+
+function viewFromForm() {
+  const grain = $("#grain").value;
+  const year = Number($("#year").value);
+  const sub = Number($("#sub").value) || 1;
+  return {
+    scope: $("#scope").value,
+    period: periodKey(grain, year, sub),
+    compare: $("#compare").value,
+    metric: $("#metric").value,
+    notices: [],
+  };
+}
+
+function applyStaticTexts() {
+  document.documentElement.lang = tr.lang;
+  document.title = tr.t("page.title");
+  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = tr.t(node.dataset.i18n);
+  fillSelect($("#lang"), Object.entries(LANGUAGES).map(([code, name]) => [code, name, { lang: code }]), tr.lang);
+}
+
+// ------------------------------------------------------------------ loading
+/** The rows to compare for a view: [{key, scope, period, label, current}], and a reference. */
+function comparisonPlan(target) {
+  const scope = scopes.get(target.scope);
+  if (target.compare === "units") {
+    if (!scope || scope.kind === "all") return { needOrg: true, rows: [], reference: null };
+    const org = scope.kind === "org" ? scope : scopes.get(`org:${scope.org.id}`);
+    return {
+      rows: org.org.units.map((unit) => ({ scope: `unit:${unit.id}`, period: target.period, current: `unit:${unit.id}` === target.scope })),
+      reference: { scope: org.key, period: target.period },
+    };
+  }
+  if (target.compare === "orgs") {
+    const orgs = [...scopes.values()].filter((item) => item.kind === "org");
+    return {
+      rows: orgs.map((org) => ({ scope: org.key, period: target.period, current: org.key === target.scope })),
+      reference: { scope: "all", period: target.period },
+    };
+  }
+  if (["months", "quarters", "years"].includes(target.compare)) {
+    return {
+      series: true,
+      rows: seriesPeriods(target.compare, target.period).map((period) => ({ scope: target.scope, period, current: period === target.period })),
+      reference: null,
+    };
+  }
+  return null;
+}
+
+async function load() {
+  const number = ++loadNumber;
+  const target = view;
+  setStatus(tr.t("loading"));
+  $("#results").setAttribute("aria-busy", "true");
+  try {
+    const plan = comparisonPlan(target);
+    const pairs = [[target.scope, target.period]];
+    if (plan) {
+      for (const item of plan.rows) pairs.push([item.scope, item.period]);
+      if (plan.reference) pairs.push([plan.reference.scope, plan.reference.period]);
+    }
+    const answers = await api.many(pairs);
+    if (number !== loadNumber) return; // a newer view was asked for meanwhile
+    let index = 1;
+    if (plan) {
+      for (const item of plan.rows) item.stats = answers[index++];
+      if (plan.reference) plan.reference.stats = answers[index++];
+    }
+    data = { view: target, main: answers[0], plan };
+    render();
+  } catch (error) {
+    if (number !== loadNumber) return;
+    data = null;
+    $("#results").replaceChildren();
+    setStatus("");
+    $("#alert").textContent = tr.t("error", { message: error.message });
+  } finally {
+    if (number === loadNumber) $("#results").removeAttribute("aria-busy");
+  }
+}
+
+function setStatus(text) {
+  $("#status").textContent = text;
+}
+
+// ------------------------------------------------------------------ rendering
+function render() {
+  if (!data) return;
+  const { main, plan } = data;
+  const target = data.view;
+  const name = scopeName(target.scope);
+  const periodLabel = tr.period(target.period);
+  shown = { rows: [], sources: [] };
+  const addSource = (scope, period, stats) => {
+    // Each API answer once, however many tables it feeds.
+    if (!shown.sources.some((item) => item.scope === scope && item.period === period)) {
+      shown.sources.push({ scope, period, stats });
+    }
+  };
+  $("#alert").textContent = target.notices.join(" ");
+
+  const sections = [];
+  sections.push(h("h2", { id: "view-title", text: `${name} · ${periodLabel}` }));
+  if (main) {
+    addSource(target.scope, target.period, main);
+    if (main.updated_at) {
+      const when = new Date(main.updated_at);
+      if (!Number.isNaN(when.getTime())) sections.push(h("p", { class: "updated", text: tr.t("updated", { date: tr.dateTime(when) }) }));
+    }
+    sections.push(summarySection(target, name, main));
+    // A comparison is what the reader asked for: it comes before the breakdowns.
+    if (plan) sections.push(comparisonSection(target, plan, addSource));
+    sections.push(activitiesSection(target, name, main));
+    sections.push(participationSection(target, name, main));
+    sections.push(indicatorsSection(target, name, main));
+  } else {
+    sections.push(h("p", { class: "notice", text: tr.t("nodata", { scope: name, period: periodLabel }) }));
+    if (plan) sections.push(comparisonSection(target, plan, addSource));
+  }
+  sections.push(openDataSection(target, name, periodLabel));
+  $("#results").replaceChildren(...sections);
+  setStatus(tr.t("loaded", { scope: name, period: periodLabel }));
+}
+
+/** Tables scroll sideways on narrow screens; the region is focusable and named for keyboards. */
+function scrollable(table, title) {
+  return h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": title }, table);
+}
+
+/** Widths of a chart across the page and of one in a pair of figures (see stats.css). */
+function chartWidths() {
+  const full = $("#results").clientWidth || 640;
+  const gap = 24;
+  return { wide: full, pair: full >= 2 * 480 + gap ? (full - gap) / 2 : full };
+}
+
+function section(id, titleKey, ...children) {
+  return h("section", { id, "aria-labelledby": `${id}-title` }, h("h2", { id: `${id}-title`, text: tr.t(titleKey) }), ...children);
+}
+
+function summarySection(target, name, stats) {
+  const population = scopes.get(target.scope)?.population;
+  const cards = [];
+  for (const measure of SUMMARY_MEASURES) {
+    const value = readMeasure(stats, measure, population);
+    if (value === null) continue; // e.g. per-capita without a population
+    shown.rows.push(row("summary", target.scope, name, target.period, measure, value));
+    cards.push(h("div", { class: "card" },
+      h("dt", { text: tr.t(`m.${measure}`) }),
+      h("dd", { text: formatValue(measure, value), dataset: { measure, value: String(value) } })));
+  }
+  return section("summary", "s.summary", h("dl", { class: "cards" }, cards));
+}
+
+/** A chart and a table of one breakdown (kind, category, gender, age band). */
+function breakdownFigure({ id, titleKey, columnKey, prefix, measurePrefix, keys, values, withShare, sectionName, target, name }) {
+  const total = keys.reduce((sum, key) => sum + values[key], 0);
+  const title = tr.t(titleKey);
+  const items = keys.map((key) => ({ label: labelFor(prefix, key), value: values[key], display: tr.int(values[key]) }));
+  const body = keys.map((key) => {
+    const measure = `${measurePrefix}:${key}`;
+    shown.rows.push(row(sectionName, target.scope, name, target.period, measure, values[key]));
+    const share = total > 0 ? values[key] / total : null;
+    return h("tr", {},
+      h("th", { scope: "row", text: labelFor(prefix, key) }),
+      h("td", { text: tr.int(values[key]), dataset: { measure, value: String(values[key]) } }),
+      withShare ? h("td", { text: share === null ? "–" : tr.pct(share) }) : null);
+  });
+  setChartWidth(chartWidths().pair);
+  const table = h("table", { class: "figures" },
+    h("caption", { text: title }),
+    h("thead", {}, h("tr", {},
+      h("th", { scope: "col", text: tr.t(columnKey) }),
+      h("th", { scope: "col", text: tr.t(measurePrefix === "kind" || measurePrefix === "category" ? "col.count" : "col.visits") }),
+      withShare ? h("th", { scope: "col", text: tr.t("col.share") }) : null)),
+    h("tbody", {}, body));
+  return h("figure", { id, class: "figure" }, h("figcaption", { text: title }), barChart(items), scrollable(table, title));
+}
+
+function activitiesSection(target, name, stats) {
+  const activities = stats.activities || {};
+  const byKind = Object.fromEntries(orderedKeys(KINDS, activities.by_kind).map((key) => [key, countOf((activities.by_kind || {})[key])]));
+  const byCategory = Object.fromEntries(orderedKeys(CATEGORIES, activities.by_category).map((key) => [key, countOf((activities.by_category || {})[key])]));
+  const common = { sectionName: "activities", target, name, withShare: false };
+  return section("activities", "s.activities",
+    h("div", { class: "pair" },
+      breakdownFigure({ ...common, id: "by-kind", titleKey: "h.kind", columnKey: "col.kind", prefix: "k", measurePrefix: "kind", keys: Object.keys(byKind), values: byKind }),
+      breakdownFigure({ ...common, id: "by-category", titleKey: "h.category", columnKey: "col.category", prefix: "c", measurePrefix: "category", keys: Object.keys(byCategory), values: byCategory })));
+}
+
+function participationSection(target, name, stats) {
+  const participation = stats.participation || {};
+  const genders = Object.fromEntries(GENDERS.map((key) => [key, participation[key] || 0]));
+  const bands = Object.fromEntries(orderedKeys(AGE_BANDS, participation.age_bands).map((key) => [key, (participation.age_bands || {})[key] || 0]));
+  const common = { sectionName: "participation", target, name, withShare: true };
+  return section("participation", "s.participation",
+    h("div", { class: "pair" },
+      breakdownFigure({ ...common, id: "by-gender", titleKey: "h.gender", columnKey: "col.gender", prefix: "g", measurePrefix: "gender", keys: GENDERS, values: genders }),
+      breakdownFigure({ ...common, id: "by-age", titleKey: "h.age", columnKey: "col.age", prefix: "a", measurePrefix: "age_band", keys: Object.keys(bands), values: bands })));
+}
+
+function indicatorsSection(target, name, stats) {
+  const indicators = stats.indicators || {};
+  // The API lists every default indicator; one nobody has answered yet says nothing.
+  const keys = orderedKeys(INDICATORS, indicators).filter((key) => key in indicators && indicators[key].n !== 0);
+  if (keys.length === 0) return section("indicators", "s.indicators", h("p", { class: "notice", text: tr.t("noIndicators") }));
+  const items = [];
+  const body = keys.map((key) => {
+    const cell = indicators[key];
+    const label = indicatorName(key);
+    const measure = `indicator:${key}`;
+    if (cell.suppressed) {
+      const text = tr.t("suppressed.reason", { reason: reasonText(cell.reason) });
+      shown.rows.push(row("indicators", target.scope, name, target.period, measure, null, { n: cell.n, suppressed: true, reason: cell.reason }));
+      items.push({ label, suppressed: true, display: tr.t("suppressed") });
+      return h("tr", { class: "suppressed", dataset: { measure } },
+        h("th", { scope: "row", text: label }),
+        h("td", { colspan: "2", text }),
+        h("td", { text: cell.n == null ? "–" : tr.int(cell.n) }),
+        h("td", { text: "–" }));
+    }
+    const [low, high] = cell.ci95 || [null, null];
+    shown.rows.push(row("indicators", target.scope, name, target.period, measure, cell.mean, { n: cell.n, ci95_low: low, ci95_high: high, agree_share: cell.agree_share }));
+    items.push({ label, mean: cell.mean, low, high, display: tr.dec2(cell.mean) });
+    return h("tr", { dataset: { measure } },
+      h("th", { scope: "row", text: label }),
+      h("td", { text: tr.dec2(cell.mean), dataset: { measure, value: String(cell.mean) } }),
+      h("td", { text: low == null ? "–" : `${tr.dec2(low)}–${tr.dec2(high)}` }),
+      h("td", { text: tr.int(cell.n) }),
+      h("td", { text: cell.agree_share == null ? "–" : tr.pct(cell.agree_share) }));
+  });
+  const title = tr.t("s.indicators");
+  const table = h("table", { class: "figures" },
+    h("caption", { text: title }),
+    h("thead", {}, h("tr", {}, ...["col.indicator", "col.mean", "col.ci", "col.n", "col.agree"].map((key) => h("th", { scope: "col", text: tr.t(key) })))),
+    h("tbody", {}, body));
+  setChartWidth(chartWidths().wide);
+  return section("indicators", "s.indicators",
+    h("p", { text: tr.t("indicatorsNote") }),
+    h("figure", { class: "figure wide" }, intervalChart(items), scrollable(table, title)));
+}
+
+function comparisonSection(target, plan, addSource) {
+  if (plan.needOrg) return section("compare", "s.compare", h("p", { class: "notice", text: tr.t("compare.needOrg") }));
+  const metric = target.metric;
+  const rows = plan.rows.map((item) => {
+    const scope = scopes.get(item.scope);
+    const population = scope ? scope.population : null;
+    return {
+      ...item,
+      population,
+      // Units of one organisation need no "(organisation)" after their names.
+      label: plan.series ? tr.period(item.period) : target.compare === "units" ? scope.name : scopeName(item.scope),
+      name: scopeName(item.scope),
+      value: readMeasure(item.stats, metric, population),
+    };
+  });
+  const perCapita = rows.some((item) => item.population);
+  const columns = COMPARE_COLUMNS.filter((column) => column !== "visits_per_1000" || perCapita);
+  if (!columns.includes(metric)) columns.push(metric);
+  if (!plan.series) {
+    const ranks = rankAndQuintile(rows.map((item) => item.value));
+    rows.forEach((item, index) => Object.assign(item, ranks[index]));
+    rows.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || tr.compare(a.label, b.label));
+  }
+  const reference = plan.reference
+    ? { ...plan.reference, name: scopeName(plan.reference.scope), population: scopes.get(plan.reference.scope)?.population ?? null }
+    : null;
+  if (reference) reference.value = readMeasure(reference.stats, metric, reference.population);
+
+  const tableRow = (item, isReference) => {
+    addSource(item.scope, item.period, item.stats ?? null);
+    const cells = columns.map((column) => {
+      const value = readMeasure(item.stats, column, item.population);
+      const extra = {};
+      if (column.startsWith("indicator:") && item.stats) {
+        const cell = (item.stats.indicators || {})[column.slice(10)];
+        if (cell) Object.assign(extra, { n: cell.n, suppressed: !!cell.suppressed, reason: cell.reason, ci95_low: cell.ci95?.[0], ci95_high: cell.ci95?.[1], agree_share: cell.agree_share });
+      }
+      shown.rows.push(row(isReference ? "compare_reference" : "compare", item.scope, item.name, item.period, column, value, extra));
+      const text = item.stats ? (extra.suppressed ? tr.t("suppressed") : formatValue(column, value)) : tr.t("nodata.cell");
+      const shade = column === metric && !isReference && item.quintile ? `q${item.quintile}` : null;
+      return h("td", { text, class: [shade, column === metric ? "metric" : null].filter(Boolean).join(" ") || null, dataset: { measure: column, value: value === null ? "" : String(value) } });
+    });
+    const labelCell = h("th", { scope: "row" }, item.current ? h("strong", { text: item.label }) : item.label);
+    if (item.current) labelCell.append(" ", h("span", { class: "sr-only", text: tr.t("compare.selected") }));
+    return h("tr", { class: isReference ? "reference-row" : null, dataset: { scope: item.scope, period: item.period } },
+      labelCell,
+      plan.series ? null : h("td", { text: isReference || item.rank == null ? "–" : tr.int(item.rank) }),
+      ...cells);
+  };
+
+  // A total is no yardstick for its parts: the reference line is drawn only for rates,
+  // shares and means, which the whole and its parts share a scale with.
+  const referenceLine = reference && reference.value !== null && !ADDITIVE.has(metric);
+  const title = `${tr.t(`compare.${target.compare}`)} · ${metricName(metric)}`;
+  const table = h("table", { class: "figures compare" },
+    h("caption", { text: title }),
+    h("thead", {}, h("tr", {},
+      h("th", { scope: "col", text: tr.t(plan.series ? "col.period" : "col.name") }),
+      plan.series ? null : h("th", { scope: "col", text: tr.t("col.rank") }),
+      ...columns.map((column) => h("th", { scope: "col", class: column === metric ? "metric" : null, text: metricName(column) })))),
+    h("tbody", {}, rows.map((item) => tableRow(item, false))),
+    reference ? h("tfoot", {}, tableRow({ ...reference, label: reference.name, current: false }, true)) : null);
+
+  setChartWidth(chartWidths().wide);
+  const chart = plan.series
+    ? columnChart(rows.map((item) => ({ label: tr.period(item.period, true), value: item.value, display: formatValue(metric, item.value) })))
+    : barChart(rows.map((item) => ({ label: item.label, value: item.value, display: item.value === null ? tr.t("nodata.cell") : formatValue(metric, item.value), tone: item.quintile ? `q${item.quintile}` : "" })), { reference: referenceLine ? reference : null });
+  const notes = [];
+  if (referenceLine) notes.push(h("p", { class: "note" }, h("span", { class: "legend-line", "aria-hidden": "true" }), ` ${tr.t("compare.reference", { name: `${reference.name}, ${formatValue(metric, reference.value)}` })}`));
+  if (!plan.series && rows.length > 1) {
+    notes.push(h("p", { class: "note" }, tr.t("compare.quintiles", { metric: metricName(metric) }), " ",
+      h("span", { class: "legend", "aria-hidden": "true" }, [1, 2, 3, 4, 5].map((q) => h("span", { class: `swatch q${q}` })))));
+  }
+  if (columns.includes("visits_per_1000")) notes.push(h("p", { class: "note", text: tr.t("compare.perCapita") }));
+  return section("compare", "s.compare", h("figure", { class: "figure wide" }, h("figcaption", { text: title }), chart, ...notes, scrollable(table, title)));
+}
+
+function openDataSection(target, name, periodLabel) {
+  const url = new URL(viewSearch(target), location.href).href;
+  const citation = tr.t("cite", { view: `${name}, ${periodLabel}`, url, date: tr.date(new Date()) });
+  return section("open-data", "s.open",
+    h("p", { class: "actions" },
+      h("button", { type: "button", id: "download-csv", text: tr.t("download.csv") }),
+      h("button", { type: "button", id: "download-json", text: tr.t("download.json") })),
+    h("p", {}, h("a", { href: url, id: "share-link", text: tr.t("share") })),
+    h("p", { text: tr.t("licence") }),
+    h("blockquote", { id: "citation", text: citation }),
+    h("p", {}, h("a", { href: "about.html", text: tr.t("nav.about") })));
+}
+
+// ------------------------------------------------------------------ downloads
+function fileBase(target) {
+  const parts = ["logbook-stats", target.scope.replace(":", "-"), target.period];
+  if (target.compare !== "none") parts.push(target.compare, target.metric.replace(":", "-"));
+  return parts.join("_");
+}
+
+function save(text, type, filename) {
+  const link = h("a", { href: URL.createObjectURL(new Blob([text], { type })), download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+function downloadJson() {
+  const target = data.view;
+  const document_ = {
+    title: "Logbook open statistics",
+    licence: "CC BY 4.0",
+    licence_url: "https://creativecommons.org/licenses/by/4.0/",
+    url: new URL(viewSearch(target), location.href).href,
+    api: config.apiUrl || location.origin,
+    generated_at: new Date().toISOString(),
+    view: { scope: target.scope, period: target.period, compare: target.compare, metric: target.metric },
+    rows: shown.rows,
+    sources: shown.sources,
+  };
+  save(`${JSON.stringify(document_, null, 2)}\n`, "application/json", `${fileBase(target)}.json`);
+}
+
+function downloadCsv() {
+  save(toCsv(shown.rows), "text/csv;charset=utf-8", `${fileBase(data.view)}.csv`);
+}
+
+// ------------------------------------------------------------------ start
+async function start() {
+  applyStaticTexts();
+  try {
+    const orgs = await api.orgs();
+    scopes = directory(orgs);
+  } catch (error) {
+    $("#alert").textContent = tr.t("error", { message: error.message });
+  }
+  view = readView(location.search);
+  syncForm();
+  await load();
+
+  $("#view-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    view = viewFromForm();
+    history.pushState(null, "", viewSearch(view));
+    load();
+  });
+  $("#compare").addEventListener("change", syncMetricField);
+  $("#grain").addEventListener("change", () => syncSubPeriod($("#grain").value, Number($("#year").value), 1));
+  $("#year").addEventListener("change", () => {
+    if ($("#grain").value !== "year") syncSubPeriod($("#grain").value, Number($("#year").value), Number($("#sub").value));
+  });
+  $("#lang").addEventListener("change", () => {
+    tr = translator($("#lang").value);
+    rememberLanguage(tr.lang);
+    applyStaticTexts();
+    syncForm();
+    render();
+  });
+  // Redraw when the width the charts are drawn for changes (a phone turned, a window resized).
+  let drawnFor = chartWidths().pair;
+  let pending = 0;
+  window.addEventListener("resize", () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      const now = chartWidths().pair;
+      if (Math.abs(now - drawnFor) > 16) {
+        drawnFor = now;
+        render();
+      }
+    }, 200);
+  });
+  window.addEventListener("popstate", () => {
+    view = readView(location.search);
+    syncForm();
+    load();
+  });
+  $("#results").addEventListener("click", (event) => {
+    if (event.target.id === "download-csv") downloadCsv();
+    if (event.target.id === "download-json") downloadJson();
+  });
+}
+
+start();

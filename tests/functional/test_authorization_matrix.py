@@ -1,0 +1,583 @@
+"""Every route × every role × own, foreign and missing organisation or unit.
+
+The routes are read from the registry (``chalicelib.api.routing.ROUTES``), so a new
+route is covered the day it lands: ``test_every_route_has_an_expectation`` fails
+until this table says who may call it. Each case builds a real request (a valid
+body, a fresh activity or member where the call would consume one) and checks
+the status class: 2xx, 401, 403 or 404.
+
+Roles: anonymous (no token), platform admin, org admin of org A, worker and
+partner of unit A1, and an outsider whose token is valid but who has no role.
+Targets: "own" is org A / unit A1, "foreign" is org B / unit B1, "missing" is an
+id that does not exist. Routes without an organisation or unit have one target.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import jwt
+import pytest
+from chalice.test import Client
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from moto import mock_aws
+
+from app import app
+from chalicelib.api import public_stats
+from chalicelib.api.routing import ROUTES
+from chalicelib.auth.tokens import PRIVATE_KEY_FILE, issue_local_token
+from chalicelib.domain.activity import ActivityIn
+from chalicelib.domain.models import MemberIn
+from chalicelib.service import get_logbook
+from chalicelib.settings import get_settings
+from chalicelib.store.schema import create_tables
+from devstack.gateway import patch_local_authorizer
+from tests.functional.conftest import ADMIN, Api, reset_caches
+
+ROLES = ("anonymous", "platform_admin", "org_admin", "worker", "partner", "outsider")
+TARGETS = ("own", "foreign", "missing")
+EMAILS = {
+    "platform_admin": ADMIN,
+    "org_admin": "boss@a.test",
+    "worker": "worker@a.test",
+    "partner": "partner@a.test",
+    "outsider": "nobody@nowhere.test",
+}
+MISSING = "0000000000000000"
+
+
+@dataclass
+class World:
+    """Org A (units A1, A2) and org B (unit B1), their goals, questions and people."""
+
+    api: Api
+    tokens: dict[str, str | None]
+    orgs: dict[str, str]  # target -> org id
+    units: dict[str, str]  # target -> unit id
+    goals: dict[str, str]
+    questions: dict[str, str]
+    unit_workers: dict[str, str]  # target -> e-mail of a worker of that unit
+    org_units: dict[str, str] = field(default_factory=dict)
+
+
+def activity_body(title: str = "Open evening") -> dict[str, Any]:
+    return {
+        "date": "2026-03-14",
+        "duration_minutes": 120,
+        "kind": "open",
+        "title": title,
+        "participants": {"girls": 2, "boys": 1},
+    }
+
+
+def clear_cached_factories() -> None:
+    """Every per-process cache that holds a table: this module's moto world is its own."""
+    reset_caches()
+    # Not in reset_caches (yet): the open statistics keep their reader per process.
+    public_stats.get_stats_reader.cache_clear()
+
+
+def activity_in(body: dict[str, Any]) -> ActivityIn:
+    # Strict models take JSON as the API does (dates as strings).
+    return ActivityIn.model_validate_json(json.dumps(body))
+
+
+@pytest.fixture(scope="module")
+def world(key_dir: Path) -> Iterator[World]:
+    """One moto world for the whole matrix: hundreds of calls, set up once."""
+    with pytest.MonkeyPatch.context() as patch, mock_aws():
+        patch.setenv("LOGBOOK_LOCAL_KEY_DIR", str(key_dir))
+        patch.setenv("LOGBOOK_STAGE", "test")
+        patch.delenv("LOGBOOK_DYNAMODB_ENDPOINT", raising=False)
+        clear_cached_factories()
+        settings = get_settings()
+        create_tables(
+            boto3.client("dynamodb", region_name=settings.region),
+            settings.data_table,
+            settings.stats_table,
+        )
+        patch_local_authorizer()
+        get_logbook().add_platform_admin(ADMIN)
+        with Client(app, stage_name="local") as client:
+            api = Api(client)
+            admin = api.token(ADMIN)
+
+            def post(path: str, body: dict[str, Any]) -> str:
+                answer = api.call("POST", path, body, token=admin)
+                assert answer.status == 201, (path, answer.json)
+                return str(answer.json["id"])
+
+            org_a = post("/orgs", {"name": "Org A", "country": "SI"})
+            org_b = post("/orgs", {"name": "Org B", "country": "FI"})
+            unit_a1 = post(f"/orgs/{org_a}/units", {"name": "A1"})
+            post(f"/orgs/{org_a}/units", {"name": "A2"})
+            unit_b1 = post(f"/orgs/{org_b}/units", {"name": "B1"})
+            members = [
+                (org_a, EMAILS["org_admin"], "org_admin", []),
+                (org_a, EMAILS["worker"], "worker", [unit_a1]),
+                (org_a, EMAILS["partner"], "partner", [unit_a1]),
+                (org_b, "worker@b.test", "worker", [unit_b1]),
+            ]
+            for org, email, role, units in members:
+                answer = api.call(
+                    "POST",
+                    f"/orgs/{org}/members",
+                    {"email": email, "role": role, "unit_ids": units},
+                    token=admin,
+                )
+                assert answer.status == 201, answer.json
+            tokens: dict[str, str | None] = {"anonymous": None}
+            for role, email in EMAILS.items():
+                # The outsider cannot use local sign-in (no role): their token is minted.
+                tokens[role] = (
+                    issue_local_token(settings, email) if role == "outsider" else api.token(email)
+                )
+            yield World(
+                api=api,
+                tokens=tokens,
+                orgs={"own": org_a, "foreign": org_b, "missing": MISSING},
+                units={"own": unit_a1, "foreign": unit_b1, "missing": MISSING},
+                goals={
+                    "own": post(f"/orgs/{org_a}/goals", {"title": "Belonging"}),
+                    "foreign": post(f"/orgs/{org_b}/goals", {"title": "Safety"}),
+                    "missing": MISSING,
+                },
+                questions={
+                    "own": post(f"/orgs/{org_a}/reflection-questions", {"text": "What worked?"}),
+                    "foreign": post(f"/orgs/{org_b}/reflection-questions", {"text": "Why?"}),
+                    "missing": MISSING,
+                },
+                unit_workers={"own": EMAILS["worker"], "foreign": "worker@b.test"},
+            )
+    clear_cached_factories()
+
+
+# ---------------------------------------------------------------- request builders
+@dataclass(frozen=True)
+class Request:
+    path: str
+    body: Any = None
+
+
+# A builder makes the request for (world, route path, role, target).
+Builder = Callable[[World, str, str, str], Request]
+
+
+def fill(path: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
+        path = path.replace("{" + name + "}", value)
+    assert "{" not in path, f"no value for a parameter of {path}"
+    return path
+
+
+def target_ids(world: World, target: str) -> dict[str, str]:
+    return {
+        "org_id": world.orgs[target],
+        "unit_id": world.units[target],
+        "goal_id": world.goals[target],
+        "question_id": world.questions[target],
+    }
+
+
+def plain(body: Any = None) -> Builder:
+    """A request whose path needs only the target's ids; ``body`` may be a factory."""
+
+    def build(world: World, path: str, role: str, target: str) -> Request:
+        return Request(fill(path, target_ids(world, target)), body() if callable(body) else body)
+
+    return build
+
+
+def throwaway_member(world: World, path: str, role: str, target: str) -> Request:
+    """PUT/DELETE of a member: a fresh member of the target org, so deletes never run out."""
+    email = f"temp-{uuid.uuid4().hex[:10]}@a.test"
+    if target != "missing":
+        admin = get_logbook().principal(ADMIN)
+        get_logbook().add_member(
+            admin,
+            world.orgs[target],
+            MemberIn(email=email, role="worker", unit_ids=[world.units[target]]),
+        )
+    path = fill(path, {"org_id": world.orgs[target], "email": email.replace("@", "%40")})
+    return Request(path, {"role": "worker", "unit_ids": [world.units[target]]})
+
+
+def fresh_activity(world: World, path: str, role: str, target: str) -> Request:
+    """GET/PUT/DELETE of an activity: a fresh one, recorded by the caller where it may.
+
+    A partner touches only what it recorded, so "own" means the caller's own
+    activity; the partner-versus-someone-else's case has its own test below.
+    """
+    activity_id = MISSING
+    if target != "missing":
+        logbook = get_logbook()
+        unit = world.units[target]
+        may_record = role in ("platform_admin",) or (
+            target == "own" and role in ("org_admin", "worker", "partner")
+        )
+        author = EMAILS[role] if may_record else world.unit_workers[target]
+        activity = logbook.record_activity(
+            logbook.principal(author), unit, activity_in(activity_body())
+        )
+        activity_id = activity.id
+    path = fill(path, {"unit_id": world.units[target], "activity_id": activity_id})
+    return Request(path, {**activity_body("Edited"), "version": 1})
+
+
+def new_member(world: World, path: str, role: str, target: str) -> Request:
+    return Request(
+        fill(path, {"org_id": world.orgs[target]}),
+        {
+            "email": f"new-{uuid.uuid4().hex[:10]}@a.test",
+            "role": "worker",
+            "unit_ids": [world.units[target]],
+        },
+    )
+
+
+def stats_of_target(world: World, path: str, role: str, target: str) -> Request:
+    """Open statistics of the target unit (the route lands from the statistics branch)."""
+    return Request(f"{path}?scope=unit:{world.units[target]}&period=2026")
+
+
+def open_collection(world: World, target: str, kind: str = "survey") -> str:
+    """A fresh open QR point in the target unit (made by the platform admin), or a bad code."""
+    if target == "missing":
+        return "zzzzzzzzzz"
+    body = {"kind": kind, **({"template_id": "feedback"} if kind == "survey" else {})}
+    answer = world.api.call(
+        "POST",
+        f"/units/{world.units[target]}/collections",
+        body,
+        token=world.tokens["platform_admin"],
+    )
+    assert answer.status == 201, answer.json
+    return str(answer.json["code"])
+
+
+def collection_route(world: World, path: str, role: str, target: str) -> Request:
+    """A route of one collection: its code and unit filled in."""
+    code = open_collection(world, target)
+    return Request(fill(path, {"unit_id": world.units[target], "code": code}))
+
+
+def survey_response(world: World, path: str, role: str, target: str) -> Request:
+    """One valid answer (a 1–5 item at 4) to a fresh survey of the target unit."""
+    code = open_collection(world, target)
+    answers = {}
+    if target != "missing":
+        survey = world.api.call("GET", f"/public/collections/{code}?lang=en")
+        item = next(q for q in survey.json["questions"] if q.get("indicator"))
+        answers = {item["id"]: 4}
+    else:
+        answers = {"q1": 4}
+    return Request(
+        path,
+        {
+            "submission_id": str(uuid.uuid4()),
+            "collection_code": code,
+            "lang": "en",
+            "answers": answers,
+        },
+    )
+
+
+def checkin(world: World, path: str, role: str, target: str) -> Request:
+    code = open_collection(world, target, kind="checkin")
+    return Request(
+        path,
+        {"submission_id": str(uuid.uuid4()), "collection_code": code, "visitor": "a" * 64},
+    )
+
+
+def local_login(world: World, path: str, role: str, target: str) -> Request:
+    email = EMAILS.get(role, "anonymous@nowhere.test")
+    return Request("/auth/local-login", {"email": email})
+
+
+# ---------------------------------------------------------------- who may do what
+# access kinds: public, public_scoped (anyone; 404 for a missing scope), local_login, signed_in (any role), platform (platform admin),
+# org_member / org_admin (of the target org), unit_member (a role in the target unit).
+EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
+    ("GET", "/health"): ("public", plain()),
+    ("GET", "/openapi.json"): ("public", plain()),
+    ("GET", "/public/orgs"): ("public", plain()),
+    ("POST", "/auth/local-login"): ("local_login", local_login),
+    ("GET", "/me"): ("signed_in", plain()),
+    ("GET", "/orgs"): ("signed_in", plain()),
+    ("POST", "/orgs"): ("platform", plain({"name": "New org", "country": "SE"})),
+    ("GET", "/orgs/{org_id}"): ("org_member", plain()),
+    ("PUT", "/orgs/{org_id}"): ("org_admin", plain({"name": "Renamed", "country": "SI"})),
+    ("POST", "/orgs/{org_id}/units"): ("org_admin", plain({"name": "New unit"})),
+    ("GET", "/orgs/{org_id}/units"): ("org_member", plain()),
+    ("GET", "/units/{unit_id}"): ("org_member", plain()),
+    ("PUT", "/units/{unit_id}"): ("org_admin", plain({"name": "Renamed unit"})),
+    ("POST", "/orgs/{org_id}/members"): ("org_admin", new_member),
+    ("GET", "/orgs/{org_id}/members"): ("org_admin", plain()),
+    ("PUT", "/orgs/{org_id}/members/{email}"): ("org_admin", throwaway_member),
+    ("DELETE", "/orgs/{org_id}/members/{email}"): ("org_admin", throwaway_member),
+    ("POST", "/orgs/{org_id}/goals"): ("org_admin", plain({"title": "New goal"})),
+    ("GET", "/orgs/{org_id}/goals"): ("org_member", plain()),
+    ("PUT", "/orgs/{org_id}/goals/{goal_id}"): ("org_admin", plain({"title": "Belonging"})),
+    ("POST", "/orgs/{org_id}/reflection-questions"): ("org_admin", plain({"text": "New?"})),
+    ("GET", "/orgs/{org_id}/reflection-questions"): ("org_member", plain()),
+    ("PUT", "/orgs/{org_id}/reflection-questions/{question_id}"): (
+        "org_admin",
+        plain({"text": "What worked?"}),
+    ),
+    ("POST", "/units/{unit_id}/activities"): ("unit_member", plain(activity_body)),
+    ("GET", "/units/{unit_id}/activities"): ("unit_member", plain()),
+    ("GET", "/units/{unit_id}/activities/{activity_id}"): ("unit_member", fresh_activity),
+    ("PUT", "/units/{unit_id}/activities/{activity_id}"): ("unit_member", fresh_activity),
+    ("DELETE", "/units/{unit_id}/activities/{activity_id}"): ("unit_member", fresh_activity),
+    ("GET", "/units/{unit_id}/activity-export"): ("unit_member", plain()),
+    ("GET", "/orgs/{org_id}/activity-export"): ("org_admin", plain()),
+    # Open statistics: anyone, for any existing scope; an unknown unit is 404.
+    ("GET", "/public/stats"): ("public_scoped", stats_of_target),
+    ("GET", "/public/stats.csv"): ("public_scoped", stats_of_target),
+    # Surveys: templates by organisation, QR points by unit, answers by anyone with a code.
+    ("GET", "/survey-templates"): ("signed_in", plain()),
+    ("POST", "/orgs/{org_id}/survey-templates"): (
+        "org_admin",
+        plain({"title": {"en": "Our feedback"}, "extends": "feedback"}),
+    ),
+    ("POST", "/units/{unit_id}/collections"): ("unit_member", plain({"template_id": "feedback"})),
+    ("GET", "/units/{unit_id}/collections"): ("unit_member", plain()),
+    ("POST", "/units/{unit_id}/collections/{code}/close"): ("unit_member", collection_route),
+    ("GET", "/public/collections/{code}"): ("public_scoped", collection_route),
+    ("GET", "/public/collections/{code}/qr.svg"): ("public_scoped", collection_route),
+    ("POST", "/public/responses"): ("public_scoped", survey_response),
+    ("POST", "/public/checkins"): ("public_scoped", checkin),
+}
+ALLOWED = {
+    "org_member": {"org_admin", "worker", "partner"},
+    "org_admin": {"org_admin"},
+    "unit_member": {"org_admin", "worker", "partner"},
+}
+UNSCOPED = {"public", "local_login", "signed_in", "platform"}
+
+
+def expected(access: str, role: str, target: str) -> str:
+    """The status class a role gets for a route of this access kind on this target."""
+    if access == "public":
+        return "2xx"
+    if access == "public_scoped":
+        return "404" if target == "missing" else "2xx"
+    if access == "local_login":
+        return "401" if role in ("anonymous", "outsider") else "2xx"
+    if role == "anonymous":
+        return "401"
+    if role == "outsider":
+        return "403"
+    if access == "signed_in":
+        return "2xx"
+    if access == "platform":
+        return "2xx" if role == "platform_admin" else "403"
+    if target == "missing":
+        return "404"
+    if role == "platform_admin":
+        return "2xx"
+    if target == "foreign":
+        return "403"
+    return "2xx" if role in ALLOWED[access] else "403"
+
+
+def status_class(status: int) -> str:
+    """2xx, or the exact code: the matrix tells 401, 403 and 404 apart."""
+    return "2xx" if 200 <= status < 300 else str(status)
+
+
+def route_keys() -> list[tuple[str, str]]:
+    return sorted({(route.method, route.path) for route in ROUTES})
+
+
+def cases() -> Iterator[Any]:
+    for key in route_keys():
+        if key not in EXPECTATIONS:
+            continue
+        access, _ = EXPECTATIONS[key]
+        targets = ("-",) if access in UNSCOPED else TARGETS
+        for role in ROLES:
+            for target in targets:
+                yield pytest.param(key, role, target, id=f"{key[0]} {key[1]} | {role} | {target}")
+
+
+# ---------------------------------------------------------------- the tests
+def send(world: World, method: str, path: str, body: Any, token: str | None) -> Any:
+    """One call; JSON is parsed only when the answer is JSON (exports are files)."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body) if body is not None else None
+    answer = world.api.client.http.request(method, path, headers=headers, body=data)
+    is_json = "json" in answer.headers.get("Content-Type", "") and answer.body
+    answer.json = json.loads(answer.body) if is_json else None
+    return answer
+
+
+def test_every_route_has_an_expectation() -> None:
+    missing = [
+        f"{method} {path}" for method, path in route_keys() if (method, path) not in EXPECTATIONS
+    ]
+    assert missing == [], (
+        "routes without an authorization expectation; add them to EXPECTATIONS: "
+        + ", ".join(missing)
+    )
+
+
+def test_the_matrix_covers_enough_routes() -> None:
+    # Guards against the registry being empty (e.g. the app not imported).
+    assert len([key for key in route_keys() if key in EXPECTATIONS]) >= 30
+
+
+@pytest.mark.parametrize(("route", "role", "target"), list(cases()))
+def test_route_role_target(world: World, route: tuple[str, str], role: str, target: str) -> None:
+    method, path = route
+    access, build = EXPECTATIONS[route]
+    request = build(world, path, role, target if target != "-" else "own")
+    answer = send(world, method, request.path, request.body, world.tokens[role])
+    want = expected(access, role, target)
+    got = status_class(answer.status_code)
+    assert got == want, (
+        f"{method} {request.path} as {role}: {answer.status_code} {answer.body[:300]!r}"
+    )
+    if got != "2xx" and answer.json is not None and "error" in answer.json:
+        # Our own refusals keep the error shape (the authorizer's 401 is API Gateway's).
+        assert {"error", "message", "errors"} <= set(answer.json)
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+def test_a_partner_cannot_touch_someone_elses_activity(world: World, method: str) -> None:
+    logbook = get_logbook()
+    activity = logbook.record_activity(
+        logbook.principal(EMAILS["worker"]),
+        world.units["own"],
+        activity_in(activity_body()),
+    )
+    body = {**activity_body("Partner edit"), "version": 1} if method == "PUT" else None
+    answer = world.api.call(
+        method,
+        f"/units/{world.units['own']}/activities/{activity.id}",
+        body,
+        token=world.tokens["partner"],
+    )
+    assert answer.status_code == 403
+
+
+def test_a_partner_lists_and_exports_only_its_own_activities(world: World) -> None:
+    logbook = get_logbook()
+    unit = world.units["own"]
+    mine = logbook.record_activity(
+        logbook.principal(EMAILS["partner"]), unit, activity_in(activity_body("M"))
+    )
+    listing = world.api.call(
+        "GET", f"/units/{unit}/activities?limit=200", token=world.tokens["partner"]
+    )
+    assert {item["created_by"] for item in listing.json["items"]} == {EMAILS["partner"]}
+    assert mine.id in {item["id"] for item in listing.json["items"]}
+    exported = world.api.client.http.request(
+        "GET",
+        f"/units/{unit}/activity-export?format=csv",
+        headers={"Authorization": f"Bearer {world.tokens['partner']}"},
+    )
+    assert exported.status_code == 200
+    ids = {row["activity_id"] for row in csv.DictReader(io.StringIO(exported.body.decode()[1:]))}
+    assert mine.id in ids
+    assert all(
+        logbook.get_activity(logbook.principal(ADMIN), unit, activity_id).created_by
+        == EMAILS["partner"]
+        for activity_id in ids
+    )
+
+
+def test_a_worker_of_one_unit_is_refused_the_other_unit_of_its_org(world: World) -> None:
+    units = world.api.call("GET", f"/orgs/{world.orgs['own']}/units", token=world.tokens["worker"])
+    other = next(unit["id"] for unit in units.json["items"] if unit["name"] == "A2")
+    for method, path in [
+        ("GET", f"/units/{other}/activities"),
+        ("POST", f"/units/{other}/activities"),
+        ("GET", f"/units/{other}/activity-export"),
+    ]:
+        body = activity_body() if method == "POST" else None
+        answer = send(world, method, path, body, world.tokens["worker"])
+        assert answer.status_code == 403, (method, path, answer.json)
+
+
+# ---------------------------------------------------------------- forged tokens
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def forged_tokens(key_dir: Path) -> dict[str, str]:
+    """Tokens a caller might try; none of them may pass the authorizer."""
+    settings = get_settings()
+    private_pem = (key_dir / PRIVATE_KEY_FILE).read_bytes()
+    now = int(time.time())
+    claims = {
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "sub": ADMIN,
+        "email": ADMIN,
+        "iat": now,
+        "exp": now + 600,
+    }
+    other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    honest_worker = jwt.encode(
+        {**claims, "sub": "w", "email": EMAILS["worker"]}, private_pem, "RS256"
+    )
+    header, _, signature = honest_worker.split(".")
+    unsigned_header = _b64(json.dumps({"alg": "none", "typ": "JWT"}).encode())
+    return {
+        "bad-signature": jwt.encode(claims, other_key, "RS256"),
+        "wrong-issuer": jwt.encode({**claims, "iss": "someone-else"}, private_pem, "RS256"),
+        "wrong-audience": jwt.encode({**claims, "aud": "another-app"}, private_pem, "RS256"),
+        "alg-none": f"{unsigned_header}.{_b64(json.dumps(claims).encode())}.",
+        "tampered-claims": f"{header}.{_b64(json.dumps(claims).encode())}.{signature}",
+        "expired": jwt.encode(
+            {**claims, "iat": now - 7200, "exp": now - 3600}, private_pem, "RS256"
+        ),
+        "garbage": "not-a-token",
+    }
+
+
+FORGERIES = (
+    "bad-signature",
+    "wrong-issuer",
+    "wrong-audience",
+    "alg-none",
+    "tampered-claims",
+    "expired",
+    "garbage",
+)
+
+
+@pytest.mark.parametrize("forgery", FORGERIES)
+def test_a_forged_token_is_401_on_every_route_that_needs_one(
+    world: World, key_dir: Path, forgery: str
+) -> None:
+    token = forged_tokens(key_dir)[forgery]
+    protected = [route for route in ROUTES if not route.public]
+    assert protected
+    for route in protected:
+        # The authorizer answers before any route runs: the ids need not exist.
+        path = re.sub(r"\{\w+\}", MISSING, route.path)
+        answer = send(world, route.method, path, {}, token)
+        assert answer.status_code == 401, (
+            f"{forgery}: {route.method} {route.path} -> {answer.status_code}"
+        )

@@ -1,0 +1,157 @@
+"""Token verification: only a token our issuer signed, for us, and still valid, passes.
+
+Each case forges one thing a caller might try (another key, another issuer or
+audience, no signature, an HMAC signed with the public key, edited claims, a past
+expiry) and expects ``InvalidToken``; the one honest token passes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from pathlib import Path
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from chalicelib.auth.tokens import (
+    ALGORITHM,
+    PRIVATE_KEY_FILE,
+    PUBLIC_KEY_FILE,
+    InvalidToken,
+    TokenVerifier,
+    ensure_local_keys,
+    issue_local_token,
+    verifier_for,
+)
+from chalicelib.settings import Settings
+
+EMAIL = "worker@example.org"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    ensure_local_keys(tmp_path)
+    return Settings(stage="test", local_key_dir=str(tmp_path))
+
+
+@pytest.fixture
+def verifier(settings: Settings) -> TokenVerifier:
+    verifier_for.cache_clear()
+    return verifier_for(settings)
+
+
+def private_pem(settings: Settings) -> bytes:
+    return (Path(settings.local_key_dir) / PRIVATE_KEY_FILE).read_bytes()
+
+
+def claims(settings: Settings, **changes: object) -> dict[str, object]:
+    now = int(time.time())
+    base: dict[str, object] = {
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "sub": EMAIL,
+        "email": EMAIL,
+        "iat": now,
+        "exp": now + 600,
+    }
+    base.update(changes)
+    return {name: value for name, value in base.items() if value is not None}
+
+
+def sign(settings: Settings, payload: dict[str, object], key: bytes | None = None) -> str:
+    return jwt.encode(payload, key or private_pem(settings), algorithm=ALGORITHM)
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def test_a_token_of_the_local_issuer_passes(settings: Settings, verifier: TokenVerifier) -> None:
+    identity = verifier.verify(issue_local_token(settings, EMAIL))
+    assert identity.email == EMAIL
+
+
+def test_the_email_claim_is_read_in_lower_case(settings: Settings, verifier: TokenVerifier) -> None:
+    token = sign(settings, claims(settings, email="Worker@Example.ORG"))
+    assert verifier.verify(token).email == EMAIL
+
+
+def test_a_token_signed_by_another_key_is_refused(
+    settings: Settings, verifier: TokenVerifier
+) -> None:
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    other_pem = other.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    with pytest.raises(InvalidToken):
+        verifier.verify(sign(settings, claims(settings), key=other_pem))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"iss": "https://cognito-idp.example/other-pool"}, id="wrong-issuer"),
+        pytest.param({"aud": "another-app"}, id="wrong-audience"),
+        pytest.param({"exp": int(time.time()) - 3600}, id="expired"),
+        pytest.param({"exp": None}, id="no-expiry"),
+        pytest.param({"iss": None}, id="no-issuer"),
+        pytest.param({"aud": None}, id="no-audience"),
+        pytest.param({"sub": None}, id="no-subject"),
+        pytest.param({"email": None}, id="no-email"),
+        pytest.param({"email": "not-an-address"}, id="email-without-at"),
+        pytest.param({"nbf": int(time.time()) + 3600}, id="not-yet-valid"),
+    ],
+)
+def test_a_token_with_bad_claims_is_refused(
+    settings: Settings, verifier: TokenVerifier, changes: dict[str, object]
+) -> None:
+    with pytest.raises(InvalidToken):
+        verifier.verify(sign(settings, claims(settings, **changes)))
+
+
+def test_an_unsigned_token_alg_none_is_refused(settings: Settings, verifier: TokenVerifier) -> None:
+    header = b64(json.dumps({"alg": "none", "typ": "JWT"}).encode())
+    payload = b64(json.dumps(claims(settings)).encode())
+    with pytest.raises(InvalidToken):
+        verifier.verify(f"{header}.{payload}.")
+
+
+def test_an_hmac_token_keyed_with_the_public_key_is_refused(
+    settings: Settings, verifier: TokenVerifier
+) -> None:
+    # The classic algorithm confusion: HS256 "signed" with the RSA public key as secret.
+    public_pem = (Path(settings.local_key_dir) / PUBLIC_KEY_FILE).read_bytes()
+    header = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    payload = b64(json.dumps(claims(settings)).encode())
+    signature = hmac.new(public_pem, f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    with pytest.raises(InvalidToken):
+        verifier.verify(f"{header}.{payload}.{b64(signature)}")
+
+
+def test_a_token_with_tampered_claims_is_refused(
+    settings: Settings, verifier: TokenVerifier
+) -> None:
+    header, _, signature = issue_local_token(settings, EMAIL).split(".")
+    forged = b64(json.dumps(claims(settings, email="admin@logbook.local")).encode())
+    with pytest.raises(InvalidToken):
+        verifier.verify(f"{header}.{forged}.{signature}")
+
+
+@pytest.mark.parametrize("token", ["", "abc", "a.b.c", "a.b", "....."])
+def test_garbage_is_refused(verifier: TokenVerifier, token: str) -> None:
+    with pytest.raises(InvalidToken):
+        verifier.verify(token)
+
+
+def test_the_local_issuer_refuses_to_sign_outside_the_local_stage(tmp_path: Path) -> None:
+    ensure_local_keys(tmp_path)
+    with pytest.raises(RuntimeError):
+        issue_local_token(Settings(stage="prod", local_key_dir=str(tmp_path)), EMAIL)
