@@ -7,10 +7,13 @@ must end up in DynamoDB Local exactly once.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import time
 import urllib.error
 import urllib.request
+import uuid
 from typing import Any
 
 import boto3
@@ -47,7 +50,7 @@ def unit(live_stack: Any) -> dict[str, str]:
     token = call(live_stack, "POST", "/auth/local-login", {"email": ADMIN})["token"]
     org = call(live_stack, "POST", "/orgs", {"name": "Helsinki", "country": "FI"}, token)
     unit = call(live_stack, "POST", f"/orgs/{org['id']}/units", {"name": "Kallio"}, token)
-    return {"id": unit["id"], "token": token}
+    return {"id": unit["id"], "token": token, "org_id": org["id"]}
 
 
 def new_collection(stack: Any, unit: dict[str, str], body: dict[str, Any]) -> str:
@@ -406,3 +409,50 @@ def test_after_a_first_answer_the_page_opens_and_works_offline(
         ["safety"],
     ]
     assert page.script_errors == []
+
+
+def test_answers_and_check_ins_reach_the_public_statistics(
+    live_stack: Any, unit: dict[str, str], page: Any
+) -> None:
+    fresh = call(
+        live_stack, "POST", f"/orgs/{unit['org_id']}/units", {"name": "Sörnäinen"}, unit["token"]
+    )
+    here = {**unit, "id": fresh["id"]}
+    survey = new_collection(live_stack, here, {"template_id": "annual"})
+    checkin = new_collection(live_stack, here, {"kind": "checkin"})
+    for values in ((5, 4), (4, 4), (2, 3)):
+        call(
+            live_stack,
+            "POST",
+            "/public/responses",
+            {
+                "submission_id": str(uuid.uuid4()),
+                "collection_code": survey,
+                "lang": "en",
+                "answers": {"safety_1": values[0], "safety_2": values[1]},
+            },
+        )
+    # Two visits by one young person, one by another, through the page.
+    for nickname in ("Fox", "Fox", "Lynx"):
+        page.goto(f"{live_stack.site_url}/s/?c={checkin}&lang=en")
+        page.wait_for_selector("#form:not([hidden])")
+        page.fill("#nickname", nickname)
+        page.click("#send")
+        page.wait_for_function(
+            "document.querySelector('#status').className.includes('ok')", timeout=15_000
+        )
+    year = dt.datetime.now(dt.UTC).strftime("%Y")
+    deadline = time.monotonic() + 15
+    while True:
+        stats = call(live_stack, "GET", f"/public/stats?scope=unit:{here['id']}&period={year}")
+        participation = stats["participation"]
+        if (
+            stats["responses"] == 3 and participation["checkins"] == 3
+        ) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert stats["responses"] == 3
+    assert participation["checkins"] == 3 and participation["unique_visitors"] == 2
+    safety = stats["indicators"]["safety"]
+    # Three respondents are fewer than the publication threshold: suppressed, with why.
+    assert safety.get("suppressed") is True and safety["n"] == 3
