@@ -47,7 +47,7 @@ $(STAMP_NPM): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-.PHONY: install java chromium
+.PHONY: install java chromium binutils
 install: $(STAMP_PY) $(STAMP_NPM) java
 
 # DynamoDB Local is AWS's Java engine: install a runtime from Debian if none is there.
@@ -61,6 +61,13 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Chromium for the browser tests (Debian chromium)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# The Lambda package strips its shared libraries with GNU strip (infra/package.py): from
+# Debian's binutils where it is missing; elsewhere (macOS) they ship unstripped.
+binutils:
+	@command -v strip >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 || { \
+	  echo "Installing binutils for stripping the Lambda package (Debian binutils)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binutils >/dev/null; }
 
 # ---------------------------------------------------------------- run
 # Ports and data dir: LOGBOOK_API_PORT, LOGBOOK_SITE_PORT, LOGBOOK_DDB_PORT, LOGBOOK_LOCAL_DIR;
@@ -86,7 +93,7 @@ fmt: $(STAMP_PY)
 
 # Two workers (the machine's two cores); a test file stays on one worker, so its
 # module fixtures are built once (and each worker runs its own live stack).
-test: install chromium lint
+test: install chromium binutils lint
 	$(VENV)/bin/pytest -n 2 --dist loadfile
 
 # Unit and functional tests only: no servers, no browser.
@@ -113,11 +120,11 @@ LAMBDA_SOURCES := app.py requirements.txt .chalice/config.json $(shell find chal
 export CDK_DISABLE_VERSION_CHECK := 1
 
 .PHONY: synth lint-infra bench-cold deploy
-synth: $(STAMP_PY) $(STAMP_NPM)
+synth: $(STAMP_PY) $(STAMP_NPM) binutils
 	$(PY) -m infra.synth
 	$(CFN_LINT) build/cloudformation/*.template.json
 
-build/logbook-prod-lambda.zip: $(STAMP_PY) $(LAMBDA_SOURCES)
+build/logbook-prod-lambda.zip: $(STAMP_PY) $(STAMP_NPM) $(LAMBDA_SOURCES) | binutils
 	$(PY) -m infra.synth
 
 lint-infra: build/logbook-prod-lambda.zip
@@ -133,7 +140,7 @@ bench-cold: build/logbook-prod-lambda.zip
 deploy-stage-given:
 	@test -n "$(STAGE)" || { echo "make deploy needs STAGE=dev or STAGE=prod" >&2; exit 2; }
 
-deploy: deploy-stage-given $(STAMP_PY) $(STAMP_NPM)
+deploy: deploy-stage-given $(STAMP_PY) $(STAMP_NPM) binutils
 	$(PY) -m infra.deploy --stage "$(STAGE)" $(DEPLOY_ARGS)
 
 # ---------------------------------------------------------------- the statistics page

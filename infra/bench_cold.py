@@ -6,10 +6,13 @@ process from the extracted deployment package, exactly the module Lambda imports
 authorizer). The figure is the median of several runs, as a multiple of importing boto3
 alone in the same way; the target is ≤ 2×. Two columns:
 
-* "as shipped": the package has no ``.pyc`` files and ``/var/task`` is read-only, so a
-  real cold start compiles every module it imports;
-* "bytecode cached": the same imports once ``.pyc`` files exist (boto3 in the Lambda
-  runtime is in this state).
+* "as shipped": the package exactly as zipped, bytecode writing off (``/var/task`` is
+  read-only): what a real cold start does. ``make synth`` puts ``.pyc`` files in the zip
+  for the modules a cold start imports (``infra.package``); anything else compiles;
+* "bytecode cached": the same imports once every ``.pyc`` file exists (boto3 in the
+  Lambda runtime is in this state): the floor the shipped figure can approach.
+
+The target is taken against the "as shipped" column.
 
 Figures are printed, never asserted: they depend on the machine.
 """
@@ -19,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -29,6 +31,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
+
+from infra.package import LAMBDA_ENVIRONMENT
 
 REPO_ROOT: Final = Path(__file__).resolve().parent.parent
 TARGET_RATIO: Final = 2.0
@@ -41,26 +45,6 @@ if attribute:
     getattr(loaded, attribute)
 print(time.perf_counter() - started)
 """
-# What a deployed function sees (no network is used at import time).
-_LAMBDA_ENVIRONMENT: Final = {
-    "LOGBOOK_STAGE": "prod",
-    "LOGBOOK_REGION": "eu-north-1",
-    "LOGBOOK_DATA_TABLE": "logbook-prod-data",
-    "LOGBOOK_STATS_TABLE": "logbook-prod-stats",
-    "LOGBOOK_SITE_URL": "https://example.cloudfront.net",
-    "LOGBOOK_JWT_ISSUER": "https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_example",
-    "LOGBOOK_JWT_AUDIENCE": "example-client",
-    "LOGBOOK_JWKS_URL": (
-        "https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_example/.well-known/jwks.json"
-    ),
-    "POWERTOOLS_SERVICE_NAME": "logbook",
-    "POWERTOOLS_METRICS_NAMESPACE": "Logbook",
-    "AWS_DEFAULT_REGION": "eu-north-1",
-    "AWS_REGION": "eu-north-1",
-    "AWS_ACCESS_KEY_ID": "local",
-    "AWS_SECRET_ACCESS_KEY": "local",
-    "AWS_EC2_METADATA_DISABLED": "true",
-}
 
 
 def handlers(template: Path) -> dict[str, str]:
@@ -77,7 +61,7 @@ def _environment(path: Path, function: str, *, bytecode: bool) -> dict[str, str]
     env = {
         "PATH": os.environ.get("PATH", ""),
         "PYTHONPATH": str(path),
-        **_LAMBDA_ENVIRONMENT,
+        **LAMBDA_ENVIRONMENT,
         # Lambda names the function to its own process; the app reads it.
         "AWS_LAMBDA_FUNCTION_NAME": function,
     }
@@ -89,10 +73,10 @@ def _environment(path: Path, function: str, *, bytecode: bool) -> dict[str, str]
 def _import_seconds(
     module: str, attribute: str, package: Path, function: str, *, bytecode: bool
 ) -> float:
-    """One fresh interpreter importing ``module`` (and reading ``attribute``)."""
-    if not bytecode:
-        for cache in package.rglob("__pycache__"):
-            shutil.rmtree(cache, ignore_errors=True)
+    """One fresh interpreter importing ``module`` (and reading ``attribute``).
+
+    With ``bytecode`` off nothing is written, so ``package`` stays as unpacked.
+    """
     completed = subprocess.run(
         [sys.executable, "-c", _PROBE, module, attribute],
         capture_output=True,
@@ -116,36 +100,32 @@ class Figures:
 
 
 def measure(
-    package: Path, entry_points: dict[str, str], runs: int
+    shipped: Path, cached: Path, entry_points: dict[str, str], runs: int
 ) -> tuple[float, dict[str, Figures]]:
     """Median boto3 import time and per-entry figures, in interleaved rounds.
 
-    Rounds interleave the baseline with every entry point so that a busy machine slows
-    both sides of a ratio alike.
+    ``shipped`` and ``cached`` are two unpacked copies of the package; only ``cached``
+    gets bytecode written into it. Rounds interleave the baseline with every entry point
+    so that a busy machine slows both sides of a ratio alike.
     """
     figures = {name: Figures() for name in entry_points}
     baseline: list[float] = []
     # Warm the page cache and write the .pyc files the "cached" column relies on.
     for name, handler in entry_points.items():
         module, _, attribute = handler.rpartition(".")
-        _import_seconds(module, attribute, package, name, bytecode=True)
+        _import_seconds(module, attribute, cached, name, bytecode=True)
+        _import_seconds(module, attribute, shipped, name, bytecode=False)
     for _ in range(runs):
-        boto3_seconds = _import_seconds("boto3", "", package, "baseline", bytecode=True)
+        boto3_seconds = _import_seconds("boto3", "", cached, "baseline", bytecode=True)
         baseline.append(boto3_seconds)
         for name, handler in entry_points.items():
             module, _, attribute = handler.rpartition(".")
-            cached = _import_seconds(module, attribute, package, name, bytecode=True)
-            figures[name].cached.append(cached)
-            figures[name].cached_ratio.append(cached / boto3_seconds)
-        for name, handler in entry_points.items():
-            module, _, attribute = handler.rpartition(".")
-            shipped = _import_seconds(module, attribute, package, name, bytecode=False)
-            figures[name].shipped.append(shipped)
-            figures[name].shipped_ratio.append(shipped / boto3_seconds)
-        # The next round's "cached" imports need their .pyc files back.
-        for name, handler in entry_points.items():
-            module, _, attribute = handler.rpartition(".")
-            _import_seconds(module, attribute, package, name, bytecode=True)
+            seconds = _import_seconds(module, attribute, cached, name, bytecode=True)
+            figures[name].cached.append(seconds)
+            figures[name].cached_ratio.append(seconds / boto3_seconds)
+            seconds = _import_seconds(module, attribute, shipped, name, bytecode=False)
+            figures[name].shipped.append(seconds)
+            figures[name].shipped_ratio.append(seconds / boto3_seconds)
     return statistics.median(baseline), figures
 
 
@@ -166,10 +146,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     entry_points = dict(sorted(handlers(args.template).items()))
     with tempfile.TemporaryDirectory(prefix="logbook-cold-") as tmp:
-        package = Path(tmp) / "task"
+        shipped, cached = Path(tmp) / "shipped", Path(tmp) / "cached"
         with zipfile.ZipFile(args.package) as archive:
-            archive.extractall(package)
-        boto3_seconds, figures = measure(package, entry_points, args.runs)
+            archive.extractall(shipped)
+            archive.extractall(cached)
+        boto3_seconds, figures = measure(shipped, cached, entry_points, args.runs)
 
     median = statistics.median
     print(f"baseline: import boto3 {boto3_seconds * 1000:.0f} ms (median of {args.runs} rounds)")
@@ -177,14 +158,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     worst = 0.0
     for name, handler in entry_points.items():
         f = figures[name]
-        worst = max(worst, median(f.cached_ratio))
+        worst = max(worst, median(f.shipped_ratio))
         print(
             f"{name:26} {handler:32} "
             f"{median(f.shipped) * 1000:7.0f} ms {median(f.shipped_ratio):5.1f}x "
             f"{median(f.cached) * 1000:7.0f} ms {median(f.cached_ratio):5.1f}x"
         )
     verdict = "within" if worst <= TARGET_RATIO else "over"
-    print(f"worst bytecode-cached ratio {worst:.1f}x: {verdict} the {TARGET_RATIO:.0f}x target")
+    print(f"worst as-shipped ratio {worst:.1f}x: {verdict} the {TARGET_RATIO:.0f}x target")
     return 0
 
 

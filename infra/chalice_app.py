@@ -10,6 +10,9 @@ deployment zip. Two things are changed in that template before CDK reads it:
   domain) would close a cycle: CloudFront → API (the ``/public/*`` origin) → function →
   CloudFront. API Gateway does not check that a function exists when the API is created,
   and the invoke permissions still reference the functions, so nothing is lost.
+
+And before CDK takes the deployment zip as an asset, the bytecode a cold start needs is
+added to it (``infra.package``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from typing import Any
 
 from chalice.cdk import Chalice
 from constructs import Construct
+
+from infra.package import add_cold_start_bytecode
 
 SAM_FUNCTION = "AWS::Serverless::Function"
 # Chalice names the Lambda behind every route "APIHandler" with handler "app.app".
@@ -95,6 +100,22 @@ class LogbookChalice(Chalice):
         super().__init__(scope, construct_id, source_dir=source_dir, stage_config=stage_config)
         #: The deployment zip that Chalice built (the Lambda code of every function).
         self.deployment_zip = Path(self._sam_package_dir) / "deployment.zip"
+
+    # Chalice zips the code in this step; the asset is made from the zip right after.
+    def _package_app(self) -> None:
+        super()._package_app()
+        template = json.loads((Path(self._sam_package_dir) / "sam.json").read_text())
+        functions = [
+            resource["Properties"]
+            for resource in template["Resources"].values()
+            if resource["Type"] == SAM_FUNCTION
+        ]
+        (runtime,) = {function["Runtime"] for function in functions}
+        add_cold_start_bytecode(
+            Path(self._sam_package_dir) / "deployment.zip",
+            sorted({function["Handler"] for function in functions}),
+            runtime,
+        )
 
     # Chalice writes the SAM template in this step and CfnInclude reads it right after:
     # the one place to change the template as data rather than through overrides.

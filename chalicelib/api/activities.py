@@ -19,7 +19,7 @@ WRITE = (400, 401, 403, 404, 409, 413)
 class ActivityQuery(BaseModel):
     """Query parameters of the activity list."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", defer_build=True, populate_by_name=True)
 
     date_from: dt.date | None = Field(
         default=None, alias="from", description="First day, YYYY-MM-DD"

@@ -46,7 +46,7 @@ _PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$")
 class ExportQuery(BaseModel):
     """Which activities, in which format: a ``period`` or a ``from``/``to`` range."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", defer_build=True, populate_by_name=True)
 
     format: Literal["csv", "xlsx"] = Field(default="csv", description="csv or xlsx")
     period: str | None = Field(

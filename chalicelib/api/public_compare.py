@@ -64,7 +64,7 @@ def _split(value: str, parse: Any, field: str) -> list[str]:
 class CompareQuery(BaseModel):
     """Query parameters of ``/public/compare``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     scopes: str = Field(description="Comma-separated: all, org:{org_id}, unit:{unit_id}")
     periods: str = Field(description="Comma-separated: YYYY, YYYY-Qn or YYYY-MM")

@@ -48,7 +48,7 @@ CACHE_CONTROL = "public, max-age=60"
 class StatsQuery(BaseModel):
     """Query parameters of the statistics routes."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     scope: str = Field(description="all, org:{org_id} or unit:{unit_id}")
     period: str = Field(description="YYYY, YYYY-Qn or YYYY-MM")

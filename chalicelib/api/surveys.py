@@ -32,7 +32,7 @@ PUBLIC_WRITE = (400, 404, 410, 413, 429)
 class LangQuery(BaseModel):
     """``?lang=``: the page's language; the template's nearest one is used."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     lang: str | None = Field(
         default=None,

@@ -42,16 +42,18 @@ Email = Annotated[
 ]
 
 
+# Every model builds its validator on first use (defer_build), not at import: a Lambda
+# cold start then pays only for the few models its request touches.
 class StrictInput(BaseModel):
     """Base of request bodies: unknown fields and type coercions are refused."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", defer_build=True, strict=True)
 
 
 class Output(BaseModel):
     """Base of answers."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 def unique_ids(values: list[str], field: str) -> list[str]:
