@@ -14,12 +14,16 @@ from chalicelib.api import (
     public_stats,
     surveys,
 )
+from chalicelib.api.observe import log_request_context, publish_request_metrics
 from chalicelib.domain.exports import XLSX_MEDIA_TYPE
 from chalicelib.settings import get_settings
 
 app = Chalice(app_name="logbook")
 # XLSX exports are binary: API Gateway and Chalice pass them through base64.
 app.api.binary_types.append(XLSX_MEDIA_TYPE)
+# Structured logs with the request's ids, and the request's metrics when it ends.
+app.register_middleware(log_request_context, "http")
+app.register_middleware(publish_request_metrics, "http")
 
 app.register_blueprint(authorizer.authorizer_bp)
 app.register_blueprint(meta.bp)

@@ -157,6 +157,8 @@ class DevstackConfig:
                 "LOGBOOK_SITE_PORT": str(self.site_port),
                 "LOGBOOK_DDB_PORT": str(self.ddb_port),
                 "PYTHONUNBUFFERED": "1",
+                # Powertools' development mode: readable logs, metrics not printed.
+                "POWERTOOLS_DEV": "true",
             }
         )
         # Children import app.py and chalicelib from the repository, wherever we run.

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Final
 
+from chalicelib.observability import Counter
+
 # ---------------------------------------------------------------- unit prices (USD)
 # eu-central-1, on-demand, as published on the AWS pricing pages (re-check before
 # budgeting: prices change; DynamoDB on-demand was halved in November 2024).
@@ -29,6 +31,7 @@ S3_GET_PER_MILLION: Final = 0.43
 S3_STORAGE_GB_MONTH: Final = 0.0245
 COGNITO_LITE_PER_MAU: Final = 0.0055  # beyond the free 10,000 MAU
 CLOUDWATCH_ALARM_MONTH: Final = 0.10
+CLOUDWATCH_METRIC_MONTH: Final = 0.30  # a custom metric (name x dimensions), first 10,000
 CLOUDWATCH_LOGS_INGEST_GB: Final = 0.63
 WAF_WEB_ACL_MONTH: Final = 5.00
 WAF_RULE_MONTH: Final = 1.00
@@ -43,6 +46,7 @@ FREE_CLOUDFRONT_FUNCTIONS: Final = 2_000_000
 FREE_DYNAMODB_STORAGE_GB: Final = 25
 FREE_COGNITO_MAU: Final = 10_000
 FREE_ALARMS: Final = 10
+FREE_METRICS: Final = 10
 FREE_LOGS_GB: Final = 5
 
 # ---------------------------------------------------------------- per operation
@@ -61,6 +65,8 @@ AGGREGATE_SECONDS: Final = 0.25  # one aggregate invocation
 LOG_BYTES_PER_INVOCATION: Final = 1_000
 # What the stack defines: API 5xx, errors of each of 3 functions, iterator age, failures.
 ALARMS: Final = 6
+# What the functions publish (chalicelib/observability.py), one stage; EMF lines are logs.
+CUSTOM_METRICS: Final = len(Counter)
 
 
 @dataclass(frozen=True)
@@ -283,11 +289,12 @@ def estimate(network: Network, alarms: int = ALARMS, waf: bool = False) -> list[
     )
     logs = u["log_gb"] * CLOUDWATCH_LOGS_INGEST_GB
     add(
-        "CloudWatch (alarms, logs)",
-        f"{alarms} alarms, {u['log_gb']:,.2f} GB logs",
+        "CloudWatch (alarms, metrics, logs)",
+        f"{alarms} alarms, {CUSTOM_METRICS} metrics, {u['log_gb']:,.2f} GB logs",
         (
-            alarms * CLOUDWATCH_ALARM_MONTH + logs,
+            alarms * CLOUDWATCH_ALARM_MONTH + CUSTOM_METRICS * CLOUDWATCH_METRIC_MONTH + logs,
             max(0, alarms - FREE_ALARMS) * CLOUDWATCH_ALARM_MONTH
+            + max(0, CUSTOM_METRICS - FREE_METRICS) * CLOUDWATCH_METRIC_MONTH
             + max(0.0, u["log_gb"] - FREE_LOGS_GB) * CLOUDWATCH_LOGS_INGEST_GB,
         ),
     )

@@ -9,12 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
+from chalicelib import observability
+
 STAGES: Final = ("dev", "prod")
 APP_NAME: Final = "logbook"
 # Chalice's API Gateway stage (".chalice/config.json" "api_gateway_stage").
 API_STAGE: Final = "api"
-SERVICE_NAME: Final = "logbook"
-METRICS_NAMESPACE: Final = "Logbook"
+# What chalicelib.observability logs and publishes under (also set as Powertools' env).
+SERVICE_NAME: Final = observability.SERVICE_NAME
+METRICS_NAMESPACE: Final = observability.METRICS_NAMESPACE
 
 
 def _flag(value: Any) -> bool:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from chalicelib.api.routing import endpoint
 from chalicelib.domain.access import Principal
 from chalicelib.domain.activity import Activity, ActivityIn, ActivityPage, ActivityUpdate
+from chalicelib.observability import Counter, count
 from chalicelib.service import MAX_PAGE, get_logbook, strip_server_fields
 
 bp = Blueprint(__name__)
@@ -56,7 +57,9 @@ def _for_update(body: dict) -> dict:
     errors=WRITE,
 )
 def record_activity(unit_id: str, body: ActivityIn, principal: Principal) -> Activity:
-    return get_logbook().record_activity(principal, unit_id, body)
+    activity = get_logbook().record_activity(principal, unit_id, body)
+    count(Counter.ACTIVITIES_RECORDED)
+    return activity
 
 
 @endpoint(

@@ -28,6 +28,7 @@ from chalicelib.api.errors import (
 )
 from chalicelib.domain.access import Principal
 from chalicelib.domain.errors import DomainError, Forbidden, PayloadTooLarge, Unauthenticated
+from chalicelib.observability import logger
 from chalicelib.service import get_logbook
 from chalicelib.settings import get_settings
 
@@ -57,15 +58,6 @@ class RouteDoc:
 
 
 ROUTES: list[RouteDoc] = []
-
-
-@functools.cache
-def _logger() -> Any:
-    # Powertools' structured logger, created on first use: importing it costs a
-    # tenth of a second of every cold start, and most requests never log.
-    from aws_lambda_powertools import Logger
-
-    return Logger(service="logbook")
 
 
 def _authorizer() -> Any:
@@ -182,7 +174,7 @@ def endpoint(
                 # validation: answer 4xx, and log it so the gap gets closed.
                 if error.response.get("Error", {}).get("Code") != "ValidationException":
                     raise
-                _logger().warning("DynamoDB refused a request", extra={"error": str(error)})
+                logger.warning("DynamoDB refused a request", extra={"error": str(error)})
                 return json_response(
                     error_body("invalid_input", "the request cannot be processed", []), 400
                 )

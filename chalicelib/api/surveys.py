@@ -21,6 +21,7 @@ from chalicelib.domain.surveys import (
     SurveyTemplate,
     SurveyTemplateIn,
 )
+from chalicelib.observability import Counter, count
 from chalicelib.survey_service import get_survey_service
 
 bp = Blueprint(__name__)
@@ -53,8 +54,9 @@ def api_base() -> str:
     return f"{proto}://{host}{prefix}"
 
 
-def _ack(ack: SubmissionAck) -> Response:
+def _ack(ack: SubmissionAck, stored: Counter) -> Response:
     # 201 the first time; 200 when the very same submission comes again.
+    count(stored if ack.status == "stored" else Counter.DUPLICATE_SUBMISSIONS)
     return json_response(ack.model_dump(mode="json"), 201 if ack.status == "stored" else 200)
 
 
@@ -181,7 +183,7 @@ def collection_qr(code: str) -> Response:
     errors=PUBLIC_WRITE,
 )
 def submit_response(body: ResponseIn) -> Response:
-    return _ack(get_survey_service().submit_response(body))
+    return _ack(get_survey_service().submit_response(body), Counter.SURVEY_RESPONSES_STORED)
 
 
 @endpoint(
@@ -197,4 +199,4 @@ def submit_response(body: ResponseIn) -> Response:
     errors=PUBLIC_WRITE,
 )
 def check_in(body: CheckinIn) -> Response:
-    return _ack(get_survey_service().check_in(body))
+    return _ack(get_survey_service().check_in(body), Counter.CHECKINS_STORED)

@@ -56,7 +56,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -71,9 +70,9 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.domain.stats import Figures, StatsKey, add_into, record_delta
+from chalicelib.observability import Counter, count, logger, publish_metrics
+from chalicelib.settings import get_settings
 from chalicelib.store.stats import StatsStore, WatermarkMovedError, stats_client
-
-logger = logging.getLogger(__name__)
 
 # Stream retention is 24 h; one more hour of margin before forgetting a shard.
 IDLE_SHARD_SECONDS = 25 * 3600
@@ -116,6 +115,8 @@ class BatchOutcome:
     failed_keys: list[StatsKey] = field(default_factory=list)
     resume_from: ParsedRecord | None = None
     resume_identifier: str | None = None
+    records_read: int = 0  # readable records before the first unreadable one
+    unreadable: int = 0
 
 
 def _repaired(value: Any) -> Any:
@@ -166,6 +167,10 @@ class StreamAggregator:
 
     def handle(self, event: Mapping[str, Any]) -> dict[str, Any]:
         """Process one Lambda event; answer the partial batch response."""
+        return self.process(event)[0]
+
+    def process(self, event: Mapping[str, Any]) -> tuple[dict[str, Any], BatchOutcome]:
+        """Process one Lambda event: the partial batch response, and what happened."""
         records = list(event.get("Records") or [])
         shard_id = event.get("shardId") or (
             records[0].get("eventSourceARN", "stream") if records else "stream"
@@ -178,7 +183,7 @@ class StreamAggregator:
         if "window" in event or "shardId" in event:
             # Tumbling-window invocations must answer a state, or Lambda counts a failure.
             response["state"] = {}
-        return response
+        return response, outcome
 
     def fold_batch(self, records: list[dict[str, Any]], shard: str) -> BatchOutcome:
         """Parse, combine per key, and apply one shard's batch."""
@@ -219,6 +224,7 @@ class StreamAggregator:
             stop_at, outcome.resume_identifier = int(first), first
             logger.error("stream record %s could not be parsed; retrying from it", first)
         usable = [record for record in parsed if stop_at is None or record.sequence < stop_at]
+        outcome.records_read, outcome.unreadable = len(usable), len(failed_ids)
 
         per_key: dict[StatsKey, list[ParsedRecord]] = {}
         for record in usable:
@@ -290,12 +296,21 @@ class StreamAggregator:
 @lru_cache(maxsize=1)
 def get_aggregator() -> StreamAggregator:
     """The aggregator of this process, on the configured stats table (built once)."""
-    from chalicelib.settings import get_settings
-
     settings = get_settings()
     return StreamAggregator(StatsStore(stats_client(settings), settings.stats_table))
 
 
 def handle_stream_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Lambda entry point of the ``aggregate`` function (and of the local stream pump)."""
-    return get_aggregator().handle(event)
+    """Lambda entry point of the ``aggregate`` function (and of the local stream pump).
+
+    Publishes the batch's metrics (records read, statistics keys retried, unreadable
+    records) before answering.
+    """
+    try:
+        response, outcome = get_aggregator().process(event)
+        count(Counter.STREAM_RECORDS_READ, outcome.records_read)
+        count(Counter.STATS_KEYS_RETRIED, len(outcome.failed_keys))
+        count(Counter.UNREADABLE_STREAM_RECORDS, outcome.unreadable)
+    finally:
+        publish_metrics(get_settings().stage)
+    return response

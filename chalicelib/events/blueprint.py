@@ -12,11 +12,13 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.events.aggregate import handle_stream_batch
+from chalicelib.observability import logger
 
 events_blueprint = Blueprint(__name__)
 
 
 @events_blueprint.lambda_function(name="aggregate")
+@logger.inject_lambda_context(clear_state=True)
 def aggregate(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Fold a DynamoDB Streams batch into the statistics."""
     return handle_stream_batch(event, context)

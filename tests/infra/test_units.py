@@ -110,6 +110,16 @@ def test_the_readme_cost_tables_are_what_the_cost_model_computes(repo_root: Path
     readme = (repo_root / "infra" / "README.md").read_text()
     assert cost.markdown(cost.SLOVENIA) in readme
     assert cost.markdown(cost.EU) in readme
+    with_waf = cost.markdown(cost.EU, waf=True).splitlines()[-1]
+    assert with_waf.replace("total", "total with WAF") in readme
+
+
+def test_the_cost_model_charges_every_metric_the_functions_publish() -> None:
+    from chalicelib.observability import Counter
+
+    (cloudwatch,) = [line for line in cost.estimate(cost.SLOVENIA) if "CloudWatch" in line.service]
+    assert f"{len(Counter)} metrics" in cloudwatch.usage
+    assert cloudwatch.list_usd >= len(Counter) * cost.CLOUDWATCH_METRIC_MONTH
 
 
 def test_cost_grows_with_the_network_and_the_waf() -> None:
