@@ -35,6 +35,7 @@ ERROR_TEXT = {
     409: "Conflict with the stored state",
     410: "Closed",
     413: "Body too large",
+    415: "The body is not sent as application/json",
     429: "Too many requests",
 }
 
@@ -89,6 +90,8 @@ def _operation(route: RouteDoc, refs: dict[Any, dict[str, Any]]) -> dict[str, An
     codes = set(route.errors)
     if route.body is not None or route.query is not None:
         codes.add(400)
+    if route.body is not None:
+        codes.add(415)
     for code in sorted(codes):
         responses[str(code)] = {
             "description": ERROR_TEXT.get(code, "Error"),

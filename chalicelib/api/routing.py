@@ -38,6 +38,28 @@ CORS = CORSConfig(
     max_age=600,
 )
 _PATH_PARAM = re.compile(r"^[A-Za-z0-9_.@+-]{1,254}$")
+JSON_MEDIA_TYPE = "application/json"
+# Chalice would answer other media types with its own 415 body, which names no field:
+# routes take any Content-Type and ``endpoint`` refuses the wrong ones in the error shape.
+_ANY_MEDIA_TYPE = ["*/*"]
+
+
+def is_json_media_type(content_type: str | None) -> bool:
+    """``application/json`` (any parameters, e.g. charset) or no Content-Type at all."""
+    media_type = (content_type or JSON_MEDIA_TYPE).split(";", 1)[0].strip().lower()
+    return media_type == JSON_MEDIA_TYPE
+
+
+def _unsupported_media_type(content_type: str) -> Response:
+    problem = f"must be {JSON_MEDIA_TYPE}, not {content_type[:100]}"
+    return json_response(
+        error_body(
+            "unsupported_media_type",
+            f"Content-Type: {problem}",
+            [{"field": "Content-Type", "problem": problem}],
+        ),
+        415,
+    )
 
 
 @dataclass(frozen=True)
@@ -145,6 +167,9 @@ def endpoint(
             try:
                 kwargs: dict[str, Any] = _clean_path_params(path_params)
                 if body is not None:
+                    content_type = request.headers.get("content-type")
+                    if not is_json_media_type(content_type):
+                        return _unsupported_media_type(str(content_type))
                     try:
                         kwargs["body"] = parse_body(request.raw_body, body, prepare_body)
                     except ValidationError as error:
@@ -189,6 +214,7 @@ def endpoint(
             methods=[method],
             authorizer=None if public else _authorizer(),
             cors=CORS,
+            content_types=_ANY_MEDIA_TYPE,
         )(view)
         ROUTES.append(
             RouteDoc(

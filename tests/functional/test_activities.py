@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.builders import activity
@@ -103,6 +105,50 @@ def test_bad_activity_is_400_naming_the_field_and_nothing_is_stored(api, world, 
     assert answer.json["errors"][0]["problem"]
     listed = api.call("GET", f"/units/{world.unit}/activities", token=world.worker)
     assert listed.json["items"] == []
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]
+)
+def test_a_body_not_sent_as_json_is_415_naming_the_header_and_nothing_is_stored(
+    api, world, content_type
+):
+    answer = api.call(
+        "POST",
+        f"/units/{world.unit}/activities",
+        activity(),
+        token=world.worker,
+        headers={"Content-Type": content_type},
+    )
+    assert answer.status == 415, answer.json
+    assert answer.json["error"] == "unsupported_media_type"
+    assert answer.json["errors"] == [
+        {"field": "Content-Type", "problem": f"must be application/json, not {content_type}"}
+    ]
+    listed = api.call("GET", f"/units/{world.unit}/activities", token=world.worker)
+    assert listed.json["items"] == []
+
+
+@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "Application/JSON"])
+def test_json_with_parameters_or_in_capitals_is_accepted(api, world, content_type):
+    answer = api.call(
+        "POST",
+        f"/units/{world.unit}/activities",
+        activity(),
+        token=world.worker,
+        headers={"Content-Type": content_type},
+    )
+    assert answer.status == 201, answer.json
+
+
+def test_a_body_without_content_type_is_read_as_json(api, world):
+    answer = api.client.http.request(
+        "POST",
+        f"/units/{world.unit}/activities",
+        headers={"Authorization": f"Bearer {world.worker}"},
+        body=json.dumps(activity()),
+    )
+    assert answer.status_code == 201, answer.body
 
 
 def test_goal_ratings_out_of_range_is_400(api, world):
