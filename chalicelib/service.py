@@ -18,7 +18,7 @@ from chalicelib.domain.activity import (
     ActivityUpdate,
     activity_rule_problems,
 )
-from chalicelib.domain.errors import Forbidden, InvalidInput, NotFound
+from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id, utc_now_iso
 from chalicelib.domain.models import (
     Goal,
@@ -38,8 +38,9 @@ from chalicelib.domain.models import (
     UnitIn,
 )
 from chalicelib.settings import Settings, get_settings
+from chalicelib.store.accounts import CognitoAccounts, LocalAccounts, SignInAccounts
 from chalicelib.store.activities import ActivityRepository
-from chalicelib.store.clients import data_table
+from chalicelib.store.clients import cognito_client, data_table
 from chalicelib.store.directory import DirectoryRepository
 
 MAX_PAGE = 200
@@ -57,14 +58,20 @@ def strip_server_fields(body: dict[str, Any], *, keep_version: bool = False) -> 
 class Logbook:
     """Every use case of organisations, their people and their activities."""
 
-    def __init__(self, directory: DirectoryRepository, activities: ActivityRepository) -> None:
+    def __init__(
+        self,
+        directory: DirectoryRepository,
+        activities: ActivityRepository,
+        accounts: SignInAccounts | None = None,
+    ) -> None:
         self.directory = directory
         self.activities = activities
+        self.accounts = accounts or LocalAccounts()
 
     @classmethod
-    def from_table(cls, table: Any) -> Logbook:
+    def from_table(cls, table: Any, accounts: SignInAccounts | None = None) -> Logbook:
         """Services over one data table (a boto3 Table resource)."""
-        return cls(DirectoryRepository(table), ActivityRepository(table))
+        return cls(DirectoryRepository(table), ActivityRepository(table), accounts)
 
     # ------------------------------------------------------------ identity
     def principal(self, email: str) -> Principal:
@@ -197,6 +204,10 @@ class Logbook:
         self._org(org_id)
         principal.require_org_admin(org_id)
         member = self._member(org_id, data.email, data.role, data.unit_ids, created_at=None)
+        if self.directory.get_member(org_id, member.email) is not None:
+            raise Conflict(f"{member.email} is already a member; change their role instead")
+        # The sign-in first: should it fail, nothing is stored and adding again works.
+        self.accounts.invite(member.email)
         self.directory.put_member(member.model_dump(), create=True)
         return member
 
@@ -405,5 +416,9 @@ class Logbook:
 
 @lru_cache(maxsize=2)
 def get_logbook(settings: Settings | None = None) -> Logbook:
-    """The services of this process, over the configured data table."""
-    return Logbook.from_table(data_table(settings or get_settings()))
+    """The services of this process, over the configured data table and user pool."""
+    settings = settings or get_settings()
+    accounts: SignInAccounts = LocalAccounts()
+    if settings.user_pool_id:
+        accounts = CognitoAccounts(lambda: cognito_client(settings), settings.user_pool_id)
+    return Logbook.from_table(data_table(settings), accounts)

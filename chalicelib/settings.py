@@ -37,6 +37,8 @@ class Settings(BaseModel):
     # AWS stages: Cognito's JWKS document. Local stage: a PEM public key on disk.
     jwks_url: str | None = None
     local_key_dir: str = ".local/keys"
+    # AWS stages: the Cognito user pool where added members get their sign-in.
+    user_pool_id: str | None = None
     token_lifetime_seconds: int = 8 * 3600
 
     # Where the static site lives (survey links and QR codes point there).

@@ -47,6 +47,14 @@ WRITE_ITEMS: Final = (
     "dynamodb:ConditionCheckItem",
 )
 
+# Cognito fills in {username} and {####} (the temporary password).
+INVITATION_EMAIL: Final = (
+    "You have been added to Logbook, where your team records its youth work.<br><br>"
+    "Sign in at {app_url} with<br>e-mail: {username}<br>temporary password: {####}<br><br>"
+    "You will choose your own password at the first sign-in. The temporary one expires "
+    "in 7 days; after that, ask your organisation's admin to add you again."
+)
+
 _RETENTION: Final = {
     days: getattr(logs.RetentionDays, name)
     for days, name in (
@@ -149,6 +157,8 @@ class LogbookStack(Stack):
         _allow(self.api_role, READ_ITEMS + WRITE_ITEMS, [data_arn])
         _allow(self.api_role, ("dynamodb:Query",), index_arns)
         _allow(self.api_role, READ_ITEMS, [stats_arn])
+        # Adding a member creates their sign-in; nothing else in the pool is the API's.
+        _allow(self.api_role, ("cognito-idp:AdminCreateUser",), [self.user_pool.user_pool_arn])
         _allow(self.aggregate_role, READ_ITEMS, [data_arn])
         _allow(self.aggregate_role, READ_ITEMS + WRITE_ITEMS, [stats_arn])
         # Stream records: the event source mapping reads them with the function's role.
@@ -210,6 +220,18 @@ class LogbookStack(Stack):
             refresh_token_validity=Duration.days(30),
             enable_token_revocation=True,
         )
+        # The invitation a member gets when an admin adds them (chalicelib/store/accounts.py)
+        # says what Logbook is and where to sign in. Set on the L1 resource: the site, whose
+        # address it names, is built after the pool.
+        pool = self.user_pool.node.default_child
+        assert isinstance(pool, cognito.CfnUserPool)
+        pool.add_property_override(
+            "AdminCreateUserConfig.InviteMessageTemplate",
+            {
+                "EmailSubject": "Your Logbook sign-in",
+                "EmailMessage": INVITATION_EMAIL.replace("{app_url}", app_url),
+            },
+        )
 
         self.function_names = dict(self.chalice.function_names)
         if AGGREGATE_FUNCTION not in self.function_names:
@@ -226,6 +248,7 @@ class LogbookStack(Stack):
             "LOGBOOK_JWT_ISSUER": issuer,
             "LOGBOOK_JWT_AUDIENCE": self.user_pool_client.user_pool_client_id,
             "LOGBOOK_JWKS_URL": f"{issuer}/.well-known/jwks.json",
+            "LOGBOOK_USER_POOL_ID": self.user_pool.user_pool_id,
             "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
             "POWERTOOLS_LOG_LEVEL": "INFO",

@@ -35,3 +35,10 @@ def stats_table(settings: Settings | None = None) -> Any:
     """The stats table resource."""
     settings = settings or get_settings()
     return dynamodb_resource(settings).Table(settings.stats_table)
+
+
+@lru_cache(maxsize=2)
+def cognito_client(settings: Settings | None = None) -> Any:
+    """The Cognito user pools client (created on first use: only adding members needs it)."""
+    settings = settings or get_settings()
+    return boto3.client("cognito-idp", region_name=settings.region, config=_BOTO_CONFIG)

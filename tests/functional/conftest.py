@@ -31,6 +31,7 @@ def reset_caches() -> None:
 
     get_settings.cache_clear()
     clients.dynamodb_resource.cache_clear()
+    clients.cognito_client.cache_clear()
     service.get_logbook.cache_clear()
     tokens.verifier_for.cache_clear()
     public_stats.get_stats_reader.cache_clear()

@@ -157,6 +157,7 @@ def test_every_function_gets_the_settings_it_reads(template: Template) -> None:
         assert env["LOGBOOK_STAGE"] in resource["Properties"]["FunctionName"]
         assert env["POWERTOOLS_SERVICE_NAME"] == "logbook"
         assert env["POWERTOOLS_METRICS_NAMESPACE"] == "Logbook"
+        assert env["LOGBOOK_USER_POOL_ID"] == {"Ref": pool_id}
         assert "LOGBOOK_DYNAMODB_ENDPOINT" not in env
 
 
@@ -268,6 +269,33 @@ def test_the_aggregate_reads_the_stream_and_data_and_writes_stats(template: Temp
     assert {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"} <= actions_on(
         template, role, stats_id
     )
+
+
+def test_only_the_api_creates_sign_ins_and_only_in_its_pool(template: Template) -> None:
+    pool_id, _ = only(template, "AWS::Cognito::UserPool")
+    api_id, api = function(template, "api")
+    assert actions_on(template, role_of(api), pool_id) == {"cognito-idp:AdminCreateUser"}
+    for logical_id, resource in resources(template, SAM_FUNCTION).items():
+        cognito_actions = {
+            action
+            for statement in policy_statements(template, role_of(resource))
+            for action in as_list(statement["Action"])
+            if action.startswith("cognito-idp:")
+        }
+        assert cognito_actions == (
+            {"cognito-idp:AdminCreateUser"} if logical_id == api_id else set()
+        )
+
+
+def test_the_invitation_says_where_to_sign_in(template: Template) -> None:
+    _, pool = only(template, "AWS::Cognito::UserPool")
+    distribution_id, _ = only(template, "AWS::CloudFront::Distribution")
+    invitation = pool["Properties"]["AdminCreateUserConfig"]["InviteMessageTemplate"]
+    message = flat(invitation["EmailMessage"])
+    # Cognito refuses a template without both placeholders.
+    assert "{username}" in message and "{####}" in message
+    assert f"https://${{{distribution_id}.DomainName}}/app/" in message
+    assert "Logbook" in invitation["EmailSubject"]
 
 
 def test_the_authorizer_has_no_table_access(template: Template) -> None:

@@ -1,0 +1,75 @@
+"""Sign-in accounts: a member gets one when an organisation admin adds them.
+
+In AWS stages that is a Cognito user: ``AdminCreateUser`` e-mails the new member a
+temporary password and the link to the app (the pool's invitation message), and they
+choose their own password at the first sign-in. Someone who already has a sign-in (a
+member of another organisation) keeps it. Locally there is nothing to create: the
+local issuer signs in any e-mail address (``POST /auth/local-login``).
+
+Removing a member does not delete the sign-in: the person may belong to other
+organisations, and without a role a sign-in reaches nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from botocore.exceptions import ClientError
+
+from chalicelib.domain.errors import InvalidInput, TooManyRequests
+
+
+class SignInAccounts(Protocol):
+    """Where members' sign-ins are made."""
+
+    def invite(self, email: str) -> bool:
+        """Make sure ``email`` can sign in; ``True`` if an invitation was sent now."""
+        ...
+
+
+class LocalAccounts:
+    """The local stage: every address can sign in already."""
+
+    def invite(self, email: str) -> bool:
+        return False
+
+
+class CognitoAccounts:
+    """A Cognito user pool, reached through ``client()`` (a boto3 ``cognito-idp`` client).
+
+    The client is made on the first invitation, not with the services: creating one
+    loads Cognito's API model, which no other request needs.
+    """
+
+    def __init__(self, client: Callable[[], Any], user_pool_id: str) -> None:
+        self._client = client
+        self._user_pool_id = user_pool_id
+
+    def invite(self, email: str) -> bool:
+        """Create ``email``'s user; Cognito e-mails the invitation. ``False`` if one exists."""
+        try:
+            self._client().admin_create_user(
+                UserPoolId=self._user_pool_id,
+                Username=email,
+                UserAttributes=[
+                    {"Name": "email", "Value": email},
+                    # The admin vouches for the address; the invitation proves it works.
+                    {"Name": "email_verified", "Value": "true"},
+                ],
+                DesiredDeliveryMediums=["EMAIL"],
+            )
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code")
+            if code == "UsernameExistsException":
+                return False
+            if code == "InvalidParameterException":
+                raise InvalidInput.field(
+                    "email", "the sign-in service refused this address"
+                ) from error
+            if code in ("TooManyRequestsException", "LimitExceededException"):
+                raise TooManyRequests(
+                    "too many invitations at once; try again in a minute"
+                ) from error
+            raise
+        return True
