@@ -29,7 +29,8 @@ help:
 	@echo "make fmt      format the code"
 	@echo "make rebuild  recompute every statistic from the data table"
 	@echo "make verify   compare stored statistics with a recomputation"
-	@echo "make bench    write cost of the stream aggregation vs a naive consumer"
+	@echo "make bench    both benchmarks below"
+	@echo "make bench-writes  write cost of the stream aggregation vs a naive consumer"
 	@echo "make synth    CloudFormation templates and Lambda packages into build/ (offline)"
 	@echo "make bench-cold  cold import time of each Lambda handler vs import boto3"
 	@echo "make deploy STAGE=dev|prod  deploy to AWS (see infra/README.md)"
@@ -102,15 +103,18 @@ test-fast: $(STAMP_PY)
 
 # ---------------------------------------------------------------- statistics
 # Against DynamoDB Local (LOGBOOK_DYNAMODB_ENDPOINT, else http://127.0.0.1:8001).
-.PHONY: rebuild verify bench
+.PHONY: rebuild verify bench bench-writes
 rebuild: $(STAMP_PY)
 	$(PY) -m tools.stats_admin rebuild
 
 verify: $(STAMP_PY)
 	$(PY) -m tools.stats_admin verify
 
+# Every benchmark: the stream consumer's write cost, then the handlers' cold imports.
+bench: bench-writes bench-cold
+
 # Write cost of the stream consumer vs a naive one; starts its own DynamoDB Local.
-bench: $(STAMP_PY) $(STAMP_NPM) java
+bench-writes: $(STAMP_PY) $(STAMP_NPM) java
 	$(PY) -m tools.bench_aggregate
 
 # ---------------------------------------------------------------- AWS (infra/)

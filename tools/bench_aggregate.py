@@ -1,4 +1,4 @@
-"""Benchmark of the stream consumer's write cost against a naive one (``make bench``).
+"""Benchmark of the stream consumer's write cost against a naive one (``make bench-writes``, part of ``make bench``).
 
 A realistic mix — 100-record batches of activities over 5 units (two organisations)
 and 3 months, mostly inserts with some edits and deletes — is folded twice, against
