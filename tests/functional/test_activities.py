@@ -107,19 +107,24 @@ def test_bad_activity_is_400_naming_the_field_and_nothing_is_stored(api, world, 
     assert listed.json["items"] == []
 
 
-@pytest.mark.parametrize(
-    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]
-)
-def test_a_body_not_sent_as_json_is_415_naming_the_header_and_nothing_is_stored(
-    api, world, content_type
-):
-    answer = api.call(
+def post_as(api, world, content_type):
+    """A valid activity, sent with ``content_type``."""
+    return api.call(
         "POST",
         f"/units/{world.unit}/activities",
         activity(),
         token=world.worker,
         headers={"Content-Type": content_type},
     )
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]
+)
+def test_a_body_not_sent_as_json_is_415_naming_the_header_and_nothing_is_stored(
+    api, world, content_type
+):
+    answer = post_as(api, world, content_type)
     assert answer.status == 415, answer.json
     assert answer.json["error"] == "unsupported_media_type"
     assert answer.json["errors"] == [
@@ -131,14 +136,7 @@ def test_a_body_not_sent_as_json_is_415_naming_the_header_and_nothing_is_stored(
 
 @pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "Application/JSON"])
 def test_json_with_parameters_or_in_capitals_is_accepted(api, world, content_type):
-    answer = api.call(
-        "POST",
-        f"/units/{world.unit}/activities",
-        activity(),
-        token=world.worker,
-        headers={"Content-Type": content_type},
-    )
-    assert answer.status == 201, answer.json
+    assert post_as(api, world, content_type).status == 201
 
 
 def test_a_body_without_content_type_is_read_as_json(api, world):
