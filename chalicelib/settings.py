@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 Stage = Literal["local", "test", "dev", "prod"]
 
@@ -43,8 +43,11 @@ class Settings(BaseModel):
 
     # Where the static site lives (survey links and QR codes point there).
     site_url: str = "http://127.0.0.1:8080"
-    # Privacy: a survey figure is published only with at least this many respondents.
-    suppression_threshold: int = 15
+    # Privacy (docs/privacy.md): a survey figure is published only with at least this
+    # many respondents (k), and a participation count by gender or age band in a
+    # unit's cell only when 0 or at least this much (c).
+    suppression_threshold: int = Field(default=15, ge=3)
+    participation_threshold: int = Field(default=3, ge=3)
     # Largest request body the API accepts, in bytes.
     max_body_bytes: int = 64 * 1024
 

@@ -69,9 +69,12 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.domain.publication import Thresholds, family_member
 from chalicelib.domain.stats import Figures, StatsKey, add_into, record_delta
+from chalicelib.events.publish import Publisher
 from chalicelib.observability import Counter, count, logger, publish_metrics
 from chalicelib.settings import get_settings
+from chalicelib.store.publication import PublicationStore
 from chalicelib.store.stats import StatsStore, WatermarkMovedError, stats_client
 
 # Stream retention is 24 h; one more hour of margin before forgetting a shard.
@@ -105,6 +108,7 @@ class ParsedRecord:
     identifier: str  # the SequenceNumber as Lambda sent it, for batchItemFailures
     created: int
     delta: dict[StatsKey, Figures]
+    members: set[tuple[str, str, str]] = field(default_factory=set)  # (year, unit, org)
 
 
 @dataclass
@@ -160,10 +164,12 @@ class StreamAggregator:
         store: StatsStore,
         clock: Callable[[], float] = time.time,
         idle_shard_seconds: int = IDLE_SHARD_SECONDS,
+        publisher: Publisher | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
         self._idle = idle_shard_seconds
+        self._publisher = publisher
 
     def handle(self, event: Mapping[str, Any]) -> dict[str, Any]:
         """Process one Lambda event; answer the partial batch response."""
@@ -204,6 +210,11 @@ class StreamAggregator:
                     identifier=stream.sequence_number,
                     created=int(stream.approximate_creation_date_time or self._clock()),
                     delta=record_delta(old, new, _log_invalid),
+                    members={
+                        member
+                        for member in (family_member(old), family_member(new))
+                        if member is not None
+                    },
                 )
             )
 
@@ -231,6 +242,7 @@ class StreamAggregator:
             for key in record.delta:
                 per_key.setdefault(key, []).append(record)
         if not per_key:
+            self._publish(usable, outcome)
             return outcome
 
         marks = self._store.read_watermarks(sorted(per_key))
@@ -246,7 +258,26 @@ class StreamAggregator:
             stop_at is None or outcome.resume_from.sequence < stop_at
         ):
             outcome.resume_identifier = outcome.resume_from.identifier
+        self._publish(usable, outcome)
         return outcome
+
+    def _publish(self, usable: list[ParsedRecord], outcome: BatchOutcome) -> None:
+        """Run the publish step for the families the batch touched.
+
+        A failure retries the batch from its first record: the aggregates drop what
+        they already hold (watermarks), and the publish step runs again.
+        """
+        members = {member for record in usable for member in record.members}
+        if self._publisher is None or not members:
+            return
+        try:
+            self._publisher.publish(members)
+        except (ClientError, BotoCoreError) as error:
+            logger.error("publishing failed: %s; retrying the batch", error)
+            first = min(usable, key=lambda record: record.sequence)
+            if outcome.resume_from is None or first.sequence < outcome.resume_from.sequence:
+                outcome.resume_from = first
+                outcome.resume_identifier = first.identifier
 
     def _apply_key(
         self,
@@ -297,7 +328,12 @@ class StreamAggregator:
 def get_aggregator() -> StreamAggregator:
     """The aggregator of this process, on the configured stats table (built once)."""
     settings = get_settings()
-    return StreamAggregator(StatsStore(stats_client(settings), settings.stats_table))
+    client = stats_client(settings)
+    publisher = Publisher(
+        PublicationStore(client, settings.stats_table),
+        Thresholds(settings.suppression_threshold, settings.participation_threshold),
+    )
+    return StreamAggregator(StatsStore(client, settings.stats_table), publisher=publisher)
 
 
 def handle_stream_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:

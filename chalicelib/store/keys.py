@@ -19,6 +19,9 @@ from __future__ import annotations
 from typing import Final
 
 ORGS_INDEX_PK: Final = "ORGS"
+# Public listing of organisations and units (/public/orgs in one Query):
+# SK ``ORG#{org}`` or ``UNIT#{org}#{unit}``, public fields only.
+PUBLIC_LISTING_PK: Final = "PUBLIC#LISTING"
 PLATFORM: Final = "PLATFORM"
 
 

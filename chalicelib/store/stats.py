@@ -21,6 +21,7 @@ from botocore.exceptions import ClientError
 from chalicelib.domain.stats import Figures, Number, StatsKey
 from chalicelib.settings import Settings
 from chalicelib.store.stats_keys import (
+    AGGREGATE_PARTS,
     BOOKKEEPING,
     UPDATED_AT,
     WATERMARKS,
@@ -117,6 +118,15 @@ class StatsStore:
         self._table = table_name
         self._meter = meter
         self._capacity = "TOTAL" if meter is not None else "NONE"
+
+    @property
+    def client(self) -> Any:
+        """The DynamoDB client (the publish step shares it)."""
+        return self._client
+
+    @property
+    def table_name(self) -> str:
+        return self._table
 
     # ------------------------------------------------------------ stream writes
 
@@ -267,6 +277,8 @@ class StatsStore:
         parts: dict[str, Figures] = {"A": {}, "S": {}}
         updated: list[int] = []
         for item in response.get("Items", []):
+            if item["SK"]["S"] not in AGGREGATE_PARTS:
+                continue
             aggregate = self._decode(item)
             parts[aggregate.key.part] = aggregate.figures
             if aggregate.updated_at is not None:
@@ -281,7 +293,8 @@ class StatsStore:
         paginator = self._client.get_paginator("scan")
         for page in paginator.paginate(TableName=self._table):
             for item in page.get("Items", []):
-                if item["PK"]["S"].startswith("STATS#"):
+                # Released figures and published documents are derived, not aggregates.
+                if item["PK"]["S"].startswith("STATS#") and item["SK"]["S"] in AGGREGATE_PARTS:
                     yield self._decode(item)
 
     def put_aggregate(

@@ -4,6 +4,9 @@
 |-----------------------------------|----------------------------|-----|
 | activity/participation figures    | ``STATS#{scope}#{period}`` | ``A`` |
 | survey figures (responses, indicators) | ``STATS#{scope}#{period}`` | ``S`` |
+| released survey figures (unit months only) | ``STATS#unit:{id}#{YYYY-MM}`` | ``R`` |
+| published document (JSON in ``doc``, order ``v``) | ``STATS#{scope}#{period}`` | ``P`` |
+| family registry of a year (``u``: set of ``"unit org"``, ``v``: counter) | ``FAMILY#{year}`` | ``UNITS`` |
 
 Both parts of one scope and period share a partition, so the public read is one Query.
 Besides the figures (short attribute names, see ``chalicelib.domain.stats``) each item
@@ -24,7 +27,16 @@ from chalicelib.domain.stats import Part, StatsKey
 PREFIX: Final = "STATS#"
 WATERMARKS: Final = "_w"
 UPDATED_AT: Final = "_t"
-BOOKKEEPING: Final = frozenset({"PK", "SK", WATERMARKS, UPDATED_AT})
+BOOKKEEPING: Final = frozenset({"PK", "SK", WATERMARKS, UPDATED_AT, "v"})
+RELEASED: Final = "R"
+PUBLISHED: Final = "P"
+DOCUMENT: Final = "doc"
+AGGREGATE_PARTS: Final = frozenset(get_args(Part))
+
+
+def family_key(year: str) -> tuple[str, str]:
+    """The registry of a year's family: which units, of which organisations."""
+    return f"FAMILY#{year}", "UNITS"
 
 
 def stats_pk(scope: str, period: str) -> str:
