@@ -29,6 +29,7 @@ help:
 	@echo "make fmt      format the code"
 	@echo "make rebuild  recompute every statistic from the data table"
 	@echo "make verify   compare stored statistics with a recomputation"
+	@echo "make privacy-audit  play the attacker over every public figure of the local data"
 	@echo "make bench    both benchmarks below"
 	@echo "make bench-writes  write cost of the stream aggregation vs a naive consumer"
 	@echo "make synth    CloudFormation templates and Lambda packages into build/ (offline)"
@@ -109,6 +110,13 @@ rebuild: $(STAMP_PY)
 
 verify: $(STAMP_PY)
 	$(PY) -m tools.stats_admin verify
+
+# The attacker's linear programs over every public figure of the local stack's data
+# (docs/privacy.md); exits 1 naming each derivable small group. PRIVACY_AUDIT_ENDPOINT
+# overrides the DynamoDB Local endpoint.
+.PHONY: privacy-audit
+privacy-audit: $(STAMP_PY)
+	$(PY) -m tools.privacy_audit --endpoint $(or $(PRIVACY_AUDIT_ENDPOINT),$(LOGBOOK_DYNAMODB_ENDPOINT),http://127.0.0.1:8001)
 
 # Every benchmark: the stream consumer's write cost, then the handlers' cold imports.
 bench: bench-writes bench-cold
