@@ -49,6 +49,9 @@ class StageSettings:
     # Cognito hosted UI prefix: globally unique per region; defaults to one with the
     # account id in it.
     cognito_domain_prefix: str | None = None
+    # Disclosure control (docs/privacy.md): k respondents, c participation count.
+    suppression_threshold: int = 15
+    participation_threshold: int = 3
 
     @property
     def prefix(self) -> str:
@@ -76,6 +79,12 @@ class StageSettings:
             api_rate=float(context.get("api_rate", defaults.api_rate)),
             api_burst=int(context.get("api_burst", defaults.api_burst)),
             log_retention_days=int(context.get("log_retention_days", defaults.log_retention_days)),
+            suppression_threshold=int(
+                context.get("suppression_threshold", defaults.suppression_threshold)
+            ),
+            participation_threshold=int(
+                context.get("participation_threshold", defaults.participation_threshold)
+            ),
             public_cache_seconds=int(
                 context.get("public_cache_seconds", defaults.public_cache_seconds)
             ),

@@ -324,7 +324,7 @@ def complete_suppression(problem: SuppressionProblem) -> dict[CellKey, str]:
             continue
         # Relations one at a time hold; chained together they may still pin a cell.
         for cell, (low, high) in sorted(propagate(problem, by_cell).items()):
-            margin = 1.0 if cell in problem.primary else 0.0
+            margin = 1.0 if cell in problem.primary and (problem.threshold(cell) or 0) < 5 else 0.0
             if not _pinned(low, high - margin):
                 continue
             extra = _widening_cell(problem, by_cell, cell)
