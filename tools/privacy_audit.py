@@ -265,6 +265,39 @@ def audit_family(family: Family, documents: Documents, thresholds: Thresholds) -
 # ------------------------------------------------------------------ local stack
 
 
+def suppression_report(family: Family, store: Any, thresholds: Thresholds) -> str:
+    """How many cells of a year the publication layer suppresses, and why."""
+    from chalicelib.domain.publication import (
+        complete_suppression,
+        participation_problem,
+        roll_up,
+        survey_problem,
+    )
+
+    inputs = store.read_inputs(family)
+    activity = {key: figures for key, (figures, _) in inputs.activity.items()}
+    released = {
+        (scope.split(":", 1)[1], period): figures
+        for (scope, period), (figures, _) in inputs.released.items()
+    }
+    lines = [f"{family.year}: {len(family.units)} units, {len(family.orgs)} organisations"]
+    for name, problem in (
+        ("participation counts", participation_problem(family, activity, thresholds.participation)),
+        (
+            "indicator cells",
+            survey_problem(family, roll_up(family, released), thresholds.respondents),
+        ),
+    ):
+        reasons = complete_suppression(problem)
+        nonzero = sum(1 for value in problem.values.values() if value)
+        primary = sum(1 for cell in reasons if cell in problem.primary)
+        lines.append(
+            f"  {name}: {len(problem.values)} cells ({nonzero} not zero), "
+            f"{primary} primary, {len(reasons) - primary} complementary suppressed"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     from chalicelib.settings import Settings
     from chalicelib.store.publication import PublicationStore
@@ -273,6 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--endpoint", default="http://127.0.0.1:8001")
     parser.add_argument("--stats-table", default=None)
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="also count suppressed cells by kind (primary, complementary) per year",
+    )
     arguments = parser.parse_args(argv)
     settings = Settings.from_environment()
     settings = settings.model_copy(update={"dynamodb_endpoint": arguments.endpoint})
@@ -284,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
     for year in store.years():
         family = store.read_family(year)
         documents = store.read_documents(family)
+        if arguments.report:
+            print(suppression_report(family, store, thresholds))
         result = audit_family(family, documents, thresholds)
         findings += result.findings
         checked += result.cells_checked

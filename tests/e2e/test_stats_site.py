@@ -824,3 +824,11 @@ def test_without_the_compare_route_the_page_asks_cell_by_cell(
         assert cells["visits"] == expected["participation"]["visits"]
     assert stats_page.inner_text("#alert") == ""
     assert stats_page.script_errors == []
+
+
+def test_no_small_group_is_derivable_from_the_live_figures(live_stack: Any, demo: Demo) -> None:
+    # Last in this file: after every write above, the attacker's linear programs over
+    # every published figure of the live stack pin no small group down (docs/privacy.md).
+    from tools.privacy_audit import main as privacy_audit
+
+    assert privacy_audit(["--endpoint", live_stack.ddb_endpoint]) == 0
