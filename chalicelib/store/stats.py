@@ -1,9 +1,9 @@
 """DynamoDB access for the stats table (key schema in ``stats_keys``).
 
 A small class that receives its boto3 DynamoDB *client* and the table name; it speaks
-plain Python (``StatsKey``, figure maps) to its callers. It never scans on a request
-path: the public read is one Query on one partition; ``scan_aggregates`` exists for
-the admin commands only.
+plain Python (``StatsKey``, figure maps) to its callers. Nothing public reads these
+exact aggregates: public routes read the published documents
+(``chalicelib.store.publication``); ``scan_aggregates`` exists for the admin commands.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from chalicelib.store.stats_keys import (
     WATERMARKS,
     key_attributes,
     parse_key,
-    stats_pk,
 )
 
 _serializer = TypeSerializer()
@@ -259,32 +258,6 @@ class StatsStore:
             ReturnConsumedCapacity=self._capacity,
         )
         self._count_write(response)
-
-    # ------------------------------------------------------------ public read
-
-    def read_statistics(self, scope: str, period: str) -> tuple[Figures, Figures, int | None, bool]:
-        """Activity figures, survey figures, last update and whether any item exists.
-
-        One Query on one partition (both parts share it).
-        """
-        response = self._client.query(
-            TableName=self._table,
-            KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": stats_pk(scope, period)}},
-            ReturnConsumedCapacity=self._capacity,
-        )
-        self._count_read(response)
-        parts: dict[str, Figures] = {"A": {}, "S": {}}
-        updated: list[int] = []
-        for item in response.get("Items", []):
-            if item["SK"]["S"] not in AGGREGATE_PARTS:
-                continue
-            aggregate = self._decode(item)
-            parts[aggregate.key.part] = aggregate.figures
-            if aggregate.updated_at is not None:
-                updated.append(aggregate.updated_at)
-        found = bool(response.get("Items"))
-        return parts["A"], parts["S"], max(updated) if updated else None, found
 
     # ------------------------------------------------------------ admin
 
