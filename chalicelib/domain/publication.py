@@ -239,34 +239,85 @@ def propagate(
 
     Interval propagation to a fixed point (a close, cheap stand-in for the audit's
     linear programs): each relation narrows its suppressed members given the current
-    ranges of the others, and a narrowed cell re-examines its other relations.
+    ranges of the others, and a narrowed cell re-examines its other relations. A
+    primary participation cell's own upper bound is left out, so that it must stay
+    uncertain by what the others allow (a margin for what longer chains can do).
     """
-    # A primary cell's own upper bound is left out: it must stay uncertain over at
-    # least three whole values by what the others allow (a margin for what chains
-    # of relations can do beyond propagation).
-    known = {
-        cell: (1.0, INF)
-        if cell in problem.primary and (problem.threshold(cell) or 0) < 5
-        else _bounds(problem, cell)
-        for cell in problem.suppressed
-    }
-    pending = sorted({i for cell in problem.suppressed for i in by_cell.get(cell, [])})
+    cells = sorted(problem.suppressed)
+    slot = {cell: i for i, cell in enumerate(cells)}
+    low: list[float] = []
+    high: list[float] = []
+    for cell in cells:
+        if cell in problem.primary and (problem.threshold(cell) or 0) < 5:
+            bounds = (1.0, INF)
+        else:
+            bounds = _bounds(problem, cell)
+        low.append(bounds[0])
+        high.append(bounds[1])
+    # Each relation with a suppressed member: (parent slot or None, parent value,
+    # published children's sum, suppressed children's slots, open remainder).
+    compiled: dict[int, tuple[int | None, float, float, list[int], bool]] = {}
+    by_slot: list[list[int]] = [[] for _ in cells]
+    for cell in cells:
+        for index in by_cell.get(cell, []):
+            if index in compiled:
+                continue
+            relation = problem.relations[index]
+            parent = slot.get(relation.parent)
+            parent_value = float(problem.values.get(relation.parent, 0))
+            published = 0.0
+            hidden: list[int] = []
+            for child in relation.children:
+                if child in slot:
+                    hidden.append(slot[child])
+                else:
+                    published += problem.values.get(child, 0)
+            compiled[index] = (parent, parent_value, published, hidden, relation.open_remainder)
+            for member in ([parent] if parent is not None else []) + hidden:
+                by_slot[member].append(index)
+    pending = sorted(compiled)
     queued = set(pending)
     steps = 0
-    while pending and steps < 200_000:
+    while pending and steps < 500_000:
         steps += 1
         index = pending.pop()
         queued.discard(index)
-        for cell, (low, high) in _ranges(problem, problem.relations[index], known).items():
-            old_low, old_high = known[cell]
-            new = (max(old_low, low), min(old_high, high))
-            if new[0] > old_low + 1e-9 or new[1] < old_high - 1e-9:
-                known[cell] = new
-                for other in by_cell.get(cell, []):
-                    if other not in queued:
-                        queued.add(other)
-                        pending.append(other)
-    return known
+        parent, parent_value, published, hidden, open_rest = compiled[index]
+        sum_low = published + sum(low[i] for i in hidden)
+        infinite = sum(1 for i in hidden if high[i] == INF) + (1 if open_rest else 0)
+        finite_high = published + sum(high[i] for i in hidden if high[i] != INF)
+        if parent is None:
+            p_low = p_high = parent_value
+        else:
+            p_low, p_high = low[parent], high[parent]
+        changed: list[int] = []
+        # Counts are whole numbers: bounds round inwards (an integer attacker, and a
+        # propagation that moves in whole steps and so ends soon).
+        if parent is not None:
+            new_low = math.ceil(max(p_low, sum_low) - 1e-9)
+            new_high = min(p_high, INF if infinite else math.floor(finite_high + 1e-9))
+            if new_low > p_low + 1e-9 or new_high < p_high - 1e-9:
+                low[parent], high[parent] = new_low, new_high
+                changed.append(parent)
+        for i in hidden:
+            others_low = sum_low - low[i]
+            if high[i] == INF:
+                others_high = INF if infinite > 1 else finite_high
+            else:
+                others_high = INF if infinite else finite_high - high[i]
+            new_low = max(low[i], p_low - others_high)
+            new_high = min(high[i], p_high - others_low)
+            new_low = math.ceil(new_low - 1e-9) if new_low != -INF else new_low
+            new_high = math.floor(new_high + 1e-9) if new_high != INF else new_high
+            if new_low > low[i] + 1e-9 or new_high < high[i] - 1e-9:
+                low[i], high[i] = new_low, new_high
+                changed.append(i)
+        for i in changed:
+            for other in by_slot[i]:
+                if other not in queued:
+                    queued.add(other)
+                    pending.append(other)
+    return {cell: (low[i], high[i]) for cell, i in slot.items()}
 
 
 def complete_suppression(problem: SuppressionProblem) -> dict[CellKey, str]:
@@ -323,14 +374,20 @@ def complete_suppression(problem: SuppressionProblem) -> dict[CellKey, str]:
         if pending:
             continue
         # Relations one at a time hold; chained together they may still pin a cell.
+        # Each pinned cell gets its smallest neighbour suppressed (all in one round, so
+        # that the propagation runs once per round rather than once per cell).
+        widen: set[CellKey] = set()
         for cell, (low, high) in sorted(propagate(problem, by_cell).items()):
-            margin = 1.0 if cell in problem.primary and (problem.threshold(cell) or 0) < 5 else 0.0
+            threshold = problem.threshold(cell) or 0
+            margin = 1.0 if cell in problem.primary and threshold < 5 else 0.0
             if not _pinned(low, high - margin):
                 continue
             extra = _widening_cell(problem, by_cell, cell)
             if extra is not None:
+                widen.add(extra)
+        for extra in sorted(widen):
+            if extra not in problem.suppressed:
                 suppress(extra)
-                break
     return problem.suppressed
 
 
