@@ -294,8 +294,8 @@ def propagate(
         # Counts are whole numbers: bounds round inwards (an integer attacker, and a
         # propagation that moves in whole steps and so ends soon).
         if parent is not None:
-            new_low = math.ceil(max(p_low, sum_low) - 1e-9)
-            new_high = min(p_high, INF if infinite else math.floor(finite_high + 1e-9))
+            new_low: float = math.ceil(max(p_low, sum_low) - 1e-9)
+            new_high: float = min(p_high, INF if infinite else math.floor(finite_high + 1e-9))
             if new_low > p_low + 1e-9 or new_high < p_high - 1e-9:
                 low[parent], high[parent] = new_low, new_high
                 changed.append(parent)
@@ -307,8 +307,8 @@ def propagate(
                 others_high = INF if infinite else finite_high - high[i]
             new_low = max(low[i], p_low - others_high)
             new_high = min(high[i], p_high - others_low)
-            new_low = math.ceil(new_low - 1e-9) if new_low != -INF else new_low
-            new_high = math.floor(new_high + 1e-9) if new_high != INF else new_high
+            new_low = float(math.ceil(new_low - 1e-9)) if new_low != -INF else new_low
+            new_high = float(math.floor(new_high + 1e-9)) if new_high != INF else new_high
             if new_low > low[i] + 1e-9 or new_high < high[i] - 1e-9:
                 low[i], high[i] = new_low, new_high
                 changed.append(i)
