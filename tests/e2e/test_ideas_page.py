@@ -33,6 +33,13 @@ def wait_waiting(page: Any) -> None:
     )
 
 
+def new_page(browser: Any, errors: list[str]) -> Any:
+    """A page of its own (another phone, another person), its script errors collected."""
+    page = browser.new_context().new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return page
+
+
 def test_an_ideas_round_counts_each_proposal_and_vote_once(
     live_stack: Any, browser: Any, page: Any
 ) -> None:
@@ -73,7 +80,8 @@ def test_an_ideas_round_counts_each_proposal_and_vote_once(
     wait_ok(page)
 
     # A worker approves both in the app, one tap each.
-    app = browser.new_context().new_page()
+    errors: list[str] = []
+    app = new_page(browser, errors)
     sign_in(app, live_stack, worker)
     app.get_by_role("heading", name=f"Log an activity – {unit['name']}").wait_for()
     app.goto(f"{live_stack.site_url}/app/#/units/{unit['id']}/ideas/{code}")
@@ -108,7 +116,7 @@ def test_an_ideas_round_counts_each_proposal_and_vote_once(
     assert page.locator("input[name='vote']").count() == 0  # one vote per phone
 
     # Phone 2 votes offline, in Finnish; the vote goes when the phone is back online.
-    phone = browser.new_context().new_page()
+    phone = new_page(browser, errors)
     phone.goto(f"{live_stack.site_url}/s/?c={code}&lang=fi")
     phone.wait_for_selector("input[name='vote']")
     phone.context.set_offline(True)
@@ -124,6 +132,27 @@ def test_an_ideas_round_counts_each_proposal_and_vote_once(
         (FIRST, "approved", 2),
         (SECOND, "approved", 1),
     ]
+    # The organisation's admin adopts the favourite into a new template, as a new indicator.
+    boss = f"boss-{tag}@example.org"
+    created(live_stack, f"/orgs/{org['id']}/members", {"email": boss, "role": "org_admin"}, admin)
+    board = new_page(browser, errors)
+    sign_in(board, live_stack, boss)
+    board.get_by_role("heading").first.wait_for()
+    board.goto(f"{live_stack.site_url}/app/#/units/{unit['id']}/ideas/{code}")
+    board.get_by_role("heading", name="Adopt into next year's survey").wait_for()
+    adopt = board.locator("form.adopt")
+    adopt.get_by_label(FIRST).check()
+    adopt.get_by_label("Indicator").first.select_option(label="A new indicator, named:")
+    adopt.get_by_label("A new indicator, named:").first.fill("Trusted adults")
+    adopt.get_by_role("button", name="Create the template").click()
+    board.get_by_text("In the survey template").wait_for()
+    _, templates = api(live_stack, "GET", "/survey-templates", token=token_for(live_stack, boss))
+    made = next(tpl for tpl in templates["items"] if tpl.get("org_id") == org["id"])
+    question = made["questions"][-1]
+    assert (question["text"]["en"], question["indicator"]) == (FIRST, "trusted_adults")
+    assert question["from_idea"] == listed["items"][0]["id"]
+
     assert page.script_errors == []
-    for other in (app, phone):
+    assert errors == []
+    for other in (app, phone, board):
         other.context.close()
