@@ -136,6 +136,12 @@ export async function submit() {
   await flush();
 }
 
+// A vote the API refused for good (a proposal was withdrawn meanwhile) does not use up
+// this phone's vote.
+export function refused(entry) {
+  if (entry.kind === "vote") setPref(`voted.${entry.code}`, false);
+}
+
 // The last entry of a sending was confirmed: thank the young person for what they sent.
 export function done() {
   state.current = null;

@@ -195,7 +195,7 @@ async function request(method, path, body) {
 }
 
 // ------------------------------------------------------------ the outbox
-// An entry: {id, kind: "response"|"checkin", code, body, tries}. It leaves the outbox
+// An entry: {id, kind: "response"|"checkin"|"idea"|"vote", path?, code, body, tries}. It leaves the outbox
 // only when the API confirmed it (201 or 200) or refused it for good (4xx but 429).
 function queue(entry) {
   save(OUTBOX_KEY, [...outbox().filter((e) => e.id !== entry.id), entry]);
@@ -230,6 +230,7 @@ async function flush() {
       } else if (answer.status >= 400 && answer.status < 500 && answer.status !== 429 && answer.status !== 408) {
         // Refused for good: retrying cannot help, so say so instead of waiting forever.
         unqueue(entry.id);
+        if (state.view) state.view.refused(entry);
         if (entry.id === state.current) {
           state.current = null;
           const message = answer.status === 410 ? t("closedBeforeSent") : t("rejected", { m: (answer.json && answer.json.message) || answer.status });
@@ -468,7 +469,16 @@ async function start() {
   const answer = await fetchCollection(state.lang);
   if (answer.status === 200) {
     // Ideas points have their own small module: the survey page does not carry it.
-    if (answer.json.kind === "ideas" && !state.view) state.view = await import("./ideas.js");
+    if (answer.json.kind === "ideas" && !state.view) {
+      try {
+        state.view = await import(`./ideas.js${state.viewTries ? `?try=${state.viewTries}` : ""}`);
+      } catch {
+        state.viewTries = (state.viewTries || 0) + 1; // a failed module load is not fetched again under the same URL
+        setStatus(t("offline"), { retry: true, tone: "wait" });
+        state.timer = setTimeout(start, 10000);
+        return;
+      }
+    }
     state.lang = pickLanguage(answer.json.languages || [answer.json.lang]);
     const final = state.lang === answer.json.lang ? answer : await fetchCollection(state.lang);
     render(final.status === 200 ? final.json : answer.json);
