@@ -430,6 +430,14 @@ def build_org_template(
                         "an adopted proposal is a scale question mapped to an indicator",
                     )
                 )
+            if not idea_texts[q.from_idea] and not text:
+                problems.append(
+                    FieldProblem(
+                        f"{where}.text",
+                        "the proposal was sent without its language: give its text here",
+                    )
+                )
+                continue
             text.update(idea_texts[q.from_idea])
         if not text:
             problems.append(FieldProblem(f"{where}.text", "is required"))

@@ -465,3 +465,21 @@ def test_an_adopted_proposal_needs_a_scale_and_an_indicator(world: World) -> Non
     assert answer.status == 400
     assert "from_idea" in answer.json["errors"][0]["field"]
     assert world.ideas(code)[0]["adopted"] == []
+
+
+def test_a_proposal_without_a_language_is_adopted_with_the_text_given(world: World) -> None:
+    code = world.ideas_point()
+    sent = world.api.call(
+        "POST",
+        "/public/ideas",
+        {"submission_id": str(uuid.uuid4()), "collection_code": code, "text": "No language"},
+    )
+    assert sent.status == 201
+    idea_id = world.idea_id(code, "No language")
+    world.moderate(code, idea_id, {"status": "approved"})
+    refused = adopt(world, idea_id)
+    assert refused.status == 400
+    assert refused.json["errors"][0]["field"] == "questions.0.text"
+    made = adopt(world, idea_id, text={"en": "No language", "sl": "Brez jezika"})
+    assert made.status == 201, made.json
+    assert made.json["questions"][-1]["text"] == {"en": "No language", "sl": "Brez jezika"}
