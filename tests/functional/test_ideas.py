@@ -7,6 +7,8 @@ import uuid
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 ADMIN = "admin@logbook.local"
 WORKER = "worker@city.example"
@@ -483,3 +485,42 @@ def test_a_proposal_without_a_language_is_adopted_with_the_text_given(world: Wor
     made = adopt(world, idea_id, text={"en": "No language", "sl": "Brez jezika"})
     assert made.status == 201, made.json
     assert made.json["questions"][-1]["text"] == {"en": "No language", "sl": "Brez jezika"}
+
+
+# ---------------------------------------------------------------- replays
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    sends=st.lists(
+        st.tuples(
+            st.integers(0, 5),
+            st.lists(st.integers(0, 3), min_size=1, max_size=3, unique=True),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_any_replay_of_votes_counts_each_submission_once(
+    world: World, sends: list[tuple[int, list[int]]]
+) -> None:
+    # Given four approved proposals; when submissions arrive in any order, repeated,
+    # even with other content on a repeat; then each counts once, as first sent.
+    code = world.ideas_point()
+    ids = world.approved(code, "First one", "Second one", "Third one", "Fourth one")
+    # Fresh submission ids for each example (the moto world outlives it).
+    submissions = [str(uuid.uuid4()) for _ in range(6)]
+    first_sent: dict[str, list[int]] = {}
+    for index, picks in sends:
+        submission = submissions[index]
+        answer = world.vote(code, [ids[i] for i in picks], submission)
+        assert answer.status == (200 if submission in first_sent else 201), answer.json
+        first_sent.setdefault(submission, picks)
+    expected = [0, 0, 0, 0]
+    for picks in first_sent.values():
+        for index in picks:
+            expected[index] += 1
+    counted = {item["id"]: item["votes"] for item in world.ideas(code)}
+    assert [counted[idea_id] for idea_id in ids] == expected
