@@ -1,10 +1,10 @@
 """Ideas use cases: proposals, moderation, votes, and what the annual report lists.
 
 Anyone with an ideas point's code may propose a statement and vote on approved ones;
-each submission counts once, under the id the page drew. The unit's workers (and the
-organisation's admins) read the proposals with their votes and decide which are shown;
-partners do not see them (young people write freely, and may name someone). Adoption
-into a survey template goes through ``SurveyService.create_template`` (``from_idea``).
+each submission counts once, under the id the page drew. The unit's members read the
+proposals with their votes (CONTRACT.md); its workers and the organisation's admins
+decide which are shown — not partners, outside groups given the unit. Adoption into a
+survey template goes through ``SurveyService.create_template`` (``from_idea``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from chalicelib.store.clients import data_table
 from chalicelib.store.ideas import IdeaRepository, idea_id_for
 from chalicelib.survey_service import SurveyService
 
-# Who reads and moderates proposals: not partners (outside groups given a unit).
+# Who decides what young people see: not partners (outside groups given a unit).
 MODERATORS = ("platform_admin", "org_admin", "worker")
 
 
@@ -112,11 +112,13 @@ class IdeasService:
         )
 
     # ------------------------------------------------------------ workers
-    def _moderated_point(self, principal: Principal, unit_id: str, code: str) -> dict[str, Any]:
+    def _ideas_point_of_unit(
+        self, principal: Principal, unit_id: str, code: str, *, moderate: bool
+    ) -> dict[str, Any]:
         unit = self.surveys._unit(unit_id)
         role = principal.unit_role(unit["org_id"], unit_id)
-        if role not in MODERATORS:
-            raise Forbidden("only the unit's workers and the organisation's admins see proposals")
+        if moderate and role not in MODERATORS:
+            raise Forbidden("only the unit's workers and the organisation's admins moderate")
         item = self.surveys.surveys.get_collection(code.lower())
         if item is None or item["unit_id"] != unit_id or item["kind"] != "ideas":
             raise NotFound(f"no ideas point {code} in unit {unit_id}")
@@ -124,7 +126,7 @@ class IdeasService:
 
     def list_ideas(self, principal: Principal, unit_id: str, code: str) -> list[Idea]:
         """Every proposal of the point with its votes: most votes first, then newest."""
-        item = self._moderated_point(principal, unit_id, code)
+        item = self._ideas_point_of_unit(principal, unit_id, code, moderate=False)
         ideas = [Idea(**idea) for idea in self.ideas.list_ideas(item["code"])]
         # Newest first (the index order), then a stable sort by votes keeps it among equals.
         return sorted(ideas, key=lambda idea: -idea.votes)
@@ -138,7 +140,7 @@ class IdeasService:
         data: IdeaModerationIn,
     ) -> Idea:
         """Approve, reject or reset a proposal; translations may come with it."""
-        item = self._moderated_point(principal, unit_id, code)
+        item = self._ideas_point_of_unit(principal, unit_id, code, moderate=True)
         translations = None
         if data.translations is not None:
             translations = {

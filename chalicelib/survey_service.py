@@ -19,7 +19,6 @@ from typing import Any
 from chalicelib.domain.access import Principal
 from chalicelib.domain.errors import (
     FieldProblem,
-    Forbidden,
     Gone,
     InvalidInput,
     NotFound,
@@ -233,12 +232,7 @@ class SurveyService:
     ) -> Collection:
         """Open a QR point in a unit the caller belongs to."""
         unit = self._unit(unit_id)
-        role = principal.unit_role(unit["org_id"], unit_id)
-        if data.kind == "ideas" and role == "partner":
-            # Partners do not read young people's proposals, so they do not collect them.
-            raise Forbidden(
-                "only the unit's workers and the organisation's admins run ideas points"
-            )
+        principal.unit_role(unit["org_id"], unit_id)
         if data.prompt and data.kind != "ideas":
             raise InvalidInput.field("prompt", "only an ideas point has a prompt")
         if data.kind == "survey":

@@ -416,11 +416,11 @@ EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
     ("GET", "/public/collections/{code}/qr.svg"): ("public_scoped", collection_route),
     ("POST", "/public/responses"): ("public_scoped", survey_response),
     ("POST", "/public/checkins"): ("public_scoped", checkin),
-    # Ideas: anyone with the code proposes and votes; the unit's staff (not partners)
-    # read and moderate; the organisation's members read what was adopted.
+    # Ideas: anyone with the code proposes and votes; the unit's members read proposals,
+    # its staff (not partners) moderate; the organisation's members read what was adopted.
     ("POST", "/public/ideas"): ("public_scoped", idea_proposal),
     ("POST", "/public/votes"): ("public_scoped", idea_vote),
-    ("GET", "/units/{unit_id}/collections/{code}/ideas"): ("unit_staff", idea_route),
+    ("GET", "/units/{unit_id}/collections/{code}/ideas"): ("unit_member", idea_route),
     ("PUT", "/units/{unit_id}/collections/{code}/ideas/{idea_id}"): ("unit_staff", idea_route),
     ("GET", "/orgs/{org_id}/adopted-ideas"): ("org_member", adopted_of_target),
 }

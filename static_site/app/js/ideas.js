@@ -168,6 +168,7 @@ export async function ideasPage(main, unitId, code) {
   const lists = h("div");
   const adoptArea = h("div");
   const isAdmin = ctx.role === "org_admin" || ctx.role === "platform_admin";
+  const mayDecide = ctx.role !== "partner"; // partners read, workers and admins decide
   let templates = [];
 
   const fail = (error) => replace(banner, notice("error", h("p", {}, explainError(error)),
@@ -205,14 +206,16 @@ export async function ideasPage(main, unitId, code) {
     const meta = [h("time", { datetime: idea.created_at }, formatDate(idea.created_at.slice(0, 10)))];
     if (idea.status === "approved") meta.push(" · ", t("ideas.votes", { n: formatNumber(idea.votes) }));
     const buttons = [];
-    if (idea.status !== "approved") {
+    if (!mayDecide) {
+      // Partners read only.
+    } else if (idea.status !== "approved") {
       buttons.push(h("button", { type: "button", className: "primary", "aria-label": `${t("ideas.approve")}: ${idea.text}`,
         onclick: () => decide(idea, "approved", values(), t("ideas.approved")) }, t("ideas.approve")));
     } else {
       buttons.push(h("button", { type: "button", "aria-label": `${t("ideas.saveTranslations")}: ${idea.text}`,
         onclick: () => decide(idea, "approved", values(), t("ideas.saved")) }, t("ideas.saveTranslations")));
     }
-    if (idea.status !== "rejected" && !adopted.length) {
+    if (mayDecide && idea.status !== "rejected" && !adopted.length) {
       buttons.push(h("button", { type: "button", className: "danger", "aria-label": `${t("ideas.reject")}: ${idea.text}`,
         onclick: () => decide(idea, "rejected", null, t("ideas.rejected")) }, t("ideas.reject")));
     }
@@ -224,7 +227,7 @@ export async function ideasPage(main, unitId, code) {
         const title = template ? (template.title[lang()] || template.title.en || Object.values(template.title)[0]) : a.template_id;
         return h("p", { className: "meta" }, t("ideas.adoptedIn", { template: title }));
       }),
-      idea.status === "rejected" ? null : details,
+      idea.status === "rejected" || !mayDecide ? null : details,
       h("div", { className: "button-row" }, buttons));
   }
 

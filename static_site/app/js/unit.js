@@ -449,7 +449,7 @@ export async function surveysPage(main, unitId) {
       h("div", { className: "button-row" },
         h("a", { className: "button", href: collection.url, target: "_blank", rel: "noopener", "aria-label": `${t("surveys.page")}: ${collection.code}` }, t("surveys.page")),
         h("a", { className: "button", href: collection.poster_url, target: "_blank", rel: "noopener", "aria-label": `${t("surveys.poster")}: ${collection.code}` }, t("surveys.poster")),
-        collection.kind === "ideas" && ctx.role !== "partner" ? proposalsLink(unitId, collection) : null,
+        collection.kind === "ideas" ? proposalsLink(unitId, collection) : null,
         collection.status !== "closed"
           ? h("button", { type: "button", className: "danger", "aria-label": `${t("surveys.close")}: ${collection.code}`, onclick: async () => {
               try {
@@ -472,7 +472,7 @@ export async function surveysPage(main, unitId) {
     }
   }
   replace(main, ...unitHeader(ctx, t("surveys.title", { unit: ctx.unit.name }), "surveys"),
-    h("p", { className: "hint" }, t("surveys.hint")), banner, form, ctx.role !== "partner" ? ideasOpener(open) : null,
+    h("p", { className: "hint" }, t("surveys.hint")), banner, form, ideasOpener(open),
     h("h2", {}, t("surveys.points")), list);
   await refresh();
 }
