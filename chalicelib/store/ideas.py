@@ -23,7 +23,7 @@ from typing import Any, Final
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
+from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from chalicelib.store.directory import DataTableRepository, is_condition_failure
 from chalicelib.store.items import without_keys
 from chalicelib.store.surveys import entries_of_collection_pk, org_pk, template_sk
@@ -135,9 +135,9 @@ class IdeaRepository(DataTableRepository):
             if current is None or current.get("collection_code") != code:
                 raise NotFound(f"proposal {idea_id} not found in collection {code}") from error
             places = ", ".join(a["template_id"] for a in current.get("adopted", []))
+            problem = f"proposal {idea_id} is a question of template {places}; it stays approved"
             raise Conflict(
-                f"proposal {idea_id} is a question of template {places}; it stays approved",
-                errors=[],
+                f"status: {problem}", errors=[FieldProblem("status", problem)]
             ) from error
         return without_keys(answer["Attributes"])
 

@@ -407,7 +407,9 @@ def test_an_adopted_proposal_becomes_a_question_the_next_survey_asks(world: Worl
     assert recorded["adopted"][0]["question_id"] == "youth_1"
     assert recorded["adopted"][0]["adopted_by"] == ORG_ADMIN
     # An adopted proposal is asked in a survey: it cannot be rejected any more.
-    assert world.moderate(code, idea_id, {"status": "rejected"}).status == 409
+    refused = world.moderate(code, idea_id, {"status": "rejected"})
+    assert refused.status == 409
+    assert refused.json["errors"][0]["field"] == "status"
     year = made.json["created_at"][:4]
     listed = world.api.call(
         "GET", f"/orgs/{world.org}/adopted-ideas?year={year}", token=world.worker
