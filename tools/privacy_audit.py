@@ -91,6 +91,7 @@ class _Model:
         self.bounds: list[tuple[float, float | None]] = []
         self.equalities: list[tuple[list[tuple[int, float]], float]] = []
         self.upper: list[tuple[list[tuple[int, float]], float]] = []
+        self._built: tuple[Any, Any, Any, Any] | None = None
 
     def var(self, key: Key, low: float = 0.0, high: float | None = None) -> None:
         if high is not None and low == high:
@@ -113,8 +114,9 @@ class _Model:
 
     def solve_range(self, key: Key) -> tuple[float, float]:
         size = len(self.bounds)
-        a_eq, b_eq = _matrix(self.equalities, size)
-        a_ub, b_ub = _matrix(self.upper, size)
+        if self._built is None:  # the same constraints for every cell asked about
+            self._built = (*_matrix(self.equalities, size), *_matrix(self.upper, size))
+        a_eq, b_eq, a_ub, b_ub = self._built
         target = self.index[key]
         result: list[float] = []
         for sign in (1.0, -1.0):
