@@ -331,7 +331,7 @@ function breakdownFigure({ id, titleKey, columnKey, prefix, measurePrefix, keys,
     const suppressed = values[key] === null;
     shown.rows.push(row(sectionName, target.scope, name, target.period, measure, values[key], suppressed ? { suppressed: true, reason: "small_count" } : {}));
     const share = !hidden && total > 0 ? values[key] / total : null;
-    return h("tr", { class: suppressed ? "suppressed" : null },
+    return h("tr", { class: suppressed ? "suppressed" : null, dataset: suppressed ? { measure } : {} },
       h("th", { scope: "row", text: labelFor(prefix, key) }),
       h("td", { text: suppressed ? tr.t("suppressed.reason", { reason: tr.t("reason.small_count") }) : tr.int(values[key]), dataset: { measure, value: suppressed ? "" : String(values[key]) } }),
       withShare ? h("td", { text: share === null ? "–" : tr.pct(share) }) : null);

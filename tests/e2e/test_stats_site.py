@@ -552,7 +552,14 @@ def test_language_follows_the_browser_and_the_choice_is_remembered(
         assert "maaliskuu 2025" in page.inner_text("#view-title")
         visits = reference_stats(demo, f"org:{org['id']}", "2025-03")["participation"]["visits"]
         shown = page.inner_text("#summary [data-measure='visits']")
-        assert shown.replace("\u00a0", " ") == f"{visits:,}".replace(",", " ")
+        path = f"/public/stats?scope=org:{org['id']}&period=2025-03"
+        if (
+            stats_source == "reference"
+            or call(live_stack.api_url, "GET", path)["participation"]["visits"] is not None
+        ):
+            assert shown.replace("\u00a0", " ") == f"{visits:,}".replace(",", " ")
+        else:  # suppressed by the publication layer: said plainly, in Finnish
+            assert shown == "Ei julkaista"
 
         page.select_option("#lang", "sl")
         assert page.inner_text("h1") == "Odprta statistika"
@@ -805,7 +812,11 @@ def test_a_comparison_is_one_request_for_all_its_cells(
     assert asked.count("/public/stats") == 0
     march = cell_values(stats_page, "#compare tbody tr[data-period='2025-03']")
     expected = reference_stats(demo, f"org:{org['id']}", "2025-03")
-    assert march["visits"] == expected["participation"]["visits"]
+    path = f"/public/stats?scope=org:{org['id']}&period=2025-03"
+    if call(live_stack.api_url, "GET", path)["participation"]["visits"] is None:
+        assert "visits" not in march  # suppressed by the publication layer: no value shown
+    else:
+        assert march["visits"] == expected["participation"]["visits"]
     assert stats_page.script_errors == []
 
 
@@ -826,7 +837,11 @@ def test_without_the_compare_route_the_page_asks_cell_by_cell(
     for unit in org["units"]:
         cells = cell_values(stats_page, f"#compare tr[data-scope='unit:{unit['id']}']")
         expected = reference_stats(demo, f"unit:{unit['id']}", "2025")
-        assert cells["visits"] == expected["participation"]["visits"]
+        path = f"/public/stats?scope=unit:{unit['id']}&period=2025"
+        if call(live_stack.api_url, "GET", path)["participation"]["visits"] is None:
+            assert "visits" not in cells  # suppressed: no value on screen
+        else:
+            assert cells["visits"] == expected["participation"]["visits"]
     assert stats_page.inner_text("#alert") == ""
     assert stats_page.script_errors == []
 
