@@ -18,10 +18,13 @@ from constructs import Construct
 
 # S3 has no directory index behind OAC: "/stats/" must become "/stats/index.html", and
 # "/stats?scope=..." is redirected to "/stats/?scope=..." so relative links still work.
+# Leading slashes (and backslashes, which browsers read as slashes) collapse into one
+# first: a Location of "//evil.example/login/" would send the visitor to another host.
 INDEX_REWRITE_JS = """
 function handler(event) {
   var request = event.request;
-  var uri = request.uri;
+  var uri = request.uri.replace(/^[\\/\\\\]+/, '/');
+  request.uri = uri;
   if (uri.endsWith('/')) {
     request.uri = uri + 'index.html';
     return request;
