@@ -105,7 +105,8 @@ binutils:
 # Ports and data dir: LOGBOOK_API_PORT, LOGBOOK_SITE_PORT, LOGBOOK_DDB_PORT, LOGBOOK_LOCAL_DIR;
 # demo data size: LOGBOOK_SEED=full|small|none (first start only).
 .PHONY: dev dev-reset
-dev: install
+# checkov is for `make test` only: the local stack needs neither it nor its venv.
+dev: $(STAMP_PY) $(STAMP_NPM) java
 	$(PY) -m devstack
 
 # Delete the local stack's data (refused while it runs); the next `make dev` seeds afresh.
