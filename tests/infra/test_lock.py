@@ -35,9 +35,9 @@ def test_every_locked_package_has_hashes(repo_root: Path) -> None:
 
 def test_a_pin_added_without_make_lock_is_drift(repo_copy: Path) -> None:
     with (repo_copy / "requirements-dev.txt").open("a") as inputs:
-        inputs.write("scipy==1.16.3\n")
+        inputs.write("logbook-never-locked==1.0\n")
     assert check(repo_copy) == [
-        "requirements-dev.txt asks for scipy==1.16.3, not in requirements-dev.lock"
+        "requirements-dev.txt asks for logbook-never-locked==1.0, not in requirements-dev.lock"
     ]
 
 
