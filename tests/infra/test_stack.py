@@ -220,12 +220,27 @@ def test_every_anonymous_route_has_its_own_tighter_throttle(template: Template) 
         for method in operations
         if method in ("get", "post")
     }
-    # The survey answer and the check-in at least; every public POST and GET whatever.
-    assert {("/public/responses", "post"), ("/public/checkins", "post")} <= public
+    # Survey answers, check-ins, ideas and votes at least; every public POST and GET.
+    assert {
+        ("/public/responses", "post"),
+        ("/public/checkins", "post"),
+        ("/public/ideas", "post"),
+        ("/public/votes", "post"),
+    } <= public
     for path, method in public:
         limit = settings[(path.replace("/", "~1"), method.upper())]
         assert 0 < limit["ThrottlingRateLimit"] < default["ThrottlingRateLimit"], path
         assert 0 < limit["ThrottlingBurstLimit"] <= default["ThrottlingBurstLimit"], path
+
+
+def test_the_cost_of_abuse_counts_every_anonymous_route(template: Template) -> None:
+    from infra.cost import ANONYMOUS_GETS, ANONYMOUS_POSTS
+
+    _, api = only(template, "AWS::Serverless::Api")
+    paths = api["Properties"]["DefinitionBody"]["paths"]
+    public = [ops for path, ops in paths.items() if path.startswith("/public/")]
+    assert sum("post" in ops for ops in public) == ANONYMOUS_POSTS
+    assert sum("get" in ops for ops in public) == ANONYMOUS_GETS
 
 
 def test_every_function_has_reserved_concurrency(template: Template) -> None:
