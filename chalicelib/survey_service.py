@@ -39,6 +39,7 @@ from chalicelib.domain.surveys import (
     collection_status,
     indicator_scores,
     is_collection_code,
+    keyed_visitor,
     localised_questions,
     new_collection_code,
     period_end,
@@ -49,7 +50,7 @@ from chalicelib.settings import Settings, get_settings
 from chalicelib.store.activities import ActivityRepository
 from chalicelib.store.clients import data_table
 from chalicelib.store.directory import DirectoryRepository
-from chalicelib.store.surveys import MARKER_GRACE, SurveyRepository
+from chalicelib.store.surveys import MARKER_GRACE, RekeyResult, SurveyRepository
 
 Clock = Callable[[], dt.datetime]
 
@@ -378,16 +379,33 @@ class SurveyService:
             "unit_id": item["unit_id"],
             "org_id": item["org_id"],
             "date": day.isoformat(),
-            "visitor": data.visitor,
+            # The phone's hash is keyed again before anything is stored (DESIGN.md).
+            "visitor": keyed_visitor(self.surveys.checkin_key(item["org_id"]), data.visitor),
         }
         if data.gender:
             checkin["gender"] = data.gender
         if data.age_band:
             checkin["age_band"] = data.age_band
-        stored = self.surveys.put_checkin(checkin, markers, expire)
+        stored = self.surveys.put_checkin(checkin, markers, expire, legacy_visitor=data.visitor)
         return SubmissionAck(
             submission_id=submission_id, status="stored" if stored is not None else "duplicate"
         )
+
+    def rekey_checkin_markers(self) -> RekeyResult:
+        """Move first-visit markers stored before check-in keys existed to their keyed
+        form (a one-off migration; running it again finds nothing left to do)."""
+        orgs: dict[str, str | None] = {}
+
+        def org_of_scope(scope: str) -> str | None:
+            kind, _, scope_id = scope.partition(":")
+            if kind == "org":
+                return scope_id
+            if scope not in orgs:
+                unit = self.directory.get_unit(scope_id)
+                orgs[scope] = unit["org_id"] if unit else None
+            return orgs[scope]
+
+        return self.surveys.rekey_legacy_markers(org_of_scope)
 
     def _rate_limit(self, code: str) -> None:
         now = self.clock().astimezone(dt.UTC)

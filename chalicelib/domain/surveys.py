@@ -14,6 +14,8 @@ A *collection* is a QR point for one unit: a ``survey`` (answers to a template) 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -591,6 +593,17 @@ def periods_of(day: dt.date) -> list[str]:
         f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}",
         f"{day.year:04d}-{day.month:02d}",
     ]
+
+
+def keyed_visitor(org_key: bytes, phone_hash: str) -> str:
+    """What the server stores of a visitor: the phone's salted hash keyed again (HMAC-SHA256)
+    with the organisation's secret check-in key.
+
+    The salt is public, so ``sha256(salt + nickname)`` alone can be recomputed for any
+    guessed nickname; without the key, which never leaves the server, it cannot be
+    matched against stored markers (and through them against public counts).
+    """
+    return hmac.new(org_key, phone_hash.encode("ascii"), hashlib.sha256).hexdigest()
 
 
 def period_end(period: str) -> dt.date:

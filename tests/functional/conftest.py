@@ -28,6 +28,7 @@ def reset_caches() -> None:
     from chalicelib.api import public_compare, public_stats
     from chalicelib.auth import tokens
     from chalicelib.events import aggregate
+    from chalicelib.store import surveys as surveys_store
 
     get_settings.cache_clear()
     clients.dynamodb_resource.cache_clear()
@@ -37,6 +38,7 @@ def reset_caches() -> None:
     public_stats.get_stats_reader.cache_clear()
     public_compare.get_batch_reader.cache_clear()
     aggregate.get_aggregator.cache_clear()
+    surveys_store.forget_checkin_keys()
 
 
 @pytest.fixture(scope="session")

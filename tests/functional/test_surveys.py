@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 
 from chalicelib import survey_service
 from chalicelib.settings import get_settings
+from tools import checkin_markers
 
 ADMIN = "admin@logbook.local"
 WORKER = "worker@city.example"
@@ -646,6 +648,66 @@ def test_checkins_count_visits_and_first_visits(world: World) -> None:
     # Nobody's nickname or hash is in a check-in.
     for item in checkins:
         assert "visitor" not in item and "Frog" not in str(item)
+
+
+def data_table() -> Any:
+    settings = get_settings()
+    return boto3.resource("dynamodb", region_name=settings.region).Table(settings.data_table)
+
+
+def phone_hash(world: World, code: str, nickname: str) -> str:
+    salt = world.api.call("GET", f"/public/collections/{code}").json["salt"]
+    return hashlib.sha256((salt + nickname).encode()).hexdigest()
+
+
+def test_a_guessed_nickname_cannot_be_tested_against_stored_data(world: World) -> None:
+    # Given a check-in, and an attacker who knows the public salt and guesses the nickname
+    code = world.collection({"kind": "checkin"})
+    assert world.check_in(code, "Frog42").status == 201
+    guess = phone_hash(world, code, "Frog42")
+    # Then nothing stored carries the hash they can compute...
+    for item in data_table().scan()["Items"]:
+        assert guess not in str(item), item
+    # ...because markers hold it keyed with the organisation's secret, which no public
+    # answer carries.
+    (key_item,) = items_of_type("checkin_key")
+    key = bytes(key_item["key"].value)
+    keyed = hmac.new(key, guess.encode(), hashlib.sha256).hexdigest()
+    markers = items_of_type("visit_marker")
+    assert len(markers) == 6 and all(m["PK"].endswith(f"#{keyed}") for m in markers)
+    public = world.api.call("GET", f"/public/collections/{code}").body
+    assert key.hex() not in str(public) and keyed not in str(public)
+
+
+def test_checkins_stored_before_the_key_keep_counting_once(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given markers written before check-in keys existed (the phone's hash in the key)
+    code = world.collection({"kind": "checkin"})
+    legacy = phone_hash(world, code, "Frog42")
+    today = dt.datetime.now(dt.UTC).date()
+    periods = survey_service.periods_of(today)
+    table = data_table()
+    for scope in (f"unit:{world.unit}", f"org:{world.org}"):
+        for period in periods:
+            table.put_item(
+                Item={"PK": f"SEEN#{scope}#{period}#{legacy}", "SK": "SEEN", "type": "visit_marker"}
+            )
+    # When the same young person checks in after the upgrade: not a first visit
+    assert world.check_in(code, "Frog42").status == 201
+    # And after the migration re-keyed the old markers, still not; a new one is.
+    assert checkin_markers.main(["--endpoint", ""]) == 0  # `make migrate-checkins`
+    assert "re-keyed 6 first-visit marker(s)" in capsys.readouterr().out
+    assert world.check_in(code, "Frog42").status == 201
+    assert world.check_in(code, "Toad").status == 201
+    firsts = [item["first_visit"] for item in items_of_type("checkin")]
+    empty = {"unit": [], "org": []}
+    assert sorted(map(str, firsts)) == sorted(
+        map(str, [empty, empty, {"unit": periods, "org": periods}])
+    )
+    assert not any(legacy in m["PK"] for m in items_of_type("visit_marker"))
+    again = survey_service.get_survey_service().rekey_checkin_markers()
+    assert (again.moved, again.merged) == (0, 0)
 
 
 def test_bad_checkins(world: World) -> None:
