@@ -46,10 +46,12 @@ from chalicelib.domain.surveys import (
     periods_of,
     pick_language,
 )
+from chalicelib.sender_limits import SenderLimiter
 from chalicelib.settings import Settings, get_settings
 from chalicelib.store.activities import ActivityRepository
 from chalicelib.store.clients import data_table
 from chalicelib.store.directory import DirectoryRepository
+from chalicelib.store.sender_limits import SenderLimitStore
 from chalicelib.store.surveys import MARKER_GRACE, RekeyResult, SurveyRepository
 
 Clock = Callable[[], dt.datetime]
@@ -57,10 +59,12 @@ Clock = Callable[[], dt.datetime]
 
 @dataclass(frozen=True)
 class RateLimits:
-    """Accepted submissions per collection. A class of 30 sends 30 in a minute, retries
-    included well under 120; a day of a busy youth centre is far below 3000."""
+    """Accepted submissions per collection, from everyone together: a ceiling on what a
+    collection can cost, far above what many classes at once need. One sender cannot
+    reach it (its own limits, ``SenderLimits``, stop it first), so one script cannot
+    lock a class out."""
 
-    per_minute: int = 120
+    per_minute: int = 600
     per_day: int = 3000
 
 
@@ -107,6 +111,7 @@ class SurveyService:
         directory: DirectoryRepository,
         activities: ActivityRepository,
         settings: Settings,
+        senders: SenderLimiter,
         clock: Clock | None = None,
         limits: RateLimits | None = None,
     ) -> None:
@@ -116,12 +121,20 @@ class SurveyService:
         self.settings = settings
         self.clock = clock or _utc_now
         self.limits = limits or RateLimits()
+        self.senders = senders
 
     @classmethod
     def from_table(cls, table: Any, settings: Settings) -> SurveyService:
         """Services over one data table (a boto3 Table resource)."""
+        # One clock for both, so the limits' windows follow the service's time.
+        clock: Clock = lambda: _utc_now()  # noqa: E731 - resolved per call (tests patch it)
         return cls(
-            SurveyRepository(table), DirectoryRepository(table), ActivityRepository(table), settings
+            SurveyRepository(table),
+            DirectoryRepository(table),
+            ActivityRepository(table),
+            settings,
+            SenderLimiter(SenderLimitStore(table), clock),
+            clock,
         )
 
     # ------------------------------------------------------------ templates
@@ -316,11 +329,13 @@ class SurveyService:
         item = self._known_collection(code)
         return qr_svg(f"{self.settings.site_url.rstrip('/')}/s/?c={item['code']}")
 
-    def submit_response(self, data: ResponseIn) -> SubmissionAck:
+    def submit_response(self, data: ResponseIn, sender: str) -> SubmissionAck:
         """Store a young person's answers once; a replay answers ``duplicate``.
 
         The replay check comes first: a retry of a stored submission succeeds even if
-        the collection closed meanwhile or the retry's content differs.
+        the collection closed meanwhile or the retry's content differs, and counts
+        against no limit. ``sender`` is the source network (``source_address``), used
+        only for the per-sender limits and never stored with the answer.
         """
         submission_id = str(data.submission_id)
         if self.surveys.get_response(submission_id) is not None:
@@ -332,7 +347,7 @@ class SurveyService:
         if template is None:  # pragma: no cover - templates are never deleted
             raise Gone("this survey's questions are no longer available")
         checked = check_answers(template, data.answers)
-        self._rate_limit(item["code"])
+        self._rate_limit(item["code"], sender)
         response: dict[str, Any] = {
             "submission_id": submission_id,
             "collection_code": item["code"],
@@ -356,15 +371,17 @@ class SurveyService:
             submission_id=submission_id, status="stored" if stored else "duplicate"
         )
 
-    def check_in(self, data: CheckinIn) -> SubmissionAck:
-        """Count a visit once, and whether it is the visitor's first in each period."""
+    def check_in(self, data: CheckinIn, sender: str) -> SubmissionAck:
+        """Count a visit once, and whether it is the visitor's first in each period.
+
+        ``sender`` as for ``submit_response``: limits only, never stored."""
         submission_id = str(data.submission_id)
         if self.surveys.get_checkin(submission_id) is not None:
             return SubmissionAck(submission_id=submission_id, status="duplicate")
         item = self._open_collection(data.collection_code)
         if item["kind"] != "checkin":
             raise InvalidInput.field("collection_code", "is a survey, not a check-in")
-        self._rate_limit(item["code"])
+        self._rate_limit(item["code"], sender)
         day = self.clock().date()
         periods = periods_of(day)
         markers = [("unit", f"unit:{item['unit_id']}", p) for p in periods] + [
@@ -407,7 +424,10 @@ class SurveyService:
 
         return self.surveys.rekey_legacy_markers(org_of_scope)
 
-    def _rate_limit(self, code: str) -> None:
+    def _rate_limit(self, code: str, sender: str) -> None:
+        # The sender's own limits first: a refused script takes nothing from the
+        # collection's shared allowance.
+        self.senders.admit(sender, code)
         now = self.clock().astimezone(dt.UTC)
         minute = now.replace(second=0, microsecond=0)
         if not self.surveys.count_in_window(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import time
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -597,6 +598,103 @@ def test_a_class_of_thirty_answers_at_once(world: World) -> None:
     for _ in range(30):
         assert world.respond(code, {"safety_1": 4, "influence_1": 5}).status == 201
     assert len(items_of_type("response")) == 30
+
+
+@pytest.fixture
+def source_ip(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Set the source address the local gateway reports (API Gateway's ``sourceIp``)."""
+    from chalice.local import LambdaEventConverter
+
+    def use(ip: str) -> None:
+        monkeypatch.setattr(LambdaEventConverter, "LOCAL_SOURCE_IP", ip)
+
+    return use
+
+
+def test_a_script_cannot_lock_a_class_out(world: World, source_ip: Any) -> None:
+    # Given a script sending answers as fast as it can from one address
+    frozen = dt.datetime.now(dt.UTC).replace(minute=1, second=0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(survey_service, "_utc_now", lambda: frozen)
+        code = world.collection()
+        source_ip("198.51.100.66")
+        stored = 0
+        while (answer := world.respond(code, {"safety_1": 1})).status == 201:
+            stored += 1
+        # Then it is stopped by its own limit, with a clear 429 and Retry-After
+        assert stored == 60
+        assert_error(answer, 429)
+        assert answer.json["retry_after"] == 540
+        assert answer.headers["Retry-After"] == "540"
+        # While a class of 30 on a school's Wi-Fi (one address) answers at once
+        source_ip("203.0.113.7")
+        for _ in range(30):
+            assert world.respond(code, {"safety_1": 5}).status == 201
+    assert len(items_of_type("response")) == 90
+
+
+def test_one_sender_cannot_stuff_a_survey_over_the_day(
+    world: World, source_ip: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib import sender_limits
+
+    limits = sender_limits.SenderLimits(per_window=4, per_day=10)
+    monkeypatch.setattr(sender_limits, "SenderLimits", lambda: limits)
+    now = [dt.datetime.now(dt.UTC).replace(hour=9, minute=0, second=0)]
+    monkeypatch.setattr(survey_service, "_utc_now", lambda: now[0])
+    code = world.collection()
+    source_ip("2001:db8:5:6::1")
+    accepted = 0
+    for _ in range(6):  # one burst every ten minutes, each up to the window's limit
+        for _ in range(5):
+            if world.respond(code, {"safety_1": 1}).status == 201:
+                accepted += 1
+        now[0] += dt.timedelta(minutes=10)
+    assert accepted == 10
+    refused = world.respond(code, {"safety_1": 1})
+    assert_error(refused, 429)
+    assert "today" in refused.json["message"]
+    # Another address of the same IPv6 /64 is the same sender; another network is not.
+    source_ip("2001:db8:5:6:ffff::2")
+    assert_error(world.respond(code, {"safety_1": 1}), 429)
+    source_ip("2001:db8:9:9::1")
+    assert world.respond(code, {"safety_1": 1}).status == 201
+
+
+def test_check_ins_have_the_same_sender_limits(
+    world: World, source_ip: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib import sender_limits
+
+    limits = sender_limits.SenderLimits(per_window=3, per_day=100)
+    monkeypatch.setattr(sender_limits, "SenderLimits", lambda: limits)
+    frozen = dt.datetime.now(dt.UTC).replace(minute=31)
+    monkeypatch.setattr(survey_service, "_utc_now", lambda: frozen)
+    code = world.collection({"kind": "checkin"})
+    source_ip("192.0.2.10")
+    sids = [str(uuid.uuid4()) for _ in range(3)]
+    for index, sid in enumerate(sids):
+        assert world.check_in(code, f"visitor{index}", sid).status == 201
+    assert_error(world.check_in(code, "visitor9"), 429)
+    # A retry of a stored check-in is still confirmed: replays count against nothing.
+    assert world.check_in(code, "visitor0", sids[0]).status == 200
+
+
+def test_no_source_address_is_stored(world: World, source_ip: Any) -> None:
+    code = world.collection()
+    checkin = world.collection({"kind": "checkin"})
+    source_ip("203.0.113.77")
+    assert world.respond(code, {"safety_1": 4}).status == 201
+    assert world.check_in(checkin, "Frog").status == 201
+    everything = str(data_table().scan()["Items"])
+    assert "203.0.113.77" not in everything and "203.0.113" not in everything
+    for item in items_of_type("response") + items_of_type("checkin"):
+        assert not any("SENDER" in str(value) for value in item.values())
+    counters = items_of_type("sender_window")
+    assert len(counters) == 4  # a window and a day bucket for each collection
+    assert all(int(c["expires_at"]) - time.time() < 86400 + 600 for c in counters)
+    window_counters = [c for c in counters if c["PK"].startswith("SENDER#")]
+    assert all(int(c["expires_at"]) - time.time() <= 900 for c in window_counters)
 
 
 # ------------------------------------------------------------------ check-in
