@@ -37,6 +37,7 @@ from chalicelib.domain.surveys import (
     build_org_template,
     check_answers,
     collection_status,
+    default_closes_at,
     indicator_scores,
     is_collection_code,
     keyed_visitor,
@@ -199,6 +200,7 @@ class SurveyService:
         now = self.clock()
         if data.closes_at and data.closes_at <= now:
             raise InvalidInput.field("closes_at", "is in the past")
+        closes_at = data.closes_at or default_closes_at(data.kind, data.opens_at, now)
         collection = {
             "kind": data.kind,
             "unit_id": unit_id,
@@ -206,7 +208,7 @@ class SurveyService:
             "template_id": data.template_id,
             "activity_id": data.activity_id,
             "opens_at": _iso(data.opens_at) if data.opens_at else None,
-            "closes_at": _iso(data.closes_at) if data.closes_at else None,
+            "closes_at": _iso(closes_at),
             "created_by": principal.email,
             "created_at": _iso(now),
         }
@@ -243,8 +245,10 @@ class SurveyService:
     def _collection_view(self, item: dict[str, Any], api_base: str, received: int) -> Collection:
         code = item["code"]
         site = self.settings.site_url.rstrip("/")
+        fields = {key: value for key, value in item.items() if key in Collection.model_fields}
+        fields["closes_at"] = _iso(self._closes_at(item))
         return Collection(
-            **{key: value for key, value in item.items() if key in Collection.model_fields},
+            **fields,
             status=self._status(item),
             url=f"{site}/s/?c={code}",
             qr_svg_url=f"{api_base}/public/collections/{code}/qr.svg",
@@ -256,9 +260,19 @@ class SurveyService:
         return collection_status(
             self.clock(),
             _parse(item.get("opens_at")),
-            _parse(item.get("closes_at")),
+            self._closes_at(item),
             _parse(item.get("closed_at")),
         )
+
+    @staticmethod
+    def _closes_at(item: dict[str, Any]) -> dt.datetime:
+        """The stored closing time; collections stored before closing times had a
+        default close at their default running time after they opened."""
+        stored = _parse(item.get("closes_at"))
+        if stored is not None:
+            return stored
+        created = _parse(item.get("created_at")) or dt.datetime.now(dt.UTC)
+        return default_closes_at(item["kind"], _parse(item.get("opens_at")), created)
 
     def _unit(self, unit_id: str) -> dict[str, Any]:
         unit = self.directory.get_unit(unit_id)
@@ -304,7 +318,7 @@ class SurveyService:
                     PublicQuestion(**q) for q in localised_questions(CHECKIN_QUESTIONS, chosen)
                 ],
                 salt=self.surveys.checkin_salt(item["org_id"], secrets.token_hex(16)),
-                closes_at=item.get("closes_at"),
+                closes_at=_iso(self._closes_at(item)),
             )
         template = self._template(item["org_id"], item["template_id"])
         if template is None:  # pragma: no cover - templates are never deleted
@@ -321,7 +335,7 @@ class SurveyService:
                 PublicQuestion(**q)
                 for q in localised_questions(template.questions, chosen, template.scale_labels)
             ],
-            closes_at=item.get("closes_at"),
+            closes_at=_iso(self._closes_at(item)),
         )
 
     def qr_code(self, code: str) -> str:

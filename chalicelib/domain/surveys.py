@@ -571,6 +571,25 @@ def indicator_scores(template: SurveyTemplate, scale: dict[str, int]) -> dict[st
 
 
 # ------------------------------------------------------------------ collections
+# A QR point without a closing time still closes: a forgotten poster is no open door for
+# scripts forever. A survey runs about a month (the KEKS window is three weeks); a
+# check-in poster hangs on the wall for the year. Any other kind: a month.
+DEFAULT_OPEN_FOR: dict[str, dt.timedelta] = {
+    "survey": dt.timedelta(days=28),
+    "checkin": dt.timedelta(days=365),
+}
+
+
+def default_closes_at(
+    kind: str, opens_at: dt.datetime | None, created_at: dt.datetime
+) -> dt.datetime:
+    """When a collection closes if nobody said: its default running time after it opens."""
+    try:
+        return (opens_at or created_at) + DEFAULT_OPEN_FOR.get(kind, dt.timedelta(days=28))
+    except OverflowError:
+        raise InvalidInput.field("opens_at", "is too far in the future") from None
+
+
 def collection_status(
     now: dt.datetime,
     opens_at: dt.datetime | None,

@@ -286,6 +286,8 @@ def test_codes_are_distinct(world: World) -> None:
             "closes_at",
         ),
         ({"kind": "checkin", "template_id": "annual"}, "template_id"),
+        # Its default closing time would be past the calendar's end.
+        ({"kind": "checkin", "opens_at": "9999-06-01T00:00:00Z"}, "opens_at"),
         ({"kind": "poll"}, "kind"),
         ({"template_id": 5}, "template_id"),
     ],
@@ -410,6 +412,59 @@ def test_not_yet_open_is_410_with_a_message(world: World) -> None:
     answer = world.api.call("GET", f"/public/collections/{code}")
     assert_error(answer, 410)
     assert "2099-01-01T06:00:00Z" in answer.json["message"]
+
+
+def test_collections_close_by_default(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a survey and a check-in opened without a closing time
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    monkeypatch.setattr(survey_service, "_utc_now", lambda: now)
+    survey = world.api.call(
+        "POST", f"/units/{world.unit}/collections", {"template_id": "annual"}, token=world.worker
+    ).json
+    checkin = world.api.call(
+        "POST", f"/units/{world.unit}/collections", {"kind": "checkin"}, token=world.worker
+    ).json
+    later = world.api.call(
+        "POST",
+        f"/units/{world.unit}/collections",
+        {"template_id": "annual", "opens_at": "2099-03-01T08:00:00Z"},
+        token=world.worker,
+    ).json
+    # Then each says when it closes: a survey after 28 days, a check-in after a year,
+    # counted from when it opens
+    iso = "%Y-%m-%dT%H:%M:%SZ"
+    assert survey["closes_at"] == (now + dt.timedelta(days=28)).strftime(iso)
+    assert checkin["closes_at"] == (now + dt.timedelta(days=365)).strftime(iso)
+    assert later["closes_at"] == "2099-03-29T08:00:00Z"
+    public = world.api.call("GET", f"/public/collections/{survey['code']}").json
+    assert public["closes_at"] == survey["closes_at"]
+    # And after that the survey takes no more answers, while the check-in still does
+    monkeypatch.setattr(survey_service, "_utc_now", lambda: now + dt.timedelta(days=28))
+    assert_error(world.respond(survey["code"], {"safety_1": 3}), 410)
+    assert world.check_in(checkin["code"], "Frog").status == 201
+
+
+def test_collections_stored_without_closing_time_close_after_the_default(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = world.collection()
+    # As stored by the version before default closing times: no closes_at at all.
+    data_table().update_item(
+        Key={"PK": f"COLLECTION#{code}", "SK": "COLLECTION"},
+        UpdateExpression="REMOVE closes_at SET created_at = :c",
+        ExpressionAttributeValues={":c": "2026-01-01T10:00:00Z"},
+    )
+    listed = world.api.call("GET", f"/units/{world.unit}/collections", token=world.worker).json
+    (mine,) = [c for c in listed["items"] if c["code"] == code]
+    assert mine["closes_at"] == "2026-01-29T10:00:00Z"
+    monkeypatch.setattr(
+        survey_service, "_utc_now", lambda: dt.datetime(2026, 1, 29, 9, 59, tzinfo=dt.UTC)
+    )
+    assert world.respond(code, {"safety_1": 3}).status == 201
+    monkeypatch.setattr(
+        survey_service, "_utc_now", lambda: dt.datetime(2026, 1, 29, 10, 0, tzinfo=dt.UTC)
+    )
+    assert_error(world.respond(code, {"safety_1": 3}), 410)
 
 
 def test_closes_at_passes(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
