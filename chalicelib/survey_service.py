@@ -19,6 +19,7 @@ from typing import Any
 from chalicelib.domain.access import Principal
 from chalicelib.domain.errors import Gone, InvalidInput, NotFound, TooManyRequests
 from chalicelib.domain.ids import new_id
+from chalicelib.domain.sender_limits import SenderLimits
 from chalicelib.domain.surveys import (
     BUILTIN_TEMPLATES,
     CHECKIN_QUESTIONS,
@@ -134,7 +135,14 @@ class SurveyService:
             DirectoryRepository(table),
             ActivityRepository(table),
             settings,
-            SenderLimiter(SenderLimitStore(table), clock),
+            SenderLimiter(
+                SenderLimitStore(table),
+                clock,
+                SenderLimits(
+                    per_window=settings.sender_limit_per_window,
+                    per_day=settings.sender_limit_per_day,
+                ),
+            ),
             clock,
         )
 

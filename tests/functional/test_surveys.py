@@ -666,6 +666,13 @@ def source_ip(monkeypatch: pytest.MonkeyPatch) -> Any:
     return use
 
 
+def limit_senders(monkeypatch: pytest.MonkeyPatch, per_window: int, per_day: int) -> None:
+    """Deployment settings for the per-sender limits."""
+    monkeypatch.setenv("LOGBOOK_SENDER_LIMIT_PER_WINDOW", str(per_window))
+    monkeypatch.setenv("LOGBOOK_SENDER_LIMIT_PER_DAY", str(per_day))
+    get_settings.cache_clear()
+
+
 def test_a_script_cannot_lock_a_class_out(world: World, source_ip: Any) -> None:
     # Given a script sending answers as fast as it can from one address
     frozen = dt.datetime.now(dt.UTC).replace(minute=1, second=0)
@@ -691,10 +698,7 @@ def test_a_script_cannot_lock_a_class_out(world: World, source_ip: Any) -> None:
 def test_one_sender_cannot_stuff_a_survey_over_the_day(
     world: World, source_ip: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib import sender_limits
-
-    limits = sender_limits.SenderLimits(per_window=4, per_day=10)
-    monkeypatch.setattr(sender_limits, "SenderLimits", lambda: limits)
+    limit_senders(monkeypatch, per_window=4, per_day=10)
     now = [dt.datetime.now(dt.UTC).replace(hour=9, minute=0, second=0)]
     monkeypatch.setattr(survey_service, "_utc_now", lambda: now[0])
     code = world.collection()
@@ -719,10 +723,7 @@ def test_one_sender_cannot_stuff_a_survey_over_the_day(
 def test_check_ins_have_the_same_sender_limits(
     world: World, source_ip: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib import sender_limits
-
-    limits = sender_limits.SenderLimits(per_window=3, per_day=100)
-    monkeypatch.setattr(sender_limits, "SenderLimits", lambda: limits)
+    limit_senders(monkeypatch, per_window=3, per_day=100)
     frozen = dt.datetime.now(dt.UTC).replace(minute=31)
     monkeypatch.setattr(survey_service, "_utc_now", lambda: frozen)
     code = world.collection({"kind": "checkin"})
