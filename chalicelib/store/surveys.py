@@ -377,7 +377,8 @@ class SurveyRepository(DataTableRepository):
             else {}
         )
         found = self._existing_markers(keyed_pks + list(legacy_twins))
-        existing = {legacy_twins.get(pk, pk) for pk in found}
+        # keyed marker PK -> the PK it was found under (itself, or its legacy twin)
+        existing = {legacy_twins.get(pk, pk): pk for pk in found}
         for _ in range(_MAX_MARKER_ROUNDS):
             new = [m for m in wanted if marker_pk(m[1], m[2], visitor) not in existing]
             first_visit: dict[str, list[str]] = {"unit": [], "org": []}
@@ -403,14 +404,25 @@ class SurveyRepository(DataTableRepository):
                 }
                 for _kind, scope, period in new
             ]
-            failed = self._transact_new([item, *marker_items])
+            # Markers that exist are checked in the same transaction: every check-in
+            # then has the same shape (and cost) whether or not it is a first visit,
+            # so its answer time tells nothing about who visited before.
+            seen = [existing[pk] for pk in keyed_pks if pk in existing]
+            failed = self._transact_new([item, *marker_items], checks=seen)
             if failed is None:
                 return stored
             if 0 in failed:
                 return None
-            # Another check-in of the same visitor claimed a marker meanwhile (or a
-            # legacy marker was re-keyed in between): that one is the first visit.
-            existing |= {str(marker_items[index - 1]["PK"]) for index in failed}
+            for index in failed:
+                if index <= len(marker_items):
+                    # Another check-in of the same visitor claimed a marker meanwhile
+                    # (or a legacy marker was re-keyed in between): that one is first.
+                    pk = str(marker_items[index - 1]["PK"])
+                    existing[pk] = pk
+                else:
+                    # A marker we saw is gone (a legacy one was re-keyed): look again.
+                    gone = seen[index - 1 - len(marker_items)]
+                    existing = {k: v for k, v in existing.items() if v != gone}
         raise RuntimeError("check-in markers kept changing; giving up")  # pragma: no cover
 
     # ------------------------------------------------------------ migration
@@ -506,31 +518,43 @@ class SurveyRepository(DataTableRepository):
             raise
         return True
 
-    def _transact_new(self, items: list[dict[str, Any]]) -> set[int] | None:
-        """Put every item if none exists yet; None on success, else the failed indexes."""
+    def _transact_new(
+        self, items: list[dict[str, Any]], checks: Iterable[str] = ()
+    ) -> set[int] | None:
+        """Put every item if none exists yet, provided every marker PK in ``checks``
+        still exists; None on success, else the failed indexes (items first, then checks)."""
+        operations: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table.name,
+                    "Item": item,
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            }
+            for item in items
+        ]
+        operations += [
+            {
+                "ConditionCheck": {
+                    "TableName": self._table.name,
+                    "Key": {"PK": pk, "SK": SEEN_SK},
+                    "ConditionExpression": "attribute_exists(PK)",
+                }
+            }
+            for pk in checks
+        ]
         for attempt in range(3):
-            failed = self._transact_once(items)
+            failed = self._transact_once(operations)
             if failed != _CONFLICT:
                 return failed
             # Another transaction held one of the items (a double tap): try again shortly.
             time.sleep(0.05 * (attempt + 1))
         raise RuntimeError("transaction kept conflicting")
 
-    def _transact_once(self, items: list[dict[str, Any]]) -> set[int] | None:
+    def _transact_once(self, operations: list[dict[str, Any]]) -> set[int] | None:
         client = self._table.meta.client
         try:
-            client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table.name,
-                            "Item": item,
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    }
-                    for item in items
-                ]
-            )
+            client.transact_write_items(TransactItems=operations)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                 raise

@@ -257,3 +257,39 @@ def test_rekeying_moves_legacy_markers_once(table: Any) -> None:
     assert marker_pk("org:o1", "2026", keyed) in left
     again = repo.rekey_legacy_markers(lambda scope: None if scope == "unit:gone" else "o1")
     assert (again.moved, again.merged) == (0, 0)
+
+
+def test_every_check_in_writes_the_same_shape(table: Any) -> None:
+    """A first visit and a repeat cost the same transaction: timing tells nothing."""
+    sizes: list[int] = []
+
+    class _Recording(SurveyRepository):
+        def _transact_once(self, operations: list[dict[str, Any]]) -> set[int] | None:
+            sizes.append(len(operations))
+            return super()._transact_once(operations)
+
+    repo = _Recording(table)
+    first = repo.put_checkin(a_checkin("c1"), markers(), EXPIRES)
+    again = repo.put_checkin(a_checkin("c2"), markers(), EXPIRES)
+    assert first is not None and again is not None
+    assert again["first_visit"] == {"unit": [], "org": []}
+    assert sizes == [7, 7]
+
+
+def test_a_legacy_marker_re_keyed_mid_check_in_still_means_seen(table: Any) -> None:
+    forget_checkin_keys()
+    put_legacy_marker(table, "unit:u1", "2026", VISITOR)
+
+    class _MigratedMeanwhile(SurveyRepository):
+        def _existing_markers(self, pks: list[str]) -> set[str]:
+            found = super()._existing_markers(pks)
+            self.rekey_legacy_markers(lambda scope: "o1")  # the migration runs right now
+            return found
+
+    repo = _MigratedMeanwhile(table)
+    keyed = keyed_visitor(repo.checkin_key("o1"), VISITOR)
+    stored = repo.put_checkin(
+        {**a_checkin("c1"), "visitor": keyed}, markers()[:1], EXPIRES, legacy_visitor=VISITOR
+    )
+    assert stored is not None and stored["first_visit"] == {"unit": [], "org": []}
+    assert [m["PK"] for m in items(table, "visit_marker")] == [marker_pk("unit:u1", "2026", keyed)]
