@@ -21,6 +21,7 @@ from chalicelib.domain.sender_limits import (
     SenderLimits,
     seconds_until,
     sender_bucket,
+    site_of,
     window_of,
 )
 from chalicelib.store.sender_limits import SenderLimitStore
@@ -68,7 +69,7 @@ class SenderLimiter:
                 retry_after=seconds_until(now, end),
             )
         day_start, day_end = window_of(now, 86400)
-        day_bucket = sender_bucket(key, address, limits.day_bits)
+        day_bucket = sender_bucket(key, site_of(address), limits.day_bits)
         if not self.store.count(
             f"SENDERS#{day_bucket}", f"{scope}#D#{day_start:%Y-%m-%d}", limits.per_day, day_end
         ):

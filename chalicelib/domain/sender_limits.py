@@ -25,6 +25,7 @@ from typing import Any
 # IPv6 users get a whole /64 from their provider: counting per address would let one
 # phone or script change its address at will.
 IPV6_PREFIX = 64
+SITE_PREFIX = 48
 UNKNOWN_SENDER = "unknown"
 
 
@@ -35,8 +36,9 @@ class SenderLimits:
     - ``per_window`` in ``window_seconds``: a class of 30 answering at once from one
       Wi-Fi needs 30 (its retries of stored answers do not count); a script is stopped
       after as many, long before it matters to the collection's shared limits.
-    - ``per_day`` (UTC day) in a coarser bucket: several classes of one school may
-      answer the same survey in a day; a script cannot add more than this.
+    - ``per_day`` (UTC day) in a coarser bucket of the sender's site (``site_of``):
+      several classes of one school may answer the same survey in a day; a script
+      cannot add more than this.
     """
 
     per_window: int = 60
@@ -66,6 +68,16 @@ def source_address(context: Mapping[str, Any] | None) -> str:
             return str(address.ipv4_mapped)
         return str(ipaddress.IPv6Network((address, IPV6_PREFIX), strict=False))
     return str(address)
+
+
+def site_of(sender: str) -> str:
+    """The coarser unit the day's limit counts: an IPv4 address itself, an IPv6 /48 (a
+    site's usual allocation), so that walking through the 65,536 /64s of one /48 does not
+    multiply a script's daily allowance."""
+    if sender.endswith(f"/{IPV6_PREFIX}"):
+        network = ipaddress.IPv6Network(sender)
+        return str(network.supernet(new_prefix=SITE_PREFIX))
+    return sender
 
 
 def sender_bucket(key: bytes, address: str, bits: int) -> str:

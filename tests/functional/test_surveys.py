@@ -713,8 +713,11 @@ def test_one_sender_cannot_stuff_a_survey_over_the_day(
     refused = world.respond(code, {"safety_1": 1})
     assert_error(refused, 429)
     assert "today" in refused.json["message"]
-    # Another address of the same IPv6 /64 is the same sender; another network is not.
+    # Another address of the same IPv6 /64 is the same sender, and so, for the day's
+    # limit, is another /64 of the same /48 (one site); another site is not.
     source_ip("2001:db8:5:6:ffff::2")
+    assert_error(world.respond(code, {"safety_1": 1}), 429)
+    source_ip("2001:db8:5:7::1")
     assert_error(world.respond(code, {"safety_1": 1}), 429)
     source_ip("2001:db8:9:9::1")
     assert world.respond(code, {"safety_1": 1}).status == 201

@@ -10,6 +10,7 @@ from chalicelib.domain.sender_limits import (
     UNKNOWN_SENDER,
     seconds_until,
     sender_bucket,
+    site_of,
     source_address,
     window_of,
 )
@@ -33,6 +34,12 @@ def context(ip: str | None, **headers: str) -> dict[str, object]:
 )
 def test_one_sender_is_an_ipv4_address_or_an_ipv6_64(ip: str | None, sender: str) -> None:
     assert source_address(context(ip)) == sender
+
+
+def test_a_site_is_an_ipv4_address_or_an_ipv6_48() -> None:
+    assert site_of("203.0.113.7") == "203.0.113.7"
+    assert site_of("2001:db8:1:2::/64") == site_of("2001:db8:1:ffff::/64") == "2001:db8:1::/48"
+    assert site_of(UNKNOWN_SENDER) == UNKNOWN_SENDER
 
 
 def test_a_forged_forwarded_for_header_changes_nothing() -> None:
