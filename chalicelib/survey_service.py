@@ -1,10 +1,12 @@
 """Survey use cases: templates, QR collections, anonymous responses and check-ins.
 
 Members manage templates and collections (with access checks); anyone with a
-collection's code may read it and answer. Every answer is stored once under the
-submission id the page made, checked against its template, and rate-limited per
-collection so that a script cannot stuff a survey while a class of 30 answering at
-once from one Wi-Fi is never turned away.
+collection's code may read it and answer until it closes (by default 28 days after a
+survey opens). Every answer is stored once under the submission id the page made,
+checked against its template, and limited per sender (``chalicelib.sender_limits``)
+and per collection, so that a script can neither stuff a survey nor lock out a class
+of 30 answering at once from one Wi-Fi. A check-in's visitor hash is keyed with the
+organisation's secret before anything is stored.
 """
 
 from __future__ import annotations
@@ -280,7 +282,10 @@ class SurveyService:
         if stored is not None:
             return stored
         created = _parse(item.get("created_at")) or dt.datetime.now(dt.UTC)
-        return default_closes_at(item["kind"], _parse(item.get("opens_at")), created)
+        try:
+            return default_closes_at(item["kind"], _parse(item.get("opens_at")), created)
+        except InvalidInput:  # opens near the calendar's end: it never closes by itself
+            return dt.datetime.max.replace(tzinfo=dt.UTC)
 
     def _unit(self, unit_id: str) -> dict[str, Any]:
         unit = self.directory.get_unit(unit_id)
