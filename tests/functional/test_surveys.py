@@ -909,3 +909,6 @@ def test_openapi_documents_the_survey_routes(world: World) -> None:
     ):
         assert path in document["paths"], path
     assert "security" not in document["paths"]["/public/responses"]["post"]
+    for path in ("/public/responses", "/public/checkins"):
+        refused = document["paths"][path]["post"]["responses"]["429"]
+        assert "Retry-After" in refused["headers"]
