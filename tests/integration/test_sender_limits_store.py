@@ -58,3 +58,29 @@ def test_the_limiter_refuses_with_the_seconds_to_wait(table: Any) -> None:
     limiter.admit("198.51.100.1", "code1")  # another sender too
     stored = str(table.scan()["Items"])
     assert "203.0.113" not in stored and "198.51.100" not in stored
+
+
+def test_a_burst_from_one_sender_is_cut_exactly_at_the_limit(table: Any) -> None:
+    """40 requests at once from one school's address: exactly 30 pass, never more."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import boto3
+
+    limits = SenderLimits(per_window=30, per_day=300)
+    SenderLimitStore(table).day_key(DAY)  # made once, as the first request of the day does
+    endpoint = table.meta.client.meta.endpoint_url
+
+    def attempt(_: int) -> bool:
+        # One session per request, as separate Lambda instances would have.
+        session = boto3.session.Session(region_name=table.meta.client.meta.region_name)
+        own = session.resource("dynamodb", endpoint_url=endpoint).Table(table.name)
+        limiter = SenderLimiter.from_table(own, lambda: NOON, limits)
+        try:
+            limiter.admit("203.0.113.7", "code1")
+        except TooManyRequests:
+            return False
+        return True
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(attempt, range(40)))
+    assert results.count(True) == 30
