@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 Stage = Literal["local", "test", "dev", "prod"]
 
@@ -47,6 +47,10 @@ class Settings(BaseModel):
     suppression_threshold: int = 15
     # Largest request body the API accepts, in bytes.
     max_body_bytes: int = 64 * 1024
+    # Anonymous submissions accepted from one sender into one collection, per 10 minutes
+    # and per day (docs/surveys.md, "Limits per sender").
+    sender_limit_per_window: int = Field(default=60, ge=1)
+    sender_limit_per_day: int = Field(default=300, ge=1)
 
     @property
     def is_local(self) -> bool:

@@ -28,6 +28,8 @@ def reset_caches() -> None:
     from chalicelib.api import public_compare, public_stats
     from chalicelib.auth import tokens
     from chalicelib.events import aggregate
+    from chalicelib.store import sender_limits as sender_limits_store
+    from chalicelib.store import surveys as surveys_store
 
     get_settings.cache_clear()
     clients.dynamodb_resource.cache_clear()
@@ -37,6 +39,8 @@ def reset_caches() -> None:
     public_stats.get_stats_reader.cache_clear()
     public_compare.get_batch_reader.cache_clear()
     aggregate.get_aggregator.cache_clear()
+    surveys_store.forget_checkin_keys()
+    sender_limits_store.forget_day_keys()
 
 
 @pytest.fixture(scope="session")
