@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from chalicelib.domain.access import Principal
+from chalicelib.domain.access import Principal, SignedIn
 from chalicelib.domain.activity import (
     SERVER_FIELDS,
     Activity,
@@ -75,9 +75,35 @@ class Logbook:
 
     # ------------------------------------------------------------ identity
     def principal(self, email: str) -> Principal:
-        """Load what ``email`` may do. Unknown people get a principal with no rights."""
+        """Load what ``email`` may do (trusted callers: seeding, tools, local sign-in).
+
+        Requests go through ``principal_for``, which also checks who the token is.
+        Unknown people get a principal with no rights.
+        """
         platform_admin, grants = self.directory.grants_for(email)
         return Principal(email=email, platform_admin=platform_admin, grants=grants)
+
+    def principal_for(self, signed_in: SignedIn) -> Principal:
+        """What the person behind a verified token may do (DESIGN.md, Identity).
+
+        An invitation names an address; the first sign-in with that address, verified
+        and written as stored, binds it to the token's subject. From then on only that
+        subject has the address's rights: another subject, an unverified address or the
+        address in other letter case gets a principal with no rights.
+        """
+        nobody = Principal(email=signed_in.email)
+        email = signed_in.member_email()
+        if email is None:
+            return nobody
+        account = self.directory.account(email)
+        if not account.has_rights:
+            return nobody
+        bound = account.subject or self.directory.bind_subject(
+            email, signed_in.subject, utc_now_iso()
+        )
+        if bound != signed_in.subject:
+            return nobody
+        return Principal(email=email, platform_admin=account.platform_admin, grants=account.grants)
 
     def me(self, principal: Principal) -> Me:
         """The caller and their memberships."""
