@@ -100,7 +100,7 @@ def world(key_dir: Path) -> Iterator[World]:
     """One moto world for the whole matrix: hundreds of calls, set up once."""
     with pytest.MonkeyPatch.context() as patch, mock_aws():
         patch.setenv("LOGBOOK_LOCAL_KEY_DIR", str(key_dir))
-        patch.setenv("LOGBOOK_STAGE", "test")
+        patch.setenv("LOGBOOK_STAGE", "local")
         patch.delenv("LOGBOOK_DYNAMODB_ENDPOINT", raising=False)
         clear_cached_factories()
         settings = get_settings()

@@ -203,3 +203,74 @@ def test_a_token_without_rights_binds_nothing(api):
     assert api.call("GET", "/me", token=forged("later@celje.test", sub="early")).status == 403
 
     assert get_logbook().directory.account("later@celje.test").subject is None
+
+
+# ---------------------------------------------------------------- the local sign-in's reach
+
+
+@pytest.mark.parametrize(
+    "origin", ["http://127.0.0.1:8080", "http://localhost:8080", "HTTP://127.0.0.1:8080"]
+)
+def test_local_login_answers_the_sites_own_origin(api, origin):
+    answer = api.call("POST", "/auth/local-login", {"email": ADMIN}, headers={"Origin": origin})
+    assert answer.status == 200
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://evil.example",
+        "http://127.0.0.1:8000",
+        "http://127.0.0.1:8081",
+        "https://127.0.0.1:8080",
+        "http://127.0.0.1:8080.evil.example",
+        "null",
+        "",
+    ],
+)
+def test_local_login_refuses_any_other_origin(api, origin):
+    # Any web page a developer visits while `make dev` runs could otherwise sign in as admin.
+    answer = api.call("POST", "/auth/local-login", {"email": ADMIN}, headers={"Origin": origin})
+    assert answer.status == 403
+    assert answer.json["error"] == "forbidden"
+    assert answer.json["errors"][0]["field"] == "Origin"
+    assert "token" not in answer.json
+
+
+def test_local_login_without_origin_is_a_script_and_answers(api):
+    # curl and scripts send no Origin; browsers always send it on a cross-origin POST.
+    assert api.call("POST", "/auth/local-login", {"email": ADMIN}).status == 200
+
+
+def routes_of_app(environment: dict[str, str]) -> set[str]:
+    """The routes ``app.py`` registers in a fresh process with ``environment``."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOGBOOK_")}
+    env.update(environment)
+    script = "import json, app; print(json.dumps(sorted(app.app.routes)))"
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [{}, {"LOGBOOK_STAGE": "dev"}, {"LOGBOOK_STAGE": "prod"}],
+    ids=["no-stage", "dev", "prod"],
+)
+def test_the_local_sign_in_exists_only_when_the_stage_is_local(environment):
+    routes = routes_of_app(environment)
+    assert "/auth/local-login" not in routes
+    assert "/me" in routes
+
+
+def test_the_local_stage_has_the_local_sign_in():
+    assert "/auth/local-login" in routes_of_app({"LOGBOOK_STAGE": "local"})

@@ -37,7 +37,7 @@ EMAIL = "worker@example.org"
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     ensure_local_keys(tmp_path)
-    return Settings(stage="test", local_key_dir=str(tmp_path))
+    return Settings(stage="local", local_key_dir=str(tmp_path))
 
 
 @pytest.fixture
@@ -194,3 +194,22 @@ def test_the_local_issuer_refuses_to_sign_outside_the_local_stage(tmp_path: Path
     ensure_local_keys(tmp_path)
     with pytest.raises(RuntimeError):
         issue_local_token(Settings(stage="prod", local_key_dir=str(tmp_path)), EMAIL)
+
+
+def test_a_missing_stage_is_no_local_stage() -> None:
+    settings = Settings.from_environment({})
+    assert settings.stage is None
+    assert not settings.is_local
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_aws_stages_are_no_local_stage(stage: str) -> None:
+    assert not Settings.from_environment({"LOGBOOK_STAGE": stage}).is_local
+
+
+def test_the_site_origin_and_its_loopback_alias() -> None:
+    settings = Settings(site_url="http://127.0.0.1:8080/")
+    assert settings.site_origins == {"http://127.0.0.1:8080", "http://localhost:8080"}
+    assert Settings(site_url="https://d1.cloudfront.net").site_origins == {
+        "https://d1.cloudfront.net"
+    }
