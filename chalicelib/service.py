@@ -233,8 +233,12 @@ class Logbook:
         if self.directory.get_member(org_id, member.email) is not None:
             raise Conflict(f"{member.email} is already a member; change their role instead")
         # The sign-in first: should it fail, nothing is stored and adding again works.
-        self.accounts.invite(member.email)
+        invited = self.accounts.invite(member.email)
         self.directory.put_member(member.model_dump(), create=True)
+        if not invited:
+            # Their sign-in existed: a removal from their last other organisation may
+            # have disabled it between the two steps above (see remove_member).
+            self.accounts.enable(member.email)
         return member
 
     def update_member(
@@ -252,9 +256,28 @@ class Logbook:
         return member
 
     def remove_member(self, principal: Principal, org_id: str, email: str) -> None:
+        """Remove a membership; someone left with no role anywhere loses their sign-in.
+
+        Their sign-in is disabled before the membership goes (should that fail, nothing
+        changed and removing again works), and their bound subject is forgotten, so an
+        invitation later binds afresh. Should another organisation add them meanwhile,
+        the check afterwards enables the sign-in again (as ``add_member`` does).
+        """
         self._org(org_id)
         principal.require_org_admin(org_id)
-        self.directory.delete_member(org_id, email.lower())
+        email = email.lower()
+        account = self.directory.account(email)
+        if org_id not in account.grants:
+            raise NotFound("member not found")
+        last_role = not account.platform_admin and set(account.grants) == {org_id}
+        if last_role:
+            self.accounts.disable(email)
+        self.directory.delete_member(org_id, email)
+        if last_role:
+            if self.directory.account(email).has_rights:
+                self.accounts.enable(email)
+            else:
+                self.directory.unbind_subject(email)
 
     def list_members(self, principal: Principal, org_id: str) -> list[Member]:
         self._org(org_id)

@@ -42,7 +42,8 @@ class Settings(BaseModel):
     local_key_dir: str = ".local/keys"
     # AWS stages: the Cognito user pool where added members get their sign-in.
     user_pool_id: str | None = None
-    token_lifetime_seconds: int = 8 * 3600
+    # As long as a sign-in in AWS (infra/stack.py SESSION_HOURS): a working evening.
+    token_lifetime_seconds: int = 12 * 3600
 
     # Where the static site lives (survey links and QR codes point there).
     site_url: str = "http://127.0.0.1:8080"
