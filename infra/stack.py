@@ -130,8 +130,11 @@ class LogbookStack(Stack):
             # A changed address stays unused until its owner proves it; the API binds a
             # person by their token's subject anyway (docs/identity.md).
             keep_original=cognito.KeepOriginalAttrs(email=True),
+            # Not "required": Cognito makes a required attribute writable by every app
+            # client, and nobody may write their own address. Every user gets one anyway:
+            # only AdminCreateUser makes users, and it always sets the address.
             standard_attributes=cognito.StandardAttributes(
-                email=cognito.StandardAttribute(required=True, mutable=True)
+                email=cognito.StandardAttribute(required=False, mutable=True)
             ),
             mfa=cognito.Mfa.OPTIONAL,
             mfa_second_factor=cognito.MfaSecondFactor(sms=False, otp=True),

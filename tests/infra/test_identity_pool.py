@@ -46,6 +46,9 @@ def test_the_app_client_cannot_write_the_email(template: Template) -> None:
     assert writable, "an empty list would let Cognito fall back to every attribute"
     assert not writable & {"email", "email_verified", "phone_number", "preferred_username"}
     assert {"email", "email_verified"} <= set(properties["ReadAttributes"])
+    # Cognito insists that a required attribute is writable by the client.
+    schema = {a["Name"]: a for a in pool(template).get("Schema", [])}
+    assert not schema.get("email", {}).get("Required", False)
 
 
 def test_a_session_lasts_a_working_evening(template: Template) -> None:
