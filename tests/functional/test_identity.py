@@ -274,3 +274,18 @@ def test_the_local_sign_in_exists_only_when_the_stage_is_local(environment):
 
 def test_the_local_stage_has_the_local_sign_in():
     assert "/auth/local-login" in routes_of_app({"LOGBOOK_STAGE": "local"})
+
+
+def test_the_authorizer_names_the_subject_and_passes_the_email_claims_as_signed(api):
+    from chalicelib.api.authorizer import authorize
+
+    event = {
+        "type": "TOKEN",
+        "authorizationToken": "Bearer " + forged("Ana@LJ.si", sub="sub-ana", verified=False),
+        "methodArn": "arn:aws:execute-api:eu-north-1:123456789012:abc/api/GET/me",
+    }
+    answer = authorize(event, None)
+
+    assert answer["principalId"] == "sub-ana"
+    # API Gateway hands context values to the API as strings.
+    assert answer["context"] == {"email": "Ana@LJ.si", "email_verified": "false"}
