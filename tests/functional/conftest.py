@@ -54,7 +54,7 @@ def key_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def aws(monkeypatch: pytest.MonkeyPatch, key_dir: Path) -> Iterator[None]:
     """moto for every AWS call, with both tables created, and fresh caches."""
     monkeypatch.setenv("LOGBOOK_LOCAL_KEY_DIR", str(key_dir))
-    monkeypatch.setenv("LOGBOOK_STAGE", "test")
+    monkeypatch.setenv("LOGBOOK_STAGE", "local")
     # moto only intercepts AWS's own endpoints: never inherit a DynamoDB Local endpoint.
     monkeypatch.delenv("LOGBOOK_DYNAMODB_ENDPOINT", raising=False)
     with mock_aws():
