@@ -22,7 +22,7 @@ export class ApiError extends Error {
 }
 
 /** Call the API; resolves to the parsed JSON (null for 204), rejects with ApiError. */
-export async function call(method, path, body, { auth = true, accept } = {}) {
+export async function call(method, path, body, { auth = true, accept, cache } = {}) {
   const headers = {};
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (accept) headers.Accept = accept;
@@ -34,6 +34,7 @@ export async function call(method, path, body, { auth = true, accept } = {}) {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
+      ...(cache ? { cache } : {}),
     });
   } catch (error) {
     throw new ApiError(0, { error: "offline", message: String(error) });

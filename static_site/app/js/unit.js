@@ -285,7 +285,8 @@ export function statsUnavailable(error) {
 
 /** Stats for a scope and period from /public/stats, or an Error explaining why not. */
 export async function fetchStats(scope, period) {
-  return call("GET", `/public/stats?scope=${encodeURIComponent(scope)}&period=${encodeURIComponent(period)}`, undefined, { auth: false });
+  // The worker's own figures right after a save: never the browser's cached minute-old copy.
+  return call("GET", `/public/stats?scope=${encodeURIComponent(scope)}&period=${encodeURIComponent(period)}`, undefined, { auth: false, cache: "no-cache" });
 }
 
 const REASONS = ["too_few_respondents", "protects_another_cell", "no_respondents"];
