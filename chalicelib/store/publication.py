@@ -32,6 +32,7 @@ from chalicelib.store.stats import CapacityMeter, StatsStore, _number
 from chalicelib.store.stats_keys import (
     BOOKKEEPING,
     DOCUMENT,
+    PUBLICATION_VERSION,
     PUBLISHED,
     RELEASED,
     UPDATED_AT,
@@ -244,10 +245,10 @@ class PublicationStore:
                     "PK": {"S": stats_pk(scope, period)},
                     "SK": {"S": PUBLISHED},
                     DOCUMENT: {"S": document},
-                    "v": {"N": str(version)},
+                    PUBLICATION_VERSION: {"N": str(version)},
                 },
                 ConditionExpression="attribute_not_exists(#v) OR #v < :v",
-                ExpressionAttributeNames={"#v": "v"},
+                ExpressionAttributeNames={"#v": PUBLICATION_VERSION},
                 ExpressionAttributeValues={":v": {"N": str(version)}},
                 ReturnConsumedCapacity=self._capacity,
             )

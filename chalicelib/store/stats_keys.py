@@ -5,7 +5,7 @@
 | activity/participation figures    | ``STATS#{scope}#{period}`` | ``A`` |
 | survey figures (responses, indicators) | ``STATS#{scope}#{period}`` | ``S`` |
 | released survey figures (unit months only) | ``STATS#unit:{id}#{YYYY-MM}`` | ``R`` |
-| published document (JSON in ``doc``, order ``v``) | ``STATS#{scope}#{period}`` | ``P`` |
+| published document (JSON in ``doc``, order ``_v``) | ``STATS#{scope}#{period}`` | ``P`` |
 | family registry of a year (``u``: set of ``"unit org"``, ``v``: counter) | ``FAMILY#{year}`` | ``UNITS`` |
 
 Both parts of one scope and period share a partition, so the public read is one Query.
@@ -27,7 +27,10 @@ from chalicelib.domain.stats import Part, StatsKey
 PREFIX: Final = "STATS#"
 WATERMARKS: Final = "_w"
 UPDATED_AT: Final = "_t"
-BOOKKEEPING: Final = frozenset({"PK", "SK", WATERMARKS, UPDATED_AT, "v"})
+# The publication number of a published document (``P``); underscored like every
+# bookkeeping attribute, because ``v`` is a figure (volunteers).
+PUBLICATION_VERSION: Final = "_v"
+BOOKKEEPING: Final = frozenset({"PK", "SK", WATERMARKS, UPDATED_AT, PUBLICATION_VERSION})
 RELEASED: Final = "R"
 PUBLISHED: Final = "P"
 DOCUMENT: Final = "doc"

@@ -124,3 +124,24 @@ def test_main_exits_non_zero_on_a_difference(
     )
     assert status == 1
     assert "all 2026 A n: stored None, recomputed 1" in capsys.readouterr().out
+
+
+def test_volunteers_survive_folding_and_publishing(aws: tuple[Any, Any]) -> None:
+    """The figure ``v`` (volunteers) is no bookkeeping: verify agrees, the document shows it."""
+    from chalicelib.domain.publication import Thresholds
+    from chalicelib.events.publish import Publisher
+    from chalicelib.store.publication import PublicationStore
+
+    client, streams = aws
+    put(client, activity_item("a1", "u1", "o1", "2026-03-10", volunteers=2))
+    put(client, activity_item("a2", "u1", "o1", "2026-04-10", volunteers=3))
+    store = StatsStore(client, STATS)
+    publications = PublicationStore(client, STATS)
+    aggregator = StreamAggregator(store, publisher=Publisher(publications, Thresholds(15, 3)))
+    for event in stream_batches(client, streams):
+        aggregator.handle(event)
+
+    assert stats_admin.verify(client, DATA, store, progress=False) == []
+    document = publications.read_document("unit:u1", "2026")
+    assert document is not None
+    assert document["participation"]["volunteers"] == 5
