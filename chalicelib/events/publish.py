@@ -52,6 +52,17 @@ class Publisher:
         self._thresholds = thresholds
         self._clock = clock
 
+    def defer(self, members: Iterable[tuple[str, str, str]], now: int) -> int:
+        """Note members to publish later; since when publications have been waiting."""
+        return self._store.defer(members, now)
+
+    def publish_with_deferred(self, members: Iterable[tuple[str, str, str]]) -> PublishOutcome:
+        """Publish ``members`` and every deferred member; then clear what was deferred."""
+        deferred = self._store.pending()
+        outcome = self.publish(set(members) | deferred)
+        self._store.published(deferred)
+        return outcome
+
     def publish(self, members: Iterable[tuple[str, str, str]]) -> PublishOutcome:
         """Publish every year of ``(year, unit, org)`` afresh."""
         by_year: dict[str, set[tuple[str, str]]] = {}

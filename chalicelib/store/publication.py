@@ -37,6 +37,7 @@ from chalicelib.store.stats_keys import (
     RELEASED,
     UPDATED_AT,
     family_key,
+    pending_key,
     stats_pk,
 )
 
@@ -167,6 +168,79 @@ class PublicationStore:
         self._count_write(response)
         attributes = response["Attributes"]
         return self._family(year, attributes), int(attributes["v"]["N"])
+
+    def defer(self, members: Iterable[tuple[str, str, str]], now: int) -> int:
+        """Note ``(year, unit, org)`` as waiting for publication; since when any waits.
+
+        One UpdateItem (``ADD`` to a set: idempotent, so a redelivered batch adds nothing).
+        """
+        pk, sk = pending_key()
+        expression = "SET #t = if_not_exists(#t, :now)"
+        names = {"#t": "t"}
+        values: dict[str, Any] = {":now": {"N": str(now)}}
+        pairs = sorted({" ".join(member) for member in members})
+        if pairs:
+            expression += " ADD #m :m"
+            names["#m"] = "m"
+            values[":m"] = {"SS": pairs}
+        response = self._client.update_item(
+            TableName=self._table,
+            Key={"PK": {"S": pk}, "SK": {"S": sk}},
+            UpdateExpression=expression,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ReturnValues="ALL_NEW",
+            ReturnConsumedCapacity=self._capacity,
+        )
+        self._count_write(response)
+        return int(response["Attributes"]["t"]["N"])
+
+    def pending(self) -> set[tuple[str, str, str]]:
+        """The members whose publication was deferred (one consistent GetItem)."""
+        pk, sk = pending_key()
+        response = self._client.get_item(
+            TableName=self._table,
+            Key={"PK": {"S": pk}, "SK": {"S": sk}},
+            ConsistentRead=True,
+            ReturnConsumedCapacity=self._capacity,
+        )
+        self._count_read(response)
+        members = set()
+        for text in response.get("Item", {}).get("m", {}).get("SS", []):
+            year, unit, org = text.split(" ", 2)
+            members.add((year, unit, org))
+        return members
+
+    def published(self, members: Iterable[tuple[str, str, str]]) -> None:
+        """Take published members off the waiting list (others deferred meanwhile stay)."""
+        pairs = sorted({" ".join(member) for member in members})
+        if not pairs:
+            return
+        pk, sk = pending_key()
+        key = {"PK": {"S": pk}, "SK": {"S": sk}}
+        response = self._client.update_item(
+            TableName=self._table,
+            Key=key,
+            UpdateExpression="DELETE #m :m",
+            ExpressionAttributeNames={"#m": "m"},
+            ExpressionAttributeValues={":m": {"SS": pairs}},
+            ReturnValues="ALL_NEW",
+            ReturnConsumedCapacity=self._capacity,
+        )
+        self._count_write(response)
+        if "m" in response.get("Attributes", {}):
+            return
+        # Nothing waits any more: the next deferral starts a new "since".
+        try:
+            self._client.delete_item(
+                TableName=self._table,
+                Key=key,
+                ConditionExpression="attribute_not_exists(#m)",
+                ExpressionAttributeNames={"#m": "m"},
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
 
     def read_family(self, year: str) -> Family:
         """The units with figures in a year (admin and audit)."""

@@ -7,6 +7,7 @@
 | released survey figures (unit months only) | ``STATS#unit:{id}#{YYYY-MM}`` | ``R`` |
 | published document (JSON in ``doc``, order ``_v``) | ``STATS#{scope}#{period}`` | ``P`` |
 | family registry of a year (``u``: set of ``"unit org"``, ``v``: counter) | ``FAMILY#{year}`` | ``UNITS`` |
+| publications deferred while catching up (``m``: set of ``"year unit org"``, ``t``: since) | ``PUBLISH#PENDING`` | ``MEMBERS`` |
 
 Both parts of one scope and period share a partition, so the public read is one Query.
 Besides the figures (short attribute names, see ``chalicelib.domain.stats``) each item
@@ -35,6 +36,11 @@ RELEASED: Final = "R"
 PUBLISHED: Final = "P"
 DOCUMENT: Final = "doc"
 AGGREGATE_PARTS: Final = frozenset(get_args(Part))
+
+
+def pending_key() -> tuple[str, str]:
+    """The families whose publication a full stream batch deferred (``m``, since ``t``)."""
+    return "PUBLISH#PENDING", "MEMBERS"
 
 
 def family_key(year: str) -> tuple[str, str]:
