@@ -28,6 +28,8 @@ class Settings(BaseModel):
     region: str = "eu-north-1"
     data_table: str = "logbook-data"
     stats_table: str = "logbook-stats"
+    # Answers of creating POSTs by Idempotency-Key; empty means "<data_table>-idempotency".
+    idempotency_table: str = ""
     # Only set for DynamoDB Local; in AWS the SDK finds the endpoint itself.
     dynamodb_endpoint: str | None = None
 
@@ -47,6 +49,11 @@ class Settings(BaseModel):
     suppression_threshold: int = 15
     # Largest request body the API accepts, in bytes.
     max_body_bytes: int = 64 * 1024
+
+    @property
+    def idempotency_table_name(self) -> str:
+        """The idempotency table: as set, else named after the data table."""
+        return self.idempotency_table or f"{self.data_table}-idempotency"
 
     @property
     def is_local(self) -> bool:

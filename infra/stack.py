@@ -23,7 +23,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct, IConstruct
 
-from chalicelib.store.schema import DATA_TABLE, STATS_TABLE
+from chalicelib.store.schema import DATA_TABLE, IDEMPOTENCY_TABLE, STATS_TABLE
 from infra.chalice_app import API_HANDLER, LogbookChalice
 from infra.settings import API_STAGE, METRICS_NAMESPACE, SERVICE_NAME, StageSettings
 from infra.site import ApiOrigin, StaticSite
@@ -107,6 +107,7 @@ class LogbookStack(Stack):
         # ------------------------------------------------------------ data
         self.data_table = build_table(self, DATA_TABLE, f"{prefix}-data")
         self.stats_table = build_table(self, STATS_TABLE, f"{prefix}-stats")
+        self.idempotency_table = build_table(self, IDEMPOTENCY_TABLE, f"{prefix}-data-idempotency")
 
         # ------------------------------------------------------------ identity
         self.user_pool = cognito.UserPool(
@@ -157,6 +158,12 @@ class LogbookStack(Stack):
         _allow(self.api_role, READ_ITEMS + WRITE_ITEMS, [data_arn])
         _allow(self.api_role, ("dynamodb:Query",), index_arns)
         _allow(self.api_role, READ_ITEMS, [stats_arn])
+        # Powertools' idempotency records of creating POSTs (chalicelib/api/idempotency.py).
+        _allow(
+            self.api_role,
+            ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+            [self.idempotency_table.table_arn],
+        )
         # Adding a member creates their sign-in; nothing else in the pool is the API's.
         _allow(self.api_role, ("cognito-idp:AdminCreateUser",), [self.user_pool.user_pool_arn])
         _allow(self.aggregate_role, READ_ITEMS, [data_arn])
@@ -244,6 +251,7 @@ class LogbookStack(Stack):
             "LOGBOOK_REGION": Aws.REGION,
             "LOGBOOK_DATA_TABLE": self.data_table.table_name,
             "LOGBOOK_STATS_TABLE": self.stats_table.table_name,
+            "LOGBOOK_IDEMPOTENCY_TABLE": self.idempotency_table.table_name,
             "LOGBOOK_SITE_URL": self.site.url,
             "LOGBOOK_JWT_ISSUER": issuer,
             "LOGBOOK_JWT_AUDIENCE": self.user_pool_client.user_pool_client_id,

@@ -20,6 +20,7 @@ from botocore.exceptions import ClientError
 from chalice import Blueprint, CORSConfig, Response
 from pydantic import BaseModel, ValidationError
 
+from chalicelib.api import idempotency
 from chalicelib.api.errors import (
     domain_error_response,
     error_body,
@@ -34,7 +35,7 @@ from chalicelib.settings import get_settings
 
 CORS = CORSConfig(
     allow_origin="*",
-    allow_headers=["Authorization", "Content-Type"],
+    allow_headers=["Authorization", "Content-Type", idempotency.HEADER],
     max_age=600,
 )
 _PATH_PARAM = re.compile(r"^[A-Za-z0-9_.@+-]{1,254}$")
@@ -77,6 +78,8 @@ class RouteDoc:
     query: type[BaseModel] | None = None
     content_type: str = "application/json"
     errors: tuple[int, ...] = field(default_factory=tuple)
+    # Honours an Idempotency-Key header (every creating POST does).
+    idempotent: bool = False
 
 
 ROUTES: list[RouteDoc] = []
@@ -137,6 +140,39 @@ def parse_body(
     return model.model_validate_json(text)
 
 
+def _answer(result: Any, status: int) -> Response:
+    """A view's return value as the HTTP answer."""
+    if isinstance(result, Response):
+        return result
+    if result is None:
+        return Response(body="", status_code=204, headers={"Cache-Control": "no-store"})
+    return json_response(result.model_dump(mode="json"), status)
+
+
+def _keyed_request(request: Any, key: str, kwargs: dict[str, Any]) -> idempotency.KeyedRequest:
+    """The parts of a keyed request that a repeat must match (the body as parsed)."""
+    principal = kwargs.get("principal")
+    parsed = kwargs.get("body")
+    return idempotency.KeyedRequest(
+        owner=idempotency.owner_of(principal) if principal is not None else "anyone",
+        key=key,
+        method=request.method,
+        # The route with its parameters: the same key on another unit is another request.
+        path=request.path.format_map(kwargs),
+        body=parsed.model_dump(mode="json") if parsed is not None else None,
+    )
+
+
+def _lambda_context(bp: Blueprint) -> Any:
+    """The real Lambda context in AWS (its time left bounds an in-progress key), else None."""
+    if get_settings().is_local:
+        return None
+    try:
+        return bp.lambda_context
+    except Exception:  # not registered yet, or not running in Lambda
+        return None
+
+
 def endpoint(
     bp: Blueprint,
     method: str,
@@ -152,13 +188,21 @@ def endpoint(
     public: bool = False,
     content_type: str = "application/json",
     errors: tuple[int, ...] = (),
+    idempotent: bool | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``fn`` as a route; see the module docstring.
 
     The view receives the path parameters, then ``body=`` (a model instance),
     ``query=`` (a model instance) and ``principal=`` as configured, and returns a
     pydantic model (answered as JSON with ``status``), ``None`` (204) or a Response.
+    A creating POST (201, signed in) — or any route with ``idempotent=True`` — answers
+    a repeated ``Idempotency-Key`` once (``chalicelib/api/idempotency.py``).
     """
+    keyed = (
+        idempotent
+        if idempotent is not None
+        else (method == "POST" and status == 201 and not public)
+    )
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
@@ -181,6 +225,13 @@ def endpoint(
                         return validation_error_response(error, prefix="query")
                 if not public:
                     kwargs["principal"] = current_principal(request)
+                key = idempotency.key_from_headers(request.headers) if keyed else None
+                if key is not None:
+                    return idempotency.answer_once(
+                        _keyed_request(request, key, kwargs),
+                        lambda: _answer(fn(**kwargs), status),
+                        _lambda_context(bp),
+                    )
                 result = fn(**kwargs)
             except _BadPathParam as error:
                 problem = "is not a valid identifier"
@@ -203,11 +254,7 @@ def endpoint(
                 return json_response(
                     error_body("invalid_input", "the request cannot be processed", []), 400
                 )
-            if isinstance(result, Response):
-                return result
-            if result is None:
-                return Response(body="", status_code=204, headers={"Cache-Control": "no-store"})
-            return json_response(result.model_dump(mode="json"), status)
+            return _answer(result, status)
 
         bp.route(
             path,
@@ -229,6 +276,7 @@ def endpoint(
                 query=query,
                 content_type=content_type,
                 errors=errors,
+                idempotent=keyed,
             )
         )
         return fn

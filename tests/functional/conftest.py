@@ -25,18 +25,20 @@ ADMIN = "admin@logbook.local"
 def reset_caches() -> None:
     """Settings, clients and services are cached per process; tests change them."""
     from chalicelib import service
-    from chalicelib.api import public_compare, public_stats
+    from chalicelib.api import idempotency, public_compare, public_stats
     from chalicelib.auth import tokens
     from chalicelib.events import aggregate
 
     get_settings.cache_clear()
     clients.dynamodb_resource.cache_clear()
+    clients.dynamodb_client.cache_clear()
     clients.cognito_client.cache_clear()
     service.get_logbook.cache_clear()
     tokens.verifier_for.cache_clear()
     public_stats.get_stats_reader.cache_clear()
     public_compare.get_batch_reader.cache_clear()
     aggregate.get_aggregator.cache_clear()
+    idempotency.idempotency_store.cache_clear()
 
 
 @pytest.fixture(scope="session")
