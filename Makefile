@@ -94,8 +94,13 @@ fmt: $(STAMP_PY)
 
 # Two workers (the machine's two cores); a test file stays on one worker, so its
 # module fixtures are built once (and each worker runs its own live stack).
-test: install chromium binutils lint
+test: install chromium binutils lint test-js
 	$(VENV)/bin/pytest -n 2 --dist loadfile
+
+# The app's pure JavaScript modules (the outbox's rules) with Node's own test runner.
+.PHONY: test-js
+test-js:
+	node --test tests/js/
 
 # Unit and functional tests only: no servers, no browser.
 test-fast: $(STAMP_PY)
