@@ -179,3 +179,16 @@ def test_an_edit_stays_safe_by_version_and_a_repeated_delete_is_harmless(api, wo
     assert stale.status == 409
     assert api.call("DELETE", path, token=world.worker).status == 204
     assert api.call("DELETE", path, token=world.worker).status == 404
+
+
+def test_an_edit_resent_after_its_answer_was_lost_is_not_a_conflict(api, world):
+    stored = save(api, world, str(uuid.uuid4())).json
+    path = f"/units/{world.unit}/activities/{stored['id']}"
+    edit = {**activity(title="Edited"), "version": 1}
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    first = api.call("PUT", path, edit, token=world.worker, headers=key)
+    again = api.call("PUT", path, edit, token=world.worker, headers=key)
+    assert first.status == again.status == 200
+    assert again.json == first.json and again.json["version"] == 2
+    # Without the key the same resend meets its own new version.
+    assert api.call("PUT", path, edit, token=world.worker).status == 409
