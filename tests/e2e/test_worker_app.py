@@ -501,6 +501,10 @@ def test_cognito_sign_in_uses_authorization_code_with_pkce(
     seen: dict[str, Any] = {}
     id_token = token_for(live_stack, world["worker"])
 
+    # config.js is answered by page.route, which a service worker's own fetches bypass.
+    page.add_init_script(
+        "Object.defineProperty(Navigator.prototype, 'serviceWorker', {get: () => undefined})"
+    )
     page.route(
         f"{live_stack.site_url}/config.js",
         lambda route: route.fulfill(

@@ -79,6 +79,7 @@ def test_an_answer_lost_after_the_server_stored_the_save_is_stored_once(
     page.goto(f"{live_stack.site_url}/app/#/outbox")
     page.get_by_role("heading", name="Sent", exact=True).wait_for()
     assert "New activity “Basement evening”" in page.inner_text("main")
+    test_worker_app.assert_accessible(page, "outbox", {})
 
 
 def test_saves_made_offline_survive_a_reload_and_a_closed_app_and_are_stored_once(

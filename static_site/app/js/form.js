@@ -7,7 +7,9 @@
 // from the form's own checks and from the API's errors[].field.
 
 import { ApiError, call } from "./api.js";
-import * as outbox from "./outbox.js";
+
+// The outbox (and its texts) loads on the first save, not with the sign-in page.
+const loadOutbox = () => import("./outbox.js");
 import { tokenEmail } from "./auth.js";
 import { h, replace, uid } from "./dom.js";
 import { formatNumber, t } from "./i18n.js";
@@ -161,6 +163,7 @@ function goalRating(goal) {
  * returns); throws the API's refusal.
  */
 export async function deleteActivity(unitId, activityId, title) {
+  const outbox = await loadOutbox();
   const key = outbox.enqueue({ kind: "delete", unitId, activityId, title });
   const entry = await outbox.sendNow(key);
   if (entry && entry.state === "sent") return "deleted";
@@ -464,6 +467,7 @@ export function activityForm(container, options) {
     button.disabled = true;
     try {
       // The save gets its Idempotency-Key now, and is on the device before it is sent.
+      const outbox = await loadOutbox();
       let key;
       try {
         key = outbox.enqueue({

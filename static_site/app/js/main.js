@@ -11,8 +11,6 @@
 
 import { completeCognitoSignIn, getToken, signOut, tokenEmail } from "./auth.js";
 import { forgetOfflineAnswers } from "./api.js";
-import { counts, onChange, startOutbox, unsentCount } from "./outbox.js";
-import { outboxPage } from "./outbox-page.js";
 import { clearContext } from "./context.js";
 import { h, replace } from "./dom.js";
 import { LANGUAGES, lang, setLang, t } from "./i18n.js";
@@ -43,9 +41,25 @@ function renderChrome() {
 // The header says plainly when saves wait on this device, or need the worker.
 const outboxStatus = h("a", { href: "#/outbox", className: "outbox-status", hidden: true });
 
-function renderOutboxStatus() {
+// The outbox loads once someone is signed in: the first visit (sign-in) does without it.
+let outbox = null;
+async function loadOutbox() {
+  if (!outbox) {
+    outbox = await import("./outbox.js");
+    outbox.onChange(renderOutboxStatus);
+  }
+  return outbox;
+}
+
+async function startOutbox() {
   if (!getToken()) return;
-  const { waiting, problems } = counts();
+  (await loadOutbox()).startOutbox();
+  renderOutboxStatus();
+}
+
+function renderOutboxStatus() {
+  if (!getToken() || !outbox) return;
+  const { waiting, problems } = outbox.counts();
   const parts = [];
   if (!navigator.onLine) parts.push(t("outbox.offlineShort"));
   if (waiting) parts.push(t("outbox.waitingShort", { n: waiting }));
@@ -54,15 +68,14 @@ function renderOutboxStatus() {
   outboxStatus.textContent = parts.join(" · ");
   outboxStatus.classList.toggle("has-problems", problems > 0);
 }
-onChange(renderOutboxStatus);
 window.addEventListener("online", renderOutboxStatus);
 window.addEventListener("offline", renderOutboxStatus);
 
 const PERSONAL_PREFIXES = ["logbook.token", "logbook.draft.", "logbook.outbox.", "logbook.cache.", "logbook.pkce"];
 
 /** Signing out leaves nothing personal on the device: token, drafts, outbox, kept answers. */
-function signOutAndClear() {
-  const unsent = unsentCount();
+async function signOutAndClear() {
+  const unsent = (await loadOutbox()).unsentCount();
   if (unsent && !window.confirm(t("outbox.signOutUnsent", { n: unsent }))) return;
   for (const key of Object.keys(localStorage)) {
     if (PERSONAL_PREFIXES.some((prefix) => key.startsWith(prefix))) localStorage.removeItem(key);
@@ -97,7 +110,7 @@ async function route() {
   const period = query.get("period");
   try {
     if (parts.length === 0) await homePage(view);
-    else if (parts[0] === "outbox" && parts.length === 1) outboxPage(view);
+    else if (parts[0] === "outbox" && parts.length === 1) (await import("./outbox-page.js")).outboxPage(view);
     else if (parts[0] === "units" && parts.length === 2) await logPage(view, parts[1]);
     else if (parts[0] === "units" && parts[2] === "activities" && parts.length === 3) await listPage(view, parts[1]);
     else if (parts[0] === "units" && parts[2] === "activities" && parts.length === 4) await editPage(view, parts[1], parts[3]);
@@ -153,7 +166,7 @@ function signOutLocally() {
 
 // Installable and usable offline: the service worker keeps the app's own files (never
 // API answers). Registered after the page has loaded, from files the browser already has.
-if ("serviceWorker" in navigator) {
+if (navigator.serviceWorker) {
   const register = () => navigator.serviceWorker.register("sw.js").catch(() => {});
   if (document.readyState === "complete") register();
   else window.addEventListener("load", register, { once: true });
