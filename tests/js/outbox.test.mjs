@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  applyAnswer, backoff, classify, markSending, newEntry, nextToSend, nextWake, overwrite,
+  applyAnswer, backoff, classify, markSending, newEntry, nextToSend, nextWake, overwrite, rebaseOnOwnEdits, wakeAll,
   pruneSent, recover, remove, summary, unsent,
 } from "../../static_site/app/js/outbox-core.js";
 
@@ -119,4 +119,31 @@ test("entries need a key, a known kind, and an id to change", () => {
   assert.throws(() => newEntry({ key: "k", kind: "patch", unitId: "u" }, T0));
   assert.throws(() => newEntry({ key: "k", kind: "update", unitId: "u" }, T0));
   assert.deepEqual(remove([create("a"), create("b")], "a").map((e) => e.key), ["b"]);
+});
+
+test("two edits of one activity made offline do not conflict with each other", () => {
+  let entries = [update("first", "x1", 4), update("second", "x1", 4), update("other", "y1", 4)];
+  ({ entries } = send(entries, T0, 200, { id: "x1", version: 5 }));
+  assert.equal(entries[1].version, 5, "the next edit builds on the stored one");
+  assert.equal(entries[2].version, 4, "another activity keeps its version");
+  ({ entries } = send(entries, T0, 200, { id: "x1", version: 6 }));
+  assert.equal(entries[1].state, "sent");
+});
+
+test("an edit from a form opened before the worker's own edit was stored builds on it", () => {
+  let entries = [update("first", "x1", 4)];
+  ({ entries } = send(entries, T0, 200, { id: "x1", version: 5 }));
+  const again = rebaseOnOwnEdits(entries, update("again", "x1", 4));
+  assert.equal(again.version, 5);
+  const colleagues = rebaseOnOwnEdits(entries, update("later", "x1", 7));
+  assert.equal(colleagues.version, 7, "a newer version read from the server stays");
+});
+
+test("Send now and a returning connection end the back-off, in the same order", () => {
+  let entries = [create("a"), create("b")];
+  ({ entries } = send(entries, T0, 0, null));
+  ({ entries } = send(entries, T0 + backoff(1), 503, {}));
+  assert.equal(nextToSend(entries, T0 + 1500), null);
+  entries = wakeAll(entries, T0 + 1500);
+  assert.equal(nextToSend(entries, T0 + 1500).key, "a");
 });

@@ -22,14 +22,16 @@ export class ApiError extends Error {
 }
 
 // What a worker needs to log an evening without a connection: who they are, the unit,
-// its goals and reflection questions, its last activities (defaults) and figures.
+// its goals and reflection questions, its last activities (defaults, the list's first
+// page, the ones opened to edit) and the figures seen.
 // The last answer of each is kept per person until sign-out or the end of the sign-in,
 // and used only when the network gives no answer at all.
 const KEPT_FOR_OFFLINE = [
   /^\/me$/,
   /^\/units\/[^/?]+$/,
   /^\/orgs\/[^/?]+\/(units|goals|reflection-questions)$/,
-  /^\/units\/[^/?]+\/activities\?limit=10$/,
+  /^\/units\/[^/?]+\/activities\?limit=(10|25)$/,
+  /^\/units\/[^/?]+\/activities\/[^/?]+$/,
   /^\/public\/stats\?scope=unit(:|%3A)[^&]+&period=[^&]+$/,
 ];
 export const OFFLINE_CACHE_PREFIX = "logbook.cache.";

@@ -38,6 +38,22 @@ export function target(entry) {
   return entry.activity_id || `new:${entry.key}`;
 }
 
+/**
+ * An edit made from a form opened before the worker's own earlier edit was stored
+ * starts from that edit's version: it continues the worker's edit, not a colleague's.
+ */
+export function rebaseOnOwnEdits(entries, entry) {
+  if (entry.kind !== "update") return entry;
+  let version = entry.version;
+  for (const earlier of entries) {
+    if (earlier.kind === "update" && earlier.state === "sent" && earlier.activity_id === entry.activity_id &&
+        earlier.version === version && earlier.result && earlier.result.version) {
+      version = earlier.result.version;
+    }
+  }
+  return { ...entry, version };
+}
+
 /** After the app was closed or crashed mid-send: what was on the wire is waiting again. */
 export function recover(entries) {
   return entries.map((e) => (e.state === "sending" ? { ...e, state: "waiting" } : e));
@@ -83,7 +99,15 @@ export function classify(kind, status, body) {
 
 /** The entries after the answer (`status`, `body`) to sending entry `key`. */
 export function applyAnswer(entries, key, status, body, now) {
+  const answered = entries.find((e) => e.key === key);
+  const stored = answered && answered.kind === "update" && classify("update", status, body) === "sent" && body && body.version;
   return entries.map((entry) => {
+    // The worker's next edit of the same activity, made before this one was stored,
+    // started from the same version: it builds on this edit, not on a colleague's.
+    if (stored && entry.key !== key && entry.kind === "update" && entry.state === "waiting" &&
+        entry.activity_id === answered.activity_id && entry.version === answered.version) {
+      return { ...entry, version: body.version };
+    }
     if (entry.key !== key) return entry;
     const outcome = classify(entry.kind, status, body);
     if (outcome === "sent") {
@@ -96,6 +120,11 @@ export function applyAnswer(entries, key, status, body, now) {
     }
     return { ...entry, state: outcome, error: { status, ...(body || {}) } };
   });
+}
+
+/** The worker asked to send now, or the connection just returned: no more waiting. */
+export function wakeAll(entries, now) {
+  return entries.map((e) => (e.state === "waiting" && e.next_at > now ? { ...e, next_at: now } : e));
 }
 
 /** Mark `key` as on the wire. */

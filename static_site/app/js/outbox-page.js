@@ -67,7 +67,7 @@ function sentItem(entry) {
 
 export function outboxPage(main) {
   const body = h("div", { "aria-live": "polite" });
-  const sendButton = h("button", { type: "button", onclick: () => outbox.flush() }, t("outbox.sendNow"));
+  const sendButton = h("button", { type: "button", onclick: () => outbox.flushNow() }, t("outbox.sendNow"));
   replace(main, pageHeading(t("outbox.title")), h("p", { className: "hint" }, t("outbox.hint")),
     h("div", { className: "button-row" }, sendButton), body);
   function render(list) {

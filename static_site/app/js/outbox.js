@@ -57,8 +57,9 @@ function newKey() {
  * save: {kind, unitId, activityId?, title, body?, version?}
  */
 export function enqueue(save) {
-  const entry = core.newEntry({ ...save, key: newKey() }, Date.now());
-  store([...entries(), entry]);
+  const list = entries();
+  const entry = core.rebaseOnOwnEdits(list, core.newEntry({ ...save, key: newKey() }, Date.now()));
+  store([...list, entry]);
   return entry.key;
 }
 
@@ -122,6 +123,12 @@ export function flush() {
   return running;
 }
 
+/** Send what waits now, without waiting out the back-off (Send now, back online). */
+export function flushNow() {
+  store(core.wakeAll(entries(), Date.now()));
+  return flush();
+}
+
 /** Send everything up to `key` now (waiting behind older saves) and return its entry. */
 export async function sendNow(key) {
   while (running) await running;
@@ -144,7 +151,7 @@ export function startOutbox() {
   flush();
 }
 
-window.addEventListener("online", () => flush());
+window.addEventListener("online", () => flushNow());
 // Another tab of the app changed the outbox: show it here too.
 window.addEventListener("storage", (event) => {
   if (event.key && event.key === storageKey()) for (const listener of listeners) listener(entries());
