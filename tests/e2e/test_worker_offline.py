@@ -94,6 +94,7 @@ def test_saves_made_offline_survive_a_reload_and_a_closed_app_and_are_stored_onc
 
     # Offline, a reload still opens the form with the unit's goals and questions
     context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")
     page.reload()
     page.get_by_role("heading", name=LOG_HEADING).wait_for()
     assert page.get_by_text("Young people feel they belong").count() >= 1
@@ -117,6 +118,7 @@ def test_saves_made_offline_survive_a_reload_and_a_closed_app_and_are_stored_onc
 
     # A third save offline, and the app is closed before the connection returns
     context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")
     log(page, "Late outreach", 3)
     page.get_by_text("No connection: “Late outreach”").wait_for()
     page.close()
