@@ -175,3 +175,49 @@ def test_signing_out_clears_everything_personal_after_a_warning(
     assert [key for key in left if key != "logbook.lang"] == []
     assert page.evaluate("() => sessionStorage.length") == 0
     page.context.set_offline(False)
+
+
+def test_the_same_save_sent_at_once_from_many_connections_is_stored_once(
+    live_stack: Any, world: dict[str, Any]
+) -> None:
+    """A phone that retries while its first request still runs gets 409 or the same answer."""
+    import json
+    import urllib.error
+    import urllib.request
+    import uuid
+    from concurrent.futures import ThreadPoolExecutor
+
+    token = token_for(live_stack, world["worker"])
+    key = str(uuid.uuid4())
+    body = json.dumps(
+        {"date": "2026-03-14", "duration_minutes": 60, "kind": "outreach", "title": "Twice?"}
+    ).encode()
+
+    def post(_: int) -> tuple[int, Any]:
+        request = urllib.request.Request(
+            f"{live_stack.api_url}/units/{world['unit']['id']}/activities",
+            method="POST",
+            data=body,
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {token}",
+                "Idempotency-Key": key,
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return answer.status, json.loads(answer.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(post, range(6)))
+    statuses = sorted(status for status, _ in answers)
+    print(f"[idempotency] six concurrent sends of one key: {statuses}")
+    assert set(statuses) <= {201, 409}, answers
+    created_ids = {answer["id"] for status, answer in answers if status == 201}
+    assert len(created_ids) == 1, answers
+    for status, answer in answers:
+        if status == 409:
+            assert answer["error"] == "in_progress"
+    assert stored_titles(live_stack, world) == ["Twice?"]
