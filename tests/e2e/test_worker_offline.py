@@ -37,6 +37,26 @@ def log(page: Any, title: str, boys: int) -> None:
     page.get_by_role("button", name="Save activity").click()
 
 
+def cut_off(route: Any) -> None:
+    route.abort("internetdisconnected")
+
+
+def go_offline(page: Any, stack: Any) -> None:
+    """No network for the context: the emulation, and every API call refused at once.
+
+    The route makes it deterministic: the emulation alone may let a request already
+    on its way through (the app handles that too: see the lost-answer test).
+    """
+    page.context.route(f"{stack.api_url}/**", cut_off)
+    page.context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")
+
+
+def go_online(context: Any, stack: Any) -> None:
+    context.unroute(f"{stack.api_url}/**", cut_off)
+    context.set_offline(False)
+
+
 def wait_until(page: Any, condition: Any, what: str, timeout: float = 15.0) -> None:
     # page.wait_for_timeout, not time.sleep: Playwright runs route handlers meanwhile.
     deadline = time.monotonic() + timeout
@@ -93,8 +113,7 @@ def test_saves_made_offline_survive_a_reload_and_a_closed_app_and_are_stored_onc
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
 
     # Offline, a reload still opens the form with the unit's goals and questions
-    context.set_offline(True)
-    page.wait_for_function("() => !navigator.onLine")
+    go_offline(page, live_stack)
     page.reload()
     page.get_by_role("heading", name=LOG_HEADING).wait_for()
     assert page.get_by_text("Young people feel they belong").count() >= 1
@@ -112,17 +131,16 @@ def test_saves_made_offline_survive_a_reload_and_a_closed_app_and_are_stored_onc
     assert stored_titles(live_stack, world) == []
 
     # Back online: both go, once each
-    context.set_offline(False)
+    go_online(context, live_stack)
     page.locator(".outbox-status").wait_for(state="hidden")
     assert stored_titles(live_stack, world) == ["Bus stop outreach", "Park outreach"]
 
     # A third save offline, and the app is closed before the connection returns
-    context.set_offline(True)
-    page.wait_for_function("() => !navigator.onLine")
+    go_offline(page, live_stack)
     log(page, "Late outreach", 3)
     page.get_by_text("No connection: “Late outreach”").wait_for()
     page.close()
-    context.set_offline(False)
+    go_online(context, live_stack)
     assert stored_titles(live_stack, world) == ["Bus stop outreach", "Park outreach"]
 
     # Opened again later: it is sent, and the unit's figures count each evening once
