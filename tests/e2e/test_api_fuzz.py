@@ -20,7 +20,7 @@ from chalicelib.api.openapi import build_openapi
 pytestmark = pytest.mark.e2e
 
 # Import the app so every blueprint has registered its routes before the document is built.
-os.environ.setdefault("LOGBOOK_STAGE", "test")
+os.environ.setdefault("LOGBOOK_STAGE", "local")
 import app  # noqa: E402,F401
 
 # Methods a route does not declare are still sent (405 expected), but not TRACE or
