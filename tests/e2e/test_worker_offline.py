@@ -153,6 +153,14 @@ def test_saves_made_offline_survive_a_reload_and_a_closed_app_and_are_stored_onc
         "Late outreach",
         "Park outreach",
     ]
+
+    # The aggregate has counted all three (the browser keeps a stats answer 60 s).
+    def counted() -> int:
+        scope = f"unit:{unit_id}&period={time.strftime('%Y-%m')}"
+        status, stats = api(live_stack, "GET", f"/public/stats?scope={scope}")
+        return int(stats["activities"]["count"]) if status == 200 else -1
+
+    wait_until(reopened, lambda: counted() == 3, "the aggregate counted three")
     reopened.goto(f"{live_stack.site_url}/app/#/units/{unit_id}/figures")
     reopened.get_by_role("heading", name="Figures – MC Šiška").wait_for()
     wait_for_figures(reopened, ".key-figures", "Activities\n3")
