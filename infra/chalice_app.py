@@ -25,6 +25,7 @@ from typing import Any
 from chalice.cdk import Chalice
 from constructs import Construct
 
+from infra.gateway_responses import add_to_sam_template
 from infra.package import add_cold_start_bytecode
 
 SAM_FUNCTION = "AWS::Serverless::Function"
@@ -123,5 +124,7 @@ class LogbookChalice(Chalice):
         path: str = super()._generate_sam_template_with_assets(chalice_out_dir, package_id)
         template = json.loads(Path(path).read_text())
         self.function_names = name_functions(template, self.name_prefix)
+        # Gateway answers in our shape with CORS, and 405 for undeclared methods.
+        add_to_sam_template(template)
         Path(path).write_text(json.dumps(template, indent=2))
         return path
