@@ -31,6 +31,7 @@ help:
 	@echo "make verify   compare stored statistics with a recomputation"
 	@echo "make bench    both benchmarks below"
 	@echo "make bench-writes  write cost of the stream aggregation vs a naive consumer"
+	@echo "make bench-concurrency  100 clients at once on the local stack: resets, 5xx, latency"
 	@echo "make synth    CloudFormation templates and Lambda packages into build/ (offline)"
 	@echo "make bench-cold  cold import time of each Lambda handler vs import boto3"
 	@echo "make deploy STAGE=dev|prod  deploy to AWS (see infra/README.md)"
@@ -116,6 +117,12 @@ bench: bench-writes bench-cold
 # Write cost of the stream consumer vs a naive one; starts its own DynamoDB Local.
 bench-writes: $(STAMP_PY) $(STAMP_NPM) java
 	$(PY) -m tools.bench_aggregate
+
+# 100 clients at once against the local stack (its own, on free ports; API=URL for a
+# running `make dev`): resets, 5xx, 429 and latency percentiles. CLIENTS=N to change.
+.PHONY: bench-concurrency
+bench-concurrency: $(STAMP_PY) $(STAMP_NPM) java
+	$(PY) -m tools.bench_concurrency $(if $(CLIENTS),--clients $(CLIENTS)) $(if $(API),--api '$(API)')
 
 # ---------------------------------------------------------------- AWS (infra/)
 # Offline: CloudFormation templates to build/cloudformation/, Lambda packages to build/.
