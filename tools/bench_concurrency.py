@@ -81,7 +81,7 @@ def call(
 ) -> tuple[int, object]:
     """One request on a fresh connection: status and decoded JSON body."""
     url = urllib.parse.urlsplit(base)
-    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
+    connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=timeout)
     headers = {"Connection": "close"}
     data = None
     if body is not None:
