@@ -18,7 +18,8 @@ from typing import Any
 
 from chalice import local
 
-from chalicelib.api.gateway_answers import GATEWAY_ANSWERS, gateway_headers
+from chalicelib.api.errors import JSON_HEADERS, error_body
+from chalicelib.api.gateway_answers import CORS_HEADERS, GATEWAY_ANSWERS, gateway_headers
 
 _PATCHED = "_logbook_patched"
 # Pending connections the kernel queues for the API before it drops new ones (Linux
@@ -101,7 +102,28 @@ def _answer_as_deployed() -> None:
 
 
 class AnyMethodRequestHandler(local.ChaliceRequestHandler):
-    """Chalice's request handler, passing every method (not only the usual seven) on."""
+    """Chalice's request handler, passing every method (not only the usual seven) on.
+
+    What Python's HTTP server refuses by itself (a request line over 64 KiB → 414, a
+    malformed request → 400, too many headers → 431) is answered in our error shape
+    too, never as its HTML error page.
+    """
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        phrase = message or self.responses.get(code, ("error",))[0]
+        body = json.dumps(
+            error_body("invalid_request" if code < 500 else "unavailable", str(phrase), []),
+            separators=(",", ":"),
+        ).encode()
+        self.close_connection = True
+        self.send_response(code, message)
+        for name, value in {**JSON_HEADERS, **CORS_HEADERS}.items():
+            self.send_header(name, value)
+        self.send_header("Connection", "close")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+            self.wfile.write(body)
 
     def __getattr__(self, name: str) -> Any:
         # BaseHTTPRequestHandler looks up ``do_<METHOD>`` and answers 501 HTML without one.

@@ -108,6 +108,36 @@ def test_the_local_server_answers_any_method_with_405_json(local_server, method)
     assert body["error"] == "method_not_allowed"
 
 
+@pytest.mark.parametrize(
+    ("request_head", "status"),
+    [
+        (b"GET /hello?q=" + b"x" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+        # Without a version it understands, the server answers as HTTP/0.9: a bare body.
+        (b"GET /hello HTTP/9.9\r\nHost: x\r\n\r\n", None),
+        (b"NOT A REQUEST\r\n\r\n", None),
+        (b"GET /hello HTTP/1.1\r\n" + b"X-A: b\r\n" * 120 + b"\r\n", 431),
+    ],
+)
+def test_what_the_http_server_refuses_itself_is_json_too(local_server, request_head, status):
+    server, port = local_server
+    _serve(server)
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+            client.sendall(request_head)
+            answer = b""
+            while chunk := client.recv(65536):
+                answer += chunk
+    finally:
+        server.server.shutdown()
+    if status is None:
+        body = answer
+    else:
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.split(b" ")[1] == str(status).encode(), head
+        assert b"Content-Type: application/json" in head
+    assert set(json.loads(body)) == {"error", "message", "errors"}
+
+
 def test_the_local_server_queues_a_crowd_of_connections(local_server):
     # Nothing accepts yet: every connection waits in the listen backlog. With Python's
     # default backlog of 5, the kernel drops the SYNs of the sixth and later ones.
