@@ -110,18 +110,18 @@ def current_principal(request: Any) -> Principal:
     return principal
 
 
+@functools.cache
+def _email_adapter() -> TypeAdapter[str]:
+    # Built on first use: importing routing stays cheap for a cold start.
+    return TypeAdapter(Email)
+
+
 def _member_email(value: str) -> str:
     """A path's e-mail by the very rule that admitted the member (any address it accepts)."""
-    global _EMAIL_ADAPTER
-    if _EMAIL_ADAPTER is None:
-        _EMAIL_ADAPTER = TypeAdapter(Email)
     try:
-        return str(_EMAIL_ADAPTER.validate_python(value))
+        return str(_email_adapter().validate_python(value))
     except ValidationError:
         raise _BadPathParam("email", "is not a valid e-mail address") from None
-
-
-_EMAIL_ADAPTER: TypeAdapter[str] | None = None
 
 
 def _clean_path_params(params: dict[str, str]) -> dict[str, str]:

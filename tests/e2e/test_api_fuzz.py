@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import urllib.request
+from collections import Counter
 
 import pytest
 import schemathesis
@@ -40,6 +41,7 @@ CONFIG = schemathesis.Config.from_dict(
 schema = schemathesis.openapi.from_dict(build_openapi(), config=CONFIG)
 FUZZ_EXAMPLES = int(os.environ.get("LOGBOOK_FUZZ_EXAMPLES", "40"))
 RUN: dict[str, int] = {"cases": 0, "stateful_steps": 0}
+METHODS: Counter[str] = Counter()
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +65,7 @@ def admin_token(live_stack) -> str:
 )
 def test_no_route_answers_5xx(case, live_stack, admin_token):
     RUN["cases"] += 1
+    METHODS[case.method.upper()] += 1
     response = case.call(
         base_url=live_stack.api_url, headers={"Authorization": f"Bearer {admin_token}"}
     )
@@ -102,3 +105,4 @@ def test_stateful_sequences_answer_no_5xx(live_stack, admin_token):
 def test_fuzzer_ran_cases(live_stack):
     """Printed for the closing note; -s shows it."""
     print(f"fuzz cases sent: {RUN['cases']}, stateful steps: {RUN['stateful_steps']}")
+    print(f"methods: {dict(sorted(METHODS.items()))}")
