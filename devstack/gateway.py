@@ -25,6 +25,8 @@ _PATCHED = "_logbook_patched"
 # Pending connections the kernel queues for the API before it drops new ones (Linux
 # caps it at net.core.somaxconn, 4096 by default).
 LISTEN_BACKLOG = 1024
+# API Gateway's limit on a request's payload.
+MAX_REQUEST_BYTES = 10 * 1024 * 1024
 
 
 def patch_local_authorizer() -> None:
@@ -124,6 +126,21 @@ class AnyMethodRequestHandler(local.ChaliceRequestHandler):
         self.end_headers()
         if self.command != "HEAD" and code >= 200 and code not in (204, 304):
             self.wfile.write(body)
+
+    def _generic_handle(self) -> None:
+        # Chalice reads Content-Length with int() and any size: a bad one dropped the
+        # connection, a huge one would be read into memory.
+        length = self.headers.get("content-length", "0").strip()
+        if not length.isdigit():
+            self.send_error(400, "Content-Length is not a whole number")
+            return
+        if int(length) > MAX_REQUEST_BYTES:
+            self.send_error(413, f"the body is larger than {MAX_REQUEST_BYTES} bytes")
+            return
+        super()._generic_handle()
+
+    # The base class binds its own _generic_handle to these names: rebind them to ours.
+    do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle  # noqa: N815
 
     def __getattr__(self, name: str) -> Any:
         # BaseHTTPRequestHandler looks up ``do_<METHOD>`` and answers 501 HTML without one.

@@ -116,6 +116,9 @@ def test_the_local_server_answers_any_method_with_405_json(local_server, method)
         (b"GET /hello HTTP/9.9\r\nHost: x\r\n\r\n", None),
         (b"NOT A REQUEST\r\n\r\n", None),
         (b"GET /hello HTTP/1.1\r\n" + b"X-A: b\r\n" * 120 + b"\r\n", 431),
+        (b"POST /hello HTTP/1.1\r\nContent-Length: abc\r\n\r\n", 400),
+        (b"POST /hello HTTP/1.1\r\nContent-Length: -5\r\n\r\n", 400),
+        (b"POST /hello HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n", 413),
     ],
 )
 def test_what_the_http_server_refuses_itself_is_json_too(local_server, request_head, status):
