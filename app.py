@@ -8,6 +8,7 @@ from chalicelib.api import (
     activities,
     authorizer,
     exports,
+    ideas,
     meta,
     organisations,
     public_compare,
@@ -34,6 +35,7 @@ app.register_blueprint(organisations.bp)
 app.register_blueprint(activities.bp)
 app.register_blueprint(exports.bp)
 app.register_blueprint(surveys.bp)
+app.register_blueprint(ideas.bp)
 app.register_blueprint(public_stats.bp)
 app.register_blueprint(public_compare.bp)
 if "AWS_LAMBDA_FUNCTION_NAME" not in os.environ:

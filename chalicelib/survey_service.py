@@ -17,13 +17,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.domain.access import Principal
-from chalicelib.domain.errors import Gone, InvalidInput, NotFound, TooManyRequests
+from chalicelib.domain.errors import (
+    FieldProblem,
+    Gone,
+    InvalidInput,
+    NotFound,
+    TooManyRequests,
+)
+from chalicelib.domain.ideas import MAX_IDEA_TEXT, Adoption, PublicIdea, idea_texts, text_in
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.surveys import (
     BUILTIN_TEMPLATES,
     CHECKIN_QUESTIONS,
     CHECKIN_TITLE,
     CORE_LANGUAGES,
+    IDEAS_TITLE,
     CheckinIn,
     Collection,
     CollectionIn,
@@ -49,6 +57,7 @@ from chalicelib.settings import Settings, get_settings
 from chalicelib.store.activities import ActivityRepository
 from chalicelib.store.clients import data_table
 from chalicelib.store.directory import DirectoryRepository
+from chalicelib.store.ideas import IdeaRepository
 from chalicelib.store.surveys import MARKER_GRACE, SurveyRepository
 
 Clock = Callable[[], dt.datetime]
@@ -108,8 +117,10 @@ class SurveyService:
         settings: Settings,
         clock: Clock | None = None,
         limits: RateLimits | None = None,
+        ideas: IdeaRepository | None = None,
     ) -> None:
         self.surveys = surveys
+        self.ideas = ideas or IdeaRepository(surveys._table)
         self.directory = directory
         self.activities = activities
         self.settings = settings
@@ -120,7 +131,11 @@ class SurveyService:
     def from_table(cls, table: Any, settings: Settings) -> SurveyService:
         """Services over one data table (a boto3 Table resource)."""
         return cls(
-            SurveyRepository(table), DirectoryRepository(table), ActivityRepository(table), settings
+            SurveyRepository(table),
+            DirectoryRepository(table),
+            ActivityRepository(table),
+            settings,
+            ideas=IdeaRepository(table),
         )
 
     # ------------------------------------------------------------ templates
@@ -146,15 +161,64 @@ class SurveyService:
         if self.directory.get_org(org_id) is None:
             raise NotFound(f"organisation {org_id} not found")
         principal.require_org_admin(org_id)
+        now = _iso(self.clock())
+        adopted = self._adoptable_ideas(org_id, data)
         template = build_org_template(
             data,
             template_id=new_id(),
             org_id=org_id,
             created_by=principal.email,
-            created_at=_iso(self.clock()),
+            created_at=now,
+            idea_texts={
+                idea_id: idea_texts(idea["text"], idea.get("lang"), idea.get("translations", {}))
+                for idea_id, idea in adopted.items()
+            },
         )
-        self.surveys.create_template(template.model_dump(exclude_none=True))
+        stored = template.model_dump(exclude_none=True)
+        if not adopted:
+            self.surveys.create_template(stored)
+            return template
+        adoptions = {
+            q.from_idea: Adoption(
+                org_id=org_id,
+                template_id=template.id,
+                question_id=q.id,
+                indicator=q.indicator,
+                adopted_at=now,
+                adopted_by=principal.email,
+            ).model_dump(exclude_none=True)
+            for q in template.questions
+            if q.from_idea
+        }
+        self.ideas.create_template_adopting(stored, adoptions)
         return template
+
+    def _adoptable_ideas(self, org_id: str, data: SurveyTemplateIn) -> dict[str, dict[str, Any]]:
+        """The approved proposals of this organisation that ``data`` adopts, by id."""
+        found: dict[str, dict[str, Any]] = {}
+        problems: list[FieldProblem] = []
+        for index, question in enumerate(data.questions):
+            if not question.from_idea:
+                continue
+            idea = self.ideas.get_idea(question.from_idea)
+            if idea is None or idea["org_id"] != org_id or idea["status"] != "approved":
+                problems.append(
+                    FieldProblem(
+                        f"questions.{index}.from_idea",
+                        f"no approved proposal {question.from_idea} in this organisation",
+                    )
+                )
+            elif question.from_idea in found:
+                problems.append(
+                    FieldProblem(f"questions.{index}.from_idea", "adopts the same proposal twice")
+                )
+            else:
+                found[question.from_idea] = idea
+        if problems:
+            raise InvalidInput(
+                "; ".join(f"{p.field}: {p.problem}" for p in problems), errors=problems
+            )
+        return found
 
     def _template(self, org_id: str, template_id: str) -> SurveyTemplate | None:
         if template_id in BUILTIN_TEMPLATES:
@@ -169,6 +233,8 @@ class SurveyService:
         """Open a QR point in a unit the caller belongs to."""
         unit = self._unit(unit_id)
         principal.unit_role(unit["org_id"], unit_id)
+        if data.prompt and data.kind != "ideas":
+            raise InvalidInput.field("prompt", "only an ideas point has a prompt")
         if data.kind == "survey":
             if not data.template_id:
                 raise InvalidInput.field("template_id", "is required for a survey")
@@ -177,7 +243,7 @@ class SurveyService:
                     "template_id", f"no template {data.template_id} in this organisation"
                 )
         elif data.template_id:
-            raise InvalidInput.field("template_id", "a check-in has no template")
+            raise InvalidInput.field("template_id", f"a {data.kind} point has no template")
         if data.activity_id and self.activities.get(unit_id, data.activity_id) is None:
             raise InvalidInput.field("activity_id", "no such activity in this unit")
         if data.opens_at and data.closes_at and data.closes_at <= data.opens_at:
@@ -191,6 +257,7 @@ class SurveyService:
             "org_id": unit["org_id"],
             "template_id": data.template_id,
             "activity_id": data.activity_id,
+            "prompt": data.prompt,
             "opens_at": _iso(data.opens_at) if data.opens_at else None,
             "closes_at": _iso(data.closes_at) if data.closes_at else None,
             "created_by": principal.email,
@@ -292,6 +359,8 @@ class SurveyService:
                 salt=self.surveys.checkin_salt(item["org_id"], secrets.token_hex(16)),
                 closes_at=item.get("closes_at"),
             )
+        if item["kind"] == "ideas":
+            return self._public_ideas_point(item, unit["name"], lang)
         template = self._template(item["org_id"], item["template_id"])
         if template is None:  # pragma: no cover - templates are never deleted
             raise Gone("this survey's questions are no longer available")
@@ -310,6 +379,38 @@ class SurveyService:
             closes_at=item.get("closes_at"),
         )
 
+    def _public_ideas_point(
+        self, item: dict[str, Any], unit_name: str, lang: str | None
+    ) -> PublicCollection:
+        # Only approved proposals, without votes: a count could single someone out, and
+        # a ranking would steer the vote. Ordered by id, a fixed order that favours none.
+        chosen = pick_language(lang, list(CORE_LANGUAGES))
+        approved = sorted(
+            (idea for idea in self.ideas.list_ideas(item["code"]) if idea["status"] == "approved"),
+            key=lambda idea: idea["id"],
+        )
+        return PublicCollection(
+            code=item["code"],
+            kind="ideas",
+            title=IDEAS_TITLE[chosen],
+            unit_name=unit_name,
+            lang=chosen,
+            languages=list(CORE_LANGUAGES),
+            questions=[],
+            closes_at=item.get("closes_at"),
+            prompt=item.get("prompt"),
+            ideas=[
+                PublicIdea(
+                    id=idea["id"],
+                    text=text_in(
+                        idea["text"], idea.get("lang"), idea.get("translations", {}), chosen
+                    ),
+                )
+                for idea in approved
+            ],
+            max_length=MAX_IDEA_TEXT,
+        )
+
     def qr_code(self, code: str) -> str:
         """The collection's QR code as SVG (404 for an unknown code)."""
         item = self._known_collection(code)
@@ -326,7 +427,7 @@ class SurveyService:
             return SubmissionAck(submission_id=submission_id, status="duplicate")
         item = self._open_collection(data.collection_code)
         if item["kind"] != "survey":
-            raise InvalidInput.field("collection_code", "is a check-in, not a survey")
+            raise InvalidInput.field("collection_code", f"is a {item['kind']} point, not a survey")
         template = self._template(item["org_id"], item["template_id"])
         if template is None:  # pragma: no cover - templates are never deleted
             raise Gone("this survey's questions are no longer available")
@@ -362,7 +463,9 @@ class SurveyService:
             return SubmissionAck(submission_id=submission_id, status="duplicate")
         item = self._open_collection(data.collection_code)
         if item["kind"] != "checkin":
-            raise InvalidInput.field("collection_code", "is a survey, not a check-in")
+            raise InvalidInput.field(
+                "collection_code", f"is a {item['kind']} point, not a check-in"
+            )
         self._rate_limit(item["code"])
         day = self.clock().date()
         periods = periods_of(day)

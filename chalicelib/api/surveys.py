@@ -147,8 +147,10 @@ def close_collection(unit_id: str, code: str, principal: Principal) -> Collectio
 def public_collection(code: str, query: LangQuery) -> Response:
     answer = get_survey_service().public_collection(code, query.lang)
     body: dict[str, Any] = answer.model_dump(mode="json", exclude_none=True)
-    # Short caching: a closed survey stops being offered within a minute.
-    return json_response(body, 200, {"Cache-Control": "public, max-age=60"})
+    # Short caching: a closed survey stops being offered within a minute. An ideas point
+    # is read afresh: a proposal a worker just approved is there to vote on at once.
+    cache = "no-cache" if answer.kind == "ideas" else "public, max-age=60"
+    return json_response(body, 200, {"Cache-Control": cache})
 
 
 @endpoint(

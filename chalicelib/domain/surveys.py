@@ -7,8 +7,9 @@ take one of their option values; ``text`` questions take free text, which is
 never public and never aggregated.
 
 Two templates are built in (``annual``, ``feedback``); organisations add their own.
-A *collection* is a QR point for one unit: a ``survey`` (answers to a template) or a
-``checkin`` (a visit, counted once per visitor and period through a salted hash).
+A *collection* is a QR point for one unit: a ``survey`` (answers to a template), a
+``checkin`` (a visit, counted once per visitor and period through a salted hash) or an
+``ideas`` point (young people propose and vote on statements; ``domain/ideas.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, field_validator
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput
+from chalicelib.domain.ideas import MAX_PROMPT, IdeaId, PublicIdea
 from chalicelib.domain.instants import checked_instant
 from chalicelib.domain.models import Output, ShortText, StrictInput
 from chalicelib.domain.vocabulary import INDICATORS
@@ -37,7 +39,7 @@ MAX_TEXT_ANSWER = 1000
 SCORE_QUANTUM = Decimal("0.0001")
 
 QuestionType = Literal["scale", "choice", "text"]
-CollectionKind = Literal["survey", "checkin"]
+CollectionKind = Literal["survey", "checkin", "ideas"]
 CollectionStatus = Literal["scheduled", "open", "closed"]
 Texts = dict[str, str]
 
@@ -72,6 +74,9 @@ class TemplateQuestion(Output):
     indicator: str | None = None
     text: Texts
     options: list[Option] | None = None
+    from_idea: str | None = Field(
+        default=None, description="The young people's proposal this statement was adopted from"
+    )
 
 
 class IndicatorDef(Output):
@@ -302,6 +307,12 @@ BUILTIN_TEMPLATES: dict[str, SurveyTemplate] = {ANNUAL.id: ANNUAL, FEEDBACK.id: 
 CHECKIN_TITLE = _t("Check in", "Prijava", "Kirjaudu sisään", "Checka in")
 # What a check-in asks besides the nickname (which never leaves the phone unhashed).
 CHECKIN_QUESTIONS: list[TemplateQuestion] = [AGE_BAND_QUESTION, GENDER_QUESTION]
+IDEAS_TITLE = _t(
+    "Your ideas for next year's survey",
+    "Tvoje ideje za anketo prihodnje leto",
+    "Sinun ideasi ensi vuoden kyselyyn",
+    "Dina idéer till nästa års enkät",
+)
 
 
 # ------------------------------------------------------------------ organisation templates
@@ -328,6 +339,11 @@ class QuestionIn(StrictInput):
     indicator: Name | None = None
     text: LangTexts | None = None
     options: Annotated[list[OptionIn], Field(max_length=20)] | None = None
+    from_idea: IdeaId | None = Field(
+        default=None,
+        description="An approved proposal of young people (an ideas point of this"
+        " organisation): the question asks its text, in every language it has",
+    )
 
 
 class IndicatorIn(StrictInput):
@@ -360,9 +376,21 @@ class SurveyTemplateIn(StrictInput):
 
 
 def build_org_template(
-    data: SurveyTemplateIn, *, template_id: str, org_id: str, created_by: str, created_at: str
+    data: SurveyTemplateIn,
+    *,
+    template_id: str,
+    org_id: str,
+    created_by: str,
+    created_at: str,
+    idea_texts: dict[str, dict[str, str]] | None = None,
 ) -> SurveyTemplate:
-    """Check an organisation's template and complete it; InvalidInput names each problem."""
+    """Check an organisation's template and complete it; InvalidInput names each problem.
+
+    ``idea_texts`` holds the texts of the proposals questions are adopted from (by
+    proposal id): such a question asks the proposal's text in each of its languages,
+    and the question's own ``text`` may add languages the proposal lacks.
+    """
+    idea_texts = idea_texts or {}
     problems: list[FieldProblem] = []
     base = BUILTIN_TEMPLATES[data.extends] if data.extends else None
     questions: list[TemplateQuestion] = list(base.questions) if base else []
@@ -389,7 +417,30 @@ def build_org_template(
             else:
                 questions.append(STANDARD_QUESTIONS[q.id])
             continue
-        if q.text is None:
+        text = dict(q.text or {})
+        if q.from_idea:
+            if q.from_idea not in idea_texts:
+                problems.append(
+                    FieldProblem(f"{where}.from_idea", f"no approved proposal {q.from_idea}")
+                )
+                continue
+            if q.type != "scale" or not q.indicator:
+                problems.append(
+                    FieldProblem(
+                        f"{where}.from_idea",
+                        "an adopted proposal is a scale question mapped to an indicator",
+                    )
+                )
+            if not idea_texts[q.from_idea] and not text:
+                problems.append(
+                    FieldProblem(
+                        f"{where}.text",
+                        "the proposal was sent without its language: give its text here",
+                    )
+                )
+                continue
+            text.update(idea_texts[q.from_idea])
+        if not text:
             problems.append(FieldProblem(f"{where}.text", "is required"))
             continue
         if q.type != "scale" and q.indicator:
@@ -418,10 +469,11 @@ def build_org_template(
                 id=q.id,
                 type=q.type,
                 indicator=q.indicator,
-                text=dict(q.text),
+                text=text,
                 options=[Option(value=o.value, text=dict(o.text)) for o in q.options]
                 if q.type == "choice" and q.options
                 else None,
+                from_idea=q.from_idea,
             )
         )
     if not questions:
@@ -610,9 +662,15 @@ LangTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]
 
 
 class CollectionIn(StrictInput):
-    """A new QR point: a survey (``template_id`` required) or a check-in."""
+    """A new QR point: a survey (``template_id`` required), a check-in or an ideas point."""
 
     kind: CollectionKind = "survey"
+    prompt: (
+        Annotated[
+            str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_PROMPT)
+        ]
+        | None
+    ) = Field(default=None, description="Ideas points only: the question put to young people")
     template_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
     activity_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
     opens_at: dt.datetime | None = Field(default=None, description="ISO 8601 with a time zone")
@@ -633,6 +691,7 @@ class Collection(Output):
     org_id: str
     template_id: str | None = None
     activity_id: str | None = None
+    prompt: str | None = None
     opens_at: str | None = None
     closes_at: str | None = None
     closed_at: str | None = None
@@ -640,7 +699,7 @@ class Collection(Output):
     url: str = Field(description="The survey page's address (what the QR code holds)")
     qr_svg_url: str
     poster_url: str = Field(description="A printable A4 poster with the QR code")
-    received: int = Field(description="Responses or check-ins stored so far")
+    received: int = Field(description="Responses, check-ins or proposals stored so far")
     created_by: str
     created_at: str
 
@@ -673,6 +732,11 @@ class PublicCollection(Output):
         default=None, description="Check-in only: hash sha256(salt + nickname) in the browser"
     )
     closes_at: str | None = None
+    prompt: str | None = Field(default=None, description="Ideas points: the question asked")
+    ideas: list[PublicIdea] | None = Field(
+        default=None, description="Ideas points: the approved proposals, to vote on"
+    )
+    max_length: int | None = Field(default=None, description="Ideas points: longest proposal")
 
 
 class ResponseIn(StrictInput):

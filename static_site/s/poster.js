@@ -17,6 +17,12 @@ const LINES = {
     ["fi", "Skannaa koodi ja kirjaudu sisään."],
     ["sv", "Skanna koden för att checka in."],
   ],
+  ideas: [
+    ["en", "Scan the code: tell us what next year's survey should ask, and vote for the best ideas."],
+    ["sl", "Skeniraj kodo: povej, kaj naj vpraša anketa prihodnje leto, in glasuj za najboljše ideje."],
+    ["fi", "Skannaa koodi: kerro, mitä ensi vuoden kyselyn pitäisi kysyä, ja äänestä parhaita ideoita."],
+    ["sv", "Skanna koden: säg vad nästa års enkät ska fråga, och rösta på de bästa idéerna."],
+  ],
 };
 const $ = (id) => document.getElementById(id);
 const code = (new URLSearchParams(location.search).get("c") || "").trim().toLowerCase();
@@ -36,7 +42,8 @@ async function show() {
   const address = `${location.origin}/s/?c=${code}`;
   document.title = `${body.unit_name} – ${body.title}`;
   $("unit").textContent = body.unit_name;
-  $("title").textContent = body.title;
+  // An ideas point's own question, when the worker gave one, says more than the title.
+  $("title").textContent = body.prompt || body.title;
   const qr = $("qr");
   qr.src = `${API}/public/collections/${encodeURIComponent(code)}/qr.svg`;
   qr.alt = `QR code for ${address}`;

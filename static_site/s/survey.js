@@ -198,7 +198,7 @@ async function request(method, path, body) {
 }
 
 // ------------------------------------------------------------ the outbox
-// An entry: {id, kind: "response"|"checkin", code, body, tries}. It leaves the outbox
+// An entry: {id, kind: "response"|"checkin"|"idea"|"vote", path?, code, body, tries}. It leaves the outbox
 // only when the API confirmed it (201 or 200) or refused it for good (4xx but 429).
 function queue(entry) {
   save(OUTBOX_KEY, [...outbox().filter((e) => e.id !== entry.id), entry]);
@@ -216,7 +216,7 @@ async function flush() {
   try {
     for (const entry of outbox()) {
       tried.add(entry.id);
-      const path = entry.kind === "checkin" ? "/public/checkins" : "/public/responses";
+      const path = entry.path || (entry.kind === "checkin" ? "/public/checkins" : "/public/responses");
       let answer;
       try {
         answer = await request("POST", path, entry.body);
@@ -226,10 +226,14 @@ async function flush() {
       if (answer.status === 200 || answer.status === 201) {
         unqueue(entry.id);
         if (entry.kind === "response") setPref(`done.${entry.code}`, true);
-        if (entry.id === state.current) showDone(entry.kind === "checkin" ? "checkedIn" : "sent");
+        if (entry.id === state.current) {
+          if (state.view) state.view.done(entry);
+          else showDone(entry.kind === "checkin" ? "checkedIn" : "sent");
+        }
       } else if (answer.status >= 400 && answer.status < 500 && answer.status !== 429 && answer.status !== 408) {
         // Refused for good: retrying cannot help, so say so instead of waiting forever.
         unqueue(entry.id);
+        if (state.view) state.view.refused(entry);
         if (entry.id === state.current) {
           state.current = null;
           const message = answer.status === 410 ? t("closedBeforeSent") : t("rejected", { m: (answer.json && answer.json.message) || answer.status });
@@ -361,6 +365,7 @@ function render(collection, kept = {}) {
   $("send").disabled = false;
   $("retry").textContent = t("tryNow");
   $("again").textContent = checkin ? t("checkinAgain") : t("again");
+  if (state.view) state.view.render(collection); // an ideas point (ideas.js)
 }
 
 function showForm() {
@@ -381,6 +386,7 @@ function showDone(key) {
 async function submit(event) {
   event.preventDefault();
   if (state.current) return; // a tap while sending must not make a second submission
+  if (state.view) return state.view.submit();
   const collection = state.collection;
   const answers = currentAnswers();
   let entry;
@@ -465,6 +471,17 @@ async function start() {
   if (pending.length) state.current = pending[pending.length - 1].id;
   const answer = await fetchCollection(state.lang);
   if (answer.status === 200) {
+    // Ideas points have their own small module: the survey page does not carry it.
+    if (answer.json.kind === "ideas" && !state.view) {
+      try {
+        state.view = await import(`./ideas.js${state.viewTries ? `?try=${state.viewTries}` : ""}`);
+      } catch {
+        state.viewTries = (state.viewTries || 0) + 1; // a failed module load is not fetched again under the same URL
+        setStatus(t("offline"), { retry: true, tone: "wait" });
+        state.timer = setTimeout(start, 10000);
+        return;
+      }
+    }
     state.lang = pickLanguage(answer.json.languages || [answer.json.lang]);
     const final = state.lang === answer.json.lang ? answer : await fetchCollection(state.lang);
     render(final.status === 200 ? final.json : answer.json);
@@ -498,3 +515,6 @@ document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible" && outbox().length) flush();
 });
 start();
+
+// For ideas.js, which shares this page's outbox, storage and text helpers.
+export { el, flush, keepPageOnPhone, prefs, queue, setPref, setStatus, state, uuid };

@@ -9,19 +9,31 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.test_survey_page import new_collection, unit  # noqa: F401  (fixture)
+from tests.e2e.test_survey_page import call, new_collection, unit  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 LIGHTHOUSE = os.environ.get("LIGHTHOUSE") or str(ROOT / "node_modules/.bin/lighthouse")
 
 
-@pytest.mark.parametrize("kind", ["survey", "checkin"])
+def approve_ideas(stack: Any, where: dict[str, str], code: str, count: int) -> None:
+    """``count`` approved proposals on an ideas point: the page as young people vote on it."""
+    base = f"/units/{where['id']}/collections/{code}/ideas"
+    for index in range(count):
+        text = f"Proposal number {index + 1}: I can be part of deciding what we do here."
+        body = {"submission_id": str(uuid.uuid4()), "collection_code": code, "text": text}
+        call(stack, "POST", "/public/ideas", body)
+    for idea in call(stack, "GET", base, token=where["token"])["items"]:
+        call(stack, "PUT", f"{base}/{idea['id']}", {"status": "approved"}, where["token"])
+
+
+@pytest.mark.parametrize("kind", ["survey", "checkin", "ideas"])
 def test_lighthouse_mobile_scores(
     live_stack: Any,
     unit: dict[str, str],  # noqa: F811
@@ -30,8 +42,14 @@ def test_lighthouse_mobile_scores(
 ) -> None:
     if not Path(LIGHTHOUSE).exists():
         pytest.fail("Lighthouse is missing: `make install` installs the npm devDependencies")
-    body = {"template_id": "annual"} if kind == "survey" else {"kind": "checkin"}
-    code = new_collection(live_stack, unit, body)
+    bodies: dict[str, dict[str, Any]] = {
+        "survey": {"template_id": "annual"},
+        "checkin": {"kind": "checkin"},
+        "ideas": {"kind": "ideas", "prompt": "What should we ask next year?"},
+    }
+    code = new_collection(live_stack, unit, bodies[kind])
+    if kind == "ideas":
+        approve_ideas(live_stack, unit, code, 5)
     report = tmp_path / "report.json"
     subprocess.run(
         [

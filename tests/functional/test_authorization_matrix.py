@@ -303,6 +303,55 @@ def checkin(world: World, path: str, role: str, target: str) -> Request:
     )
 
 
+def approved_idea(world: World, target: str) -> tuple[str, str]:
+    """A fresh ideas point of the target unit with one approved proposal: (code, idea id)."""
+    code = open_collection(world, target, kind="ideas")
+    if target == "missing":
+        return code, MISSING
+    proposed = world.api.call(
+        "POST",
+        "/public/ideas",
+        {"submission_id": str(uuid.uuid4()), "collection_code": code, "text": "We ask this"},
+    )
+    assert proposed.status == 201, proposed.json
+    admin = world.tokens["platform_admin"]
+    listed = world.api.call(
+        "GET", f"/units/{world.units[target]}/collections/{code}/ideas", token=admin
+    )
+    idea_id = str(listed.json["items"][0]["id"])
+    approved = world.api.call(
+        "PUT",
+        f"/units/{world.units[target]}/collections/{code}/ideas/{idea_id}",
+        {"status": "approved"},
+        token=admin,
+    )
+    assert approved.status == 200, approved.json
+    return code, idea_id
+
+
+def idea_proposal(world: World, path: str, role: str, target: str) -> Request:
+    code = open_collection(world, target, kind="ideas")
+    body = {"submission_id": str(uuid.uuid4()), "collection_code": code, "text": "Ask this"}
+    return Request(path, body)
+
+
+def idea_vote(world: World, path: str, role: str, target: str) -> Request:
+    code, idea_id = approved_idea(world, target)
+    body = {"submission_id": str(uuid.uuid4()), "collection_code": code, "idea_ids": [idea_id]}
+    return Request(path, body)
+
+
+def idea_route(world: World, path: str, role: str, target: str) -> Request:
+    """A proposal's (or an ideas point's) route, with a decision as the body."""
+    code, idea_id = approved_idea(world, target)
+    values = {"unit_id": world.units[target], "code": code, "idea_id": idea_id}
+    return Request(fill(path, values), {"status": "approved"})
+
+
+def adopted_of_target(world: World, path: str, role: str, target: str) -> Request:
+    return Request(fill(path, {"org_id": world.orgs[target]}) + "?year=2026")
+
+
 def compare_target(world: World, path: str, role: str, target: str) -> Request:
     """The target unit beside everything, over two periods."""
     return Request(f"{path}?scopes=all,unit:{world.units[target]}&periods=2026,2026-Q1")
@@ -367,11 +416,19 @@ EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
     ("GET", "/public/collections/{code}/qr.svg"): ("public_scoped", collection_route),
     ("POST", "/public/responses"): ("public_scoped", survey_response),
     ("POST", "/public/checkins"): ("public_scoped", checkin),
+    # Ideas: anyone with the code proposes and votes; the unit's members read proposals,
+    # its staff (not partners) moderate; the organisation's members read what was adopted.
+    ("POST", "/public/ideas"): ("public_scoped", idea_proposal),
+    ("POST", "/public/votes"): ("public_scoped", idea_vote),
+    ("GET", "/units/{unit_id}/collections/{code}/ideas"): ("unit_member", idea_route),
+    ("PUT", "/units/{unit_id}/collections/{code}/ideas/{idea_id}"): ("unit_staff", idea_route),
+    ("GET", "/orgs/{org_id}/adopted-ideas"): ("org_member", adopted_of_target),
 }
 ALLOWED = {
     "org_member": {"org_admin", "worker", "partner"},
     "org_admin": {"org_admin"},
     "unit_member": {"org_admin", "worker", "partner"},
+    "unit_staff": {"org_admin", "worker"},
 }
 UNSCOPED = {"public", "local_login", "signed_in", "platform"}
 

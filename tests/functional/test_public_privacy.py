@@ -3,7 +3,7 @@
 Given an organisation whose private fields all carry one unique marker — diary notes,
 the team's reflection answers, activity titles, goal and reflection-question texts,
 unit descriptions, member e-mails (also as ``created_by``) and, once surveys exist,
-free-text survey answers — when every public GET route in
+free-text survey answers and young people's proposals that are new or rejected — when every public GET route in
 ``chalicelib.api.routing.ROUTES`` is called with real ids and every scope and period,
 then the marker appears in no answer, and no suppressed indicator carries a figure.
 
@@ -60,6 +60,8 @@ class PlantedWorld:
     activity_id: str
     collection_codes: list[str] = field(default_factory=list)
     planted: list[str] = field(default_factory=list)
+    ideas_code: str = ""
+    approved_idea: str = ""
 
 
 def _has_route(method: str, path: str) -> bool:
@@ -133,6 +135,58 @@ def _plant_survey_free_text(api: Api, token: str, world: PlantedWorld) -> None:
         assert MARKER not in (sent.body.decode() if isinstance(sent.body, bytes) else sent.body)
 
 
+APPROVED_IDEA = "Young people decide what the centre buys"
+
+
+def _plant_ideas(api: Api, token: str, world: PlantedWorld) -> None:
+    """An ideas point with the marker in a new, a rejected and an un-approved proposal,
+    beside one approved proposal (without it) that has votes."""
+    if not _has_route("POST", "/public/ideas"):
+        return
+    made = api.call("POST", f"/units/{world.unit_id}/collections", {"kind": "ideas"}, token=token)
+    assert made.status == 201, made.json
+    code = made.json["code"]
+    world.collection_codes.append(code)
+    world.ideas_code = code
+    texts = {
+        "new": f"New idea {MARKER}",
+        "rejected": f"Rejected idea {MARKER}",
+        "unapproved": f"Approved then rejected {MARKER}",
+        "approved": APPROVED_IDEA,
+    }
+    for text in texts.values():
+        sent = api.call(
+            "POST",
+            "/public/ideas",
+            {"submission_id": str(uuid.uuid4()), "collection_code": code, "text": text},
+        )
+        assert sent.status == 201, sent.json
+    base = f"/units/{world.unit_id}/collections/{code}/ideas"
+    listed = api.call("GET", base, token=token)
+    ids = {item["text"]: item["id"] for item in listed.json["items"]}
+    for name, statuses in (
+        ("rejected", ["rejected"]),
+        ("unapproved", ["approved", "rejected"]),
+        ("approved", ["approved"]),
+    ):
+        for status in statuses:
+            decided = api.call("PUT", f"{base}/{ids[texts[name]]}", {"status": status}, token=token)
+            assert decided.status == 200, decided.json
+    world.approved_idea = ids[APPROVED_IDEA]
+    for _ in range(2):
+        voted = api.call(
+            "POST",
+            "/public/votes",
+            {
+                "submission_id": str(uuid.uuid4()),
+                "collection_code": code,
+                "idea_ids": [world.approved_idea],
+            },
+        )
+        assert voted.status == 201, voted.json
+    world.planted.extend(["new proposal", "rejected proposal", "proposal approved then rejected"])
+
+
 @pytest.fixture
 def world(api: Api) -> PlantedWorld:
     admin = api.token(ADMIN)
@@ -197,6 +251,7 @@ def world(api: Api) -> PlantedWorld:
         ],
     )
     _plant_survey_free_text(api, worker, world)
+    _plant_ideas(api, worker, world)
     _record_scores_and_aggregate(org_id, unit_id)
     return world
 
@@ -390,3 +445,18 @@ def test_the_suppression_check_finds_a_figure_on_a_suppressed_cell() -> None:
     assert list(_suppressed_with_figures(leaky)) == ["$.indicators.safety: ['mean']"]
     clean = {"indicators": {"safety": {"n": 3, "suppressed": True, "reason": "fewer"}}}
     assert list(_suppressed_with_figures(clean)) == []
+
+
+def test_an_ideas_point_shows_approved_proposals_and_no_votes(
+    api: Api, world: PlantedWorld
+) -> None:
+    # Positive control for the ideas point, and no vote count on any public answer.
+    status, text = _get(api, f"/public/collections/{world.ideas_code}?lang=en")
+    assert status == 200, text
+    assert json.loads(text)["ideas"] == [{"id": world.approved_idea, "text": APPROVED_IDEA}]
+    for route in _public_get_routes():
+        if route.path == "/openapi.json":
+            continue  # it documents the members' routes, whose answers carry votes
+        for url in _urls(route, world):
+            status, text = _get(api, url)
+            assert '"votes"' not in text, url

@@ -4,7 +4,8 @@
 //   #/units/{unit}/activities          the unit's activities
 //   #/units/{unit}/activities/{id}     edit one
 //   #/units/{unit}/figures?period=     the unit's own figures
-//   #/units/{unit}/surveys             the unit's QR points (surveys, check-ins)
+//   #/units/{unit}/surveys             the unit's QR points (surveys, check-ins, ideas)
+//   #/units/{unit}/ideas/{code}        an ideas point's proposals: moderate, rank, adopt
 //   #/orgs/{org}                       manage the organisation (admins)
 //   #/orgs/{org}/figures?period=       all units side by side (admins)
 
@@ -15,6 +16,7 @@ import { LANGUAGES, lang, setLang, t } from "./i18n.js";
 import { homePage, signInPage } from "./home.js";
 import { editPage, figuresPage, listPage, logPage, surveysPage } from "./unit.js";
 import { orgFiguresPage, orgPage } from "./admin.js";
+import { ideasPage } from "./ideas.js";
 import { notice, pageHeading } from "./ui.js";
 
 const main = document.getElementById("main");
@@ -62,6 +64,7 @@ async function route() {
     else if (parts[0] === "units" && parts[2] === "activities" && parts.length === 4) await editPage(view, parts[1], parts[3]);
     else if (parts[0] === "units" && parts[2] === "figures") await figuresPage(view, parts[1], period);
     else if (parts[0] === "units" && parts[2] === "surveys") await surveysPage(view, parts[1]);
+    else if (parts[0] === "units" && parts[2] === "ideas" && parts.length === 4) await ideasPage(view, parts[1], parts[3]);
     else if (parts[0] === "orgs" && parts.length === 2) await orgPage(view, parts[1]);
     else if (parts[0] === "orgs" && parts[2] === "figures") await orgFiguresPage(view, parts[1], period);
     else replace(view, pageHeading(t("error.notFoundTitle")), notice("error", h("p", {}, t("error.notFound"))), h("p", {}, h("a", { href: "#/" }, t("nav.backHome"))));

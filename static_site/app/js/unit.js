@@ -7,13 +7,14 @@ import { loadMe, unitRole } from "./context.js";
 import { activityForm, AGE_BANDS, CATEGORIES, GENDERS, KINDS, newActivityDefaults } from "./form.js";
 import { formatDate, formatMonth, formatNumber, formatPercent, t } from "./i18n.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
+import { ideasOpener, proposalsLink } from "./ideas.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 export const INDICATORS = ["safety", "belonging", "identity", "self_expression", "future",
   "influence", "responsibility", "fairness"];
 
 /** Load the unit and check the caller's role in it; null (page already shows why) if refused. */
-async function openUnit(main, unitId) {
+export async function openUnit(main, unitId) {
   let unit;
   let me;
   try {
@@ -42,7 +43,7 @@ function unitNav(unit, active) {
     link(`${base}/surveys`, "nav.surveys", "surveys"));
 }
 
-function unitHeader(ctx, heading, active) {
+export function unitHeader(ctx, heading, active) {
   return [
     h("p", { className: "crumbs" }, h("a", { href: "#/" }, t("nav.home")), " › ", ctx.orgName ? `${ctx.orgName} › ` : "", ctx.unit.name),
     pageHeading(heading),
@@ -436,9 +437,9 @@ export async function surveysPage(main, unitId) {
   });
 
   function item(collection) {
-    const kind = collection.kind === "checkin" ? t("surveys.checkin") : t("surveys.survey");
+    const kind = { checkin: t("surveys.checkin"), ideas: t("ideas.kind") }[collection.kind] || t("surveys.survey");
     const template = templates.find((tpl) => tpl.id === collection.template_id);
-    const name = template ? `${kind}: ${templateTitle(template, language)}` : kind;
+    const name = template ? `${kind}: ${templateTitle(template, language)}` : collection.prompt ? `${kind}: ${collection.prompt}` : kind;
     return h("li", {},
       h("h3", {}, name, " ", h("code", {}, collection.code)),
       h("p", { className: "meta" },
@@ -448,6 +449,7 @@ export async function surveysPage(main, unitId) {
       h("div", { className: "button-row" },
         h("a", { className: "button", href: collection.url, target: "_blank", rel: "noopener", "aria-label": `${t("surveys.page")}: ${collection.code}` }, t("surveys.page")),
         h("a", { className: "button", href: collection.poster_url, target: "_blank", rel: "noopener", "aria-label": `${t("surveys.poster")}: ${collection.code}` }, t("surveys.poster")),
+        collection.kind === "ideas" ? proposalsLink(unitId, collection) : null,
         collection.status !== "closed"
           ? h("button", { type: "button", className: "danger", "aria-label": `${t("surveys.close")}: ${collection.code}`, onclick: async () => {
               try {
@@ -470,7 +472,7 @@ export async function surveysPage(main, unitId) {
     }
   }
   replace(main, ...unitHeader(ctx, t("surveys.title", { unit: ctx.unit.name }), "surveys"),
-    h("p", { className: "hint" }, t("surveys.hint")), banner, form,
+    h("p", { className: "hint" }, t("surveys.hint")), banner, form, ideasOpener(open),
     h("h2", {}, t("surveys.points")), list);
   await refresh();
 }

@@ -1,0 +1,199 @@
+"""Ideas use cases: proposals, moderation, votes, and what the annual report lists.
+
+Anyone with an ideas point's code may propose a statement and vote on approved ones;
+each submission counts once, under the id the page drew. The unit's members read the
+proposals with their votes (CONTRACT.md); its workers and the organisation's admins
+decide which are shown — not partners, outside groups given the unit. Adoption into a
+survey template goes through ``SurveyService.create_template`` (``from_idea``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from chalicelib.domain.access import Principal
+from chalicelib.domain.errors import Forbidden, InvalidInput, NotFound
+from chalicelib.domain.ideas import (
+    AdoptedStatement,
+    Idea,
+    IdeaIn,
+    IdeaModerationIn,
+    VoteIn,
+    base_language,
+    clean_statement,
+)
+from chalicelib.domain.surveys import SubmissionAck
+from chalicelib.settings import Settings, get_settings
+from chalicelib.store.clients import data_table
+from chalicelib.store.ideas import IdeaRepository, idea_id_for
+from chalicelib.survey_service import SurveyService
+
+# Who decides what young people see: not partners (outside groups given a unit).
+MODERATORS = ("platform_admin", "org_admin", "worker")
+
+
+def _minute(moment: dt.datetime) -> str:
+    # To the minute: enough to sort by, and no finer than a worker needs.
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:00Z")
+
+
+class IdeasService:
+    """Proposals and votes of ideas points, over the survey services' table."""
+
+    def __init__(self, surveys: SurveyService, ideas: IdeaRepository) -> None:
+        self.surveys = surveys
+        self.ideas = ideas
+
+    @classmethod
+    def from_table(cls, table: Any, settings: Settings) -> IdeasService:
+        """Services over one data table (a boto3 Table resource)."""
+        surveys = SurveyService.from_table(table, settings)
+        return cls(surveys, surveys.ideas)
+
+    # ------------------------------------------------------------ public side
+    def _ideas_point(self, code: str) -> dict[str, Any]:
+        item = self.surveys._open_collection(code)
+        if item["kind"] != "ideas":
+            raise InvalidInput.field("collection_code", f"is a {item['kind']} point, not ideas")
+        return item
+
+    def _admit(self, code: str) -> None:
+        """The one place anonymous ideas and votes pass the rate limits.
+
+        Per collection for now (as surveys); switch to the per-sender limits here.
+        """
+        self.surveys._rate_limit(code)
+
+    def submit_idea(self, data: IdeaIn) -> SubmissionAck:
+        """Store a proposal once, as ``new`` (private until a worker approves it)."""
+        submission_id = str(data.submission_id)
+        idea_id = idea_id_for(submission_id)
+        if self.ideas.get_idea(idea_id) is not None:
+            return SubmissionAck(submission_id=submission_id, status="duplicate")
+        item = self._ideas_point(data.collection_code)
+        text = clean_statement(data.text, "text")
+        self._admit(item["code"])
+        stored = self.ideas.put_idea(
+            {
+                "id": idea_id,
+                "collection_code": item["code"],
+                "unit_id": item["unit_id"],
+                "org_id": item["org_id"],
+                "text": text,
+                "lang": base_language(data.lang),
+                "status": "new",
+                "created_at": _minute(self.surveys.clock()),
+            }
+        )
+        return SubmissionAck(
+            submission_id=submission_id, status="stored" if stored else "duplicate"
+        )
+
+    def vote(self, data: VoteIn) -> SubmissionAck:
+        """Count one submission's votes once, for approved proposals of this point only."""
+        submission_id = str(data.submission_id)
+        if self.ideas.get_vote(submission_id) is not None:
+            return SubmissionAck(submission_id=submission_id, status="duplicate")
+        item = self._ideas_point(data.collection_code)
+        self._admit(item["code"])
+        stored = self.ideas.put_vote(
+            {
+                "submission_id": submission_id,
+                "collection_code": item["code"],
+                "unit_id": item["unit_id"],
+                "org_id": item["org_id"],
+                "date": self.surveys.clock().date().isoformat(),
+                "idea_ids": list(data.idea_ids),
+            }
+        )
+        return SubmissionAck(
+            submission_id=submission_id, status="stored" if stored else "duplicate"
+        )
+
+    # ------------------------------------------------------------ workers
+    def _ideas_point_of_unit(
+        self, principal: Principal, unit_id: str, code: str, *, moderate: bool
+    ) -> dict[str, Any]:
+        unit = self.surveys._unit(unit_id)
+        role = principal.unit_role(unit["org_id"], unit_id)
+        if moderate and role not in MODERATORS:
+            raise Forbidden("only the unit's workers and the organisation's admins moderate")
+        item = self.surveys.surveys.get_collection(code.lower())
+        if item is None or item["unit_id"] != unit_id or item["kind"] != "ideas":
+            raise NotFound(f"no ideas point {code} in unit {unit_id}")
+        return item
+
+    def list_ideas(self, principal: Principal, unit_id: str, code: str) -> list[Idea]:
+        """Every proposal of the point with its votes: most votes first, then newest."""
+        item = self._ideas_point_of_unit(principal, unit_id, code, moderate=False)
+        ideas = [Idea(**idea) for idea in self.ideas.list_ideas(item["code"])]
+        # Newest first (the index order), then a stable sort by votes keeps it among equals.
+        return sorted(ideas, key=lambda idea: -idea.votes)
+
+    def moderate(
+        self,
+        principal: Principal,
+        unit_id: str,
+        code: str,
+        idea_id: str,
+        data: IdeaModerationIn,
+    ) -> Idea:
+        """Approve, reject or reset a proposal; translations may come with it."""
+        item = self._ideas_point_of_unit(principal, unit_id, code, moderate=True)
+        translations = None
+        if data.translations is not None:
+            translations = {
+                lang: clean_statement(text, f"translations.{lang}")
+                for lang, text in data.translations.items()
+            }
+        updated = self.ideas.moderate(
+            idea_id,
+            item["code"],
+            data.status,
+            _minute(self.surveys.clock()),
+            principal.email,
+            translations,
+        )
+        return Idea(**updated)
+
+    # ------------------------------------------------------------ the annual report
+    def adopted_statements(
+        self, principal: Principal, org_id: str, year: int
+    ) -> list[AdoptedStatement]:
+        """The statements young people proposed that the organisation's templates of
+        ``year`` ask (what the annual report lists), in template order."""
+        if self.surveys.directory.get_org(org_id) is None:
+            raise NotFound(f"organisation {org_id} not found")
+        principal.require_org_member(org_id)
+        statements: list[AdoptedStatement] = []
+        templates = sorted(
+            self.surveys.surveys.list_templates(org_id), key=lambda item: item["created_at"]
+        )
+        for template in templates:
+            if not str(template.get("created_at", "")).startswith(f"{year:04d}"):
+                continue
+            for question in template.get("questions", []):
+                idea_id = question.get("from_idea")
+                if not idea_id:
+                    continue
+                idea = self.ideas.get_idea(idea_id) or {}
+                statements.append(
+                    AdoptedStatement(
+                        idea_id=idea_id,
+                        text=question["text"],
+                        unit_id=str(idea.get("unit_id", "")),
+                        template_id=template["id"],
+                        question_id=question["id"],
+                        indicator=question.get("indicator"),
+                        votes=int(idea.get("votes", 0)),
+                        adopted_at=str(template["created_at"]),
+                    )
+                )
+        return statements
+
+
+def get_ideas_service(settings: Settings | None = None) -> IdeasService:
+    """The ideas services over the configured data table (not cached; see surveys)."""
+    settings = settings or get_settings()
+    return IdeasService.from_table(data_table(settings), settings)
