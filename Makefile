@@ -29,6 +29,7 @@ help:
 	@echo "make fmt      format the code"
 	@echo "make rebuild  recompute every statistic from the data table"
 	@echo "make verify   compare stored statistics with a recomputation"
+	@echo "make migrate-checkins  key first-visit markers stored before check-in keys (once)"
 	@echo "make bench    both benchmarks below"
 	@echo "make bench-writes  write cost of the stream aggregation vs a naive consumer"
 	@echo "make bench-concurrency  100 clients at once on the local stack: resets, 5xx, latency"
@@ -110,6 +111,11 @@ rebuild: $(STAMP_PY)
 
 verify: $(STAMP_PY)
 	$(PY) -m tools.stats_admin verify
+
+# One-off: first-visit markers from before check-in keys get their keyed form.
+.PHONY: migrate-checkins
+migrate-checkins: $(STAMP_PY)
+	$(PY) -m tools.checkin_markers
 
 # Every benchmark: the stream consumer's write cost, then the handlers' cold imports.
 bench: bench-writes bench-cold

@@ -58,22 +58,22 @@ class IdeasService:
             raise InvalidInput.field("collection_code", f"is a {item['kind']} point, not ideas")
         return item
 
-    def _admit(self, code: str) -> None:
-        """The one place anonymous ideas and votes pass the rate limits.
+    def _admit(self, code: str, sender: str) -> None:
+        """The one place anonymous ideas and votes pass the rate limits: the sender's own
+        (``sender`` is the source network, never stored), then the collection's."""
+        self.surveys._rate_limit(code, sender)
 
-        Per collection for now (as surveys); switch to the per-sender limits here.
-        """
-        self.surveys._rate_limit(code)
+    def submit_idea(self, data: IdeaIn, sender: str) -> SubmissionAck:
+        """Store a proposal once, as ``new`` (private until a worker approves it).
 
-    def submit_idea(self, data: IdeaIn) -> SubmissionAck:
-        """Store a proposal once, as ``new`` (private until a worker approves it)."""
+        ``sender`` is the source network (``source_address``), for the limits only."""
         submission_id = str(data.submission_id)
         idea_id = idea_id_for(submission_id)
         if self.ideas.get_idea(idea_id) is not None:
             return SubmissionAck(submission_id=submission_id, status="duplicate")
         item = self._ideas_point(data.collection_code)
         text = clean_statement(data.text, "text")
-        self._admit(item["code"])
+        self._admit(item["code"], sender)
         stored = self.ideas.put_idea(
             {
                 "id": idea_id,
@@ -90,13 +90,15 @@ class IdeasService:
             submission_id=submission_id, status="stored" if stored else "duplicate"
         )
 
-    def vote(self, data: VoteIn) -> SubmissionAck:
-        """Count one submission's votes once, for approved proposals of this point only."""
+    def vote(self, data: VoteIn, sender: str) -> SubmissionAck:
+        """Count one submission's votes once, for approved proposals of this point only.
+
+        ``sender`` as for ``submit_idea``: limits only, never stored."""
         submission_id = str(data.submission_id)
         if self.ideas.get_vote(submission_id) is not None:
             return SubmissionAck(submission_id=submission_id, status="duplicate")
         item = self._ideas_point(data.collection_code)
-        self._admit(item["code"])
+        self._admit(item["code"], sender)
         stored = self.ideas.put_vote(
             {
                 "submission_id": submission_id,

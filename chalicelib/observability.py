@@ -47,14 +47,14 @@ def count(counter: Counter, value: int = 1) -> None:
         metrics.add_metric(name=counter.value, unit=MetricUnit.Count, value=value)
 
 
-def publish_metrics(stage: str) -> None:
+def publish_metrics(stage: str | None) -> None:
     """Print this invocation's metrics (with a ``stage`` dimension), then forget them.
 
     Nothing is printed when nothing was counted, unlike Powertools' ``log_metrics``,
     which warns on every such invocation (most API calls are reads).
     """
     if metrics.metric_set:
-        metrics.add_dimension(name="stage", value=stage)
+        metrics.add_dimension(name="stage", value=stage or "unset")
         metrics.flush_metrics()
     # flush_metrics keeps them when metrics are disabled (local stage): drop them anyway.
     metrics.clear_metrics()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from chalicelib.domain.access import Principal
+from chalicelib.domain.access import Principal, SignedIn
 from chalicelib.domain.activity import (
     SERVER_FIELDS,
     Activity,
@@ -75,9 +75,35 @@ class Logbook:
 
     # ------------------------------------------------------------ identity
     def principal(self, email: str) -> Principal:
-        """Load what ``email`` may do. Unknown people get a principal with no rights."""
+        """Load what ``email`` may do (trusted callers: seeding, tools, local sign-in).
+
+        Requests go through ``principal_for``, which also checks who the token is.
+        Unknown people get a principal with no rights.
+        """
         platform_admin, grants = self.directory.grants_for(email)
         return Principal(email=email, platform_admin=platform_admin, grants=grants)
+
+    def principal_for(self, signed_in: SignedIn) -> Principal:
+        """What the person behind a verified token may do (DESIGN.md, Identity).
+
+        An invitation names an address; the first sign-in with that address, verified
+        and written as stored, binds it to the token's subject. From then on only that
+        subject has the address's rights: another subject, an unverified address or the
+        address in other letter case gets a principal with no rights.
+        """
+        nobody = Principal(email=signed_in.email)
+        email = signed_in.member_email()
+        if email is None:
+            return nobody
+        account = self.directory.account(email)
+        if not account.has_rights:
+            return nobody
+        bound = account.subject or self.directory.bind_subject(
+            email, signed_in.subject, utc_now_iso()
+        )
+        if bound != signed_in.subject:
+            return nobody
+        return Principal(email=email, platform_admin=account.platform_admin, grants=account.grants)
 
     def me(self, principal: Principal) -> Me:
         """The caller and their memberships."""
@@ -207,8 +233,12 @@ class Logbook:
         if self.directory.get_member(org_id, member.email) is not None:
             raise Conflict(f"{member.email} is already a member; change their role instead")
         # The sign-in first: should it fail, nothing is stored and adding again works.
-        self.accounts.invite(member.email)
+        invited = self.accounts.invite(member.email)
         self.directory.put_member(member.model_dump(), create=True)
+        if not invited:
+            # Their sign-in existed: a removal from their last other organisation may
+            # have disabled it between the two steps above (see remove_member).
+            self.accounts.enable(member.email)
         return member
 
     def update_member(
@@ -226,9 +256,28 @@ class Logbook:
         return member
 
     def remove_member(self, principal: Principal, org_id: str, email: str) -> None:
+        """Remove a membership; someone left with no role anywhere loses their sign-in.
+
+        Their sign-in is disabled before the membership goes (should that fail, nothing
+        changed and removing again works), and their bound subject is forgotten, so an
+        invitation later binds afresh. Should another organisation add them meanwhile,
+        the check afterwards enables the sign-in again (as ``add_member`` does).
+        """
         self._org(org_id)
         principal.require_org_admin(org_id)
-        self.directory.delete_member(org_id, email.lower())
+        email = email.lower()
+        account = self.directory.account(email)
+        if org_id not in account.grants:
+            raise NotFound("member not found")
+        last_role = not account.platform_admin and set(account.grants) == {org_id}
+        if last_role:
+            self.accounts.disable(email)
+        self.directory.delete_member(org_id, email)
+        if last_role:
+            if self.directory.account(email).has_rights:
+                self.accounts.enable(email)
+            else:
+                self.directory.unbind_subject(email)
 
     def list_members(self, principal: Principal, org_id: str) -> list[Member]:
         self._org(org_id)

@@ -10,10 +10,12 @@ import os
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-Stage = Literal["local", "test", "dev", "prod"]
+# "local" is the embedded local stack and the tests; dev and prod are AWS stages.
+Stage = Literal["local", "dev", "prod"]
 
 
 ENV_PREFIX = "LOGBOOK_"
@@ -24,7 +26,8 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    stage: Stage = "local"
+    # No default: a process without LOGBOOK_STAGE is no local stage (no local sign-in).
+    stage: Stage | None = None
     region: str = "eu-north-1"
     data_table: str = "logbook-data"
     stats_table: str = "logbook-stats"
@@ -39,7 +42,8 @@ class Settings(BaseModel):
     local_key_dir: str = ".local/keys"
     # AWS stages: the Cognito user pool where added members get their sign-in.
     user_pool_id: str | None = None
-    token_lifetime_seconds: int = 8 * 3600
+    # As long as a sign-in in AWS (infra/stack.py SESSION_HOURS): a working evening.
+    token_lifetime_seconds: int = 12 * 3600
 
     # Where the static site lives (survey links and QR codes point there).
     site_url: str = "http://127.0.0.1:8080"
@@ -47,11 +51,29 @@ class Settings(BaseModel):
     suppression_threshold: int = 15
     # Largest request body the API accepts, in bytes.
     max_body_bytes: int = 64 * 1024
+    # Anonymous submissions accepted from one sender into one collection, per 10 minutes
+    # and per day (docs/surveys.md, "Limits per sender").
+    sender_limit_per_window: int = Field(default=60, ge=1)
+    sender_limit_per_day: int = Field(default=300, ge=1)
 
     @property
     def is_local(self) -> bool:
-        """True for the embedded local stack and tests, where the local issuer exists."""
-        return self.stage in ("local", "test")
+        """True only when the stage is set to ``local``: then the local issuer exists."""
+        return self.stage == "local"
+
+    @property
+    def site_origins(self) -> frozenset[str]:
+        """The site's origin (``scheme://host[:port]``), as browsers send it in ``Origin``.
+
+        Locally ``127.0.0.1`` and ``localhost`` name the same site: both are accepted.
+        """
+        parts = urlsplit(self.site_url)
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        host = (parts.hostname or "").lower()
+        aliases = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}
+        if host in aliases:
+            return frozenset({origin, origin.replace(host, aliases[host], 1)})
+        return frozenset({origin})
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -1,10 +1,12 @@
 """Survey use cases: templates, QR collections, anonymous responses and check-ins.
 
 Members manage templates and collections (with access checks); anyone with a
-collection's code may read it and answer. Every answer is stored once under the
-submission id the page made, checked against its template, and rate-limited per
-collection so that a script cannot stuff a survey while a class of 30 answering at
-once from one Wi-Fi is never turned away.
+collection's code may read it and answer until it closes (by default 28 days after a
+survey opens). Every answer is stored once under the submission id the page made,
+checked against its template, and limited per sender (``chalicelib.sender_limits``)
+and per collection, so that a script can neither stuff a survey nor lock out a class
+of 30 answering at once from one Wi-Fi. A check-in's visitor hash is keyed with the
+organisation's secret before anything is stored.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from chalicelib.domain.errors import (
 )
 from chalicelib.domain.ideas import MAX_IDEA_TEXT, Adoption, PublicIdea, idea_texts, text_in
 from chalicelib.domain.ids import new_id
+from chalicelib.domain.sender_limits import SenderLimits
 from chalicelib.domain.surveys import (
     BUILTIN_TEMPLATES,
     CHECKIN_QUESTIONS,
@@ -45,30 +48,36 @@ from chalicelib.domain.surveys import (
     build_org_template,
     check_answers,
     collection_status,
+    default_closes_at,
     indicator_scores,
     is_collection_code,
+    keyed_visitor,
     localised_questions,
     new_collection_code,
     period_end,
     periods_of,
     pick_language,
 )
+from chalicelib.sender_limits import SenderLimiter
 from chalicelib.settings import Settings, get_settings
 from chalicelib.store.activities import ActivityRepository
 from chalicelib.store.clients import data_table
 from chalicelib.store.directory import DirectoryRepository
 from chalicelib.store.ideas import IdeaRepository
-from chalicelib.store.surveys import MARKER_GRACE, SurveyRepository
+from chalicelib.store.sender_limits import SenderLimitStore
+from chalicelib.store.surveys import MARKER_GRACE, RekeyResult, SurveyRepository
 
 Clock = Callable[[], dt.datetime]
 
 
 @dataclass(frozen=True)
 class RateLimits:
-    """Accepted submissions per collection. A class of 30 sends 30 in a minute, retries
-    included well under 120; a day of a busy youth centre is far below 3000."""
+    """Accepted submissions per collection, from everyone together: a ceiling on what a
+    collection can cost, far above what many classes at once need. One sender cannot
+    reach it (its own limits, ``SenderLimits``, stop it first), so one script cannot
+    lock a class out."""
 
-    per_minute: int = 120
+    per_minute: int = 600
     per_day: int = 3000
 
 
@@ -115,6 +124,7 @@ class SurveyService:
         directory: DirectoryRepository,
         activities: ActivityRepository,
         settings: Settings,
+        senders: SenderLimiter,
         clock: Clock | None = None,
         limits: RateLimits | None = None,
         ideas: IdeaRepository | None = None,
@@ -126,15 +136,27 @@ class SurveyService:
         self.settings = settings
         self.clock = clock or _utc_now
         self.limits = limits or RateLimits()
+        self.senders = senders
 
     @classmethod
     def from_table(cls, table: Any, settings: Settings) -> SurveyService:
         """Services over one data table (a boto3 Table resource)."""
+        # One clock for both, so the limits' windows follow the service's time.
+        clock: Clock = lambda: _utc_now()  # noqa: E731 - resolved per call (tests patch it)
         return cls(
             SurveyRepository(table),
             DirectoryRepository(table),
             ActivityRepository(table),
             settings,
+            SenderLimiter(
+                SenderLimitStore(table),
+                clock,
+                SenderLimits(
+                    per_window=settings.sender_limit_per_window,
+                    per_day=settings.sender_limit_per_day,
+                ),
+            ),
+            clock,
             ideas=IdeaRepository(table),
         )
 
@@ -251,6 +273,7 @@ class SurveyService:
         now = self.clock()
         if data.closes_at and data.closes_at <= now:
             raise InvalidInput.field("closes_at", "is in the past")
+        closes_at = data.closes_at or default_closes_at(data.kind, data.opens_at, now)
         collection = {
             "kind": data.kind,
             "unit_id": unit_id,
@@ -259,7 +282,7 @@ class SurveyService:
             "activity_id": data.activity_id,
             "prompt": data.prompt,
             "opens_at": _iso(data.opens_at) if data.opens_at else None,
-            "closes_at": _iso(data.closes_at) if data.closes_at else None,
+            "closes_at": _iso(closes_at),
             "created_by": principal.email,
             "created_at": _iso(now),
         }
@@ -296,8 +319,10 @@ class SurveyService:
     def _collection_view(self, item: dict[str, Any], api_base: str, received: int) -> Collection:
         code = item["code"]
         site = self.settings.site_url.rstrip("/")
+        fields = {key: value for key, value in item.items() if key in Collection.model_fields}
+        fields["closes_at"] = _iso(self._closes_at(item))
         return Collection(
-            **{key: value for key, value in item.items() if key in Collection.model_fields},
+            **fields,
             status=self._status(item),
             url=f"{site}/s/?c={code}",
             qr_svg_url=f"{api_base}/public/collections/{code}/qr.svg",
@@ -309,9 +334,22 @@ class SurveyService:
         return collection_status(
             self.clock(),
             _parse(item.get("opens_at")),
-            _parse(item.get("closes_at")),
+            self._closes_at(item),
             _parse(item.get("closed_at")),
         )
+
+    @staticmethod
+    def _closes_at(item: dict[str, Any]) -> dt.datetime:
+        """The stored closing time; collections stored before closing times had a
+        default close at their default running time after they opened."""
+        stored = _parse(item.get("closes_at"))
+        if stored is not None:
+            return stored
+        created = _parse(item.get("created_at")) or dt.datetime.now(dt.UTC)
+        try:
+            return default_closes_at(item["kind"], _parse(item.get("opens_at")), created)
+        except InvalidInput:  # opens near the calendar's end: it never closes by itself
+            return dt.datetime.max.replace(tzinfo=dt.UTC)
 
     def _unit(self, unit_id: str) -> dict[str, Any]:
         unit = self.directory.get_unit(unit_id)
@@ -357,7 +395,7 @@ class SurveyService:
                     PublicQuestion(**q) for q in localised_questions(CHECKIN_QUESTIONS, chosen)
                 ],
                 salt=self.surveys.checkin_salt(item["org_id"], secrets.token_hex(16)),
-                closes_at=item.get("closes_at"),
+                closes_at=_iso(self._closes_at(item)),
             )
         if item["kind"] == "ideas":
             return self._public_ideas_point(item, unit["name"], lang)
@@ -376,7 +414,7 @@ class SurveyService:
                 PublicQuestion(**q)
                 for q in localised_questions(template.questions, chosen, template.scale_labels)
             ],
-            closes_at=item.get("closes_at"),
+            closes_at=_iso(self._closes_at(item)),
         )
 
     def _public_ideas_point(
@@ -416,11 +454,13 @@ class SurveyService:
         item = self._known_collection(code)
         return qr_svg(f"{self.settings.site_url.rstrip('/')}/s/?c={item['code']}")
 
-    def submit_response(self, data: ResponseIn) -> SubmissionAck:
+    def submit_response(self, data: ResponseIn, sender: str) -> SubmissionAck:
         """Store a young person's answers once; a replay answers ``duplicate``.
 
         The replay check comes first: a retry of a stored submission succeeds even if
-        the collection closed meanwhile or the retry's content differs.
+        the collection closed meanwhile or the retry's content differs, and counts
+        against no limit. ``sender`` is the source network (``source_address``), used
+        only for the per-sender limits and never stored with the answer.
         """
         submission_id = str(data.submission_id)
         if self.surveys.get_response(submission_id) is not None:
@@ -432,7 +472,7 @@ class SurveyService:
         if template is None:  # pragma: no cover - templates are never deleted
             raise Gone("this survey's questions are no longer available")
         checked = check_answers(template, data.answers)
-        self._rate_limit(item["code"])
+        self._rate_limit(item["code"], sender)
         response: dict[str, Any] = {
             "submission_id": submission_id,
             "collection_code": item["code"],
@@ -456,8 +496,10 @@ class SurveyService:
             submission_id=submission_id, status="stored" if stored else "duplicate"
         )
 
-    def check_in(self, data: CheckinIn) -> SubmissionAck:
-        """Count a visit once, and whether it is the visitor's first in each period."""
+    def check_in(self, data: CheckinIn, sender: str) -> SubmissionAck:
+        """Count a visit once, and whether it is the visitor's first in each period.
+
+        ``sender`` as for ``submit_response``: limits only, never stored."""
         submission_id = str(data.submission_id)
         if self.surveys.get_checkin(submission_id) is not None:
             return SubmissionAck(submission_id=submission_id, status="duplicate")
@@ -466,7 +508,7 @@ class SurveyService:
             raise InvalidInput.field(
                 "collection_code", f"is a {item['kind']} point, not a check-in"
             )
-        self._rate_limit(item["code"])
+        self._rate_limit(item["code"], sender)
         day = self.clock().date()
         periods = periods_of(day)
         markers = [("unit", f"unit:{item['unit_id']}", p) for p in periods] + [
@@ -481,18 +523,38 @@ class SurveyService:
             "unit_id": item["unit_id"],
             "org_id": item["org_id"],
             "date": day.isoformat(),
-            "visitor": data.visitor,
+            # The phone's hash is keyed again before anything is stored (DESIGN.md).
+            "visitor": keyed_visitor(self.surveys.checkin_key(item["org_id"]), data.visitor),
         }
         if data.gender:
             checkin["gender"] = data.gender
         if data.age_band:
             checkin["age_band"] = data.age_band
-        stored = self.surveys.put_checkin(checkin, markers, expire)
+        stored = self.surveys.put_checkin(checkin, markers, expire, legacy_visitor=data.visitor)
         return SubmissionAck(
             submission_id=submission_id, status="stored" if stored is not None else "duplicate"
         )
 
-    def _rate_limit(self, code: str) -> None:
+    def rekey_checkin_markers(self) -> RekeyResult:
+        """Move first-visit markers stored before check-in keys existed to their keyed
+        form (a one-off migration; running it again finds nothing left to do)."""
+        orgs: dict[str, str | None] = {}
+
+        def org_of_scope(scope: str) -> str | None:
+            kind, _, scope_id = scope.partition(":")
+            if kind == "org":
+                return scope_id
+            if scope not in orgs:
+                unit = self.directory.get_unit(scope_id)
+                orgs[scope] = unit["org_id"] if unit else None
+            return orgs[scope]
+
+        return self.surveys.rekey_legacy_markers(org_of_scope)
+
+    def _rate_limit(self, code: str, sender: str) -> None:
+        # The sender's own limits first: a refused script takes nothing from the
+        # collection's shared allowance.
+        self.senders.admit(sender, code)
         now = self.clock().astimezone(dt.UTC)
         minute = now.replace(second=0, microsecond=0)
         if not self.surveys.count_in_window(

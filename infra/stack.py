@@ -47,6 +47,14 @@ WRITE_ITEMS: Final = (
     "dynamodb:ConditionCheckItem",
 )
 
+# How long a sign-in lasts in AWS (ID token and refresh token): one working evening.
+SESSION_HOURS = 12
+# The API's rights in the user pool (chalicelib/store/accounts.py).
+SIGN_IN_ACTIONS = (
+    "cognito-idp:AdminCreateUser",
+    "cognito-idp:AdminEnableUser",
+    "cognito-idp:AdminDisableUser",
+)
 # Cognito fills in {username} and {####} (the temporary password).
 INVITATION_EMAIL: Final = (
     "You have been added to Logbook, where your team records its youth work.<br><br>"
@@ -116,9 +124,17 @@ class LogbookStack(Stack):
             # Organisation admins invite members; nobody signs up on their own.
             self_sign_up_enabled=False,
             sign_in_aliases=cognito.SignInAliases(email=True),
+            # Ana@x.si and ana@x.si are one person, never two accounts.
+            sign_in_case_sensitive=False,
             auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            # A changed address stays unused until its owner proves it; the API binds a
+            # person by their token's subject anyway (docs/identity.md).
+            keep_original=cognito.KeepOriginalAttrs(email=True),
+            # Not "required": Cognito makes a required attribute writable by every app
+            # client, and nobody may write their own address. Every user gets one anyway:
+            # only AdminCreateUser makes users, and it always sets the address.
             standard_attributes=cognito.StandardAttributes(
-                email=cognito.StandardAttribute(required=True, mutable=True)
+                email=cognito.StandardAttribute(required=False, mutable=True)
             ),
             mfa=cognito.Mfa.OPTIONAL,
             mfa_second_factor=cognito.MfaSecondFactor(sms=False, otp=True),
@@ -157,8 +173,9 @@ class LogbookStack(Stack):
         _allow(self.api_role, READ_ITEMS + WRITE_ITEMS, [data_arn])
         _allow(self.api_role, ("dynamodb:Query",), index_arns)
         _allow(self.api_role, READ_ITEMS, [stats_arn])
-        # Adding a member creates their sign-in; nothing else in the pool is the API's.
-        _allow(self.api_role, ("cognito-idp:AdminCreateUser",), [self.user_pool.user_pool_arn])
+        # Adding a member creates (or enables again) their sign-in; removing someone who
+        # is a member nowhere else disables it. Nothing else in the pool is the API's.
+        _allow(self.api_role, SIGN_IN_ACTIONS, [self.user_pool.user_pool_arn])
         _allow(self.aggregate_role, READ_ITEMS, [data_arn])
         _allow(self.aggregate_role, READ_ITEMS + WRITE_ITEMS, [stats_arn])
         # Stream records: the event source mapping reads them with the function's role.
@@ -215,9 +232,20 @@ class LogbookStack(Stack):
             ),
             supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
             prevent_user_existence_errors=True,
-            id_token_validity=Duration.hours(1),
+            # People read their name and address; nobody writes their own address (nor
+            # its verification): changing one's e-mail to someone else's is no way in.
+            read_attributes=cognito.ClientAttributes().with_standard_attributes(
+                email=True, email_verified=True, fullname=True, locale=True
+            ),
+            write_attributes=cognito.ClientAttributes().with_standard_attributes(
+                fullname=True, locale=True
+            ),
+            # A session lasts a working evening: the app sends the ID token and signs in
+            # again when it expires (it keeps no refresh token). The access token only
+            # reaches Cognito's self-service API, so it stays short.
+            id_token_validity=Duration.hours(SESSION_HOURS),
             access_token_validity=Duration.hours(1),
-            refresh_token_validity=Duration.days(30),
+            refresh_token_validity=Duration.hours(SESSION_HOURS),
             enable_token_revocation=True,
         )
         # The invitation a member gets when an admin adds them (chalicelib/store/accounts.py)

@@ -14,7 +14,7 @@ os.environ.update(
         "AWS_DEFAULT_REGION": "eu-north-1",
         "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
         "AWS_EC2_METADATA_DISABLED": "true",
-        "LOGBOOK_STAGE": "test",
+        "LOGBOOK_STAGE": "local",
         "LOGBOOK_REGION": "eu-north-1",
     }
 )

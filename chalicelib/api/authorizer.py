@@ -6,6 +6,10 @@ missing or bad token raises ``Exception("Unauthorized")``, which API Gateway
 answers with 401; whether the person may do the thing is decided by the route
 (403). Roles are read per request, so a changed role applies at once.
 
+The principal is the token's subject (``sub``); the e-mail claims travel with it,
+as they were signed, in the authorizer context (strings: API Gateway passes only
+strings, numbers and booleans, and REST APIs turn them all into strings).
+
 This module is the authorizer Lambda's entry point: it imports neither boto3 nor
 the routes, and the JWT library only when a token is checked, so the API
 function (which imports this module to attach the authorizer) does not pay for it.
@@ -34,7 +38,7 @@ def bearer_token(header: str | None) -> str:
 
 @authorizer_bp.authorizer(ttl_seconds=300)
 def authorize(auth_request: Any) -> AuthResponse:
-    """Verify the caller's token; the principal id is their e-mail address."""
+    """Verify the caller's token; the principal id is its subject."""
     from chalicelib.auth.tokens import InvalidToken, verifier_for
     from chalicelib.settings import get_settings
 
@@ -44,5 +48,10 @@ def authorize(auth_request: Any) -> AuthResponse:
         # The message must be exactly "Unauthorized" for API Gateway to answer 401.
         raise Exception("Unauthorized") from error
     return AuthResponse(
-        routes=["*"], principal_id=identity.email, context={"email": identity.email}
+        routes=["*"],
+        principal_id=identity.subject,
+        context={
+            "email": identity.email,
+            "email_verified": "true" if identity.email_verified else "false",
+        },
     )

@@ -47,7 +47,10 @@ def domain_error_response(error: domain.DomainError) -> Response:
         [{"field": p.field, "problem": p.problem} for p in error.errors],
     )
     body.update(error.extra)
-    return json_response(body, status)
+    # A 429 says when to come back, in the body for our pages and as HTTP says.
+    retry_after = error.extra.get("retry_after")
+    headers = {"Retry-After": str(int(retry_after))} if isinstance(retry_after, int) else None
+    return json_response(body, status, headers)
 
 
 def _field_path(location: tuple[Any, ...], prefix: str) -> str:

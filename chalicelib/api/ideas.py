@@ -10,6 +10,7 @@ from chalicelib.api.routing import endpoint
 from chalicelib.domain.access import Principal
 from chalicelib.domain.ideas import AdoptedStatement, Idea, IdeaIn, IdeaModerationIn, VoteIn
 from chalicelib.domain.models import Items
+from chalicelib.domain.sender_limits import source_address
 from chalicelib.domain.surveys import SubmissionAck
 from chalicelib.ideas_service import get_ideas_service
 from chalicelib.observability import Counter, count
@@ -49,7 +50,7 @@ def _ack(ack: SubmissionAck) -> Response:
     errors=PUBLIC_WRITE,
 )
 def submit_idea(body: IdeaIn) -> Response:
-    return _ack(get_ideas_service().submit_idea(body))
+    return _ack(get_ideas_service().submit_idea(body, source_address(bp.current_request.context)))
 
 
 @endpoint(
@@ -65,7 +66,7 @@ def submit_idea(body: IdeaIn) -> Response:
     errors=PUBLIC_WRITE,
 )
 def vote(body: VoteIn) -> Response:
-    return _ack(get_ideas_service().vote(body))
+    return _ack(get_ideas_service().vote(body, source_address(bp.current_request.context)))
 
 
 # ------------------------------------------------------------------ workers

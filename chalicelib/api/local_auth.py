@@ -1,4 +1,11 @@
-"""The local stage's sign-in route; ``app.py`` registers it only in the local stage."""
+"""The local stage's sign-in route; ``app.py`` registers it only in the local stage.
+
+It signs in as any seeded or created member without a password, so it answers only
+the local site's own origin: a web page on another origin that a developer visits
+while ``make dev`` runs gets 403 (browsers send ``Origin`` with every cross-origin
+POST, and pages cannot forge it). A request without ``Origin`` comes from a script
+(curl, the tests), not from a web page, and is answered.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,7 @@ from pydantic import Field
 
 from chalicelib.api.routing import endpoint
 from chalicelib.auth.tokens import issue_local_token
-from chalicelib.domain.errors import FieldProblem, Unauthenticated
+from chalicelib.domain.errors import FieldProblem, Forbidden, Unauthenticated
 from chalicelib.domain.models import Email, Output, StrictInput
 from chalicelib.service import get_logbook
 from chalicelib.settings import get_settings
@@ -32,10 +39,14 @@ class TokenOut(Output):
     body=LocalLoginIn,
     response=TokenOut,
     public=True,
-    errors=(400, 401),
+    errors=(400, 401, 403),
 )
 def local_login(body: LocalLoginIn) -> TokenOut:
     """Issue a local token for a known member; this route exists only in the local stage."""
+    origin: str | None = local_auth_bp.current_request.headers.get("origin")
+    if origin is not None and origin.strip().lower() not in get_settings().site_origins:
+        problem = "the local sign-in answers only the local site's own pages"
+        raise Forbidden(f"Origin: {problem}", errors=[FieldProblem("Origin", problem)])
     if not get_logbook().principal(body.email).known:
         problem = "no member has this e-mail address"
         raise Unauthenticated(f"email: {problem}", errors=[FieldProblem("email", problem)])

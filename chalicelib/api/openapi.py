@@ -97,6 +97,13 @@ def _operation(route: RouteDoc, refs: dict[Any, dict[str, Any]]) -> dict[str, An
             "description": ERROR_TEXT.get(code, "Error"),
             "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}},
         }
+        if code == 429:
+            responses[str(code)]["headers"] = {
+                "Retry-After": {
+                    "description": "Seconds to wait (also in the body as retry_after)",
+                    "schema": {"type": "integer", "minimum": 1},
+                }
+            }
     operation["responses"] = responses
     if not route.public:
         operation["security"] = [{"bearerAuth": []}]

@@ -28,7 +28,7 @@ from chalicelib.api.errors import (
     validation_error_response,
 )
 from chalicelib.api.json_input import decode_json_body
-from chalicelib.domain.access import Principal
+from chalicelib.domain.access import Principal, SignedIn
 from chalicelib.domain.errors import (
     DomainError,
     FieldProblem,
@@ -101,10 +101,15 @@ def _authorizer() -> Any:
 def current_principal(request: Any) -> Principal:
     """The caller the authorizer vouched for, with their rights loaded."""
     context = (request.context or {}).get("authorizer") or {}
-    email = context.get("principalId")
-    if not email:
+    subject, email = context.get("principalId"), context.get("email")
+    if not subject or not email:
         raise Unauthenticated("no verified identity on this request")
-    principal = get_logbook().principal(email)
+    signed_in = SignedIn(
+        subject=str(subject),
+        email=str(email),
+        email_verified=str(context.get("email_verified")) == "true",
+    )
+    principal = get_logbook().principal_for(signed_in)
     if not principal.known:
         raise Forbidden("you have no role in Logbook yet; ask your organisation's admin")
     return principal

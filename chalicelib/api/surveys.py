@@ -11,6 +11,7 @@ from chalicelib.api.errors import json_response
 from chalicelib.api.routing import endpoint
 from chalicelib.domain.access import Principal
 from chalicelib.domain.models import Items
+from chalicelib.domain.sender_limits import source_address
 from chalicelib.domain.surveys import (
     CheckinIn,
     Collection,
@@ -52,6 +53,11 @@ def api_base() -> str:
     # API Gateway's own domain carries the stage in the path; a custom domain does not.
     prefix = f"/{stage}" if stage and host.endswith(".amazonaws.com") else ""
     return f"{proto}://{host}{prefix}"
+
+
+def sender() -> str:
+    """Who sent this anonymous request, for the per-sender limits only (never stored)."""
+    return source_address(bp.current_request.context)
 
 
 def _ack(ack: SubmissionAck, stored: Counter) -> Response:
@@ -185,7 +191,9 @@ def collection_qr(code: str) -> Response:
     errors=PUBLIC_WRITE,
 )
 def submit_response(body: ResponseIn) -> Response:
-    return _ack(get_survey_service().submit_response(body), Counter.SURVEY_RESPONSES_STORED)
+    return _ack(
+        get_survey_service().submit_response(body, sender()), Counter.SURVEY_RESPONSES_STORED
+    )
 
 
 @endpoint(
@@ -201,4 +209,4 @@ def submit_response(body: ResponseIn) -> Response:
     errors=PUBLIC_WRITE,
 )
 def check_in(body: CheckinIn) -> Response:
-    return _ack(get_survey_service().check_in(body), Counter.CHECKINS_STORED)
+    return _ack(get_survey_service().check_in(body, sender()), Counter.CHECKINS_STORED)

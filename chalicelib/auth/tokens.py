@@ -4,11 +4,19 @@ AWS stages verify Cognito ID tokens against the user pool's JWKS. The local stag
 has its own issuer: an RSA key generated on first start and kept on disk, which
 signs tokens for ``POST /auth/local-login``. Both are RS256 JWTs checked for
 signature, issuer, audience and expiry by ``TokenVerifier``.
+
+A token speaks for its subject (``sub``); its ``email`` and ``email_verified`` claims
+are passed on as they are, and ``Logbook.principal_for`` decides what they are worth
+(DESIGN.md, Identity). The local issuer gives every account one stable subject, as
+Cognito does, so the same binding code runs locally and in AWS.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
+import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,10 +40,16 @@ class InvalidToken(Exception):
 
 @dataclass(frozen=True)
 class VerifiedIdentity:
-    """Who a verified token speaks for."""
+    """Who a verified token speaks for: its subject, and the e-mail claims exactly as sent."""
 
-    email: str
     subject: str
+    email: str
+    email_verified: bool
+
+
+def claims_email_verified(value: object) -> bool:
+    """Cognito's ``email_verified`` claim: ``true`` (some pools send the string ``"true"``)."""
+    return value is True or value == "true"
 
 
 def ensure_local_keys(key_dir: str | Path) -> Path:
@@ -62,8 +76,22 @@ def ensure_local_keys(key_dir: str | Path) -> Path:
     return directory
 
 
+def local_subject(private_pem: bytes, email: str) -> str:
+    """The local account's stable subject: a UUID keyed with the issuer's private key.
+
+    Like Cognito's ``sub`` it is opaque and never changes for the account (as long as
+    the local key in ``.local/`` is kept); nobody can compute it without the key.
+    """
+    digest = hmac.new(private_pem, f"subject:{email}".encode(), hashlib.sha256).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))
+
+
 def issue_local_token(settings: Settings, email: str, now: float | None = None) -> str:
-    """Sign a token for ``email`` with the local issuer's key (local stage only)."""
+    """Sign a token for the local account ``email`` (local stage only).
+
+    The account's e-mail is verified (the seeding or an admin named it), as a Cognito
+    user that an admin invited is.
+    """
     if not settings.is_local:
         raise RuntimeError("the local issuer exists only in the local stage")
     issued = int(now if now is not None else time.time())
@@ -71,8 +99,9 @@ def issue_local_token(settings: Settings, email: str, now: float | None = None) 
     claims = {
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
-        "sub": email,
+        "sub": local_subject(private_pem, email),
         "email": email,
+        "email_verified": True,
         "iat": issued,
         "exp": issued + settings.token_lifetime_seconds,
         "token_use": "id",
@@ -81,7 +110,7 @@ def issue_local_token(settings: Settings, email: str, now: float | None = None) 
 
 
 class TokenVerifier:
-    """Verifies RS256 JWTs: signature, issuer, audience, expiry, and an e-mail claim."""
+    """Verifies RS256 JWTs: signature, issuer, audience, expiry, a subject and an e-mail claim."""
 
     def __init__(self, issuer: str, audience: str, key_source: Any) -> None:
         self._issuer = issuer
@@ -106,7 +135,15 @@ class TokenVerifier:
         email = claims.get("email")
         if not isinstance(email, str) or "@" not in email:
             raise InvalidToken("token has no e-mail claim")
-        return VerifiedIdentity(email=email.lower(), subject=str(claims["sub"]))
+        subject = claims["sub"]
+        if not isinstance(subject, str) or not subject.strip():
+            raise InvalidToken("token has no subject")
+        # Passed on exactly as signed: letter case and verification are part of who it is.
+        return VerifiedIdentity(
+            subject=subject,
+            email=email,
+            email_verified=claims_email_verified(claims.get("email_verified")),
+        )
 
 
 def _local_key_source(key_dir: str) -> Any:

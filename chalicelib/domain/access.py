@@ -21,6 +21,40 @@ class Grant:
 
 
 @dataclass(frozen=True)
+class SignedIn:
+    """What a verified token says: its subject and its e-mail claims, exactly as signed."""
+
+    subject: str
+    email: str
+    email_verified: bool
+
+    def member_email(self) -> str | None:
+        """The address whose invitations this token may take up, or None.
+
+        Only a verified address, written exactly as Logbook stores addresses (lower
+        case, no spaces): ``ADMIN@logbook.local`` is somebody else's account, not the
+        admin's. Whether the subject is the one bound to the address is the store's
+        to say (``Logbook.principal_for``).
+        """
+        if not self.email_verified or self.email != self.email.strip().lower():
+            return None
+        return self.email
+
+
+@dataclass(frozen=True)
+class Account:
+    """Everything stored about one address: its rights and the subject bound to it."""
+
+    platform_admin: bool = False
+    grants: dict[str, Grant] = field(default_factory=dict)
+    subject: str | None = None
+
+    @property
+    def has_rights(self) -> bool:
+        return self.platform_admin or bool(self.grants)
+
+
+@dataclass(frozen=True)
 class Principal:
     """A signed-in person with everything they may do."""
 

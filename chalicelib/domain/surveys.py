@@ -15,6 +15,8 @@ A *collection* is a QR point for one unit: a ``survey`` (answers to a template),
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -622,6 +624,25 @@ def indicator_scores(template: SurveyTemplate, scale: dict[str, int]) -> dict[st
 
 
 # ------------------------------------------------------------------ collections
+# A QR point without a closing time still closes: a forgotten poster is no open door for
+# scripts forever. A survey runs about a month (the KEKS window is three weeks); a
+# check-in poster hangs on the wall for the year. Any other kind: a month.
+DEFAULT_OPEN_FOR: dict[str, dt.timedelta] = {
+    "survey": dt.timedelta(days=28),
+    "checkin": dt.timedelta(days=365),
+}
+
+
+def default_closes_at(
+    kind: str, opens_at: dt.datetime | None, created_at: dt.datetime
+) -> dt.datetime:
+    """When a collection closes if nobody said: its default running time after it opens."""
+    try:
+        return (opens_at or created_at) + DEFAULT_OPEN_FOR.get(kind, dt.timedelta(days=28))
+    except OverflowError:
+        raise InvalidInput.field("opens_at", "is too far in the future") from None
+
+
 def collection_status(
     now: dt.datetime,
     opens_at: dt.datetime | None,
@@ -644,6 +665,17 @@ def periods_of(day: dt.date) -> list[str]:
         f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}",
         f"{day.year:04d}-{day.month:02d}",
     ]
+
+
+def keyed_visitor(org_key: bytes, phone_hash: str) -> str:
+    """What the server stores of a visitor: the phone's salted hash keyed again (HMAC-SHA256)
+    with the organisation's secret check-in key.
+
+    The salt is public, so ``sha256(salt + nickname)`` alone can be recomputed for any
+    guessed nickname; without the key, which never leaves the server, it cannot be
+    matched against stored markers (and through them against public counts).
+    """
+    return hmac.new(org_key, phone_hash.encode("ascii"), hashlib.sha256).hexdigest()
 
 
 def period_end(period: str) -> dt.date:

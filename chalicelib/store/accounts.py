@@ -3,11 +3,13 @@
 In AWS stages that is a Cognito user: ``AdminCreateUser`` e-mails the new member a
 temporary password and the link to the app (the pool's invitation message), and they
 choose their own password at the first sign-in. Someone who already has a sign-in (a
-member of another organisation) keeps it. Locally there is nothing to create: the
-local issuer signs in any e-mail address (``POST /auth/local-login``).
+member of another organisation) keeps it, enabled again if it was disabled.
 
-Removing a member does not delete the sign-in: the person may belong to other
-organisations, and without a role a sign-in reaches nothing.
+Removing a member who has no role anywhere else (and is no platform admin) disables
+their sign-in (``AdminDisableUser``, which also revokes their refresh tokens); adding
+them again enables it. Locally there is no pool: the local issuer signs in any
+address with a role (``POST /auth/local-login``), so someone without one is locked
+out already.
 """
 
 from __future__ import annotations
@@ -27,12 +29,26 @@ class SignInAccounts(Protocol):
         """Make sure ``email`` can sign in; ``True`` if an invitation was sent now."""
         ...
 
+    def enable(self, email: str) -> None:
+        """Let ``email`` sign in again (nothing happens if there is no such sign-in)."""
+        ...
+
+    def disable(self, email: str) -> None:
+        """Stop ``email`` from signing in (nothing happens if there is no such sign-in)."""
+        ...
+
 
 class LocalAccounts:
-    """The local stage: every address can sign in already."""
+    """The local stage: every address with a role can sign in, nobody else."""
 
     def invite(self, email: str) -> bool:
         return False
+
+    def enable(self, email: str) -> None:
+        return None
+
+    def disable(self, email: str) -> None:
+        return None
 
 
 class CognitoAccounts:
@@ -62,6 +78,8 @@ class CognitoAccounts:
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code")
             if code == "UsernameExistsException":
+                # Removed from everywhere earlier, their sign-in was disabled.
+                self.enable(email)
                 return False
             if code == "InvalidParameterException":
                 raise InvalidInput.field(
@@ -73,3 +91,24 @@ class CognitoAccounts:
                 ) from error
             raise
         return True
+
+    def enable(self, email: str) -> None:
+        """``AdminEnableUser``; an unknown user is nothing to enable."""
+        self._switch("admin_enable_user", email)
+
+    def disable(self, email: str) -> None:
+        """``AdminDisableUser``; an unknown user is nothing to disable."""
+        self._switch("admin_disable_user", email)
+
+    def _switch(self, operation: str, email: str) -> None:
+        try:
+            getattr(self._client(), operation)(UserPoolId=self._user_pool_id, Username=email)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code")
+            if code == "UserNotFoundException":
+                return
+            if code in ("TooManyRequestsException", "LimitExceededException"):
+                raise TooManyRequests(
+                    "too many sign-in changes at once; try again in a minute"
+                ) from error
+            raise

@@ -8,7 +8,7 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from chalicelib.domain.access import Grant
+from chalicelib.domain.access import Account, Grant
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.store import keys
 from chalicelib.store.items import without_keys
@@ -183,8 +183,14 @@ class DirectoryRepository(DataTableRepository):
 
     def grants_for(self, email: str) -> tuple[bool, dict[str, Grant]]:
         """Everything ``email`` may do: (platform admin?, grants by organisation)."""
+        account = self.account(email)
+        return account.platform_admin, account.grants
+
+    def account(self, email: str) -> Account:
+        """Everything stored about ``email`` in one query: rights and bound subject."""
         platform_admin = False
         grants: dict[str, Grant] = {}
+        subject = None
         for item in self._query(KeyConditionExpression=Key("PK").eq(keys.user_pk(email))):
             if item["type"] == "platform_admin":
                 platform_admin = True
@@ -194,7 +200,41 @@ class DirectoryRepository(DataTableRepository):
                     role=item["role"],
                     unit_ids=frozenset(item.get("unit_ids") or ()),
                 )
-        return platform_admin, grants
+            elif item["type"] == "subject":
+                subject = str(item["sub"])
+        return Account(platform_admin=platform_admin, grants=grants, subject=subject)
+
+    def bind_subject(self, email: str, subject: str, bound_at: str) -> str:
+        """Bind ``email`` to ``subject`` unless it is bound already; the subject that holds.
+
+        A conditional write: of two first sign-ins racing, exactly one binds, and the
+        other learns whom the address belongs to.
+        """
+        try:
+            self._table.put_item(
+                Item={
+                    "PK": keys.user_pk(email),
+                    "SK": keys.SUBJECT,
+                    "type": "subject",
+                    "email": email,
+                    "sub": subject,
+                    "bound_at": bound_at,
+                },
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise
+            item = self._table.get_item(
+                Key={"PK": keys.user_pk(email), "SK": keys.SUBJECT}, ConsistentRead=True
+            ).get("Item")
+            # Unbound in between (the person left every organisation): bind nobody now.
+            return str(item["sub"]) if item else ""
+        return subject
+
+    def unbind_subject(self, email: str) -> None:
+        """Forget the subject bound to ``email`` (when they have no role left anywhere)."""
+        self._table.delete_item(Key={"PK": keys.user_pk(email), "SK": keys.SUBJECT})
 
     # ------------------------------------------------------------ goals, questions
     def put_goal(self, goal: dict[str, Any], *, create: bool) -> None:

@@ -6,12 +6,13 @@
 | unit               | UNIT#{unit}      | UNIT                | ORG#{org}       | UNIT#{unit}            |
 | membership         | USER#{email}     | ORG#{org}           | ORG#{org}       | MEMBER#{email}         |
 | platform admin     | USER#{email}     | PLATFORM            | PLATFORM        | USER#{email}           |
+| bound subject      | USER#{email}     | SUBJECT             | -               | -                      |
 | goal               | ORG#{org}        | GOAL#{goal}         | -               | -                      |
 | reflection question| ORG#{org}        | QUESTION#{q}        | -               | -                      |
 | activity           | UNIT#{unit}      | ACT#{activity}      | UNIT#{unit}#ACT | {date}#{start}#{id}    |
 
 Every item carries ``type`` (``org``, ``unit``, ``member``, ``platform_admin``,
-``goal``, ``question``, ``activity`` ...) so the stream consumer can tell them apart.
+``goal``, ``question``, ``activity``, ``subject`` ...) so the stream consumer can tell them apart.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Final
 
 ORGS_INDEX_PK: Final = "ORGS"
 PLATFORM: Final = "PLATFORM"
+# The token subject (``sub``) a person's first verified sign-in bound to their address.
+SUBJECT: Final = "SUBJECT"
 
 
 def org_pk(org_id: str) -> str:

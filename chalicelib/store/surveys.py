@@ -6,6 +6,7 @@ Survey keys live here, beside ``keys.py`` (the lead's) and in the same style:
 |---------------------|-----------------------------------|-----------------------|------------------------|-------------------|-----|
 | org's template      | ORG#{org}                         | SURVEY_TEMPLATE#{id}  | -                      | -                 |     |
 | check-in salt       | ORG#{org}                         | CHECKIN_SALT          | -                      | -                 |     |
+| check-in key        | ORG#{org}                         | CHECKIN_KEY           | -                      | -                 |     |
 | collection (QR)     | COLLECTION#{code}                 | COLLECTION            | UNIT#{unit}#COLL       | {created_at}#{code} |   |
 | rate window         | COLLECTION#{code}                 | RATE#{window}         | -                      | -                 | yes |
 | response            | RESPONSE#{submission}             | RESPONSE              | COLLECTION#{code}#IN   | {date}#{submission} |   |
@@ -13,7 +14,11 @@ Survey keys live here, beside ``keys.py`` (the lead's) and in the same style:
 | check-in            | CHECKIN#{submission}              | CHECKIN               | COLLECTION#{code}#IN   | {date}#{submission} |   |
 | first-visit marker  | SEEN#{scope}#{period}#{visitor}   | SEEN                  | -                      | -                 | yes |
 
-``type`` tells them apart: ``survey_template``, ``checkin_salt``, ``collection``,
+``{visitor}`` in a marker is the phone's hash keyed with the organisation's check-in key
+(HMAC, ``keyed`` = true); markers written before the key existed carry the phone's hash
+itself (no ``keyed``) until ``rekey_legacy_markers`` moves them.
+
+``type`` tells them apart: ``survey_template``, ``checkin_salt``, ``checkin_key``, ``collection``,
 ``rate_window``, ``response``, ``response_text``, ``checkin``, ``visit_marker``.
 The stream consumer folds only ``response`` and ``checkin``; free text sits in its own
 item so it never travels with what is aggregated or published.
@@ -25,14 +30,17 @@ the network does, a submission is stored once.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, Final
 
-from boto3.dynamodb.conditions import Key
+from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
 from chalicelib.domain.errors import NotFound
+from chalicelib.domain.surveys import keyed_visitor
 from chalicelib.store.directory import DataTableRepository, is_condition_failure
 from chalicelib.store.items import without_keys
 
@@ -42,6 +50,8 @@ TEXT_SK: Final = "TEXT"
 CHECKIN_SK: Final = "CHECKIN"
 SEEN_SK: Final = "SEEN"
 SALT_SK: Final = "CHECKIN_SALT"
+KEY_SK: Final = "CHECKIN_KEY"
+CHECKIN_KEY_BYTES: Final = 32
 # Markers outlive their period by this much, then DynamoDB's TTL sweeps them.
 MARKER_GRACE = dt.timedelta(days=7)
 _MAX_MARKER_ROUNDS = 8
@@ -84,8 +94,32 @@ def marker_pk(scope: str, period: str, visitor: str) -> str:
     return f"SEEN#{scope}#{period}#{visitor}"
 
 
+def parse_marker_pk(pk: str) -> tuple[str, str, str]:
+    """(scope, period, visitor) of a marker's PK; scope is ``unit:{id}`` or ``org:{id}``."""
+    _seen, scope, period, visitor = pk.split("#", 3)
+    return scope, period, visitor
+
+
 def _epoch(moment: dt.datetime) -> int:
     return int(moment.timestamp())
+
+
+# The key of an organisation never changes once made: one read per process and org.
+_checkin_keys: dict[tuple[str, str], bytes] = {}
+
+
+def forget_checkin_keys() -> None:
+    """Drop the keys cached in this process (tests recreate tables under the same name)."""
+    _checkin_keys.clear()
+
+
+@dataclass(frozen=True)
+class RekeyResult:
+    """What ``rekey_legacy_markers`` did: markers moved to their keyed form, and legacy
+    markers dropped because their keyed form already existed."""
+
+    moved: int = 0
+    merged: int = 0
 
 
 class SurveyRepository(DataTableRepository):
@@ -142,6 +176,46 @@ class SurveyRepository(DataTableRepository):
             "Item"
         ]
         return str(item["salt"])
+
+    # ------------------------------------------------------------ check-in key
+    def checkin_key(self, org_id: str) -> bytes:
+        """The organisation's secret check-in key, made on first use.
+
+        32 random bytes that only the server reads: no route answers with it, no export
+        carries it (exports pick items by type). Concurrent first uses agree: the first
+        conditional put wins and everyone reads that one.
+        """
+        cache_key = (self._table.name, org_id)
+        cached = _checkin_keys.get(cache_key)
+        if cached is not None:
+            return cached
+        key = self._stored_checkin_key(org_id)
+        if key is None:
+            try:
+                self._table.put_item(
+                    Item={
+                        "PK": org_pk(org_id),
+                        "SK": KEY_SK,
+                        "type": "checkin_key",
+                        "org_id": org_id,
+                        "key": secrets.token_bytes(CHECKIN_KEY_BYTES),
+                    },
+                    ConditionExpression="attribute_not_exists(PK)",
+                )
+            except ClientError as error:
+                if not is_condition_failure(error):
+                    raise
+            key = self._stored_checkin_key(org_id)
+        if key is None:  # pragma: no cover - the put above or a racer created it
+            raise RuntimeError(f"no check-in key for organisation {org_id}")
+        _checkin_keys[cache_key] = key
+        return key
+
+    def _stored_checkin_key(self, org_id: str) -> bytes | None:
+        item = self._table.get_item(
+            Key={"PK": org_pk(org_id), "SK": KEY_SK}, ConsistentRead=True
+        ).get("Item")
+        return bytes(item["key"].value) if item else None
 
     # ------------------------------------------------------------ collections
     def create_collection(self, collection: dict[str, Any]) -> bool:
@@ -278,19 +352,33 @@ class SurveyRepository(DataTableRepository):
         checkin: dict[str, Any],
         markers: Iterable[tuple[str, str, str]],
         markers_expire: dict[str, dt.datetime],
+        legacy_visitor: str | None = None,
     ) -> dict[str, Any] | None:
         """Store a check-in once, deciding at write time which visits are first visits.
 
-        ``markers`` are (scope_kind, scope, period) with scope like ``unit:{id}``; a
-        marker that does not exist yet is created in the same transaction as the
-        check-in, so either both land or neither. Returns the stored check-in with
-        ``first_visit`` filled in, or None if this submission was stored before.
+        ``checkin["visitor"]`` is the keyed visitor (``keyed_visitor``); it goes only
+        into markers, never into the check-in. ``markers`` are (scope_kind, scope,
+        period) with scope like ``unit:{id}``; a marker that does not exist yet is
+        created in the same transaction as the check-in, so either both land or
+        neither. ``legacy_visitor`` (the phone's own hash) also finds markers written
+        before check-in keys existed, so counts stay right until they are re-keyed.
+        Returns the stored check-in with ``first_visit`` filled in, or None if this
+        submission was stored before.
         """
         visitor = checkin["visitor"]
         wanted = list(markers)
-        existing = self._existing_markers(
-            [marker_pk(scope, period, visitor) for _, scope, period in wanted]
+        keyed_pks = [marker_pk(scope, period, visitor) for _, scope, period in wanted]
+        legacy_twins = (
+            {
+                marker_pk(scope, period, legacy_visitor): marker_pk(scope, period, visitor)
+                for _, scope, period in wanted
+            }
+            if legacy_visitor
+            else {}
         )
+        found = self._existing_markers(keyed_pks + list(legacy_twins))
+        # keyed marker PK -> the PK it was found under (itself, or its legacy twin)
+        existing = {legacy_twins.get(pk, pk): pk for pk in found}
         for _ in range(_MAX_MARKER_ROUNDS):
             new = [m for m in wanted if marker_pk(m[1], m[2], visitor) not in existing]
             first_visit: dict[str, list[str]] = {"unit": [], "org": []}
@@ -311,19 +399,96 @@ class SurveyRepository(DataTableRepository):
                     "PK": marker_pk(scope, period, visitor),
                     "SK": SEEN_SK,
                     "type": "visit_marker",
+                    "keyed": True,
                     "expires_at": _epoch(markers_expire[period]),
                 }
                 for _kind, scope, period in new
             ]
-            failed = self._transact_new([item, *marker_items])
+            # Markers that exist are checked in the same transaction: every check-in
+            # then has the same shape (and cost) whether or not it is a first visit,
+            # so its answer time tells nothing about who visited before.
+            seen = [existing[pk] for pk in keyed_pks if pk in existing]
+            failed = self._transact_new([item, *marker_items], checks=seen)
             if failed is None:
                 return stored
             if 0 in failed:
                 return None
-            # Another check-in of the same visitor claimed a marker meanwhile: that
-            # one is the first visit; try again without it.
-            existing |= {str(marker_items[index - 1]["PK"]) for index in failed}
+            for index in failed:
+                if index <= len(marker_items):
+                    # Another check-in of the same visitor claimed a marker meanwhile
+                    # (or a legacy marker was re-keyed in between): that one is first.
+                    pk = str(marker_items[index - 1]["PK"])
+                    existing[pk] = pk
+                else:
+                    # A marker we saw is gone (a legacy one was re-keyed): look again.
+                    gone = seen[index - 1 - len(marker_items)]
+                    existing = {k: v for k, v in existing.items() if v != gone}
         raise RuntimeError("check-in markers kept changing; giving up")  # pragma: no cover
+
+    # ------------------------------------------------------------ migration
+    def legacy_markers(self) -> Iterator[dict[str, Any]]:
+        """Markers written before check-in keys existed (a Scan: a one-off admin command)."""
+        kwargs: dict[str, Any] = {
+            "FilterExpression": Attr("type").eq("visit_marker") & Attr("keyed").not_exists(),
+            "ConsistentRead": True,
+        }
+        while True:
+            page = self._table.scan(**kwargs)
+            yield from page.get("Items", [])
+            if not page.get("LastEvaluatedKey"):
+                return
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def rekey_legacy_markers(self, org_of_scope: Callable[[str], str | None]) -> RekeyResult:
+        """Replace every legacy marker by its keyed twin, each in one transaction.
+
+        The twin keeps the marker's expiry; when it exists already (a check-in made the
+        same visitor's keyed marker meanwhile), the legacy one is only deleted. Counts do
+        not change: a marker says "seen", and it still does under its new key. Scopes
+        whose organisation is gone (``org_of_scope`` None) are left as they are.
+        """
+        moved = merged = 0
+        for marker in self.legacy_markers():
+            scope, period, phone_hash = parse_marker_pk(str(marker["PK"]))
+            org_id = org_of_scope(scope)
+            if org_id is None:
+                continue
+            keyed_pk = marker_pk(scope, period, keyed_visitor(self.checkin_key(org_id), phone_hash))
+            twin = {
+                "PK": keyed_pk,
+                "SK": SEEN_SK,
+                "type": "visit_marker",
+                "keyed": True,
+                **({"expires_at": marker["expires_at"]} if "expires_at" in marker else {}),
+            }
+            if self._move_marker(str(marker["PK"]), twin):
+                moved += 1
+            else:
+                merged += 1
+        return RekeyResult(moved=moved, merged=merged)
+
+    def _move_marker(self, legacy_pk: str, twin: dict[str, Any]) -> bool:
+        """Put ``twin`` and delete the legacy marker atomically; False if the twin existed."""
+        client = self._table.meta.client
+        delete = {
+            "Delete": {"TableName": self._table.name, "Key": {"PK": legacy_pk, "SK": SEEN_SK}}
+        }
+        put = {
+            "Put": {
+                "TableName": self._table.name,
+                "Item": twin,
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        }
+        try:
+            client.transact_write_items(TransactItems=[put, delete])
+            return True
+        except ClientError as error:
+            reasons = error.response.get("CancellationReasons") or []
+            if not any(reason.get("Code") == "ConditionalCheckFailed" for reason in reasons):
+                raise
+        self._table.delete_item(Key={"PK": legacy_pk, "SK": SEEN_SK})
+        return False
 
     def _existing_markers(self, pks: list[str]) -> set[str]:
         # The resource's own client (un)marshals values like the Table does.
@@ -353,31 +518,43 @@ class SurveyRepository(DataTableRepository):
             raise
         return True
 
-    def _transact_new(self, items: list[dict[str, Any]]) -> set[int] | None:
-        """Put every item if none exists yet; None on success, else the failed indexes."""
+    def _transact_new(
+        self, items: list[dict[str, Any]], checks: Iterable[str] = ()
+    ) -> set[int] | None:
+        """Put every item if none exists yet, provided every marker PK in ``checks``
+        still exists; None on success, else the failed indexes (items first, then checks)."""
+        operations: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table.name,
+                    "Item": item,
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            }
+            for item in items
+        ]
+        operations += [
+            {
+                "ConditionCheck": {
+                    "TableName": self._table.name,
+                    "Key": {"PK": pk, "SK": SEEN_SK},
+                    "ConditionExpression": "attribute_exists(PK)",
+                }
+            }
+            for pk in checks
+        ]
         for attempt in range(3):
-            failed = self._transact_once(items)
+            failed = self._transact_once(operations)
             if failed != _CONFLICT:
                 return failed
             # Another transaction held one of the items (a double tap): try again shortly.
             time.sleep(0.05 * (attempt + 1))
         raise RuntimeError("transaction kept conflicting")
 
-    def _transact_once(self, items: list[dict[str, Any]]) -> set[int] | None:
+    def _transact_once(self, operations: list[dict[str, Any]]) -> set[int] | None:
         client = self._table.meta.client
         try:
-            client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table.name,
-                            "Item": item,
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    }
-                    for item in items
-                ]
-            )
+            client.transact_write_items(TransactItems=operations)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                 raise

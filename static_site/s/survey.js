@@ -27,6 +27,8 @@ const UI = {
     pickOne: "Answer at least one question before sending.",
     nickname: "Your nickname", nicknameHint: "Pick one only you know, and use the same one every time.",
     needNickname: "Write your nickname first.",
+    remember: "Remember me on this phone", rememberHint: "Only on your own phone: the next person would see a button to check in as you.",
+    remembered: "This phone remembers someone who checked in before.", itsMe: "It's me: check in", someoneElse: "I'm someone else",
     noCode: "This link has no survey code. Scan the QR code again.",
     notFound: "We couldn't find this survey. Check the QR code, or ask a youth worker.",
     closed: "This survey is closed. Thanks for stopping by!",
@@ -50,6 +52,8 @@ const UI = {
     pickOne: "Preden pošlješ, odgovori vsaj na eno vprašanje.",
     nickname: "Tvoj vzdevek", nicknameHint: "Izberi takega, ki ga poznaš samo ti, in uporabi vedno istega.",
     needNickname: "Najprej napiši svoj vzdevek.",
+    remember: "Zapomni si me na tem telefonu", rememberHint: "Samo na svojem telefonu: naslednji bi videl gumb, s katerim bi se prijavil kot ti.",
+    remembered: "Ta telefon si zapomni nekoga, ki se je že prijavil.", itsMe: "To sem jaz: prijavi me", someoneElse: "Sem nekdo drug",
     noCode: "V tej povezavi ni kode ankete. Ponovno skeniraj QR kodo.",
     notFound: "Te ankete nismo našli. Preveri QR kodo ali vprašaj mladinskega delavca.",
     closed: "Ta anketa je zaprta. Hvala za obisk!",
@@ -73,6 +77,8 @@ const UI = {
     pickOne: "Vastaa ainakin yhteen kysymykseen ennen lähettämistä.",
     nickname: "Nimimerkkisi", nicknameHint: "Valitse sellainen, jonka vain sinä tiedät, ja käytä aina samaa.",
     needNickname: "Kirjoita ensin nimimerkkisi.",
+    remember: "Muista minut tässä puhelimessa", rememberHint: "Vain omassa puhelimessasi: seuraava käyttäjä näkisi napin, jolla kirjautua sinuna.",
+    remembered: "Tämä puhelin muistaa jonkun, joka on kirjautunut aiemmin.", itsMe: "Minä tässä: kirjaudu", someoneElse: "Olen joku muu",
     noCode: "Tästä linkistä puuttuu kyselyn koodi. Skannaa QR-koodi uudelleen.",
     notFound: "Emme löytäneet tätä kyselyä. Tarkista QR-koodi tai kysy nuorisotyöntekijältä.",
     closed: "Tämä kysely on suljettu. Kiitos, että kävit!",
@@ -96,6 +102,8 @@ const UI = {
     pickOne: "Svara på minst en fråga innan du skickar.",
     nickname: "Ditt smeknamn", nicknameHint: "Välj ett som bara du känner till, och använd samma varje gång.",
     needNickname: "Skriv ditt smeknamn först.",
+    remember: "Kom ihåg mig i den här mobilen", rememberHint: "Bara i din egen mobil: nästa person skulle se en knapp för att checka in som du.",
+    remembered: "Den här mobilen minns någon som checkat in förut.", itsMe: "Det är jag: checka in", someoneElse: "Jag är någon annan",
     noCode: "Länken saknar enkätens kod. Skanna QR-koden igen.",
     notFound: "Vi hittade inte den här enkäten. Kolla QR-koden eller fråga personalen.",
     closed: "Den här enkäten är stängd. Tack för att du tittade in!",
@@ -133,6 +141,21 @@ function save(key, value) {
 const outbox = () => load(OUTBOX_KEY, []);
 const prefs = () => load(PREFS_KEY, {});
 const setPref = (name, value) => save(PREFS_KEY, { ...prefs(), [name]: value });
+
+// A phone may be shared (a youth centre's tablet, a friend's phone): nothing of one
+// person's check-in is shown to the next. Only someone who ticks "Remember me" is kept,
+// as the hash the API gets (never the nickname) with their answers, and offered as a
+// button that shows none of it. Earlier versions kept the nickname itself: forget it.
+function forgetOldCheckinPrefs() {
+  const current = prefs();
+  if (!("nickname" in current || "age_band" in current || "gender" in current)) return;
+  const { nickname, age_band, gender, ...rest } = current;
+  save(PREFS_KEY, rest);
+}
+const rememberedFor = (collection) => {
+  const me = prefs().me;
+  return me && me.salt === collection.salt ? me : null;
+};
 
 function uuid() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -264,6 +287,7 @@ function scheduleRetry(seconds) {
   const mine = outbox().some((e) => e.code === code);
   if (mine) {
     $("form").hidden = true;
+    if ($("remembered")) $("remembered").hidden = true;
     $("done").hidden = true;
     setStatus(`${t("waiting")} ${t("nextTry", { s: Math.round(seconds) })}`, { retry: true, tone: "wait" });
   }
@@ -285,7 +309,7 @@ function el(tag, attrs = {}, ...children) {
 function currentAnswers() {
   const answers = {};
   for (const field of $("form").elements) {
-    if (!field.name || field.name === "nickname") continue;
+    if (!field.name || field.name === "nickname" || field.name === "remember") continue;
     if (field.type === "radio") {
       if (field.checked) answers[field.name] = field.dataset.int ? Number(field.value) : field.value;
     } else if (field.tagName === "TEXTAREA" && field.value.trim()) {
@@ -350,17 +374,36 @@ function render(collection, kept = {}) {
   $("intro").hidden = false;
   const container = $("questions");
   container.replaceChildren();
+  const wasShown = Boolean($("remembered") && !$("remembered").hidden);
+  $("remembered")?.remove();
+  const me = checkin ? rememberedFor(collection) : null;
+  if (me) {
+    const itsMe = el("button", { id: "its-me", type: "button", class: "primary", text: t("itsMe") });
+    const other = el("button", { id: "someone-else", type: "button", class: "secondary", text: t("someoneElse") });
+    itsMe.addEventListener("click", () => sendCheckin(me.visitor, { age_band: me.age_band, gender: me.gender }));
+    other.addEventListener("click", () => {
+      $("remembered").hidden = true;
+      $("form").hidden = false;
+      $("nickname").focus();
+    });
+    $("form").before(el("div", { id: "remembered", class: "q", hidden: !wasShown }, el("p", { text: t("remembered") }), itsMe, other));
+  }
   if (checkin) {
-    const saved = prefs().nickname || "";
     container.append(
       el("div", { class: "q q-text" },
         el("label", { for: "nickname", class: "legend", text: t("nickname") }),
-        el("input", { id: "nickname", name: "nickname", type: "text", autocomplete: "off", autocapitalize: "none", spellcheck: "false", maxlength: "40", value: saved, "aria-describedby": "nickname-hint" }),
+        el("input", { id: "nickname", name: "nickname", type: "text", autocomplete: "off", autocapitalize: "none", spellcheck: "false", maxlength: "40", "aria-describedby": "nickname-hint" }),
         el("p", { id: "nickname-hint", class: "hint", text: t("nicknameHint") })),
     );
-    kept = { age_band: prefs().age_band, gender: prefs().gender, ...kept };
   }
   collection.questions.forEach((q, i) => container.append(renderQuestion(q, i + 1, kept)));
+  if (checkin) {
+    container.append(
+      el("div", { class: "q q-remember" },
+        el("label", {}, el("input", { id: "remember", name: "remember", type: "checkbox", "aria-describedby": "remember-hint" }), ` ${t("remember")}`),
+        el("p", { id: "remember-hint", class: "hint", text: t("rememberHint") })),
+    );
+  }
   $("send").textContent = checkin ? t("checkin") : t("send");
   $("send").disabled = false;
   $("retry").textContent = t("tryNow");
@@ -370,7 +413,10 @@ function render(collection, kept = {}) {
 
 function showForm() {
   $("done").hidden = true;
-  $("form").hidden = false;
+  // Someone remembered on this phone gets one tap; everyone else the empty form.
+  const remembered = $("remembered");
+  if (remembered) remembered.hidden = false;
+  $("form").hidden = Boolean(remembered);
   setStatus("");
 }
 
@@ -378,6 +424,7 @@ function showDone(key) {
   state.current = null;
   $("form").hidden = true;
   $("form").reset();
+  $("remembered")?.remove();
   $("done").hidden = false;
   setStatus(t(key), { tone: "ok" });
 }
@@ -389,7 +436,6 @@ async function submit(event) {
   if (state.view) return state.view.submit();
   const collection = state.collection;
   const answers = currentAnswers();
-  let entry;
   if (collection.kind === "checkin") {
     const nickname = ($("nickname").value || "").trim();
     if (!nickname) {
@@ -399,21 +445,22 @@ async function submit(event) {
     }
     // The same nickname, however it is typed, gives the same hash.
     const visitor = await sha256Hex(collection.salt + nickname.normalize("NFC").toLowerCase());
-    setPref("nickname", nickname);
-    setPref("age_band", answers.age_band);
-    setPref("gender", answers.gender);
-    entry = { kind: "checkin", body: { collection_code: collection.code, visitor, lang: state.lang, ...answers } };
-  } else {
-    if (!Object.keys(answers).length) {
-      setStatus(t("pickOne"), { tone: "error" });
-      const first = $("questions").querySelector("input, textarea");
-      if (first) first.focus();
-      return;
-    }
-    entry = { kind: "response", body: { collection_code: collection.code, lang: state.lang, answers } };
+    if ($("remember").checked) setPref("me", { salt: collection.salt, visitor, ...answers });
+    await sendCheckin(visitor, answers);
+    return;
   }
+  if (!Object.keys(answers).length) {
+    setStatus(t("pickOne"), { tone: "error" });
+    const first = $("questions").querySelector("input, textarea");
+    if (first) first.focus();
+    return;
+  }
+  await send({ kind: "response", body: { collection_code: collection.code, lang: state.lang, answers } });
+}
+
+async function send(entry) {
   entry.id = uuid();
-  entry.code = collection.code;
+  entry.code = state.collection.code;
   entry.body.submission_id = entry.id;
   entry.tries = 0;
   queue(entry); // stored on the phone before the first byte leaves it
@@ -422,6 +469,13 @@ async function submit(event) {
   $("send").disabled = true;
   setStatus(t("sending"));
   await flush();
+}
+
+async function sendCheckin(visitor, answers) {
+  if (state.current) return;
+  const body = { collection_code: state.collection.code, visitor, lang: state.lang };
+  for (const name of ["age_band", "gender"]) if (answers[name]) body[name] = answers[name];
+  await send({ kind: "checkin", body });
 }
 
 // After a first submission the page is worth keeping: a service worker caches it so it
@@ -487,6 +541,7 @@ async function start() {
     render(final.status === 200 ? final.json : answer.json);
     if (pending.length) {
       $("form").hidden = true;
+      if ($("remembered")) $("remembered").hidden = true;
       setStatus(t("waiting"), { retry: true, tone: "wait" });
     }
     else if (prefs()[`done.${code}`] && answer.json.kind !== "checkin") showDone("already");
@@ -500,6 +555,7 @@ async function start() {
   if (outbox().length) flush();
 }
 
+forgetOldCheckinPrefs();
 state.lang = pickLanguage(Object.keys(UI));
 $("form").addEventListener("submit", submit);
 $("retry").addEventListener("click", () => (state.collection ? flush() : start()));

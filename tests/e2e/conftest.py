@@ -124,7 +124,7 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
         log.close()
         for name in ("LOGBOOK_DYNAMODB_ENDPOINT", "LOGBOOK_LOCAL_KEY_DIR", "LOGBOOK_SITE_URL"):
             os.environ.pop(name, None)
-        os.environ["LOGBOOK_STAGE"] = "test"
+        os.environ["LOGBOOK_STAGE"] = "local"
         from tests.functional.conftest import reset_caches
 
         reset_caches()

@@ -21,7 +21,7 @@ from chalicelib.api.openapi import build_openapi
 pytestmark = pytest.mark.e2e
 
 # Import the app so every blueprint has registered its routes before the document is built.
-os.environ.setdefault("LOGBOOK_STAGE", "test")
+os.environ.setdefault("LOGBOOK_STAGE", "local")
 import app  # noqa: E402,F401
 
 # Every phase (examples, coverage, fuzzing, stateful), and in the coverage phase every

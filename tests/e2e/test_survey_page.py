@@ -270,7 +270,7 @@ def test_unknown_and_closed_codes_say_so(live_stack: Any, unit: dict[str, str], 
     assert page.script_errors == []
 
 
-def test_checkin_sends_only_a_hash_and_counts_first_visits(
+def test_checkin_sends_only_a_hash_and_a_shared_phone_shows_nobody(
     live_stack: Any, unit: dict[str, str], page: Any
 ) -> None:
     code = new_collection(live_stack, unit, {"kind": "checkin"})
@@ -281,6 +281,7 @@ def test_checkin_sends_only_a_hash_and_counts_first_visits(
             bodies.append(request.post_data or "") if request.method == "POST" else None
         ),
     )
+    checked_in = "document.querySelector('#status').className.includes('ok')"
     page.goto(f"{live_stack.site_url}/s/?c={code}&lang=en")
     page.wait_for_selector("#form:not([hidden])")
     page.fill("#nickname", "Purple Otter")
@@ -288,24 +289,39 @@ def test_checkin_sends_only_a_hash_and_counts_first_visits(
     page.locator("input[name='gender'][value='nonbinary']").check()
     shot(page, "checkin")
     page.click("#send")
-    page.wait_for_function(
-        "document.querySelector('#status').className.includes('ok')", timeout=15_000
-    )
-    # Next visit: the phone remembers the nickname and answers; one tap checks in.
+    page.wait_for_function(checked_in, timeout=15_000)
+    # The next person on this phone finds nothing of the last one: not after "Check in
+    # again", not after a reload.
+    page.click("#again")
+    assert page.input_value("#nickname") == ""
     page.reload()
     page.wait_for_selector("#form:not([hidden])")
-    assert page.input_value("#nickname") == "Purple Otter"
-    assert page.locator("input[name='gender'][value='nonbinary']").is_checked()
+    assert page.input_value("#nickname") == ""
+    assert page.locator("input[name='gender']:checked").count() == 0
+    assert page.locator("input[name='age_band']:checked").count() == 0
+    assert page.locator("#remembered").count() == 0
+    # On their own phone, someone may ask to be remembered: the next visit is one tap,
+    # and the page still shows nothing of them.
+    page.fill("#nickname", "purple otter ")
+    page.locator("input[name='gender'][value='nonbinary']").check()
+    page.check("#remember")
     page.click("#send")
-    page.wait_for_function(
-        "document.querySelector('#status').className.includes('ok')", timeout=15_000
-    )
+    page.wait_for_function(checked_in, timeout=15_000)
+    page.reload()
+    page.wait_for_selector("#remembered:not([hidden])")
+    assert page.locator("#form").is_hidden()
+    assert "Otter" not in page.inner_text("body") and "nonbinary" not in page.inner_text("body")
+    page.click("#its-me")
+    page.wait_for_function(checked_in, timeout=15_000)
+    kept = page.evaluate("JSON.stringify(localStorage)")
+    assert "Otter" not in kept and "otter" not in kept
     assert bodies and all("Otter" not in body and "otter" not in body for body in bodies)
     items = sorted(stored(live_stack, code), key=lambda item: len(item["first_visit"]["unit"]))
-    assert len(items) == 2
-    assert items[0]["first_visit"] == {"unit": [], "org": []}
-    assert len(items[1]["first_visit"]["unit"]) == 3
-    assert items[1]["gender"] == "nonbinary" and items[1]["age_band"] == "13_15"
+    assert len(items) == 3
+    assert items[0]["first_visit"] == items[1]["first_visit"] == {"unit": [], "org": []}
+    assert len(items[2]["first_visit"]["unit"]) == 3
+    assert items[2]["gender"] == "nonbinary" and items[2]["age_band"] == "13_15"
+    assert [item.get("gender") for item in items[:2]] == ["nonbinary", "nonbinary"]
     assert page.script_errors == []
 
 

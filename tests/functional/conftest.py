@@ -28,6 +28,8 @@ def reset_caches() -> None:
     from chalicelib.api import public_compare, public_stats
     from chalicelib.auth import tokens
     from chalicelib.events import aggregate
+    from chalicelib.store import sender_limits as sender_limits_store
+    from chalicelib.store import surveys as surveys_store
 
     get_settings.cache_clear()
     clients.dynamodb_resource.cache_clear()
@@ -37,6 +39,8 @@ def reset_caches() -> None:
     public_stats.get_stats_reader.cache_clear()
     public_compare.get_batch_reader.cache_clear()
     aggregate.get_aggregator.cache_clear()
+    surveys_store.forget_checkin_keys()
+    sender_limits_store.forget_day_keys()
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +54,7 @@ def key_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def aws(monkeypatch: pytest.MonkeyPatch, key_dir: Path) -> Iterator[None]:
     """moto for every AWS call, with both tables created, and fresh caches."""
     monkeypatch.setenv("LOGBOOK_LOCAL_KEY_DIR", str(key_dir))
-    monkeypatch.setenv("LOGBOOK_STAGE", "test")
+    monkeypatch.setenv("LOGBOOK_STAGE", "local")
     # moto only intercepts AWS's own endpoints: never inherit a DynamoDB Local endpoint.
     monkeypatch.delenv("LOGBOOK_DYNAMODB_ENDPOINT", raising=False)
     with mock_aws():

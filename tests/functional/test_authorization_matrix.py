@@ -7,7 +7,9 @@ body, a fresh activity or member where the call would consume one) and checks
 the status class: 2xx, 401, 403 or 404.
 
 Roles: anonymous (no token), platform admin, org admin of org A, worker and
-partner of unit A1, and an outsider whose token is valid but who has no role.
+partner of unit A1, an outsider whose token is valid but who has no role, and an
+impostor whose valid token names the platform admin's verified address with another
+subject (a person is their subject, not their e-mail).
 Targets: "own" is org A / unit A1, "foreign" is org B / unit B1, "missing" is an
 id that does not exist. Routes without an organisation or unit have one target.
 """
@@ -46,7 +48,10 @@ from chalicelib.store.schema import create_tables
 from devstack.gateway import patch_local_authorizer
 from tests.functional.conftest import ADMIN, Api, reset_caches
 
-ROLES = ("anonymous", "platform_admin", "org_admin", "worker", "partner", "outsider")
+ROLES = ("anonymous", "platform_admin", "org_admin", "worker", "partner", "outsider", "impostor")
+# No role: "outsider" has a valid token and no role; "impostor" has a valid token with the
+# platform admin's own address, verified, but another subject (DESIGN.md, Identity).
+NO_ROLE = ("outsider", "impostor")
 TARGETS = ("own", "foreign", "missing")
 EMAILS = {
     "platform_admin": ADMIN,
@@ -100,7 +105,7 @@ def world(key_dir: Path) -> Iterator[World]:
     """One moto world for the whole matrix: hundreds of calls, set up once."""
     with pytest.MonkeyPatch.context() as patch, mock_aws():
         patch.setenv("LOGBOOK_LOCAL_KEY_DIR", str(key_dir))
-        patch.setenv("LOGBOOK_STAGE", "test")
+        patch.setenv("LOGBOOK_STAGE", "local")
         patch.delenv("LOGBOOK_DYNAMODB_ENDPOINT", raising=False)
         clear_cached_factories()
         settings = get_settings()
@@ -145,6 +150,7 @@ def world(key_dir: Path) -> Iterator[World]:
                 tokens[role] = (
                     issue_local_token(settings, email) if role == "outsider" else api.token(email)
                 )
+            tokens["impostor"] = impostor_token(settings, ADMIN)
             yield World(
                 api=api,
                 tokens=tokens,
@@ -357,6 +363,22 @@ def compare_target(world: World, path: str, role: str, target: str) -> Request:
     return Request(f"{path}?scopes=all,unit:{world.units[target]}&periods=2026,2026-Q1")
 
 
+def impostor_token(settings: Any, email: str) -> str:
+    """A genuine token (the issuer's key) for ``email``, verified, with another subject."""
+    now = int(time.time())
+    claims = {
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "sub": "not-the-admin",
+        "email": email,
+        "email_verified": True,
+        "iat": now,
+        "exp": now + 3600,
+    }
+    private_pem = (Path(settings.local_key_dir) / PRIVATE_KEY_FILE).read_bytes()
+    return jwt.encode(claims, private_pem, "RS256")
+
+
 def local_login(world: World, path: str, role: str, target: str) -> Request:
     email = EMAILS.get(role, "anonymous@nowhere.test")
     return Request("/auth/local-login", {"email": email})
@@ -440,10 +462,10 @@ def expected(access: str, role: str, target: str) -> str:
     if access == "public_scoped":
         return "404" if target == "missing" else "2xx"
     if access == "local_login":
-        return "401" if role in ("anonymous", "outsider") else "2xx"
+        return "401" if role in ("anonymous", *NO_ROLE) else "2xx"
     if role == "anonymous":
         return "401"
-    if role == "outsider":
+    if role in NO_ROLE:
         return "403"
     if access == "signed_in":
         return "2xx"

@@ -516,3 +516,30 @@ def test_any_replay_of_votes_counts_each_submission_once(
             expected[index] += 1
     counted = {item["id"]: item["votes"] for item in world.ideas(code)}
     assert [counted[idea_id] for idea_id in ids] == expected
+
+
+def test_proposals_and_votes_pass_the_per_sender_limits(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a script proposing from one address, with a small per-sender allowance
+    from chalice.local import LambdaEventConverter
+
+    from chalicelib.settings import get_settings
+
+    monkeypatch.setenv("LOGBOOK_SENDER_LIMIT_PER_WINDOW", "3")
+    monkeypatch.setenv("LOGBOOK_SENDER_LIMIT_PER_DAY", "100")
+    get_settings.cache_clear()
+    code = world.ideas_point()
+    monkeypatch.setattr(LambdaEventConverter, "LOCAL_SOURCE_IP", "198.51.100.66")
+    # When it sends more than its allowance (proposals and votes share it)
+    for index in range(3):
+        assert world.propose(code, f"Statement number {index}").status == 201
+    refused = world.propose(code, "One too many")
+    # Then it gets a 429 with Retry-After, and stored only what it was allowed
+    assert refused.status == 429, refused.json
+    assert int(refused.headers["Retry-After"]) > 0
+    assert world.vote(code, ["x" * 16]).status == 429
+    assert len(world.ideas(code)) == 3
+    # While another sender (another school's Wi-Fi) is not held back by it
+    monkeypatch.setattr(LambdaEventConverter, "LOCAL_SOURCE_IP", "203.0.113.7")
+    assert world.propose(code, "From the other school").status == 201

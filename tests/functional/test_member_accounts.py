@@ -114,13 +114,24 @@ def test_when_the_sign_in_cannot_be_made_the_member_is_not_stored(
 
 
 class RefusingCognito:
-    """A cognito-idp client that answers AdminCreateUser with one error code."""
+    """A cognito-idp client that answers every call with one error code."""
 
     def __init__(self, code: str) -> None:
         self.code = code
+        self.calls: list[str] = []
+
+    def _refuse(self, operation: str) -> None:
+        self.calls.append(operation)
+        raise ClientError({"Error": {"Code": self.code, "Message": "no"}}, operation)
 
     def admin_create_user(self, **_: Any) -> None:
-        raise ClientError({"Error": {"Code": self.code, "Message": "no"}}, "AdminCreateUser")
+        self._refuse("AdminCreateUser")
+
+    def admin_enable_user(self, **_: Any) -> None:
+        self._refuse("AdminEnableUser")
+
+    def admin_disable_user(self, **_: Any) -> None:
+        self._refuse("AdminDisableUser")
 
 
 @pytest.mark.parametrize(
@@ -138,7 +149,146 @@ def test_cognito_answers_become_domain_errors_or_stay_server_errors(
 ) -> None:
     accounts = CognitoAccounts(lambda: RefusingCognito(code), "pool")
     if expected is None:
-        assert accounts.invite("a@b.si") is False
+        with pytest.raises(ClientError):  # exists: enabled again, which refuses too
+            accounts.invite("a@b.si")
     else:
         with pytest.raises(expected):
             accounts.invite("a@b.si")
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("UserNotFoundException", None),
+        ("TooManyRequestsException", TooManyRequests),
+        ("LimitExceededException", TooManyRequests),
+        ("InternalErrorException", ClientError),
+    ],
+)
+@pytest.mark.parametrize("operation", ["disable", "enable"])
+def test_cognito_answers_to_disable_and_enable(
+    code: str, expected: type[Exception] | None, operation: str
+) -> None:
+    accounts = CognitoAccounts(lambda: RefusingCognito(code), "pool")
+    if expected is None:
+        getattr(accounts, operation)("a@b.si")  # nobody to switch off or on: nothing to do
+    else:
+        with pytest.raises(expected):
+            getattr(accounts, operation)("a@b.si")
+
+
+# ---------------------------------------------------------------- removing disables the sign-in
+
+
+def enabled(pool: tuple[Any, str], email: str) -> bool:
+    cognito, pool_id = pool
+    return bool(cognito.admin_get_user(UserPoolId=pool_id, Username=email)["Enabled"])
+
+
+def remove(api: Api, world: World, email: str, org: str | None = None) -> Any:
+    return api.call("DELETE", f"/orgs/{org or world.org}/members/{email}", token=world.admin)
+
+
+def test_removing_a_member_of_nothing_else_disables_their_sign_in(
+    api: Api, world: World, pool: tuple[Any, str]
+) -> None:
+    assert enabled(pool, "worker@lj.test")
+
+    assert remove(api, world, "worker@lj.test").status == 204
+
+    assert not enabled(pool, "worker@lj.test")
+    assert enabled(pool, "boss@lj.test")
+
+
+def test_a_member_elsewhere_keeps_their_sign_in(
+    api: Api, world: World, pool: tuple[Any, str]
+) -> None:
+    assert add(api, world, "worker@lj.test", org=world.foreign_org).status == 201
+
+    assert remove(api, world, "worker@lj.test").status == 204
+
+    assert enabled(pool, "worker@lj.test")
+
+
+def test_a_platform_admin_keeps_their_sign_in(
+    api: Api, world: World, pool: tuple[Any, str]
+) -> None:
+    from chalicelib.service import get_logbook
+
+    get_logbook().add_platform_admin("worker@lj.test")
+
+    assert remove(api, world, "worker@lj.test").status == 204
+
+    assert enabled(pool, "worker@lj.test")
+
+
+def test_adding_a_removed_person_again_enables_their_sign_in(
+    api: Api, world: World, pool: tuple[Any, str]
+) -> None:
+    remove(api, world, "worker@lj.test")
+
+    assert add(api, world, "worker@lj.test", org=world.foreign_org).status == 201
+
+    assert enabled(pool, "worker@lj.test")
+
+
+def test_when_cognito_refuses_to_disable_the_member_stays_and_removing_again_works(
+    api: Api, world: World, pool: tuple[Any, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.service import get_logbook
+
+    accounts = get_logbook().accounts
+
+    def throttled(email: str) -> None:
+        raise TooManyRequests("too many sign-in changes at once; try again in a minute")
+
+    monkeypatch.setattr(accounts, "disable", throttled)
+    assert remove(api, world, "worker@lj.test").status == 429
+    monkeypatch.undo()
+
+    assert remove(api, world, "worker@lj.test").status == 204
+    assert not enabled(pool, "worker@lj.test")
+
+
+def test_added_elsewhere_while_being_removed_keeps_the_sign_in(
+    api: Api, world: World, pool: tuple[Any, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.service import get_logbook
+
+    logbook = get_logbook()
+    disable = logbook.accounts.disable
+
+    def another_admin_adds_them_meanwhile(email: str) -> None:
+        disable(email)
+        logbook.directory.put_member(
+            {
+                "email": email,
+                "org_id": world.foreign_org,
+                "role": "worker",
+                "unit_ids": [world.foreign_unit],
+                "created_at": "t",
+                "updated_at": "t",
+            },
+            create=True,
+        )
+
+    monkeypatch.setattr(logbook.accounts, "disable", another_admin_adds_them_meanwhile)
+
+    assert remove(api, world, "worker@lj.test").status == 204
+
+    assert enabled(pool, "worker@lj.test")
+
+
+def test_a_person_removed_everywhere_is_unbound_and_binds_afresh_when_invited_again(
+    api: Api, world: World, pool: tuple[Any, str]
+) -> None:
+    from chalicelib.service import get_logbook
+
+    directory = get_logbook().directory
+    assert api.call("GET", "/me", token=world.worker).status == 200
+    assert directory.account("worker@lj.test").subject is not None
+
+    remove(api, world, "worker@lj.test")
+
+    assert directory.account("worker@lj.test").subject is None
+    assert api.call("GET", "/me", token=world.worker).status == 403

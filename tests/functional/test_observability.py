@@ -53,7 +53,7 @@ def published(capsys: pytest.CaptureFixture[str]) -> dict[str, float]:
         (directive,) = document["_aws"]["CloudWatchMetrics"]
         assert directive["Namespace"] == METRICS_NAMESPACE
         assert sorted(directive["Dimensions"][0]) == ["service", "stage"]
-        assert document["stage"] == "test" and document["service"] == "logbook"
+        assert document["stage"] == "local" and document["service"] == "logbook"
         for metric in directive["Metrics"]:
             value = document[metric["Name"]]
             totals[metric["Name"]] = totals.get(metric["Name"], 0) + sum(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
+import time
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -13,6 +15,7 @@ import pytest
 
 from chalicelib import survey_service
 from chalicelib.settings import get_settings
+from tools import checkin_markers
 
 ADMIN = "admin@logbook.local"
 WORKER = "worker@city.example"
@@ -283,6 +286,8 @@ def test_codes_are_distinct(world: World) -> None:
             "closes_at",
         ),
         ({"kind": "checkin", "template_id": "annual"}, "template_id"),
+        # Its default closing time would be past the calendar's end.
+        ({"kind": "checkin", "opens_at": "9999-06-01T00:00:00Z"}, "opens_at"),
         ({"kind": "poll"}, "kind"),
         ({"template_id": 5}, "template_id"),
     ],
@@ -407,6 +412,59 @@ def test_not_yet_open_is_410_with_a_message(world: World) -> None:
     answer = world.api.call("GET", f"/public/collections/{code}")
     assert_error(answer, 410)
     assert "2099-01-01T06:00:00Z" in answer.json["message"]
+
+
+def test_collections_close_by_default(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a survey and a check-in opened without a closing time
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    monkeypatch.setattr(survey_service, "_utc_now", lambda: now)
+    survey = world.api.call(
+        "POST", f"/units/{world.unit}/collections", {"template_id": "annual"}, token=world.worker
+    ).json
+    checkin = world.api.call(
+        "POST", f"/units/{world.unit}/collections", {"kind": "checkin"}, token=world.worker
+    ).json
+    later = world.api.call(
+        "POST",
+        f"/units/{world.unit}/collections",
+        {"template_id": "annual", "opens_at": "2099-03-01T08:00:00Z"},
+        token=world.worker,
+    ).json
+    # Then each says when it closes: a survey after 28 days, a check-in after a year,
+    # counted from when it opens
+    iso = "%Y-%m-%dT%H:%M:%SZ"
+    assert survey["closes_at"] == (now + dt.timedelta(days=28)).strftime(iso)
+    assert checkin["closes_at"] == (now + dt.timedelta(days=365)).strftime(iso)
+    assert later["closes_at"] == "2099-03-29T08:00:00Z"
+    public = world.api.call("GET", f"/public/collections/{survey['code']}").json
+    assert public["closes_at"] == survey["closes_at"]
+    # And after that the survey takes no more answers, while the check-in still does
+    monkeypatch.setattr(survey_service, "_utc_now", lambda: now + dt.timedelta(days=28))
+    assert_error(world.respond(survey["code"], {"safety_1": 3}), 410)
+    assert world.check_in(checkin["code"], "Frog").status == 201
+
+
+def test_collections_stored_without_closing_time_close_after_the_default(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = world.collection()
+    # As stored by the version before default closing times: no closes_at at all.
+    data_table().update_item(
+        Key={"PK": f"COLLECTION#{code}", "SK": "COLLECTION"},
+        UpdateExpression="REMOVE closes_at SET created_at = :c",
+        ExpressionAttributeValues={":c": "2026-01-01T10:00:00Z"},
+    )
+    listed = world.api.call("GET", f"/units/{world.unit}/collections", token=world.worker).json
+    (mine,) = [c for c in listed["items"] if c["code"] == code]
+    assert mine["closes_at"] == "2026-01-29T10:00:00Z"
+    monkeypatch.setattr(
+        survey_service, "_utc_now", lambda: dt.datetime(2026, 1, 29, 9, 59, tzinfo=dt.UTC)
+    )
+    assert world.respond(code, {"safety_1": 3}).status == 201
+    monkeypatch.setattr(
+        survey_service, "_utc_now", lambda: dt.datetime(2026, 1, 29, 10, 0, tzinfo=dt.UTC)
+    )
+    assert_error(world.respond(code, {"safety_1": 3}), 410)
 
 
 def test_closes_at_passes(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -597,6 +655,107 @@ def test_a_class_of_thirty_answers_at_once(world: World) -> None:
     assert len(items_of_type("response")) == 30
 
 
+@pytest.fixture
+def source_ip(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Set the source address the local gateway reports (API Gateway's ``sourceIp``)."""
+    from chalice.local import LambdaEventConverter
+
+    def use(ip: str) -> None:
+        monkeypatch.setattr(LambdaEventConverter, "LOCAL_SOURCE_IP", ip)
+
+    return use
+
+
+def limit_senders(monkeypatch: pytest.MonkeyPatch, per_window: int, per_day: int) -> None:
+    """Deployment settings for the per-sender limits."""
+    monkeypatch.setenv("LOGBOOK_SENDER_LIMIT_PER_WINDOW", str(per_window))
+    monkeypatch.setenv("LOGBOOK_SENDER_LIMIT_PER_DAY", str(per_day))
+    get_settings.cache_clear()
+
+
+def test_a_script_cannot_lock_a_class_out(world: World, source_ip: Any) -> None:
+    # Given a script sending answers as fast as it can from one address
+    frozen = dt.datetime.now(dt.UTC).replace(minute=1, second=0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(survey_service, "_utc_now", lambda: frozen)
+        code = world.collection()
+        source_ip("198.51.100.66")
+        stored = 0
+        while (answer := world.respond(code, {"safety_1": 1})).status == 201:
+            stored += 1
+        # Then it is stopped by its own limit, with a clear 429 and Retry-After
+        assert stored == 60
+        assert_error(answer, 429)
+        assert answer.json["retry_after"] == 540
+        assert answer.headers["Retry-After"] == "540"
+        # While a class of 30 on a school's Wi-Fi (one address) answers at once
+        source_ip("203.0.113.7")
+        for _ in range(30):
+            assert world.respond(code, {"safety_1": 5}).status == 201
+    assert len(items_of_type("response")) == 90
+
+
+def test_one_sender_cannot_stuff_a_survey_over_the_day(
+    world: World, source_ip: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    limit_senders(monkeypatch, per_window=4, per_day=10)
+    now = [dt.datetime.now(dt.UTC).replace(hour=9, minute=0, second=0)]
+    monkeypatch.setattr(survey_service, "_utc_now", lambda: now[0])
+    code = world.collection()
+    source_ip("2001:db8:5:6::1")
+    accepted = 0
+    for _ in range(6):  # one burst every ten minutes, each up to the window's limit
+        for _ in range(5):
+            if world.respond(code, {"safety_1": 1}).status == 201:
+                accepted += 1
+        now[0] += dt.timedelta(minutes=10)
+    assert accepted == 10
+    refused = world.respond(code, {"safety_1": 1})
+    assert_error(refused, 429)
+    assert "today" in refused.json["message"]
+    # Another address of the same IPv6 /64 is the same sender, and so, for the day's
+    # limit, is another /64 of the same /48 (one site); another site is not.
+    source_ip("2001:db8:5:6:ffff::2")
+    assert_error(world.respond(code, {"safety_1": 1}), 429)
+    source_ip("2001:db8:5:7::1")
+    assert_error(world.respond(code, {"safety_1": 1}), 429)
+    source_ip("2001:db8:9:9::1")
+    assert world.respond(code, {"safety_1": 1}).status == 201
+
+
+def test_check_ins_have_the_same_sender_limits(
+    world: World, source_ip: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    limit_senders(monkeypatch, per_window=3, per_day=100)
+    frozen = dt.datetime.now(dt.UTC).replace(minute=31)
+    monkeypatch.setattr(survey_service, "_utc_now", lambda: frozen)
+    code = world.collection({"kind": "checkin"})
+    source_ip("192.0.2.10")
+    sids = [str(uuid.uuid4()) for _ in range(3)]
+    for index, sid in enumerate(sids):
+        assert world.check_in(code, f"visitor{index}", sid).status == 201
+    assert_error(world.check_in(code, "visitor9"), 429)
+    # A retry of a stored check-in is still confirmed: replays count against nothing.
+    assert world.check_in(code, "visitor0", sids[0]).status == 200
+
+
+def test_no_source_address_is_stored(world: World, source_ip: Any) -> None:
+    code = world.collection()
+    checkin = world.collection({"kind": "checkin"})
+    source_ip("203.0.113.77")
+    assert world.respond(code, {"safety_1": 4}).status == 201
+    assert world.check_in(checkin, "Frog").status == 201
+    everything = str(data_table().scan()["Items"])
+    assert "203.0.113.77" not in everything and "203.0.113" not in everything
+    for item in items_of_type("response") + items_of_type("checkin"):
+        assert not any("SENDER" in str(value) for value in item.values())
+    counters = items_of_type("sender_window")
+    assert len(counters) == 4  # a window and a day bucket for each collection
+    assert all(int(c["expires_at"]) - time.time() < 86400 + 600 for c in counters)
+    window_counters = [c for c in counters if c["PK"].startswith("SENDER#")]
+    assert all(int(c["expires_at"]) - time.time() <= 900 for c in window_counters)
+
+
 # ------------------------------------------------------------------ check-in
 def test_checkin_collection_gives_salt_and_questions(world: World) -> None:
     code = world.collection({"kind": "checkin"})
@@ -648,6 +807,66 @@ def test_checkins_count_visits_and_first_visits(world: World) -> None:
         assert "visitor" not in item and "Frog" not in str(item)
 
 
+def data_table() -> Any:
+    settings = get_settings()
+    return boto3.resource("dynamodb", region_name=settings.region).Table(settings.data_table)
+
+
+def phone_hash(world: World, code: str, nickname: str) -> str:
+    salt = world.api.call("GET", f"/public/collections/{code}").json["salt"]
+    return hashlib.sha256((salt + nickname).encode()).hexdigest()
+
+
+def test_a_guessed_nickname_cannot_be_tested_against_stored_data(world: World) -> None:
+    # Given a check-in, and an attacker who knows the public salt and guesses the nickname
+    code = world.collection({"kind": "checkin"})
+    assert world.check_in(code, "Frog42").status == 201
+    guess = phone_hash(world, code, "Frog42")
+    # Then nothing stored carries the hash they can compute...
+    for item in data_table().scan()["Items"]:
+        assert guess not in str(item), item
+    # ...because markers hold it keyed with the organisation's secret, which no public
+    # answer carries.
+    (key_item,) = items_of_type("checkin_key")
+    key = bytes(key_item["key"].value)
+    keyed = hmac.new(key, guess.encode(), hashlib.sha256).hexdigest()
+    markers = items_of_type("visit_marker")
+    assert len(markers) == 6 and all(m["PK"].endswith(f"#{keyed}") for m in markers)
+    public = world.api.call("GET", f"/public/collections/{code}").body
+    assert key.hex() not in str(public) and keyed not in str(public)
+
+
+def test_checkins_stored_before_the_key_keep_counting_once(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given markers written before check-in keys existed (the phone's hash in the key)
+    code = world.collection({"kind": "checkin"})
+    legacy = phone_hash(world, code, "Frog42")
+    today = dt.datetime.now(dt.UTC).date()
+    periods = survey_service.periods_of(today)
+    table = data_table()
+    for scope in (f"unit:{world.unit}", f"org:{world.org}"):
+        for period in periods:
+            table.put_item(
+                Item={"PK": f"SEEN#{scope}#{period}#{legacy}", "SK": "SEEN", "type": "visit_marker"}
+            )
+    # When the same young person checks in after the upgrade: not a first visit
+    assert world.check_in(code, "Frog42").status == 201
+    # And after the migration re-keyed the old markers, still not; a new one is.
+    assert checkin_markers.main(["--endpoint", ""]) == 0  # `make migrate-checkins`
+    assert "re-keyed 6 first-visit marker(s)" in capsys.readouterr().out
+    assert world.check_in(code, "Frog42").status == 201
+    assert world.check_in(code, "Toad").status == 201
+    firsts = [item["first_visit"] for item in items_of_type("checkin")]
+    empty = {"unit": [], "org": []}
+    assert sorted(map(str, firsts)) == sorted(
+        map(str, [empty, empty, {"unit": periods, "org": periods}])
+    )
+    assert not any(legacy in m["PK"] for m in items_of_type("visit_marker"))
+    again = survey_service.get_survey_service().rekey_checkin_markers()
+    assert (again.moved, again.merged) == (0, 0)
+
+
 def test_bad_checkins(world: World) -> None:
     code = world.collection({"kind": "checkin"})
     survey = world.collection()
@@ -690,3 +909,6 @@ def test_openapi_documents_the_survey_routes(world: World) -> None:
     ):
         assert path in document["paths"], path
     assert "security" not in document["paths"]["/public/responses"]["post"]
+    for path in ("/public/responses", "/public/checkins"):
+        refused = document["paths"][path]["post"]["responses"]["429"]
+        assert "Retry-After" in refused["headers"]

@@ -271,10 +271,15 @@ def test_the_aggregate_reads_the_stream_and_data_and_writes_stats(template: Temp
     )
 
 
-def test_only_the_api_creates_sign_ins_and_only_in_its_pool(template: Template) -> None:
+def test_only_the_api_manages_sign_ins_and_only_in_its_pool(template: Template) -> None:
+    sign_in_actions = {
+        "cognito-idp:AdminCreateUser",
+        "cognito-idp:AdminEnableUser",
+        "cognito-idp:AdminDisableUser",
+    }
     pool_id, _ = only(template, "AWS::Cognito::UserPool")
     api_id, api = function(template, "api")
-    assert actions_on(template, role_of(api), pool_id) == {"cognito-idp:AdminCreateUser"}
+    assert actions_on(template, role_of(api), pool_id) == sign_in_actions
     for logical_id, resource in resources(template, SAM_FUNCTION).items():
         cognito_actions = {
             action
@@ -282,9 +287,7 @@ def test_only_the_api_creates_sign_ins_and_only_in_its_pool(template: Template) 
             for action in as_list(statement["Action"])
             if action.startswith("cognito-idp:")
         }
-        assert cognito_actions == (
-            {"cognito-idp:AdminCreateUser"} if logical_id == api_id else set()
-        )
+        assert cognito_actions == (sign_in_actions if logical_id == api_id else set())
 
 
 def test_the_invitation_says_where_to_sign_in(template: Template) -> None:

@@ -164,7 +164,7 @@ def ddb_local_environment(
     from chalicelib.settings import get_settings
 
     for name, value in {
-        "LOGBOOK_STAGE": "test",
+        "LOGBOOK_STAGE": "local",
         "LOGBOOK_DYNAMODB_ENDPOINT": ddb_local_tables.endpoint,
         "LOGBOOK_DATA_TABLE": ddb_local_tables.data,
         "LOGBOOK_STATS_TABLE": ddb_local_tables.stats,

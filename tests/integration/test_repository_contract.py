@@ -120,6 +120,18 @@ class TestDirectoryContract:
         assert platform_admin and grants["o1"].role == "partner"
         assert grants["o1"].unit_ids == frozenset({"u1"})
 
+    def test_an_address_binds_to_the_first_subject_only(self, table):
+        repo = DirectoryRepository(table)
+        repo.put_platform_admin("a@x.test", "t")
+
+        assert repo.bind_subject("a@x.test", "sub-1", "t") == "sub-1"
+        assert repo.bind_subject("a@x.test", "sub-2", "t") == "sub-1"
+        assert repo.account("a@x.test").subject == "sub-1"
+        assert repo.account("a@x.test").platform_admin
+
+        repo.unbind_subject("a@x.test")
+        assert repo.account("a@x.test").subject is None
+
     def test_goals_and_questions_come_in_one_query(self, table):
         repo = DirectoryRepository(table)
         repo.create_org(

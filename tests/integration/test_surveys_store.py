@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from chalicelib.domain.errors import NotFound
-from chalicelib.store.surveys import SurveyRepository, marker_pk
+from chalicelib.domain.surveys import keyed_visitor
+from chalicelib.store.surveys import SurveyRepository, forget_checkin_keys, marker_pk
 
 pytestmark = pytest.mark.integration
 REGION = "eu-north-1"
@@ -176,3 +177,119 @@ def test_entries_are_counted_per_collection(table: Any) -> None:
     repo.put_checkin(a_checkin("c1"), markers(), EXPIRES)
     assert repo.count_entries("abcdefghjk") == 4
     assert repo.count_entries("zzzzzzzzzz") == 0
+
+
+# ------------------------------------------------------------------ keyed visitors
+def put_legacy_marker(table: Any, scope: str, period: str, phone_hash: str) -> str:
+    """A marker as the code before check-in keys wrote it: the phone's hash in the key."""
+    pk = marker_pk(scope, period, phone_hash)
+    table.put_item(Item={"PK": pk, "SK": "SEEN", "type": "visit_marker", "expires_at": 1798848000})
+    return pk
+
+
+def test_one_secret_key_per_organisation(table: Any) -> None:
+    forget_checkin_keys()
+    first = SurveyRepository(table).checkin_key("o1")
+    forget_checkin_keys()  # as another Lambda instance would: read from the table
+    assert SurveyRepository(table).checkin_key("o1") == first
+    assert len(first) == 32
+    assert SurveyRepository(table).checkin_key("o2") != first
+    (stored,) = [item for item in items(table, "checkin_key") if item["org_id"] == "o1"]
+    assert stored["SK"] == "CHECKIN_KEY"
+
+
+def test_racing_first_uses_agree_on_one_key(table: Any) -> None:
+    forget_checkin_keys()
+
+    class _LateWriter(SurveyRepository):
+        """Reads "no key yet", then another instance creates one before its put."""
+
+        racing = True
+
+        def _stored_checkin_key(self, org_id: str) -> bytes | None:
+            if self.racing:
+                self.racing = False
+                forget_checkin_keys()
+                winner = SurveyRepository(self._table).checkin_key(org_id)
+                forget_checkin_keys()
+                self.winner = winner
+                return None
+            return super()._stored_checkin_key(org_id)
+
+    late = _LateWriter(table)
+    assert late.checkin_key("o1") == late.winner
+    assert len(items(table, "checkin_key")) == 1
+
+
+def test_a_legacy_marker_still_means_seen(table: Any) -> None:
+    repo = SurveyRepository(table)
+    put_legacy_marker(table, "unit:u1", "2026", VISITOR)
+    keyed = keyed_visitor(repo.checkin_key("o1"), VISITOR)
+    stored = repo.put_checkin(
+        {**a_checkin("c1"), "visitor": keyed}, markers(), EXPIRES, legacy_visitor=VISITOR
+    )
+    assert stored is not None
+    assert stored["first_visit"] == {"unit": PERIODS[1:], "org": PERIODS}
+    assert all(
+        item.get("keyed") for item in items(table, "visit_marker") if item["PK"].endswith(keyed)
+    )
+
+
+def test_rekeying_moves_legacy_markers_once(table: Any) -> None:
+    repo = SurveyRepository(table)
+    legacy = [
+        put_legacy_marker(table, "unit:u1", "2026", VISITOR),
+        put_legacy_marker(table, "org:o1", "2026", VISITOR),
+        put_legacy_marker(table, "unit:gone", "2026", VISITOR),
+    ]
+    keyed = keyed_visitor(repo.checkin_key("o1"), VISITOR)
+    # The same visitor already has a keyed org marker (checked in after the upgrade).
+    repo.put_checkin({**a_checkin("c1"), "visitor": keyed}, [("org", "org:o1", "2026")], EXPIRES)
+
+    result = repo.rekey_legacy_markers(lambda scope: None if scope == "unit:gone" else "o1")
+
+    assert (result.moved, result.merged) == (1, 1)
+    left = {item["PK"]: item for item in items(table, "visit_marker")}
+    assert legacy[0] not in left and legacy[1] not in left
+    assert legacy[2] in left  # its organisation is unknown: kept, not guessed
+    moved = left[marker_pk("unit:u1", "2026", keyed)]
+    assert moved["keyed"] is True and int(moved["expires_at"]) == 1798848000
+    assert marker_pk("org:o1", "2026", keyed) in left
+    again = repo.rekey_legacy_markers(lambda scope: None if scope == "unit:gone" else "o1")
+    assert (again.moved, again.merged) == (0, 0)
+
+
+def test_every_check_in_writes_the_same_shape(table: Any) -> None:
+    """A first visit and a repeat cost the same transaction: timing tells nothing."""
+    sizes: list[int] = []
+
+    class _Recording(SurveyRepository):
+        def _transact_once(self, operations: list[dict[str, Any]]) -> set[int] | None:
+            sizes.append(len(operations))
+            return super()._transact_once(operations)
+
+    repo = _Recording(table)
+    first = repo.put_checkin(a_checkin("c1"), markers(), EXPIRES)
+    again = repo.put_checkin(a_checkin("c2"), markers(), EXPIRES)
+    assert first is not None and again is not None
+    assert again["first_visit"] == {"unit": [], "org": []}
+    assert sizes == [7, 7]
+
+
+def test_a_legacy_marker_re_keyed_mid_check_in_still_means_seen(table: Any) -> None:
+    forget_checkin_keys()
+    put_legacy_marker(table, "unit:u1", "2026", VISITOR)
+
+    class _MigratedMeanwhile(SurveyRepository):
+        def _existing_markers(self, pks: list[str]) -> set[str]:
+            found = super()._existing_markers(pks)
+            self.rekey_legacy_markers(lambda scope: "o1")  # the migration runs right now
+            return found
+
+    repo = _MigratedMeanwhile(table)
+    keyed = keyed_visitor(repo.checkin_key("o1"), VISITOR)
+    stored = repo.put_checkin(
+        {**a_checkin("c1"), "visitor": keyed}, markers()[:1], EXPIRES, legacy_visitor=VISITOR
+    )
+    assert stored is not None and stored["first_visit"] == {"unit": [], "org": []}
+    assert [m["PK"] for m in items(table, "visit_marker")] == [marker_pk("unit:u1", "2026", keyed)]

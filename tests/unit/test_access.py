@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.domain.access import Grant, Principal
+from chalicelib.domain.access import Grant, Principal, SignedIn
 from chalicelib.domain.errors import Forbidden
 
 WORKER = Principal("w@x.test", grants={"o1": Grant("o1", "worker", frozenset({"u1"}))})
@@ -48,3 +48,20 @@ def test_a_person_without_grants_is_not_known():
     assert not NOBODY.known
     with pytest.raises(Forbidden):
         NOBODY.require_org_member("o1")
+
+
+@pytest.mark.parametrize(
+    ("email", "verified", "expected"),
+    [
+        ("ana@lj.si", True, "ana@lj.si"),
+        ("ana@lj.si", False, None),
+        ("Ana@lj.si", True, None),
+        ("ANA@LJ.SI", True, None),
+        (" ana@lj.si", True, None),
+    ],
+)
+def test_a_token_may_take_up_only_a_verified_address_written_as_stored(
+    email: str, verified: bool, expected: str | None
+) -> None:
+    signed_in = SignedIn(subject="s", email=email, email_verified=verified)
+    assert signed_in.member_email() == expected

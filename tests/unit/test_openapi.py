@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("LOGBOOK_STAGE", "test")
+os.environ.setdefault("LOGBOOK_STAGE", "local")
 
 from app import app
 from chalicelib.api.openapi import build_openapi
