@@ -10,6 +10,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP_PY := $(VENV)/.installed
 STAMP_NPM := node_modules/.installed
+CHECKOV_VENV := .venv-checkov
+STAMP_CHECKOV := $(CHECKOV_VENV)/.installed
 
 # Never reach AWS from this machine: fake credentials, and the DynamoDB Streams
 # endpoint mode that in-process moto can intercept.
@@ -34,24 +36,53 @@ help:
 	@echo "make bench-writes  write cost of the stream aggregation vs a naive consumer"
 	@echo "make bench-concurrency  100 clients at once on the local stack: resets, 5xx, latency"
 	@echo "make synth    CloudFormation templates and Lambda packages into build/ (offline)"
+	@echo "make checkov  checkov over the synthesized templates (every skip has its reason)"
+	@echo "make lock     re-resolve the lock files after editing requirements*.txt"
 	@echo "make bench-cold  cold import time of each Lambda handler vs import boto3"
 	@echo "make deploy STAGE=dev|prod  deploy to AWS (see infra/README.md)"
 	@echo "make lighthouse-stats  Lighthouse scores and page weight of /stats/ (URL=... to choose the page)"
 	@echo "make screenshots       README screenshots of /stats/ into docs/screenshots/"
 
 # ---------------------------------------------------------------- installs
-$(STAMP_PY): requirements.txt requirements-dev.txt
+# Every Python package comes from a lock with hashes (infra/lock.py): pip refuses any
+# file whose hash is not in the lock, and refuses to start when a lock is out of date
+# with what requirements*.txt ask for (then run `make lock`).
+PIP_INSTALL = -m pip install --quiet --disable-pip-version-check --require-hashes -r
+
+$(STAMP_PY): requirements.txt requirements-dev.txt requirements.lock requirements-dev.lock
+	$(PYTHON) -m infra.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) $(PIP_INSTALL) requirements-dev.lock
 	touch $@
+
+# checkov pins boto3 and packaging at versions the project cannot share: its own venv.
+$(STAMP_CHECKOV): requirements-checkov.txt requirements-checkov.lock
+	$(PYTHON) -m infra.lock
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python $(PIP_INSTALL) requirements-checkov.lock
+	touch $@
+
+# Re-resolve the locks after editing requirements*.txt (pins already in a lock are kept;
+# LOCK_ARGS=--upgrade moves every indirect dependency to its newest version). Needs only
+# uv, installed at the version requirements-dev.txt pins when the venv has none.
+UV_VERSION = $(shell sed -n 's/^uv==//p' requirements-dev.txt)
+UV_COMPILE = $(VENV)/bin/uv pip compile --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" --quiet $(LOCK_ARGS)
+.PHONY: lock
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(UV_COMPILE) requirements.txt -o requirements.lock
+	$(UV_COMPILE) --constraint requirements.lock requirements-dev.txt -o requirements-dev.lock
+	$(UV_COMPILE) requirements-checkov.txt -o requirements-checkov.lock
+	$(PYTHON) -m infra.lock
 
 $(STAMP_NPM): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 .PHONY: install java chromium binutils
-install: $(STAMP_PY) $(STAMP_NPM) java
+install: $(STAMP_PY) $(STAMP_NPM) $(STAMP_CHECKOV) java
 
 # DynamoDB Local is AWS's Java engine: install a runtime from Debian if none is there.
 java:
@@ -76,7 +107,8 @@ binutils:
 # Ports and data dir: LOGBOOK_API_PORT, LOGBOOK_SITE_PORT, LOGBOOK_DDB_PORT, LOGBOOK_LOCAL_DIR;
 # demo data size: LOGBOOK_SEED=full|small|none (first start only).
 .PHONY: dev dev-reset
-dev: install
+# checkov is for `make test` only: the local stack needs neither it nor its venv.
+dev: $(STAMP_PY) $(STAMP_NPM) java
 	$(PY) -m devstack
 
 # Delete the local stack's data (refused while it runs); the next `make dev` seeds afresh.
@@ -133,10 +165,10 @@ bench-concurrency: $(STAMP_PY) $(STAMP_NPM) java
 # ---------------------------------------------------------------- AWS (infra/)
 # Offline: CloudFormation templates to build/cloudformation/, Lambda packages to build/.
 CFN_LINT := $(VENV)/bin/cfn-lint --regions eu-north-1 eu-central-1 --
-LAMBDA_SOURCES := app.py requirements.txt .chalice/config.json $(shell find chalicelib infra -name '*.py' 2>/dev/null)
+LAMBDA_SOURCES := app.py requirements.lock .chalice/config.json $(shell find chalicelib infra -name '*.py' 2>/dev/null)
 export CDK_DISABLE_VERSION_CHECK := 1
 
-.PHONY: synth lint-infra bench-cold deploy
+.PHONY: synth lint-infra checkov bench-cold deploy
 synth: $(STAMP_PY) $(STAMP_NPM) binutils
 	$(PY) -m infra.synth
 	$(CFN_LINT) build/cloudformation/*.template.json
@@ -146,6 +178,12 @@ build/logbook-prod-lambda.zip: $(STAMP_PY) $(STAMP_NPM) $(LAMBDA_SOURCES) | binu
 
 lint-infra: build/logbook-prod-lambda.zip
 	$(CFN_LINT) build/cloudformation/*.template.json
+
+# The IaC scanner, offline; exits non-zero on any failed check (skips carry their reason,
+# infra/checks.py). Also part of `make test` (tests/infra/test_checkov.py).
+checkov: build/logbook-prod-lambda.zip $(STAMP_CHECKOV)
+	$(CHECKOV_VENV)/bin/checkov --directory build/cloudformation --framework cloudformation \
+	  --compact --quiet --skip-download
 
 # Cold import time of each Lambda entry point, as a multiple of `import boto3`.
 bench-cold: build/logbook-prod-lambda.zip

@@ -1,8 +1,8 @@
 """Infrastructure as code for Logbook: one CDK stack per stage (dev, prod).
 
 Everything here runs on a developer's machine or in CI and is never packaged into a
-Lambda function (Chalice packages only ``app.py``, ``chalicelib/`` and
-``requirements.txt``).
+Lambda function (Chalice packages only ``app.py``, ``chalicelib/`` and what
+``requirements.lock`` pins).
 """
 
 import os

@@ -33,6 +33,7 @@ COGNITO_LITE_PER_MAU: Final = 0.0055  # beyond the free 10,000 MAU
 CLOUDWATCH_ALARM_MONTH: Final = 0.10
 CLOUDWATCH_METRIC_MONTH: Final = 0.30  # a custom metric (name x dimensions), first 10,000
 CLOUDWATCH_LOGS_INGEST_GB: Final = 0.63
+KMS_KEY_MONTH: Final = 1.00  # a customer-managed key; its few requests stay in the free 20,000
 WAF_WEB_ACL_MONTH: Final = 5.00
 WAF_RULE_MONTH: Final = 1.00
 WAF_PER_MILLION: Final = 0.60
@@ -63,8 +64,10 @@ WARM_API_SECONDS: Final = 0.12  # one API request, warm
 COLD_INIT_SECONDS: Final = 1.6  # billed INIT of a cold start (see make bench-cold)
 AGGREGATE_SECONDS: Final = 0.25  # one aggregate invocation
 LOG_BYTES_PER_INVOCATION: Final = 1_000
-# What the stack defines: API 5xx, errors of each of 3 functions, iterator age, failures.
-ALARMS: Final = 6
+ACCESS_LOG_BYTES_PER_REQUEST: Final = 300  # API Gateway's access log line (infra/stack.py)
+# What the stack defines: API 5xx, API request flood, errors of each of 3 functions,
+# iterator age, failures.
+ALARMS: Final = 7
 # What the functions publish (chalicelib/observability.py), one stage; EMF lines are logs.
 CUSTOM_METRICS: Final = len(Counter)
 
@@ -220,7 +223,11 @@ def monthly_usage(network: Network) -> dict[str, float]:
         "cdn_gb": sum(op.cdn_bytes * n for op, n in mix) / 1e9,
         "cdn_functions": writes * 2 + answers + views,  # page navigations only
         "s3_gets": total("cdn_requests") * (1 - network.cache_hit_ratio) * 0.2,
-        "log_gb": (api + authorizer + aggregate) * LOG_BYTES_PER_INVOCATION / 1e9,
+        "log_gb": (
+            (api + authorizer + aggregate) * LOG_BYTES_PER_INVOCATION
+            + api * ACCESS_LOG_BYTES_PER_REQUEST
+        )
+        / 1e9,
         "stream_records": records,
         "mau": network.monthly_active_users,
     }
@@ -298,6 +305,7 @@ def estimate(network: Network, alarms: int = ALARMS, waf: bool = False) -> list[
             + max(0.0, u["log_gb"] - FREE_LOGS_GB) * CLOUDWATCH_LOGS_INGEST_GB,
         ),
     )
+    add("KMS (operations key)", "1 key", (KMS_KEY_MONTH, KMS_KEY_MONTH))
     if waf:
         waf_cost = WAF_WEB_ACL_MONTH + WAF_RULE_MONTH + u["api_requests"] / 1e6 * WAF_PER_MILLION
         add("WAF (optional, -c waf=true)", "1 web ACL, 1 rule", (waf_cost, waf_cost))
@@ -325,6 +333,57 @@ def markdown(network: Network, waf: bool = False) -> str:
     )
 
 
+# ---------------------------------------------------------------- the cost of abuse
+# Anonymous routes today (chalicelib/api; tests/infra/test_stack.py counts them in the
+# template): POST /public/responses, /checkins, /ideas, /votes; GET /public/orgs,
+# /collections/{code}, its qr.svg, /stats, /stats.csv, /compare.
+ANONYMOUS_POSTS: Final = 4
+ANONYMOUS_GETS: Final = 6
+WRU_PER_ANONYMOUS_POST: Final = 2.0  # a per-sender counter and the answer (or a refusal)
+RRU_PER_ANONYMOUS_GET: Final = 1.5
+
+
+def abuse_per_day(
+    post_rate: float = 10.0,
+    get_rate: float = 10.0,
+    api_concurrency: int = 20,
+    posts: int = ANONYMOUS_POSTS,
+    gets: int = ANONYMOUS_GETS,
+) -> dict[str, float]:
+    """What a day of flooding every anonymous route at its throttle costs (list prices,
+    no free tier): the stage's defaults (infra/settings.py) unless told otherwise."""
+    seconds = 86_400
+    post_requests = posts * post_rate * seconds
+    get_requests = gets * get_rate * seconds
+    requests = post_requests + get_requests
+    # Lambda compute: what the requests need, never more than the reserved concurrency.
+    gb_seconds = min(requests * WARM_API_SECONDS, api_concurrency * seconds) * LAMBDA_MEMORY_GB
+    costs = {
+        "requests": requests,
+        "api_gateway": requests / 1e6 * API_GATEWAY_REST_PER_MILLION,
+        "lambda": requests / 1e6 * LAMBDA_REQUESTS_PER_MILLION + gb_seconds * LAMBDA_GB_SECOND,
+        "lambda_ceiling": api_concurrency * seconds * LAMBDA_MEMORY_GB * LAMBDA_GB_SECOND,
+        "dynamodb": post_requests * WRU_PER_ANONYMOUS_POST / 1e6 * DYNAMODB_WRITE_PER_MILLION
+        + get_requests * RRU_PER_ANONYMOUS_GET / 1e6 * DYNAMODB_READ_PER_MILLION,
+        "logs": requests
+        * (LOG_BYTES_PER_INVOCATION + ACCESS_LOG_BYTES_PER_REQUEST)
+        / 1e9
+        * CLOUDWATCH_LOGS_INGEST_GB,
+    }
+    costs["total"] = sum(v for k, v in costs.items() if k not in ("requests", "lambda_ceiling"))
+    return costs
+
+
+def abuse_markdown() -> str:
+    """The README's line on a day of flooding at the default limits."""
+    c = abuse_per_day()
+    return (
+        f"{c['requests']:,.0f} requests a day: API Gateway ${c['api_gateway']:.2f}, "
+        f"Lambda ${c['lambda']:.2f}, DynamoDB ${c['dynamodb']:.2f}, "
+        f"CloudWatch Logs ${c['logs']:.2f} — **${c['total']:.2f} a day**"
+    )
+
+
 def main() -> None:
     """Print both networks' tables (and the EU one with the WAF on)."""
     print(markdown(SLOVENIA))
@@ -332,6 +391,8 @@ def main() -> None:
     print(markdown(EU))
     print()
     print(markdown(EU, waf=True).splitlines()[-1].replace("total", "total with WAF"))
+    print()
+    print(abuse_markdown())
 
 
 if __name__ == "__main__":

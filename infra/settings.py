@@ -36,19 +36,48 @@ class StageSettings:
     # network's bill, so the WAF rate limit is opt-in; API Gateway throttling is always on.
     waf: bool = False
     waf_rate_limit: int = 300  # requests per IP per 5 minutes on POST /public/*
-    # POST /public/responses: a class of 30 answering at once is the realistic burst.
+    # Every anonymous POST (/public/responses, /public/checkins, and whatever /public/*
+    # POST the app adds): a class of 30 answering at once is the realistic burst.
     public_responses_rate: float = 10.0
     public_responses_burst: int = 50
-    # Every other method of the stage.
+    # Every anonymous GET at the API (CloudFront serves most of them from its cache; a
+    # cache-busting query string reaches the API and meets this limit).
+    public_reads_rate: float = 10.0
+    public_reads_burst: int = 40
+    # Every other method of the stage (each method has its own bucket of this size).
     api_rate: float = 50.0
     api_burst: int = 100
+    # Reserved concurrency: the most instances each function may run at once, which also
+    # bounds what a flood can cost. 0 reserves none (an account whose concurrency quota
+    # is below 100 + the sum cannot reserve any).
+    api_concurrency: int = 20
+    authorizer_concurrency: int = 10
+    # One instance per stream shard is all the aggregate ever runs (parallelization 1).
+    aggregate_concurrency: int = 5
     log_retention_days: int = 90
+    # API Gateway writes access logs with one role per account and region. The stack
+    # sets it; turn off where the account already has one (another app's, say).
+    api_gateway_logs_role: bool = True
     # How long CloudFront keeps a /public/* answer when the API sends no Cache-Control.
     public_cache_seconds: int = 60
     alarm_email: str | None = None
+    # Requests in 5 minutes that raise the flood alarm: 50 a second for 5 minutes, about
+    # fifty times what even an EU-wide network sends on average.
+    flood_alarm_requests: int = 15_000
     # Cognito hosted UI prefix: globally unique per region; defaults to one with the
     # account id in it.
     cognito_domain_prefix: str | None = None
+    # The site's own domain name and its ACM certificate (us-east-1), both or neither:
+    # with them CloudFront answers on that name with TLS 1.2 at least.
+    domain_name: str | None = None
+    certificate_arn: str | None = None
+
+    def __post_init__(self) -> None:
+        if bool(self.domain_name) != bool(self.certificate_arn):
+            raise ValueError("domain_name and certificate_arn go together: set both or neither")
+        for name in ("api_concurrency", "authorizer_concurrency", "aggregate_concurrency"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be 0 (none reserved) or more")
 
     @property
     def prefix(self) -> str:
@@ -73,12 +102,29 @@ class StageSettings:
             public_responses_burst=int(
                 context.get("public_responses_burst", defaults.public_responses_burst)
             ),
+            public_reads_rate=float(context.get("public_reads_rate", defaults.public_reads_rate)),
+            public_reads_burst=int(context.get("public_reads_burst", defaults.public_reads_burst)),
+            api_concurrency=int(context.get("api_concurrency", defaults.api_concurrency)),
+            authorizer_concurrency=int(
+                context.get("authorizer_concurrency", defaults.authorizer_concurrency)
+            ),
+            aggregate_concurrency=int(
+                context.get("aggregate_concurrency", defaults.aggregate_concurrency)
+            ),
             api_rate=float(context.get("api_rate", defaults.api_rate)),
             api_burst=int(context.get("api_burst", defaults.api_burst)),
+            api_gateway_logs_role=_flag(
+                context.get("api_gateway_logs_role", defaults.api_gateway_logs_role)
+            ),
             log_retention_days=int(context.get("log_retention_days", defaults.log_retention_days)),
             public_cache_seconds=int(
                 context.get("public_cache_seconds", defaults.public_cache_seconds)
             ),
+            flood_alarm_requests=int(
+                context.get("flood_alarm_requests", defaults.flood_alarm_requests)
+            ),
             alarm_email=str(email) if email else None,
             cognito_domain_prefix=str(domain) if domain else None,
+            domain_name=str(context.get("domain_name") or "") or None,
+            certificate_arn=str(context.get("certificate_arn") or "") or None,
         )

@@ -11,17 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from infra.checks import skip_checks
+
 # S3 has no directory index behind OAC: "/stats/" must become "/stats/index.html", and
 # "/stats?scope=..." is redirected to "/stats/?scope=..." so relative links still work.
+# Leading slashes (and backslashes, which browsers read as slashes) collapse into one
+# first: a Location of "//evil.example/login/" would send the visitor to another host.
 INDEX_REWRITE_JS = """
 function handler(event) {
   var request = event.request;
-  var uri = request.uri;
+  var uri = request.uri.replace(/^[\\/\\\\]+/, '/');
+  request.uri = uri;
   if (uri.endsWith('/')) {
     request.uri = uri + 'index.html';
     return request;
@@ -96,8 +102,11 @@ class StaticSite(Construct):
         api: ApiOrigin,
         cognito_origins: list[str],
         public_cache_seconds: int,
+        domain_name: str | None = None,
+        certificate_arn: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.domain_name = domain_name
         self.bucket = s3.Bucket(
             self,
             "Bucket",
@@ -115,6 +124,7 @@ class StaticSite(Construct):
             ],
             removal_policy=RemovalPolicy.RETAIN,
         )
+        skip_checks(self.bucket, "CKV_AWS_18")
 
         headers = cloudfront.ResponseHeadersPolicy(
             self,
@@ -180,7 +190,15 @@ class StaticSite(Construct):
             "Cdn",
             comment=f"{prefix}: static site and cached public API",
             default_root_object="index.html",
+            # Takes effect with a certificate of our own (a custom domain); the default
+            # *.cloudfront.net certificate comes with a policy CloudFront chooses.
             minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            domain_names=[domain_name] if domain_name else None,
+            certificate=(
+                acm.Certificate.from_certificate_arn(self, "Certificate", certificate_arn)
+                if certificate_arn
+                else None
+            ),
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             # Europe and North America edges: the users are in Europe.
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,
@@ -222,7 +240,13 @@ class StaticSite(Construct):
             },
         )
 
+        skip_checks(self.distribution, "CKV_AWS_68", "CKV_AWS_86")
+        if not domain_name:
+            skip_checks(self.distribution, "CKV_AWS_174")
+
     @property
     def url(self) -> str:
-        """The site's address (the CloudFront domain)."""
+        """The site's address: its own domain when set, else the CloudFront domain."""
+        if self.domain_name:
+            return f"https://{self.domain_name}"
         return f"https://{self.distribution.distribution_domain_name}"

@@ -6,16 +6,18 @@ the stream event source mapping → static site + CDN → throttling, WAF, alarm
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Final
 
 from aws_cdk import Acknowledgment, Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
@@ -24,7 +26,8 @@ from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct, IConstruct
 
 from chalicelib.store.schema import DATA_TABLE, STATS_TABLE
-from infra.chalice_app import API_HANDLER, LogbookChalice
+from infra.chalice_app import API_HANDLER, LogbookChalice, lambda_project
+from infra.checks import skip_checks
 from infra.settings import API_STAGE, METRICS_NAMESPACE, SERVICE_NAME, StageSettings
 from infra.site import ApiOrigin, StaticSite
 from infra.tables import build_table
@@ -62,6 +65,22 @@ INVITATION_EMAIL: Final = (
     "You will choose your own password at the first sign-in. The temporary one expires "
     "in 7 days; after that, ask your organisation's admin to add you again."
 )
+
+# API Gateway's access log: what was asked, how it ended and why (THROTTLED, WAF_FILTERED,
+# UNAUTHORIZED, ...). Never the caller's IP address or user agent (DESIGN.md privacy
+# rules), and the resource template (/public/collections/{code}), not the path with codes.
+ACCESS_LOG_FORMAT: Final = {
+    "requestId": "$context.requestId",
+    "time": "$context.requestTime",
+    "method": "$context.httpMethod",
+    "resource": "$context.resourcePath",
+    "status": "$context.status",
+    "bytes": "$context.responseLength",
+    "latencyMs": "$context.responseLatency",
+    "integrationStatus": "$context.integration.status",
+    "error": "$context.error.responseType",
+    "authorizerError": "$context.authorizer.error",
+}
 
 _RETENTION: Final = {
     days: getattr(logs.RetentionDays, name)
@@ -193,7 +212,9 @@ class LogbookStack(Stack):
         self.chalice = LogbookChalice(
             self,
             "App",
-            source_dir=str(REPO_ROOT),
+            # The app with the runtime lock as its requirements; under the synth's working
+            # directory (build/chalice-work), one per stage.
+            source_dir=str(lambda_project(REPO_ROOT, Path.cwd() / f"lambda-{settings.stage}")),
             name_prefix=prefix,
             stage_config=stage_config,
         )
@@ -212,6 +233,8 @@ class LogbookStack(Stack):
                 f"https://{self.hosted_ui_domain}",
             ],
             public_cache_seconds=settings.public_cache_seconds,
+            domain_name=settings.domain_name,
+            certificate_arn=settings.certificate_arn,
         )
         app_url = f"{self.site.url}/app/"
         self.user_pool_client = self.user_pool.add_client(
@@ -288,15 +311,33 @@ class LogbookStack(Stack):
                 API_HANDLER: self.api_role,
                 AGGREGATE_FUNCTION: self.aggregate_role,
             }.get(logical_id, self.authorizer_role)
-            self._configure_function(logical_id, name, role, environment)
+            concurrency = {
+                API_HANDLER: settings.api_concurrency,
+                AGGREGATE_FUNCTION: settings.aggregate_concurrency,
+            }.get(logical_id, settings.authorizer_concurrency)
+            self._configure_function(logical_id, name, role, environment, concurrency)
 
         # ------------------------------------------------------------ stream consumer
+        # One customer-managed key ($1/month) for what operations keep: failed stream
+        # records (which carry activity data) and alarm messages. CloudWatch cannot publish
+        # to a topic under the AWS-managed SNS key, hence a key of our own.
+        self.operations_key = kms.Key(
+            self,
+            "OperationsKey",
+            alias=f"alias/{prefix}-operations",
+            description=f"{prefix}: failed stream records and alarm messages",
+            enable_key_rotation=True,
+            pending_window=Duration.days(30),
+            removal_policy=RemovalPolicy.DESTROY,
+        )
         self.failure_queue = sqs.Queue(
             self,
             "AggregateFailures",
             queue_name=f"{prefix}-aggregate-failures",
             retention_period=Duration.days(14),
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=self.operations_key,
+            data_key_reuse=Duration.hours(1),
             enforce_ssl=True,
         )
         aggregate = lambda_.Function.from_function_attributes(
@@ -324,13 +365,30 @@ class LogbookStack(Stack):
             # (see chalicelib/events/aggregate.py).
             parallelization_factor=1,
             tumbling_window=Duration.seconds(TUMBLING_WINDOW_SECONDS),
-            on_failure=event_sources.SqsDlq(self.failure_queue),
+        )
+        # On failure, Lambda sends the batch's description with the function's role. Set
+        # here rather than through SqsDlq, whose grant on the key has wildcard actions.
+        mapping = self.stream_mapping.node.default_child
+        assert isinstance(mapping, lambda_.CfnEventSourceMapping)
+        mapping.add_property_override(
+            "DestinationConfig.OnFailure.Destination", self.failure_queue.queue_arn
+        )
+        _allow(
+            self.aggregate_role,
+            ("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"),
+            [self.failure_queue.queue_arn],
+        )
+        _allow(
+            self.aggregate_role,
+            ("kms:GenerateDataKey", "kms:Decrypt"),
+            [self.operations_key.key_arn],
         )
         # Lambda checks the role can read the stream when the mapping is created.
         self.stream_mapping.node.add_dependency(_default_policy(self.aggregate_role))
 
         # ------------------------------------------------------------ API protection
         self._throttle_api()
+        self._log_api_access()
         if settings.waf:
             self._add_waf()
 
@@ -361,8 +419,10 @@ class LogbookStack(Stack):
         name: str,
         role: iam.Role,
         environment: dict[str, str],
+        concurrency: int,
     ) -> None:
-        """Role, environment and a log group with retention for one Chalice function."""
+        """Role, environment, reserved concurrency and a log group with retention for one
+        Chalice function."""
         retention = _RETENTION.get(self.settings.log_retention_days)
         if retention is None:
             raise ValueError(
@@ -383,8 +443,12 @@ class LogbookStack(Stack):
                 resources=[log_group.log_group_arn],
             )
         )
+        skip_checks(log_group, "CKV_AWS_158")
         self.log_groups[logical_id] = log_group
         function = self.chalice.get_resource(logical_id)
+        if concurrency:
+            function.add_property_override("ReservedConcurrentExecutions", concurrency)
+        skip_checks(function, "CKV_AWS_116", "CKV_AWS_117", "CKV_AWS_173")
         function.add_property_override("Role", role.role_arn)
         function.add_property_override("LoggingConfig.LogGroup", log_group.log_group_name)
         function.add_property_override("LoggingConfig.LogFormat", "Text")
@@ -394,7 +458,8 @@ class LogbookStack(Stack):
         function.node.add_dependency(_default_policy(role))
 
     def _throttle_api(self) -> None:
-        """Stage-wide throttling, and a tighter limit on the anonymous survey endpoint."""
+        """Per-method throttling: the default for every method, tighter limits on every
+        anonymous route (each POST and GET under ``/public/``, as the app defines them)."""
         s = self.settings
         rest_api = self.chalice.get_resource("RestAPI")
         # A fixed name: the 5xx alarm's ApiName dimension.
@@ -409,15 +474,52 @@ class LogbookStack(Stack):
                     "ThrottlingBurstLimit": s.api_burst,
                     "MetricsEnabled": False,
                 },
-                {
-                    # Method settings escape "/" in the resource path as "~1".
-                    "ResourcePath": "/~1public~1responses",
-                    "HttpMethod": "POST",
-                    "ThrottlingRateLimit": s.public_responses_rate,
-                    "ThrottlingBurstLimit": s.public_responses_burst,
-                },
+                *public_method_settings(self.chalice.api_definition, s),
             ],
         )
+        skip_checks(rest_api, "CKV_AWS_120", "CKV_AWS_73")
+
+    def _log_api_access(self) -> None:
+        """API Gateway's access log, without callers' addresses, in a log group with
+        retention. API Gateway writes it with the region's account-level CloudWatch role."""
+        access_logs = logs.LogGroup(
+            self,
+            "ApiAccessLogs",
+            log_group_name=f"/aws/apigateway/{self.settings.prefix}-access",
+            retention=_RETENTION[self.settings.log_retention_days],
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        skip_checks(access_logs, "CKV_AWS_158")
+        self.access_logs = access_logs
+        rest_api = self.chalice.get_resource("RestAPI")
+        rest_api.add_property_override(
+            "AccessLogSetting",
+            {
+                "DestinationArn": access_logs.log_group_arn,
+                "Format": json.dumps(ACCESS_LOG_FORMAT, separators=(",", ":")),
+            },
+        )
+        if not self.settings.api_gateway_logs_role:
+            return
+        # One setting per account and region: the role AWS documents for it (the same
+        # CDK's RestApi creates), kept when the stack goes so other stages keep logging.
+        role = iam.Role(
+            self,
+            "ApiGatewayLogsRole",
+            assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
+            description="API Gateway (account setting): writes access logs to CloudWatch",
+            managed_policies=[
+                iam.ManagedPolicy.from_aws_managed_policy_name(
+                    "service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+                )
+            ],
+        )
+        role.apply_removal_policy(RemovalPolicy.RETAIN)
+        account = apigateway.CfnAccount(
+            self, "ApiGatewayAccount", cloud_watch_role_arn=role.role_arn
+        )
+        # The stage needs the account's role before it can name a log destination.
+        rest_api.node.add_dependency(account)
 
     def _add_waf(self) -> None:
         """A regional web ACL on the API stage: rate-limit anonymous POSTs per client IP."""
@@ -460,6 +562,7 @@ class LogbookStack(Stack):
                 )
             ],
         )
+        skip_checks(acl, "CKV_AWS_192")
         association = wafv2.CfnWebACLAssociation(
             self,
             "ApiWebAclAssociation",
@@ -481,7 +584,22 @@ class LogbookStack(Stack):
 
     def _add_alarms(self) -> None:
         """Alarms for what a person must look at; all go to one SNS topic."""
-        topic = sns.Topic(self, "Alarms", topic_name=f"{self.settings.prefix}-alarms")
+        topic = sns.Topic(
+            self,
+            "Alarms",
+            topic_name=f"{self.settings.prefix}-alarms",
+            master_key=self.operations_key,
+            enforce_ssl=True,
+        )
+        # CloudWatch encrypts what it publishes to the topic with the topic's key.
+        self.operations_key.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["kms:GenerateDataKey", "kms:Decrypt"],
+                resources=["*"],
+                conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}},
+            )
+        )
         if self.settings.alarm_email:
             topic.add_subscription(subscriptions.EmailSubscription(self.settings.alarm_email))
         action = cloudwatch_actions.SnsAction(topic)
@@ -514,6 +632,19 @@ class LogbookStack(Stack):
             ),
             5,
             "The API answered 5xx at least 5 times in 5 minutes (bad input must be 4xx).",
+        )
+        alarm(
+            "api-flood",
+            cloudwatch.Metric(
+                namespace="AWS/ApiGateway",
+                metric_name="Count",
+                dimensions_map={"ApiName": self.settings.prefix, "Stage": API_STAGE},
+                statistic="Sum",
+                period=five_minutes,
+            ),
+            self.settings.flood_alarm_requests,
+            "The API took more requests in 5 minutes than a whole network sends: a flood "
+            "costs money while it lasts (infra/README.md, the cost of abuse).",
         )
         for name in self.function_names.values():
             alarm(
@@ -548,6 +679,33 @@ class LogbookStack(Stack):
             1,
             "Stream records gave up after retries: run `make rebuild` after fixing the cause.",
         )
+
+
+def public_method_settings(
+    definition: dict[str, Any], settings: StageSettings
+) -> list[dict[str, Any]]:
+    """API Gateway method settings throttling every anonymous route of ``definition``
+    (an OpenAPI body): POSTs and GETs under ``/public/``, each with its own limit."""
+    limits = {
+        "post": (settings.public_responses_rate, settings.public_responses_burst),
+        "get": (settings.public_reads_rate, settings.public_reads_burst),
+    }
+    found: list[dict[str, Any]] = []
+    for path, operations in sorted(definition.get("paths", {}).items()):
+        if not path.startswith("/public/"):
+            continue
+        for method, (rate, burst) in limits.items():
+            if method in operations:
+                found.append(
+                    {
+                        # Method settings escape "/" in the resource path as "~1".
+                        "ResourcePath": path.replace("/", "~1"),
+                        "HttpMethod": method.upper(),
+                        "ThrottlingRateLimit": rate,
+                        "ThrottlingBurstLimit": burst,
+                    }
+                )
+    return found
 
 
 def _byte_match(

@@ -12,6 +12,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
 from chalicelib.store.schema import TableDefinition
+from infra.checks import skip_checks
 
 
 def _string_key(name: str) -> dynamodb.Attribute:
@@ -37,6 +38,7 @@ def build_table(scope: Construct, definition: TableDefinition, table_name: str) 
         time_to_live_attribute=definition.ttl_attribute,
         removal_policy=RemovalPolicy.RETAIN,
     )
+    skip_checks(table, "CKV_AWS_119")
     for index in definition.global_indexes:
         table.add_global_secondary_index(
             index_name=index.name,

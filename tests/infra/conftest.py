@@ -1,6 +1,7 @@
 """Synthesize once per test session: CDK + Chalice packaging take seconds, not ms.
 
-Two assemblies: both stages with default settings, and prod with the WAF switched on.
+Two assemblies: both stages with default settings, and prod with every option on (the
+WAF, a custom domain with its certificate).
 Nothing here talks to AWS: the stacks are environment-agnostic and the credentials are
 fake (the Makefile exports them; set again here for a bare ``pytest`` run).
 """
@@ -18,6 +19,15 @@ import pytest
 from infra.synth import SynthResult, synthesize
 
 Template = dict[str, Any]
+
+SITE_DOMAIN = "logbook.example.org"
+EVERY_OPTION = {
+    "waf": "true",
+    "domain_name": SITE_DOMAIN,
+    "certificate_arn": (
+        "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000"
+    ),
+}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -46,7 +56,7 @@ def synth(tmp_path_factory: pytest.TempPathFactory, _offline_aws: None) -> Synth
 
 @pytest.fixture(scope="session")
 def synth_with_waf(tmp_path_factory: pytest.TempPathFactory, _offline_aws: None) -> SynthResult:
-    return synthesize(tmp_path_factory.mktemp("synth-waf"), ["prod"], {"waf": "true"})
+    return synthesize(tmp_path_factory.mktemp("synth-waf"), ["prod"], EVERY_OPTION)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,8 @@ import json
 import subprocess
 from typing import Any
 
+import pytest
+
 from infra.site import INDEX_REWRITE_JS
 
 
@@ -47,3 +49,31 @@ def test_a_repeated_query_parameter_keeps_every_value() -> None:
         "/s", {"c": {"value": "A", "multiValue": [{"value": "A"}, {"value": "B"}]}}
     )
     assert answer["headers"]["location"]["value"] == "/s/?c=A&c=B"
+
+
+@pytest.mark.parametrize(
+    "uri",
+    ["//evil.example/login", "///evil.example/login", "/\\evil.example/x", "//evil.example"],
+)
+def test_leading_slashes_never_lead_to_another_host(uri: str) -> None:
+    # "//host/path" (or "/\\host", which browsers read alike) in a Location header is a
+    # protocol-relative URL: another site.
+    answer = run_viewer_request(uri, {"next": {"value": "1"}})
+    if "statusCode" in answer:
+        assert answer["statusCode"] == 301
+        target = answer["headers"]["location"]["value"]
+        assert target.endswith("/?next=1")
+    else:  # a file name: passed on to S3 (its own 404), under one leading slash
+        target = answer["uri"]
+    assert target.startswith("/")
+    assert not target.startswith("//")
+    assert "\\" not in target
+
+
+def test_collapsed_leading_slashes_keep_the_path() -> None:
+    answer = run_viewer_request("//evil.example/login")
+    assert answer["headers"]["location"]["value"] == "/evil.example/login/"
+
+
+def test_a_directory_behind_doubled_slashes_is_still_its_index_page() -> None:
+    assert run_viewer_request("//app/")["uri"] == "/app/index.html"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from tests.infra.cfn import (
     references,
     resources,
 )
+from tests.infra.conftest import EVERY_OPTION, SITE_DOMAIN
 
 SAM_FUNCTION = "AWS::Serverless::Function"
 
@@ -202,16 +204,95 @@ def test_the_api_does_not_depend_on_functions_that_depend_on_the_cdn(template: T
 # ---------------------------------------------------------------- throttling
 
 
-def test_anonymous_survey_answers_are_throttled_at_the_stage(template: Template) -> None:
+def method_settings(template: Template) -> dict[tuple[str, str], dict[str, Any]]:
     _, api = only(template, "AWS::Serverless::Api")
-    settings = {
-        (s["ResourcePath"], s["HttpMethod"]): s for s in api["Properties"]["MethodSettings"]
-    }
-    survey = settings[("/~1public~1responses", "POST")]
+    return {(s["ResourcePath"], s["HttpMethod"]): s for s in api["Properties"]["MethodSettings"]}
+
+
+def test_every_anonymous_route_has_its_own_tighter_throttle(template: Template) -> None:
+    _, api = only(template, "AWS::Serverless::Api")
+    settings = method_settings(template)
     default = settings[("/*", "*")]
-    assert 0 < survey["ThrottlingRateLimit"] < default["ThrottlingRateLimit"]
-    assert 0 < survey["ThrottlingBurstLimit"] <= default["ThrottlingBurstLimit"]
-    assert "/public/responses" in api["Properties"]["DefinitionBody"]["paths"]
+    public = {
+        (path, method)
+        for path, operations in api["Properties"]["DefinitionBody"]["paths"].items()
+        if path.startswith("/public/")
+        for method in operations
+        if method in ("get", "post")
+    }
+    # Survey answers, check-ins, ideas and votes at least; every public POST and GET.
+    assert {
+        ("/public/responses", "post"),
+        ("/public/checkins", "post"),
+        ("/public/ideas", "post"),
+        ("/public/votes", "post"),
+    } <= public
+    for path, method in public:
+        limit = settings[(path.replace("/", "~1"), method.upper())]
+        assert 0 < limit["ThrottlingRateLimit"] < default["ThrottlingRateLimit"], path
+        assert 0 < limit["ThrottlingBurstLimit"] <= default["ThrottlingBurstLimit"], path
+
+
+def test_the_cost_of_abuse_counts_every_anonymous_route(template: Template) -> None:
+    from infra.cost import ANONYMOUS_GETS, ANONYMOUS_POSTS
+
+    _, api = only(template, "AWS::Serverless::Api")
+    paths = api["Properties"]["DefinitionBody"]["paths"]
+    public = [ops for path, ops in paths.items() if path.startswith("/public/")]
+    assert sum("post" in ops for ops in public) == ANONYMOUS_POSTS
+    assert sum("get" in ops for ops in public) == ANONYMOUS_GETS
+
+
+def test_every_function_has_reserved_concurrency(template: Template) -> None:
+    limits = {
+        resource["Properties"]["FunctionName"].rsplit("-", 1)[-1]: resource["Properties"].get(
+            "ReservedConcurrentExecutions"
+        )
+        for resource in resources(template, SAM_FUNCTION).values()
+    }
+    assert set(limits) == {"api", "authorize", "aggregate"}
+    for name, limit in limits.items():
+        assert isinstance(limit, int) and 1 <= limit <= 50, (name, limit)
+
+
+def test_api_access_logs_keep_no_caller_address(template: Template) -> None:
+    _, api = only(template, "AWS::Serverless::Api")
+    setting = api["Properties"]["AccessLogSetting"]
+    (log_group_id,) = references(setting["DestinationArn"])
+    log_group = template["Resources"][log_group_id]
+    assert log_group["Type"] == "AWS::Logs::LogGroup"
+    assert log_group["Properties"]["RetentionInDays"] == 90
+    logged = json.loads(setting["Format"])
+    assert {"requestId", "status", "resource", "error"} <= set(logged)
+    text = setting["Format"]
+    for personal in ("sourceIp", "userAgent", "identity", "$context.path"):
+        assert personal not in text
+    # API Gateway writes access logs with the account's CloudWatch role.
+    _, account = only(template, "AWS::ApiGateway::Account")
+    assert references(account["Properties"]["CloudWatchRoleArn"])
+
+
+def test_failed_records_and_alarms_are_encrypted_with_a_rotating_key(
+    template: Template,
+) -> None:
+    key_id, key = only(template, "AWS::KMS::Key")
+    assert key["Properties"]["EnableKeyRotation"] is True
+    _, queue = only(template, "AWS::SQS::Queue")
+    _, topic = only(template, "AWS::SNS::Topic")
+    assert references(queue["Properties"]["KmsMasterKeyId"]) == {key_id}
+    assert references(topic["Properties"]["KmsMasterKeyId"]) == {key_id}
+    # CloudWatch may publish alarms under that key, and only for this account.
+    statements = key["Properties"]["KeyPolicy"]["Statement"]
+    (cloudwatch,) = [
+        s for s in statements if s.get("Principal") == {"Service": "cloudwatch.amazonaws.com"}
+    ]
+    assert set(cloudwatch["Action"]) == {"kms:GenerateDataKey", "kms:Decrypt"}
+    assert "aws:SourceAccount" in cloudwatch["Condition"]["StringEquals"]
+    _, aggregate = function(template, "aggregate")
+    assert actions_on(template, role_of(aggregate), key_id) == {
+        "kms:GenerateDataKey",
+        "kms:Decrypt",
+    }
 
 
 # ---------------------------------------------------------------- IAM
@@ -475,6 +556,9 @@ def test_alarms_cover_api_errors_function_errors_lag_and_failed_records(
     api_5xx = by_metric[("AWS/ApiGateway", "5XXError")]
     _, api = only(template, "AWS::Serverless::Api")
     assert _dimension(api_5xx, "ApiName") == api["Properties"]["Name"]
+    flood = by_metric[("AWS/ApiGateway", "Count")]
+    assert _dimension(flood, "ApiName") == api["Properties"]["Name"]
+    assert flood["Period"] == 300 and 1_000 <= flood["Threshold"] <= 1_000_000
 
     function_names = {
         r["Properties"]["FunctionName"] for r in resources(template, SAM_FUNCTION).values()
@@ -510,8 +594,6 @@ def test_no_web_acl_by_default(template: Template) -> None:
 
 
 def test_the_waf_context_flag_adds_a_rate_limit_on_the_api_stage(synth_with_waf: Any) -> None:
-    import json
-
     waf = json.loads(synth_with_waf.templates["prod"].read_text())
     acl_id, acl = only(waf, "AWS::WAFv2::WebACL")
     assert acl["Properties"]["Scope"] == "REGIONAL"
@@ -525,3 +607,34 @@ def test_the_waf_context_flag_adds_a_rate_limit_on_the_api_stage(synth_with_waf:
     arn = flat(association["Properties"]["ResourceArn"])
     assert arn.endswith(f"/restapis/${{{api_id}}}/stages/api")
     assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": [acl_id, "Arn"]}
+
+
+# ---------------------------------------------------------------- custom domain
+
+
+def test_without_a_domain_the_site_is_the_cloudfront_domain(prod: Template) -> None:
+    _, distribution = only(prod, "AWS::CloudFront::Distribution")
+    config = distribution["Properties"]["DistributionConfig"]
+    assert "Aliases" not in config
+    # No certificate named: CloudFront's own *.cloudfront.net one.
+    assert config.get("ViewerCertificate", {"CloudFrontDefaultCertificate": True}) == {
+        "CloudFrontDefaultCertificate": True
+    }
+
+
+def test_a_custom_domain_gets_its_certificate_and_tls_1_2(synth_with_waf: Any) -> None:
+    template = json.loads(synth_with_waf.templates["prod"].read_text())
+    distribution_id, distribution = only(template, "AWS::CloudFront::Distribution")
+    config = distribution["Properties"]["DistributionConfig"]
+    assert config["Aliases"] == [SITE_DOMAIN]
+    certificate = config["ViewerCertificate"]
+    assert certificate["AcmCertificateArn"] == EVERY_OPTION["certificate_arn"]
+    assert certificate["MinimumProtocolVersion"] == "TLSv1.2_2021"
+    assert certificate["SslSupportMethod"] == "sni-only"
+    # The app and its sign-in use the site's own name, not the CloudFront one.
+    _, api = function(template, "api")
+    site_url = api["Properties"]["Environment"]["Variables"]["LOGBOOK_SITE_URL"]
+    assert site_url == f"https://{SITE_DOMAIN}"
+    _, client = only(template, "AWS::Cognito::UserPoolClient")
+    assert client["Properties"]["CallbackURLs"] == [f"https://{SITE_DOMAIN}/app/"]
+    assert distribution_id not in references(client["Properties"])

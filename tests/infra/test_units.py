@@ -11,6 +11,7 @@ from infra import cost
 from infra.chalice_app import function_name, name_functions
 from infra.settings import StageSettings
 from infra.site import content_security_policy
+from infra.stack import public_method_settings
 
 
 def _sam_template() -> dict[str, Any]:
@@ -128,3 +129,45 @@ def test_cost_grows_with_the_network_and_the_waf() -> None:
 
     assert total(cost.SLOVENIA) < total(cost.EU)
     assert total(cost.EU, waf=True) - total(cost.EU) >= cost.WAF_WEB_ACL_MONTH
+
+
+def test_public_posts_the_app_adds_later_are_throttled_too() -> None:
+    # /public/ideas and /public/votes (issue #16) arrive as routes; no list to update.
+    definition = {
+        "paths": {
+            "/public/ideas": {"post": {}, "options": {}},
+            "/public/votes": {"post": {}},
+            "/public/stats": {"get": {}},
+            "/units/{unit_id}/activities": {"post": {}, "get": {}},
+        }
+    }
+    settings = StageSettings(stage="prod", public_responses_rate=7.0, public_reads_rate=9.0)
+    found = {
+        (s["ResourcePath"], s["HttpMethod"]): s["ThrottlingRateLimit"]
+        for s in public_method_settings(definition, settings)
+    }
+    assert found == {
+        ("~1public~1ideas", "POST"): 7.0,
+        ("~1public~1votes", "POST"): 7.0,
+        ("~1public~1stats", "GET"): 9.0,
+    }
+
+
+def test_a_domain_needs_its_certificate() -> None:
+    with pytest.raises(ValueError, match="certificate_arn"):
+        StageSettings.from_context("prod", {"domain_name": "logbook.example.org"})
+    with pytest.raises(ValueError, match="api_concurrency"):
+        StageSettings.from_context("prod", {"api_concurrency": "-1"})
+
+
+def test_the_readme_states_what_a_day_of_abuse_costs(repo_root: Path) -> None:
+    readme = (repo_root / "infra" / "README.md").read_text()
+    assert cost.abuse_markdown() in readme
+    defaults = StageSettings(stage="prod")
+    assert cost.abuse_per_day() == cost.abuse_per_day(
+        defaults.public_responses_rate, defaults.public_reads_rate, defaults.api_concurrency
+    )
+    # The reserved concurrency is a ceiling on compute, whatever the request rate.
+    flood = cost.abuse_per_day(post_rate=10_000, get_rate=10_000)
+    ceiling = flood["lambda_ceiling"] + flood["requests"] / 1e6 * cost.LAMBDA_REQUESTS_PER_MILLION
+    assert flood["lambda"] == pytest.approx(ceiling)
