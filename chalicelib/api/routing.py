@@ -8,6 +8,7 @@ and every route lands in the registry that ``/openapi.json`` is built from.
 
 from __future__ import annotations
 
+import decimal
 import functools
 import json
 import re
@@ -18,7 +19,7 @@ from urllib.parse import unquote
 
 from botocore.exceptions import ClientError
 from chalice import Blueprint, CORSConfig, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from chalicelib.api import idempotency
 from chalicelib.api.errors import (
@@ -27,8 +28,16 @@ from chalicelib.api.errors import (
     json_response,
     validation_error_response,
 )
+from chalicelib.api.json_input import decode_json_body
 from chalicelib.domain.access import Principal, SignedIn
-from chalicelib.domain.errors import DomainError, Forbidden, PayloadTooLarge, Unauthenticated
+from chalicelib.domain.errors import (
+    DomainError,
+    FieldProblem,
+    Forbidden,
+    PayloadTooLarge,
+    Unauthenticated,
+)
+from chalicelib.domain.models import Email
 from chalicelib.observability import logger
 from chalicelib.service import get_logbook
 from chalicelib.settings import get_settings
@@ -109,39 +118,66 @@ def current_principal(request: Any) -> Principal:
     return principal
 
 
+@functools.cache
+def _email_adapter() -> TypeAdapter[str]:
+    # Built on first use: importing routing stays cheap for a cold start.
+    return TypeAdapter(Email)
+
+
+def _member_email(value: str) -> str:
+    """A path's e-mail by the very rule that admitted the member (any address it accepts)."""
+    try:
+        return str(_email_adapter().validate_python(value))
+    except ValidationError:
+        raise _BadPathParam("email", "is not a valid e-mail address") from None
+
+
 def _clean_path_params(params: dict[str, str]) -> dict[str, str]:
+    """Path parameters, percent-decoded once (API Gateway passes them as sent).
+
+    A member's e-mail may hold any character the e-mail rule accepts (``'``, ``#``,
+    ``/`` as ``%2F``, ``%`` as ``%25``): it is checked by that rule, not the id rule.
+    """
     cleaned = {}
     for name, value in params.items():
-        value = unquote(value)
-        if not _PATH_PARAM.match(value):
+        try:
+            value = unquote(value, errors="strict")
+        except UnicodeDecodeError:
+            raise _BadPathParam(name, "is not UTF-8 once percent-decoded") from None
+        if name == "email":
+            cleaned[name] = _member_email(value)
+        elif _PATH_PARAM.match(value):
+            cleaned[name] = value
+        else:
             raise _BadPathParam(name)
-        cleaned[name] = value.lower() if name == "email" else value
     return cleaned
 
 
 class _BadPathParam(Exception):
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, problem: str = "is not a valid identifier") -> None:
         super().__init__(name)
         self.name = name
+        self.problem = problem
 
 
 def parse_body(
     raw: bytes | str | None, model: type[BaseModel], prepare: Callable | None
 ) -> BaseModel:
-    """Validate a JSON body against ``model`` (strictly); ``prepare`` may filter it first."""
+    """Validate a JSON body against ``model`` (strictly); ``prepare`` may filter it first.
+
+    The body is decoded once by ``decode_json_body`` whatever the route, so nesting,
+    numbers and strings no code could take are refused there, naming the field.
+    """
     limit = get_settings().max_body_bytes
     if raw is not None and len(raw) > limit:
-        raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+        problem = f"is larger than {limit} bytes"
+        raise PayloadTooLarge(f"body: {problem}", errors=[FieldProblem("body", problem)])
     text = raw or b""
     if isinstance(text, str):
         text = text.encode()
-    if prepare is not None:
-        try:
-            decoded = json.loads(text)
-        except ValueError:
-            decoded = None
-        if isinstance(decoded, dict):
-            text = json.dumps(prepare(decoded)).encode()
+    decoded = decode_json_body(text)
+    if prepare is not None and isinstance(decoded, dict):
+        text = json.dumps(prepare(decoded)).encode()
     return model.model_validate_json(text)
 
 
@@ -239,17 +275,30 @@ def endpoint(
                     )
                 result = fn(**kwargs)
             except _BadPathParam as error:
-                problem = "is not a valid identifier"
                 return json_response(
                     error_body(
                         "invalid_input",
-                        f"{error.name}: {problem}",
-                        [{"field": error.name, "problem": problem}],
+                        f"{error.name}: {error.problem}",
+                        [{"field": error.name, "problem": error.problem}],
                     ),
                     400,
                 )
             except DomainError as error:
                 return domain_error_response(error)
+            except (RecursionError, OverflowError, decimal.DecimalException) as error:
+                # Input no rule caught reached arithmetic or storage: still the client's
+                # input, so 4xx; logged, so the missing rule gets written.
+                logger.warning(
+                    "input beyond a limit reached the code", extra={"error": repr(error)}
+                )
+                return json_response(
+                    error_body(
+                        "invalid_input",
+                        "body: a value is out of range",
+                        [{"field": "body", "problem": "a value is out of range"}],
+                    ),
+                    400,
+                )
             except ClientError as error:
                 # A request DynamoDB refuses as malformed is bad input that slipped past
                 # validation: answer 4xx, and log it so the gap gets closed.
