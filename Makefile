@@ -35,6 +35,7 @@ help:
 	@echo "make migrate-checkins  key first-visit markers stored before check-in keys (once)"
 	@echo "make bench    both benchmarks below"
 	@echo "make bench-writes  write cost of the stream aggregation vs a naive consumer"
+	@echo "make bench-concurrency  100 clients at once on the local stack: resets, 5xx, latency"
 	@echo "make synth    CloudFormation templates and Lambda packages into build/ (offline)"
 	@echo "make checkov  checkov over the synthesized templates (every skip has its reason)"
 	@echo "make lock     re-resolve the lock files after editing requirements*.txt"
@@ -128,8 +129,13 @@ fmt: $(STAMP_PY)
 
 # Two workers (the machine's two cores); a test file stays on one worker, so its
 # module fixtures are built once (and each worker runs its own live stack).
-test: install chromium binutils lint
+test: install chromium binutils lint test-js
 	$(VENV)/bin/pytest -n 2 --dist loadfile
+
+# The app's pure JavaScript modules (the outbox's rules) with Node's own test runner.
+.PHONY: test-js
+test-js:
+	node --test tests/js/
 
 # Unit and functional tests only: no servers, no browser.
 test-fast: $(STAMP_PY)
@@ -161,6 +167,12 @@ bench: bench-writes bench-cold
 # Write cost of the stream consumer vs a naive one; starts its own DynamoDB Local.
 bench-writes: $(STAMP_PY) $(STAMP_NPM) java
 	$(PY) -m tools.bench_aggregate
+
+# 100 clients at once against the local stack (its own, on free ports; API=URL for a
+# running `make dev`): resets, 5xx, 429 and latency percentiles. CLIENTS=N to change.
+.PHONY: bench-concurrency
+bench-concurrency: $(STAMP_PY) $(STAMP_NPM) java
+	$(PY) -m tools.bench_concurrency $(if $(CLIENTS),--clients $(CLIENTS)) $(if $(API),--api '$(API)')
 
 # ---------------------------------------------------------------- AWS (infra/)
 # Offline: CloudFormation templates to build/cloudformation/, Lambda packages to build/.

@@ -15,6 +15,7 @@ from chalicelib.api import (
     public_stats,
     surveys,
 )
+from chalicelib.api.gateway_answers import in_error_shape
 from chalicelib.api.observe import log_request_context, publish_request_metrics
 from chalicelib.domain.exports import XLSX_MEDIA_TYPE
 from chalicelib.settings import get_settings
@@ -25,6 +26,8 @@ app.api.binary_types.append(XLSX_MEDIA_TYPE)
 # Structured logs with the request's ids, and the request's metrics when it ends.
 app.register_middleware(log_request_context, "http")
 app.register_middleware(publish_request_metrics, "http")
+# Chalice's own refusals (405 for an undeclared method, 500) in our error shape, with CORS.
+app.register_middleware(in_error_shape, "http")
 
 app.register_blueprint(authorizer.authorizer_bp)
 app.register_blueprint(meta.bp)

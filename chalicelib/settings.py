@@ -31,6 +31,8 @@ class Settings(BaseModel):
     region: str = "eu-north-1"
     data_table: str = "logbook-data"
     stats_table: str = "logbook-stats"
+    # Answers of creating POSTs by Idempotency-Key; empty means "<data_table>-idempotency".
+    idempotency_table: str = ""
     # Only set for DynamoDB Local; in AWS the SDK finds the endpoint itself.
     dynamodb_endpoint: str | None = None
 
@@ -61,6 +63,11 @@ class Settings(BaseModel):
     # and per day (docs/surveys.md, "Limits per sender").
     sender_limit_per_window: int = Field(default=60, ge=1)
     sender_limit_per_day: int = Field(default=300, ge=1)
+
+    @property
+    def idempotency_table_name(self) -> str:
+        """The idempotency table: as set, else named after the data table."""
+        return self.idempotency_table or f"{self.data_table}-idempotency"
 
     @property
     def is_local(self) -> bool:

@@ -18,7 +18,7 @@ from types import FrameType
 from typing import Any
 
 from devstack.config import HOST, REPO_ROOT, DevstackConfig
-from devstack.gateway import patch_local_authorizer
+from devstack.gateway import create_api_server
 
 
 def chalice_config(repo_root: Path = REPO_ROOT) -> Any:
@@ -42,14 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.parse_args(argv)
     config = DevstackConfig.from_env()
 
-    # API Gateway answers a refused token with 401; Chalice's local gateway would 500.
-    patch_local_authorizer()
-    from chalice.local import create_local_server
-
     if str(config.repo_root) not in sys.path:
         sys.path.insert(0, str(config.repo_root))
     app = importlib.import_module("app").app
-    server = create_local_server(app, chalice_config(config.repo_root), HOST, config.api_port)
+    # Answers as the deployed gateway gives them (401, 404, 405 in our shape, CORS), and
+    # a listen backlog that holds a class submitting at once (devstack/gateway.py).
+    server = create_api_server(app, chalice_config(config.repo_root), HOST, config.api_port)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         # shutdown() waits for serve_forever to return, so never call it on that thread.

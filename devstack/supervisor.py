@@ -78,6 +78,7 @@ class LocalStack:
             ddb_local.client(config.ddb_endpoint, config.region),
             settings.data_table,
             settings.stats_table,
+            settings.idempotency_table_name,
         )
         ensure_local_keys(config.key_dir)
 

@@ -34,6 +34,7 @@ from typing import Any
 from chalice.cdk import Chalice
 from constructs import Construct
 
+from infra.gateway_responses import add_to_sam_template
 from infra.lock import canonical, read_lock
 from infra.package import add_cold_start_bytecode
 
@@ -205,6 +206,8 @@ class LogbookChalice(Chalice):
         path: str = super()._generate_sam_template_with_assets(chalice_out_dir, package_id)
         template = json.loads(Path(path).read_text())
         self.function_names = name_functions(template, self.name_prefix)
+        # Gateway answers in our shape with CORS, and 405 for undeclared methods.
+        add_to_sam_template(template)
         #: The REST API's OpenAPI body: every route and method the app defines.
         self.api_definition = next(
             resource["Properties"]["DefinitionBody"]

@@ -25,7 +25,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct, IConstruct
 
-from chalicelib.store.schema import DATA_TABLE, STATS_TABLE
+from chalicelib.store.schema import DATA_TABLE, IDEMPOTENCY_TABLE, STATS_TABLE
 from infra.chalice_app import API_HANDLER, LogbookChalice, lambda_project
 from infra.checks import skip_checks
 from infra.settings import API_STAGE, METRICS_NAMESPACE, SERVICE_NAME, StageSettings
@@ -134,6 +134,7 @@ class LogbookStack(Stack):
         # ------------------------------------------------------------ data
         self.data_table = build_table(self, DATA_TABLE, f"{prefix}-data")
         self.stats_table = build_table(self, STATS_TABLE, f"{prefix}-stats")
+        self.idempotency_table = build_table(self, IDEMPOTENCY_TABLE, f"{prefix}-data-idempotency")
 
         # ------------------------------------------------------------ identity
         self.user_pool = cognito.UserPool(
@@ -192,6 +193,12 @@ class LogbookStack(Stack):
         _allow(self.api_role, READ_ITEMS + WRITE_ITEMS, [data_arn])
         _allow(self.api_role, ("dynamodb:Query",), index_arns)
         _allow(self.api_role, READ_ITEMS, [stats_arn])
+        # Powertools' idempotency records of creating POSTs (chalicelib/api/idempotency.py).
+        _allow(
+            self.api_role,
+            ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+            [self.idempotency_table.table_arn],
+        )
         # Adding a member creates (or enables again) their sign-in; removing someone who
         # is a member nowhere else disables it. Nothing else in the pool is the API's.
         _allow(self.api_role, SIGN_IN_ACTIONS, [self.user_pool.user_pool_arn])
@@ -295,6 +302,7 @@ class LogbookStack(Stack):
             "LOGBOOK_REGION": Aws.REGION,
             "LOGBOOK_DATA_TABLE": self.data_table.table_name,
             "LOGBOOK_STATS_TABLE": self.stats_table.table_name,
+            "LOGBOOK_IDEMPOTENCY_TABLE": self.idempotency_table.table_name,
             "LOGBOOK_SITE_URL": self.site.url,
             "LOGBOOK_JWT_ISSUER": issuer,
             "LOGBOOK_JWT_AUDIENCE": self.user_pool_client.user_pool_client_id,

@@ -28,7 +28,7 @@ def build_table(scope: Construct, definition: TableDefinition, table_name: str) 
         f"{definition.logical_name.capitalize()}Table",
         table_name=table_name,
         partition_key=_string_key(definition.partition_key),
-        sort_key=_string_key(definition.sort_key),
+        sort_key=_string_key(definition.sort_key) if definition.sort_key else None,
         billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
         point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
             point_in_time_recovery_enabled=True

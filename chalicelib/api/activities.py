@@ -106,6 +106,9 @@ def get_activity(unit_id: str, activity_id: str, principal: Principal) -> Activi
     prepare_body=_for_update,
     response=Activity,
     errors=WRITE,
+    # The app's outbox resends an edit whose answer was lost: the key answers it once
+    # (without it, the resend would meet its own new version as a conflict).
+    idempotent=True,
 )
 def update_activity(
     unit_id: str, activity_id: str, body: ActivityUpdate, principal: Principal

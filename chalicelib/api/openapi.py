@@ -32,11 +32,23 @@ ERROR_TEXT = {
     401: "No valid token",
     403: "Valid token, without the right",
     404: "Not found",
-    409: "Conflict with the stored state",
+    409: "Conflict with the stored state (or a request with this Idempotency-Key still runs)",
     410: "Closed",
     413: "Body too large",
     415: "The body is not sent as application/json",
+    422: "The Idempotency-Key was already used for another request",
     429: "Too many requests",
+}
+
+IDEMPOTENCY_PARAMETER: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "A key the client makes once per save (e.g. a UUID), kept at least 24 h per "
+    "person: the same key with the same body answers the first answer again (same status "
+    "and id, header Idempotent-Replayed: true) and stores nothing twice; with another body "
+    "→ 422; while the first request still runs → 409 with Retry-After.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
 }
 
 
@@ -67,6 +79,8 @@ def _operation(route: RouteDoc, refs: dict[Any, dict[str, Any]]) -> dict[str, An
     ]
     if route.query is not None:
         parameters += _query_parameters(route.query)
+    if route.idempotent:
+        parameters.append(IDEMPOTENCY_PARAMETER)
     if parameters:
         operation["parameters"] = parameters
     if route.body is not None:
@@ -92,6 +106,8 @@ def _operation(route: RouteDoc, refs: dict[Any, dict[str, Any]]) -> dict[str, An
         codes.add(400)
     if route.body is not None:
         codes.add(415)
+    if route.idempotent:
+        codes |= {400, 409, 422}
     for code in sorted(codes):
         responses[str(code)] = {
             "description": ERROR_TEXT.get(code, "Error"),

@@ -20,6 +20,7 @@ from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from chalicelib.api.routing import endpoint
+from chalicelib.domain.csv_cells import csv_safe_cell
 from chalicelib.domain.models import Output
 from chalicelib.domain.stats import (
     CSV_COLUMNS,
@@ -162,7 +163,7 @@ def get_statistics_csv(query: StatsQuery) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(statistics_rows(statistics))
+    writer.writerows([csv_safe_cell(cell) for cell in row] for row in statistics_rows(statistics))
     filename = f"logbook-{query.scope.replace(':', '-')}-{query.period}.csv"
     return Response(
         body=buffer.getvalue(),

@@ -8,6 +8,7 @@ and every route lands in the registry that ``/openapi.json`` is built from.
 
 from __future__ import annotations
 
+import decimal
 import functools
 import json
 import re
@@ -18,23 +19,32 @@ from urllib.parse import unquote
 
 from botocore.exceptions import ClientError
 from chalice import Blueprint, CORSConfig, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from chalicelib.api import idempotency
 from chalicelib.api.errors import (
     domain_error_response,
     error_body,
     json_response,
     validation_error_response,
 )
+from chalicelib.api.json_input import decode_json_body
 from chalicelib.domain.access import Principal, SignedIn
-from chalicelib.domain.errors import DomainError, Forbidden, PayloadTooLarge, Unauthenticated
+from chalicelib.domain.errors import (
+    DomainError,
+    FieldProblem,
+    Forbidden,
+    PayloadTooLarge,
+    Unauthenticated,
+)
+from chalicelib.domain.models import Email
 from chalicelib.observability import logger
 from chalicelib.service import get_logbook
 from chalicelib.settings import get_settings
 
 CORS = CORSConfig(
     allow_origin="*",
-    allow_headers=["Authorization", "Content-Type"],
+    allow_headers=["Authorization", "Content-Type", idempotency.HEADER],
     max_age=600,
 )
 _PATH_PARAM = re.compile(r"^[A-Za-z0-9_.@+-]{1,254}$")
@@ -77,6 +87,8 @@ class RouteDoc:
     query: type[BaseModel] | None = None
     content_type: str = "application/json"
     errors: tuple[int, ...] = field(default_factory=tuple)
+    # Honours an Idempotency-Key header (every creating POST does).
+    idempotent: bool = False
 
 
 ROUTES: list[RouteDoc] = []
@@ -106,40 +118,100 @@ def current_principal(request: Any) -> Principal:
     return principal
 
 
+@functools.cache
+def _email_adapter() -> TypeAdapter[str]:
+    # Built on first use: importing routing stays cheap for a cold start.
+    return TypeAdapter(Email)
+
+
+def _member_email(value: str) -> str:
+    """A path's e-mail by the very rule that admitted the member (any address it accepts)."""
+    try:
+        return str(_email_adapter().validate_python(value))
+    except ValidationError:
+        raise _BadPathParam("email", "is not a valid e-mail address") from None
+
+
 def _clean_path_params(params: dict[str, str]) -> dict[str, str]:
+    """Path parameters, percent-decoded once (API Gateway passes them as sent).
+
+    A member's e-mail may hold any character the e-mail rule accepts (``'``, ``#``,
+    ``/`` as ``%2F``, ``%`` as ``%25``): it is checked by that rule, not the id rule.
+    """
     cleaned = {}
     for name, value in params.items():
-        value = unquote(value)
-        if not _PATH_PARAM.match(value):
+        try:
+            value = unquote(value, errors="strict")
+        except UnicodeDecodeError:
+            raise _BadPathParam(name, "is not UTF-8 once percent-decoded") from None
+        if name == "email":
+            cleaned[name] = _member_email(value)
+        elif _PATH_PARAM.match(value):
+            cleaned[name] = value
+        else:
             raise _BadPathParam(name)
-        cleaned[name] = value.lower() if name == "email" else value
     return cleaned
 
 
 class _BadPathParam(Exception):
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, problem: str = "is not a valid identifier") -> None:
         super().__init__(name)
         self.name = name
+        self.problem = problem
 
 
 def parse_body(
     raw: bytes | str | None, model: type[BaseModel], prepare: Callable | None
 ) -> BaseModel:
-    """Validate a JSON body against ``model`` (strictly); ``prepare`` may filter it first."""
+    """Validate a JSON body against ``model`` (strictly); ``prepare`` may filter it first.
+
+    The body is decoded once by ``decode_json_body`` whatever the route, so nesting,
+    numbers and strings no code could take are refused there, naming the field.
+    """
     limit = get_settings().max_body_bytes
     if raw is not None and len(raw) > limit:
-        raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+        problem = f"is larger than {limit} bytes"
+        raise PayloadTooLarge(f"body: {problem}", errors=[FieldProblem("body", problem)])
     text = raw or b""
     if isinstance(text, str):
         text = text.encode()
-    if prepare is not None:
-        try:
-            decoded = json.loads(text)
-        except ValueError:
-            decoded = None
-        if isinstance(decoded, dict):
-            text = json.dumps(prepare(decoded)).encode()
+    decoded = decode_json_body(text)
+    if prepare is not None and isinstance(decoded, dict):
+        text = json.dumps(prepare(decoded)).encode()
     return model.model_validate_json(text)
+
+
+def _answer(result: Any, status: int) -> Response:
+    """A view's return value as the HTTP answer."""
+    if isinstance(result, Response):
+        return result
+    if result is None:
+        return Response(body="", status_code=204, headers={"Cache-Control": "no-store"})
+    return json_response(result.model_dump(mode="json"), status)
+
+
+def _keyed_request(request: Any, key: str, kwargs: dict[str, Any]) -> idempotency.KeyedRequest:
+    """The parts of a keyed request that a repeat must match (the body as parsed)."""
+    principal = kwargs.get("principal")
+    parsed = kwargs.get("body")
+    return idempotency.KeyedRequest(
+        owner=idempotency.owner_of(principal) if principal is not None else "anyone",
+        key=key,
+        method=request.method,
+        # The route with its parameters: the same key on another unit is another request.
+        path=request.path.format_map(kwargs),
+        body=parsed.model_dump(mode="json") if parsed is not None else None,
+    )
+
+
+def _lambda_context(bp: Blueprint) -> Any:
+    """The real Lambda context in AWS (its time left bounds an in-progress key), else None."""
+    if get_settings().is_local:
+        return None
+    try:
+        return bp.lambda_context
+    except Exception:  # not registered yet, or not running in Lambda
+        return None
 
 
 def endpoint(
@@ -157,13 +229,21 @@ def endpoint(
     public: bool = False,
     content_type: str = "application/json",
     errors: tuple[int, ...] = (),
+    idempotent: bool | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``fn`` as a route; see the module docstring.
 
     The view receives the path parameters, then ``body=`` (a model instance),
     ``query=`` (a model instance) and ``principal=`` as configured, and returns a
     pydantic model (answered as JSON with ``status``), ``None`` (204) or a Response.
+    A creating POST (201, signed in) — or any route with ``idempotent=True`` — answers
+    a repeated ``Idempotency-Key`` once (``chalicelib/api/idempotency.py``).
     """
+    keyed = (
+        idempotent
+        if idempotent is not None
+        else (method == "POST" and status == 201 and not public)
+    )
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
@@ -186,19 +266,39 @@ def endpoint(
                         return validation_error_response(error, prefix="query")
                 if not public:
                     kwargs["principal"] = current_principal(request)
+                key = idempotency.key_from_headers(request.headers) if keyed else None
+                if key is not None:
+                    return idempotency.answer_once(
+                        _keyed_request(request, key, kwargs),
+                        lambda: _answer(fn(**kwargs), status),
+                        _lambda_context(bp),
+                    )
                 result = fn(**kwargs)
             except _BadPathParam as error:
-                problem = "is not a valid identifier"
                 return json_response(
                     error_body(
                         "invalid_input",
-                        f"{error.name}: {problem}",
-                        [{"field": error.name, "problem": problem}],
+                        f"{error.name}: {error.problem}",
+                        [{"field": error.name, "problem": error.problem}],
                     ),
                     400,
                 )
             except DomainError as error:
                 return domain_error_response(error)
+            except (RecursionError, OverflowError, decimal.DecimalException) as error:
+                # Input no rule caught reached arithmetic or storage: still the client's
+                # input, so 4xx; logged, so the missing rule gets written.
+                logger.warning(
+                    "input beyond a limit reached the code", extra={"error": repr(error)}
+                )
+                return json_response(
+                    error_body(
+                        "invalid_input",
+                        "body: a value is out of range",
+                        [{"field": "body", "problem": "a value is out of range"}],
+                    ),
+                    400,
+                )
             except ClientError as error:
                 # A request DynamoDB refuses as malformed is bad input that slipped past
                 # validation: answer 4xx, and log it so the gap gets closed.
@@ -208,11 +308,7 @@ def endpoint(
                 return json_response(
                     error_body("invalid_input", "the request cannot be processed", []), 400
                 )
-            if isinstance(result, Response):
-                return result
-            if result is None:
-                return Response(body="", status_code=204, headers={"Cache-Control": "no-store"})
-            return json_response(result.model_dump(mode="json"), status)
+            return _answer(result, status)
 
         bp.route(
             path,
@@ -234,6 +330,7 @@ def endpoint(
                 query=query,
                 content_type=content_type,
                 errors=errors,
+                idempotent=keyed,
             )
         )
         return fn

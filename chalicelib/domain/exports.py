@@ -19,14 +19,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from chalicelib.domain.access import UnitRole
+from chalicelib.domain.csv_cells import csv_safe_cell
 from chalicelib.domain.vocabulary import AGE_BANDS, GENDERS
 
 ExportFormat = Literal["csv", "xlsx"]
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROLES_SEEING_NOTES: frozenset[UnitRole] = frozenset({"org_admin", "worker", "partner"})
-# Spreadsheets run a cell starting with these as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def may_see_notes(role: UnitRole) -> bool:
@@ -144,19 +143,13 @@ def _figure_cells(
     ]
 
 
-def _csv_safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def render_csv(table: ExportTable) -> bytes:
     """UTF-8 CSV with a byte-order mark, so spreadsheet programs read č, ä and å right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table.header)
     for row in table.rows:
-        writer.writerow([_csv_safe(value) for value in row])
+        writer.writerow([csv_safe_cell(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

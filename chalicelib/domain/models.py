@@ -38,7 +38,11 @@ CountryCode = Annotated[
 Email = Annotated[
     str,
     BeforeValidator(_lower_strip),
-    StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    # Any character but "@", white space and control characters: ' ! # / % are real addresses.
+    StringConstraints(
+        max_length=254,
+        pattern=r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$",
+    ),
 ]
 
 

@@ -27,6 +27,7 @@ from pydantic import Field, StringConstraints, field_validator
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.domain.ideas import MAX_PROMPT, IdeaId, PublicIdea
+from chalicelib.domain.instants import checked_instant
 from chalicelib.domain.models import Output, ShortText, StrictInput
 from chalicelib.domain.vocabulary import INDICATORS
 
@@ -710,9 +711,7 @@ class CollectionIn(StrictInput):
     @field_validator("opens_at", "closes_at")
     @classmethod
     def _aware(cls, value: dt.datetime | None) -> dt.datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("needs a time zone, e.g. 2026-03-14T17:00:00Z")
-        return value
+        return None if value is None else checked_instant(value)
 
 
 class Collection(Output):

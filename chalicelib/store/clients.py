@@ -25,6 +25,18 @@ def dynamodb_resource(settings: Settings | None = None) -> Any:
     )
 
 
+@lru_cache(maxsize=4)
+def dynamodb_client(settings: Settings | None = None) -> Any:
+    """The low-level DynamoDB client (Powertools' idempotency layer speaks its wire format)."""
+    settings = settings or get_settings()
+    return boto3.client(
+        "dynamodb",
+        region_name=settings.region,
+        endpoint_url=settings.dynamodb_endpoint,
+        config=_BOTO_CONFIG,
+    )
+
+
 def data_table(settings: Settings | None = None) -> Any:
     """The data table resource."""
     settings = settings or get_settings()

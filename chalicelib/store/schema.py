@@ -25,14 +25,16 @@ class TableDefinition:
 
     logical_name: str  # "data" or "stats"
     partition_key: str = "PK"
-    sort_key: str = "SK"
+    sort_key: str | None = "SK"
     global_indexes: tuple[IndexDefinition, ...] = field(default_factory=tuple)
     stream: str | None = None  # StreamViewType, or None for no stream
     ttl_attribute: str | None = TTL_ATTRIBUTE
 
     def create_table_kwargs(self, table_name: str) -> dict[str, Any]:
         """Arguments for ``DynamoDB.Client.create_table`` (moto, DynamoDB Local)."""
-        attributes = {self.partition_key, self.sort_key}
+        attributes = {self.partition_key}
+        if self.sort_key:
+            attributes.add(self.sort_key)
         for index in self.global_indexes:
             attributes |= {index.partition_key, index.sort_key}
         kwargs: dict[str, Any] = {
@@ -41,10 +43,8 @@ class TableDefinition:
             "AttributeDefinitions": [
                 {"AttributeName": name, "AttributeType": "S"} for name in sorted(attributes)
             ],
-            "KeySchema": [
-                {"AttributeName": self.partition_key, "KeyType": "HASH"},
-                {"AttributeName": self.sort_key, "KeyType": "RANGE"},
-            ],
+            "KeySchema": [{"AttributeName": self.partition_key, "KeyType": "HASH"}]
+            + ([{"AttributeName": self.sort_key, "KeyType": "RANGE"}] if self.sort_key else []),
         }
         if self.global_indexes:
             kwargs["GlobalSecondaryIndexes"] = [
@@ -73,13 +73,27 @@ DATA_TABLE = TableDefinition(
 
 STATS_TABLE = TableDefinition(logical_name="stats")
 
-TABLES = (DATA_TABLE, STATS_TABLE)
+# Powertools' idempotency records (``chalicelib/api/idempotency.py``): one item per
+# person and Idempotency-Key, keyed by Powertools' hash, gone by TTL after the keep time.
+IDEMPOTENCY_TABLE = TableDefinition(logical_name="idempotency", partition_key="id", sort_key=None)
+
+TABLES = (DATA_TABLE, STATS_TABLE, IDEMPOTENCY_TABLE)
 
 
-def create_tables(client: Any, data_table: str, stats_table: str) -> None:
-    """Create both tables if they do not exist yet and wait until they are active."""
+def create_tables(
+    client: Any, data_table: str, stats_table: str, idempotency_table: str | None = None
+) -> None:
+    """Create the tables if they do not exist yet and wait until they are active.
+
+    The idempotency table is named after the data table unless named (as settings do).
+    """
     existing = set(client.list_tables().get("TableNames", []))
-    for definition, name in ((DATA_TABLE, data_table), (STATS_TABLE, stats_table)):
+    idempotency_table = idempotency_table or f"{data_table}-idempotency"
+    for definition, name in (
+        (DATA_TABLE, data_table),
+        (STATS_TABLE, stats_table),
+        (IDEMPOTENCY_TABLE, idempotency_table),
+    ):
         if name in existing:
             continue
         client.create_table(**definition.create_table_kwargs(name))

@@ -1,7 +1,9 @@
 // A printable A4 poster for a collection: the centre's name, the QR code, one line in
 // each language, and the address written out for anyone who cannot scan.
 
-const API = ((window.LOGBOOK_CONFIG || {}).apiUrl || "").replace(/\/$/, "");
+// Reads only: through the CDN (publicApiUrl, written by deploy) where there is one.
+const CONFIG = window.LOGBOOK_CONFIG || {};
+const API = (CONFIG.publicApiUrl || CONFIG.apiUrl || "").replace(/\/$/, "");
 const LINES = {
   survey: [
     ["en", "Scan the code and tell us what you think. It's anonymous."],

@@ -3,7 +3,10 @@
 // and is retried with backoff (also after a reload). Nothing is doubled: each carries
 // a submission id made here, and the API stores a submission once.
 
-const API = ((window.LOGBOOK_CONFIG || {}).apiUrl || "").replace(/\/$/, "");
+const CONFIG = window.LOGBOOK_CONFIG || {};
+const API = (CONFIG.apiUrl || "").replace(/\/$/, "");
+// GETs through the CDN (publicApiUrl, written by deploy) where there is one; answers go to the API.
+const PUBLIC_API = (CONFIG.publicApiUrl || CONFIG.apiUrl || "").replace(/\/$/, "");
 const OUTBOX_KEY = "logbook.outbox.v1";
 const PREFS_KEY = "logbook.prefs.v1";
 const REQUEST_TIMEOUT_MS = 20000;
@@ -197,7 +200,7 @@ async function request(method, path, body) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
   try {
-    const response = await fetch(API + path, {
+    const response = await fetch((method === "GET" ? PUBLIC_API : API) + path, {
       method,
       headers: body ? { "Content-Type": "application/json" } : {},
       body: body ? JSON.stringify(body) : undefined,

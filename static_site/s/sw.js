@@ -20,7 +20,8 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((names) => Promise.all(names.filter((name) => name !== CACHE).map((name) => caches.delete(name))))
+      // Only the survey's own old caches: the worker app keeps its own on this origin.
+      .then((names) => Promise.all(names.filter((name) => name.startsWith("logbook-survey-") && name !== CACHE).map((name) => caches.delete(name))))
       .then(() => self.clients.claim()),
   );
 });

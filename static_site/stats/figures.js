@@ -246,9 +246,13 @@ export function row(section, scope, scopeName, period, measure, value, extra = {
   };
 }
 
+// A spreadsheet runs a text cell starting with = + - @ (or tab, CR) as a formula: such
+// text gets a leading ' (the rule of chalicelib/domain/exports.py, for every CSV).
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 function csvCell(value) {
   if (value === null || value === undefined) return "";
-  const text = String(value);
+  const text = typeof value === "string" && FORMULA_START.test(value) ? `'${value}` : String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

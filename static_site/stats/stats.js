@@ -12,7 +12,8 @@ import {
 import { LANGUAGES, initialLanguage, rememberLanguage, translator } from "./i18n.js";
 
 const config = window.LOGBOOK_CONFIG || {};
-const api = new PublicApi(config.apiUrl || "");
+// Public reads go through the CDN (publicApiUrl, written by deploy) where there is one.
+const api = new PublicApi(config.publicApiUrl || config.apiUrl || "");
 const YEARS_BACK = 9;
 const DEFAULT_METRIC = "visits";
 const ADDITIVE = new Set(["activities", "hours", "visits", "new", "volunteers", "youth_leaders", "youth_led", "responses", "checkins", "unique_visitors"]);
@@ -523,7 +524,7 @@ function downloadJson() {
     licence: "CC BY 4.0",
     licence_url: "https://creativecommons.org/licenses/by/4.0/",
     url: new URL(viewSearch(target), location.href).href,
-    api: config.apiUrl || location.origin,
+    api: config.publicApiUrl || config.apiUrl || location.origin,
     generated_at: new Date().toISOString(),
     view: { scope: target.scope, period: target.period, compare: target.compare, metric: target.metric },
     rows: shown.rows,

@@ -25,6 +25,7 @@ ADMIN = "admin@logbook.local"
 def reset_caches() -> None:
     """Settings, clients and services are cached per process; tests change them."""
     from chalicelib import service, statistics_service
+    from chalicelib.api import idempotency
     from chalicelib.auth import tokens
     from chalicelib.events import aggregate
     from chalicelib.store import sender_limits as sender_limits_store
@@ -32,11 +33,13 @@ def reset_caches() -> None:
 
     get_settings.cache_clear()
     clients.dynamodb_resource.cache_clear()
+    clients.dynamodb_client.cache_clear()
     clients.cognito_client.cache_clear()
     service.get_logbook.cache_clear()
     tokens.verifier_for.cache_clear()
     statistics_service.get_statistics_service.cache_clear()
     aggregate.get_aggregator.cache_clear()
+    idempotency.idempotency_store.cache_clear()
     surveys_store.forget_checkin_keys()
     sender_limits_store.forget_day_keys()
 

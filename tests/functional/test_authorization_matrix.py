@@ -663,3 +663,53 @@ def test_a_forged_token_is_401_on_every_route_that_needs_one(
         assert answer.status_code == 401, (
             f"{forgery}: {route.method} {route.path} -> {answer.status_code}"
         )
+
+
+# ---------------------------------------------------------------- idempotent creation
+def creating_routes() -> list[tuple[str, str]]:
+    """Every route that creates something for a signed-in person (POST answering 201)."""
+    return sorted(
+        (r.method, r.path)
+        for r in ROUTES
+        if r.method == "POST" and r.status == 201 and not r.public
+    )
+
+
+def test_every_creating_post_is_idempotent_in_the_registry() -> None:
+    routes = creating_routes()
+    assert ("POST", "/units/{unit_id}/activities") in routes
+    keyed = {(r.method, r.path) for r in ROUTES if r.idempotent}
+    assert set(routes) <= keyed
+
+
+def data_items() -> int:
+    table = boto3.resource("dynamodb", region_name=get_settings().region).Table(
+        get_settings().data_table
+    )
+    return int(table.scan(Select="COUNT")["Count"])
+
+
+@pytest.mark.parametrize("route", creating_routes(), ids=lambda r: f"{r[0]} {r[1]}")
+def test_a_creating_post_sent_twice_with_one_key_stores_once(
+    world: World, route: tuple[str, str]
+) -> None:
+    method, path = route
+    _, build = EXPECTATIONS[route]
+    request = build(world, path, "platform_admin", "own")
+    token = world.tokens["platform_admin"]
+    key = str(uuid.uuid4())
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    headers["Idempotency-Key"] = key
+
+    def post() -> Any:
+        return world.api.client.http.request(
+            method, request.path, headers=headers, body=json.dumps(request.body)
+        )
+
+    first = post()
+    assert first.status_code == 201, first.body
+    stored = data_items()
+    again = post()
+    assert (again.status_code, again.body) == (first.status_code, first.body)
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert data_items() == stored

@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 
-from chalicelib.store.schema import DATA_TABLE, STATS_TABLE, TableDefinition
+from chalicelib.store.schema import (
+    DATA_TABLE,
+    IDEMPOTENCY_TABLE,
+    STATS_TABLE,
+    TABLES,
+    TableDefinition,
+)
 from tests.infra.cfn import (
     Template,
     actions_on,
@@ -45,7 +51,7 @@ def role_of(function_resource: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- tables
 
 
-@pytest.mark.parametrize("definition", [DATA_TABLE, STATS_TABLE], ids=lambda d: d.logical_name)
+@pytest.mark.parametrize("definition", TABLES, ids=lambda d: d.logical_name)
 def test_tables_take_keys_indexes_and_ttl_from_the_schema(
     template: Template, definition: TableDefinition
 ) -> None:
@@ -53,7 +59,11 @@ def test_tables_take_keys_indexes_and_ttl_from_the_schema(
     properties = resource["Properties"]
     assert properties["KeySchema"] == [
         {"AttributeName": definition.partition_key, "KeyType": "HASH"},
-        {"AttributeName": definition.sort_key, "KeyType": "RANGE"},
+        *(
+            [{"AttributeName": definition.sort_key, "KeyType": "RANGE"}]
+            if definition.sort_key
+            else []
+        ),
     ]
     indexes = {
         index["IndexName"]: [key["AttributeName"] for key in index["KeySchema"]]
@@ -68,7 +78,7 @@ def test_tables_take_keys_indexes_and_ttl_from_the_schema(
     }
 
 
-@pytest.mark.parametrize("definition", [DATA_TABLE, STATS_TABLE], ids=lambda d: d.logical_name)
+@pytest.mark.parametrize("definition", TABLES, ids=lambda d: d.logical_name)
 def test_tables_are_on_demand_recoverable_and_protected(
     template: Template, definition: TableDefinition
 ) -> None:
@@ -143,6 +153,7 @@ def test_every_function_gets_the_settings_it_reads(template: Template) -> None:
     distribution_id, _ = only(template, "AWS::CloudFront::Distribution")
     data_id, _ = table(template, DATA_TABLE)
     stats_id, _ = table(template, STATS_TABLE)
+    idempotency_id, _ = table(template, IDEMPOTENCY_TABLE)
     functions = resources(template, SAM_FUNCTION)
     assert len(functions) >= 3, sorted(functions)  # API, authorizer, aggregate
     for logical_id, resource in functions.items():
@@ -153,6 +164,7 @@ def test_every_function_gets_the_settings_it_reads(template: Template) -> None:
         assert env["LOGBOOK_JWT_AUDIENCE"] == {"Ref": client_id}, logical_id
         assert env["LOGBOOK_DATA_TABLE"] == {"Ref": data_id}
         assert env["LOGBOOK_STATS_TABLE"] == {"Ref": stats_id}
+        assert env["LOGBOOK_IDEMPOTENCY_TABLE"] == {"Ref": idempotency_id}
         assert env["LOGBOOK_REGION"] == {"Ref": "AWS::Region"}
         assert flat(env["LOGBOOK_SITE_URL"]) == f"https://${{{distribution_id}.DomainName}}"
         assert env["LOGBOOK_STAGE"] in ("dev", "prod")
@@ -334,6 +346,19 @@ def test_the_api_writes_data_items_and_only_reads_stats(template: Template) -> N
         if any("/index/" in flat(r) for r in as_list(s["Resource"]))
     ]
     assert [s["Action"] for s in index_statements] == ["dynamodb:Query"]
+
+
+def test_the_api_keeps_idempotency_records_and_nothing_else_does(template: Template) -> None:
+    idempotency_id, _ = table(template, IDEMPOTENCY_TABLE)
+    _, api = function(template, "api")
+    assert actions_on(template, role_of(api), idempotency_id) == {
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+    }
+    _, aggregate = function(template, "aggregate")
+    assert actions_on(template, role_of(aggregate), idempotency_id) == set()
 
 
 def test_the_aggregate_reads_the_stream_and_data_and_writes_stats(template: Template) -> None:

@@ -40,3 +40,15 @@ def test_the_activity_schema_names_the_contract_fields():
     assert {"date", "kind", "participants", "age_bands", "goal_ratings"} <= set(
         schemas["ActivityIn"]["properties"]
     )
+
+
+def test_creating_posts_document_the_idempotency_key_header():
+    document = build_openapi()
+    for route in ROUTES:
+        operation = document["paths"][route.path][route.method.lower()]
+        headers = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
+        creates = route.method == "POST" and route.status == 201 and not route.public
+        assert ("Idempotency-Key" in headers) == route.idempotent, (route.method, route.path)
+        assert route.idempotent or not creates, (route.method, route.path)
+        if route.idempotent:
+            assert {"409", "422"} <= set(operation["responses"])

@@ -1,7 +1,7 @@
 // The API client: JSON in and out, the bearer token on every call, and errors that
 // keep the API's {"error","message","errors":[{"field","problem"}]} shape.
 
-import { getToken } from "./auth.js";
+import { getToken, tokenEmail } from "./auth.js";
 
 const config = window.LOGBOOK_CONFIG || {};
 export const API_URL = (config.apiUrl || "").replace(/\/$/, "");
@@ -21,9 +21,68 @@ export class ApiError extends Error {
   }
 }
 
+// What a worker needs to log an evening without a connection: who they are, the unit,
+// its goals and reflection questions, its last activities (defaults, the list's first
+// page, the ones opened to edit) and the figures seen.
+// The last answer of each is kept per person until sign-out or the end of the sign-in,
+// and used only when the network gives no answer at all.
+const KEPT_FOR_OFFLINE = [
+  /^\/me$/,
+  /^\/units\/[^/?]+$/,
+  /^\/orgs\/[^/?]+\/(units|goals|reflection-questions)$/,
+  /^\/units\/[^/?]+\/activities\?limit=(10|25)$/,
+  /^\/units\/[^/?]+\/activities\/[^/?]+$/,
+  /^\/public\/stats\?scope=unit(:|%3A)[^&]+&period=[^&]+$/,
+];
+export const OFFLINE_CACHE_PREFIX = "logbook.cache.";
+
+function offlineCacheKey() {
+  const email = tokenEmail();
+  return email ? `${OFFLINE_CACHE_PREFIX}${email}` : null;
+}
+
+function readOfflineCache() {
+  const key = offlineCacheKey();
+  try {
+    return (key && JSON.parse(localStorage.getItem(key) || "{}")) || {};
+  } catch {
+    return {};
+  }
+}
+
+function keepForOffline(path, payload) {
+  const key = offlineCacheKey();
+  if (!key || !KEPT_FOR_OFFLINE.some((pattern) => pattern.test(path))) return;
+  const kept = readOfflineCache();
+  kept[path] = { at: new Date().toISOString(), body: payload };
+  try {
+    localStorage.setItem(key, JSON.stringify(kept));
+  } catch {
+    // Storage full: the app still works online.
+  }
+}
+
+/** The kept answer for `path` (when the network gave none), or undefined. */
+function keptAnswer(path) {
+  const hit = readOfflineCache()[path];
+  return hit ? hit.body : undefined;
+}
+
+/** Forget every kept answer (sign-out, end of the sign-in). */
+export function forgetOfflineAnswers() {
+  for (const key of Object.keys(localStorage)) {
+    if (key.startsWith(OFFLINE_CACHE_PREFIX)) localStorage.removeItem(key);
+  }
+}
+
 /** Call the API; resolves to the parsed JSON (null for 204), rejects with ApiError. */
-export async function call(method, path, body, { auth = true, accept, cache } = {}) {
-  const headers = {};
+export async function call(
+  method,
+  path,
+  body,
+  { auth = true, accept, cache, headers: extra } = {},
+) {
+  const headers = { ...(extra || {}) };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (accept) headers.Accept = accept;
   const token = getToken();
@@ -37,6 +96,10 @@ export async function call(method, path, body, { auth = true, accept, cache } = 
       ...(cache ? { cache } : {}),
     });
   } catch (error) {
+    if (method === "GET") {
+      const kept = keptAnswer(path);
+      if (kept !== undefined) return kept;
+    }
     throw new ApiError(0, { error: "offline", message: String(error) });
   }
   if (response.status === 204) return null;
@@ -46,6 +109,7 @@ export async function call(method, path, body, { auth = true, accept, cache } = 
     if (response.status === 401) window.dispatchEvent(new CustomEvent("logbook:unauthorized"));
     throw new ApiError(response.status, payload);
   }
+  if (method === "GET") keepForOffline(path, payload);
   return payload;
 }
 

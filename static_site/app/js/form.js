@@ -7,6 +7,9 @@
 // from the form's own checks and from the API's errors[].field.
 
 import { ApiError, call } from "./api.js";
+
+// The outbox (and its texts) loads on the first save, not with the sign-in page.
+const loadOutbox = () => import("./outbox.js");
 import { tokenEmail } from "./auth.js";
 import { h, replace, uid } from "./dom.js";
 import { formatNumber, t } from "./i18n.js";
@@ -46,6 +49,11 @@ function writeDraft(unitId, activityId, values) {
   } catch {
     // Storage full or blocked: the form still works, only the safety net is gone.
   }
+}
+
+/** Keep `values` as the form's draft (the outbox gives a refused save back this way). */
+export function writeDraftFor(unitId, activityId, values) {
+  writeDraft(unitId, activityId, values);
 }
 
 function dropDraft(unitId, activityId) {
@@ -150,10 +158,27 @@ function goalRating(goal) {
   );
 }
 
+/**
+ * Delete through the outbox: "deleted", or "queued" (sent when the connection
+ * returns); throws the API's refusal.
+ */
+export async function deleteActivity(unitId, activityId, title) {
+  const outbox = await loadOutbox();
+  const key = outbox.enqueue({ kind: "delete", unitId, activityId, title });
+  const entry = await outbox.sendNow(key);
+  if (entry && entry.state === "sent") return "deleted";
+  if (entry && (entry.state === "refused" || entry.state === "conflict")) {
+    outbox.forget(key);
+    throw new ApiError(entry.error.status, entry.error);
+  }
+  return "queued";
+}
+
 // ------------------------------------------------------------------ the form
 /**
  * Render the form into `container`.
- * options: unit, goals, questions, activity (edit) or defaults (new), onSaved(activity), onDeleted().
+ * options: unit, goals, questions, activity (edit) or defaults (new), onSaved(activity),
+ * onQueued(values) (kept on the device, sent when the connection returns), onDeleted(queued).
  */
 export function activityForm(container, options) {
   const { unit, goals, questions } = options;
@@ -441,14 +466,44 @@ export function activityForm(container, options) {
     const button = form.querySelector('button[type="submit"]');
     button.disabled = true;
     try {
-      const path = `/units/${encodeURIComponent(unit.id)}/activities`;
-      const saved = editing
-        ? await call("PUT", `${path}/${encodeURIComponent(activityId)}`, { ...v, version })
-        : await call("POST", path, v);
-      dropDraft(unit.id, activityId);
-      version = saved.version;
-      setStatus("saved", t("form.saved"));
-      options.onSaved(saved);
+      // The save gets its Idempotency-Key now, and is on the device before it is sent.
+      const outbox = await loadOutbox();
+      let key;
+      try {
+        key = outbox.enqueue({
+          kind: editing ? "update" : "create", unitId: unit.id, activityId,
+          title: v.title, body: v, version,
+        });
+      } catch {
+        // The device cannot keep it (storage full or blocked): send it directly.
+        key = null;
+      }
+      if (key === null) {
+        const path = `/units/${encodeURIComponent(unit.id)}/activities`;
+        const saved = editing
+          ? await call("PUT", `${path}/${encodeURIComponent(activityId)}`, { ...v, version })
+          : await call("POST", path, v);
+        dropDraft(unit.id, activityId);
+        version = saved.version;
+        setStatus("saved", t("form.saved"));
+        options.onSaved(saved);
+        return;
+      }
+      dropDraft(unit.id, activityId); // the outbox holds the text now
+      const entry = await outbox.sendNow(key);
+      if (entry && entry.state === "sent") {
+        version = entry.result ? entry.result.version : version;
+        setStatus("saved", t("form.saved"));
+        options.onSaved({ ...v, ...(entry.result || {}) });
+      } else if (entry && (entry.state === "refused" || entry.state === "conflict")) {
+        // The worker is here: the problem goes back into the form, not into the outbox.
+        outbox.forget(key);
+        writeDraft(unit.id, activityId, v);
+        onSaveFailed(new ApiError(entry.error.status, entry.error), v);
+      } else {
+        setStatus("queued", t("outbox.keptToSend"));
+        if (options.onQueued) options.onQueued(v);
+      }
     } catch (error) {
       onSaveFailed(error, v);
     } finally {
@@ -495,10 +550,10 @@ export function activityForm(container, options) {
   async function onDelete() {
     if (!window.confirm(t("form.confirmDelete", { title: control("title").value }))) return;
     try {
-      await call("DELETE", `/units/${encodeURIComponent(unit.id)}/activities/${encodeURIComponent(activityId)}`);
+      const outcome = await deleteActivity(unit.id, activityId, control("title").value);
       dropDraft(unit.id, activityId);
-      announce(t("list.deleted"));
-      options.onDeleted();
+      announce(outcome === "queued" ? t("outbox.deleteKept") : t("list.deleted"));
+      options.onDeleted(outcome === "queued");
     } catch (error) {
       replace(banner, notice("error", h("p", {}, explainError(error))));
     }

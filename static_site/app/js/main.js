@@ -8,8 +8,10 @@
 //   #/units/{unit}/ideas/{code}        an ideas point's proposals: moderate, rank, adopt
 //   #/orgs/{org}                       manage the organisation (admins)
 //   #/orgs/{org}/figures?period=       all units side by side (admins)
+//   #/outbox                           saves on this device: waiting, refused, sent
 
 import { completeCognitoSignIn, getToken, signOut, tokenEmail } from "./auth.js";
+import { forgetOfflineAnswers } from "./api.js";
 import { clearContext } from "./context.js";
 import { h, replace } from "./dom.js";
 import { LANGUAGES, lang, setLang, t } from "./i18n.js";
@@ -30,10 +32,61 @@ function renderChrome() {
   replace(header,
     h("label", { htmlFor: "lang", className: "visually-hidden" }, t("chrome.language")),
     select,
+    email ? outboxStatus : null,
     email ? h("span", { className: "who" }, email) : null,
-    email ? h("button", { type: "button", onclick: () => { clearContext(); signOut(); renderChrome(); route(); } }, t("chrome.signOut")) : null);
+    email ? h("button", { type: "button", onclick: signOutAndClear }, t("chrome.signOut")) : null);
+  renderOutboxStatus();
   document.querySelector(".skip-link").textContent = t("chrome.skip");
   document.title = t("chrome.title");
+}
+
+// The header says plainly when saves wait on this device, or need the worker.
+const outboxStatus = h("a", { href: "#/outbox", className: "outbox-status", hidden: true });
+
+// The outbox loads once someone is signed in: the first visit (sign-in) does without it.
+let outbox = null;
+async function loadOutbox() {
+  if (!outbox) {
+    outbox = await import("./outbox.js");
+    outbox.onChange(renderOutboxStatus);
+  }
+  return outbox;
+}
+
+async function startOutbox() {
+  if (!getToken()) return;
+  (await loadOutbox()).startOutbox();
+  renderOutboxStatus();
+}
+
+function renderOutboxStatus() {
+  if (!getToken() || !outbox) return;
+  const { waiting, problems } = outbox.counts();
+  const parts = [];
+  if (!navigator.onLine) parts.push(t("outbox.offlineShort"));
+  if (waiting) parts.push(t("outbox.waitingShort", { n: waiting }));
+  if (problems) parts.push(t("outbox.problemsShort", { n: problems }));
+  outboxStatus.hidden = !parts.length;
+  outboxStatus.textContent = parts.join(" · ");
+  outboxStatus.classList.toggle("has-problems", problems > 0);
+}
+window.addEventListener("online", renderOutboxStatus);
+window.addEventListener("offline", renderOutboxStatus);
+
+const PERSONAL_PREFIXES = ["logbook.token", "logbook.draft.", "logbook.outbox.", "logbook.cache.", "logbook.pkce"];
+
+/** Signing out leaves nothing personal on the device: token, drafts, outbox, kept answers. */
+async function signOutAndClear() {
+  const unsent = (await loadOutbox()).unsentCount();
+  if (unsent && !window.confirm(t("outbox.signOutUnsent", { n: unsent }))) return;
+  for (const key of Object.keys(localStorage)) {
+    if (PERSONAL_PREFIXES.some((prefix) => key.startsWith(prefix))) localStorage.removeItem(key);
+  }
+  sessionStorage.clear();
+  clearContext();
+  signOut();
+  renderChrome();
+  route();
 }
 
 function parse(hash) {
@@ -50,7 +103,7 @@ async function route() {
   if (!getToken()) {
     signInPage(view, {
       reason: signInReason,
-      onSignedIn: () => { signInReason = null; clearContext(); renderChrome(); route(); },
+      onSignedIn: () => { signInReason = null; clearContext(); renderChrome(); startOutbox(); route(); },
     });
     focusHeading();
     return;
@@ -59,6 +112,7 @@ async function route() {
   const period = query.get("period");
   try {
     if (parts.length === 0) await homePage(view);
+    else if (parts[0] === "outbox" && parts.length === 1) (await import("./outbox-page.js")).outboxPage(view);
     else if (parts[0] === "units" && parts.length === 2) await logPage(view, parts[1]);
     else if (parts[0] === "units" && parts[2] === "activities" && parts.length === 3) await listPage(view, parts[1]);
     else if (parts[0] === "units" && parts[2] === "activities" && parts.length === 4) await editPage(view, parts[1], parts[3]);
@@ -93,6 +147,8 @@ window.addEventListener("logbook:unauthorized", () => {
 });
 
 function signOutLocally() {
+  // Drafts and the outbox stay (they go out after the next sign-in); kept answers do not.
+  forgetOfflineAnswers();
   localStorage.removeItem("logbook.token");
   clearContext();
   signInReason = t("signin.expired");
@@ -107,5 +163,14 @@ function signOutLocally() {
     signInReason = error.message;
   }
   renderChrome();
+  startOutbox();
   route();
 })();
+
+// Installable and usable offline: the service worker keeps the app's own files (never
+// API answers). Registered after the page has loaded, from files the browser already has.
+if (navigator.serviceWorker) {
+  const register = () => navigator.serviceWorker.register("sw.js").catch(() => {});
+  if (document.readyState === "complete") register();
+  else window.addEventListener("load", register, { once: true });
+}

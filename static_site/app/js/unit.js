@@ -4,7 +4,7 @@ import { allPages, call, download } from "./api.js";
 import { h, replace } from "./dom.js";
 import { barChart } from "./charts.js";
 import { loadMe, unitRole } from "./context.js";
-import { activityForm, AGE_BANDS, CATEGORIES, GENDERS, KINDS, newActivityDefaults } from "./form.js";
+import { activityForm, AGE_BANDS, CATEGORIES, deleteActivity, GENDERS, KINDS, newActivityDefaults } from "./form.js";
 import { formatDate, formatMonth, formatNumber, formatPercent, t } from "./i18n.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
 import { ideasOpener, proposalsLink } from "./ideas.js";
@@ -95,6 +95,14 @@ export async function logPage(main, unitId) {
         savedBox.querySelector(".notice").setAttribute("tabindex", "-1");
         savedBox.querySelector(".notice").focus();
       },
+      onQueued: (values) => {
+        replace(savedBox, notice("info",
+          h("p", {}, t("outbox.savedOnDevice", { title: values.title, date: formatDate(values.date) })),
+          h("p", {}, h("a", { href: "#/outbox" }, t("outbox.see")))));
+        render(values, false);
+        savedBox.querySelector(".notice").setAttribute("tabindex", "-1");
+        savedBox.querySelector(".notice").focus();
+      },
     });
   };
   render(last.items[0]);
@@ -124,7 +132,11 @@ export async function editPage(main, unitId, activityId) {
     onSaved: (saved) => {
       replace(savedBox, notice("success", h("p", {}, t("edit.saved", { title: saved.title }))));
     },
-    onDeleted: () => { window.location.hash = `#/units/${encodeURIComponent(unitId)}/activities`; },
+    onQueued: (values) => {
+      replace(savedBox, notice("info", h("p", {}, t("outbox.changesOnDevice", { title: values.title })),
+        h("p", {}, h("a", { href: "#/outbox" }, t("outbox.see")))));
+    },
+    onDeleted: (queued) => { window.location.hash = queued ? "#/outbox" : `#/units/${encodeURIComponent(unitId)}/activities`; },
   });
 }
 
@@ -171,10 +183,12 @@ export async function listPage(main, unitId) {
   async function remove(activity, li) {
     if (!window.confirm(t("form.confirmDelete", { title: activity.title }))) return;
     try {
-      await call("DELETE", `/units/${encodeURIComponent(unitId)}/activities/${encodeURIComponent(activity.id)}`);
+      const outcome = await deleteActivity(unitId, activity.id, activity.title);
       li.remove();
-      announce(t("list.deleted"));
-      replace(problems, notice("success", h("p", {}, t("list.deletedTitle", { title: activity.title }))));
+      announce(outcome === "queued" ? t("outbox.deleteKept") : t("list.deleted"));
+      replace(problems, outcome === "queued"
+        ? notice("info", h("p", {}, t("outbox.deleteKeptTitle", { title: activity.title })), h("p", {}, h("a", { href: "#/outbox" }, t("outbox.see"))))
+        : notice("success", h("p", {}, t("list.deletedTitle", { title: activity.title }))));
     } catch (error) {
       replace(problems, notice("error", h("p", {}, explainError(error))));
     }

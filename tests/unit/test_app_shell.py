@@ -1,0 +1,43 @@
+"""The worker app's service worker keeps every file the app needs to open offline."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+APP = Path(__file__).resolve().parents[2] / "static_site" / "app"
+
+
+def shell() -> set[str]:
+    source = (APP / "sw.js").read_text()
+    listed = re.search(r"const SHELL = \[(.*?)\];", source, re.S)
+    assert listed, "sw.js lists its SHELL"
+    return set(re.findall(r'"([^"]+)"', listed.group(1)))
+
+
+def test_every_module_of_the_app_is_kept_for_offline_use() -> None:
+    modules = {f"js/{path.name}" for path in (APP / "js").glob("*.js")}
+    assert modules - shell() == set(), "add new modules to SHELL in static_site/app/sw.js"
+
+
+def test_the_shell_lists_only_files_that_exist() -> None:
+    for path in shell() - {"./", "/config.js"}:
+        assert (APP / path).is_file(), path
+
+
+def test_the_manifest_names_the_app_and_its_icons() -> None:
+    manifest = json.loads((APP / "manifest.webmanifest").read_text())
+    assert manifest["start_url"] == "./" and manifest["display"] == "standalone"
+    assert manifest["name"] and manifest["short_name"] and manifest["theme_color"]
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    for icon in manifest["icons"]:
+        assert (APP / icon["src"]).is_file(), icon["src"]
+        if icon["type"] == "image/png":
+            header = (APP / icon["src"]).read_bytes()[:24]
+            width, height = (
+                int.from_bytes(header[16:20], "big"),
+                int.from_bytes(header[20:24], "big"),
+            )
+            assert f"{width}x{height}" == icon["sizes"], icon["src"]
