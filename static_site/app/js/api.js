@@ -76,12 +76,7 @@ export function forgetOfflineAnswers() {
 }
 
 /** Call the API; resolves to the parsed JSON (null for 204), rejects with ApiError. */
-export async function call(
-  method,
-  path,
-  body,
-  { auth = true, accept, cache, headers: extra } = {},
-) {
+export async function call(method, path, body, { auth = true, accept, headers: extra } = {}) {
   const headers = { ...(extra || {}) };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (accept) headers.Accept = accept;
@@ -93,7 +88,6 @@ export async function call(
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      ...(cache ? { cache } : {}),
     });
   } catch (error) {
     if (method === "GET") {
