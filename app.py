@@ -7,6 +7,7 @@ from chalice import Chalice
 from chalicelib.api import (
     activities,
     authorizer,
+    data,
     exports,
     ideas,
     meta,
@@ -15,6 +16,7 @@ from chalicelib.api import (
     public_stats,
     surveys,
 )
+from chalicelib.api.data import ZIP_MEDIA_TYPE
 from chalicelib.api.gateway_answers import in_error_shape
 from chalicelib.api.observe import log_request_context, publish_request_metrics
 from chalicelib.domain.exports import XLSX_MEDIA_TYPE
@@ -23,6 +25,8 @@ from chalicelib.settings import get_settings
 app = Chalice(app_name="logbook")
 # XLSX exports are binary: API Gateway and Chalice pass them through base64.
 app.api.binary_types.append(XLSX_MEDIA_TYPE)
+# Organisation packages go out and come in as zip files.
+app.api.binary_types.append(ZIP_MEDIA_TYPE)
 # Structured logs with the request's ids, and the request's metrics when it ends.
 app.register_middleware(log_request_context, "http")
 app.register_middleware(publish_request_metrics, "http")
@@ -34,6 +38,7 @@ app.register_blueprint(meta.bp)
 app.register_blueprint(organisations.bp)
 app.register_blueprint(activities.bp)
 app.register_blueprint(exports.bp)
+app.register_blueprint(data.bp)
 app.register_blueprint(surveys.bp)
 app.register_blueprint(ideas.bp)
 app.register_blueprint(public_stats.bp)

@@ -1,0 +1,154 @@
+"""Data in and out: whole-organisation packages, spreadsheet imports (docs/data.md).
+
+Uploads are the raw request body (``application/zip``, ``text/csv`` or XLSX), not JSON:
+each route checks the media type and the size itself and names the problem in the
+usual error shape.
+
+A package too large for a Lambda answer (6 MB, less after base64) goes to the export
+bucket when the deployment has one, and the answer is a 302 to a signed URL valid for
+five minutes; the local stage (no such limit) answers the file itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from chalice import Blueprint, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from chalicelib.api.routing import endpoint
+from chalicelib.data_service import DataService, ImportResult
+from chalicelib.domain.access import Principal
+from chalicelib.domain.errors import (
+    FieldProblem,
+    InvalidInput,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
+from chalicelib.service import get_logbook
+from chalicelib.settings import get_settings
+from chalicelib.store.clients import data_table
+
+bp = Blueprint(__name__)
+
+ZIP_MEDIA_TYPE = "application/zip"
+# What API Gateway passes to a Lambda (6 MB) less its base64 of binary bodies.
+MAX_UPLOAD_BYTES = 4_400_000
+MAX_INLINE_ANSWER_BYTES = 4_400_000
+SIGNED_URL_SECONDS = 300
+
+
+class DryRunQuery(BaseModel):
+    """``?dry_run=1`` checks everything and stores nothing."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    dry_run: Literal["0", "1", "true", "false"] = Field(
+        default="0", description="1: check and report, store nothing"
+    )
+
+    @property
+    def checking_only(self) -> bool:
+        return self.dry_run in ("1", "true")
+
+
+def get_data_service() -> DataService:
+    """The service over the configured data table and user pool (cheap: clients are cached)."""
+    return DataService(data_table(get_settings()), get_logbook().accounts)
+
+
+def upload_body(request: Any, allowed: tuple[str, ...]) -> tuple[bytes, str]:
+    """The raw upload and its media type; 415 or 413 in the error shape otherwise."""
+    media_type = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+    if media_type not in allowed:
+        problem = f"must be one of {', '.join(allowed)}, not {media_type[:100] or 'missing'}"
+        raise UnsupportedMediaType(
+            f"Content-Type: {problem}", errors=[FieldProblem("Content-Type", problem)]
+        )
+    raw = request.raw_body or b""
+    if isinstance(raw, str):
+        raw = raw.encode()
+    if len(raw) > MAX_UPLOAD_BYTES:
+        problem = f"is larger than {MAX_UPLOAD_BYTES} bytes"
+        raise PayloadTooLarge(f"body: {problem}", errors=[FieldProblem("body", problem)])
+    if not raw:
+        raise InvalidInput.field("body", "is empty: send the file as the request body")
+    return raw, media_type
+
+
+def file_answer(content: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        body=content,
+        status_code=200,
+        headers={
+            "Content-Type": media_type,
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            # Members' e-mails and the diary are inside: never in a shared cache.
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def _signed_download(content: bytes, key: str, filename: str) -> Response:
+    """Put ``content`` into the export bucket and answer a 302 to a short-lived URL."""
+    import boto3  # only this path needs S3
+
+    settings = get_settings()
+    s3 = boto3.client("s3", region_name=settings.region)
+    s3.put_object(
+        Bucket=settings.export_bucket,
+        Key=key,
+        Body=content,
+        ContentType=ZIP_MEDIA_TYPE,
+        ContentDisposition=f'attachment; filename="{filename}"',
+    )
+    url = s3.generate_presigned_url(
+        "get_object",
+        Params={"Bucket": settings.export_bucket, "Key": key},
+        ExpiresIn=SIGNED_URL_SECONDS,
+    )
+    return Response(
+        body="", status_code=302, headers={"Location": url, "Cache-Control": "private, no-store"}
+    )
+
+
+@endpoint(
+    bp,
+    "GET",
+    "/orgs/{org_id}/export.zip",
+    summary="The whole organisation as a Frictionless data package (organisation admins)",
+    tag="data",
+    content_type=ZIP_MEDIA_TYPE,
+    errors=(401, 403, 404),
+)
+def export_org_package(org_id: str, principal: Principal) -> Response:
+    package = get_data_service().export_package(principal, org_id)
+    settings = get_settings()
+    if len(package.content) > MAX_INLINE_ANSWER_BYTES and settings.export_bucket:
+        import secrets
+
+        key = f"exports/{org_id}/{secrets.token_hex(16)}/{package.filename}"
+        return _signed_download(package.content, key, package.filename)
+    if len(package.content) > MAX_INLINE_ANSWER_BYTES and not settings.is_local:
+        raise PayloadTooLarge(
+            "the package is too large to answer without an export bucket",
+            errors=[FieldProblem("org_id", "export too large for this deployment")],
+        )
+    return file_answer(package.content, ZIP_MEDIA_TYPE, package.filename)
+
+
+@endpoint(
+    bp,
+    "POST",
+    "/orgs/{org_id}/import",
+    summary="Import an organisation package (zip) into this organisation (organisation admins)",
+    tag="data",
+    query=DryRunQuery,
+    response=ImportResult,
+    errors=(400, 401, 403, 404, 413, 415),
+    # Naturally idempotent: stable keys make a repeat store nothing.
+    idempotent=False,
+)
+def import_org_package(org_id: str, query: DryRunQuery, principal: Principal) -> ImportResult:
+    raw, _ = upload_body(bp.current_request, (ZIP_MEDIA_TYPE, "application/x-zip-compressed"))
+    return get_data_service().import_package(principal, org_id, raw, dry_run=query.checking_only)
