@@ -65,6 +65,10 @@ class DataService:
         self.accounts = accounts
         self.limits = limits or ZipLimits()
 
+    def require_admin(self, principal: Principal, org_id: str) -> None:
+        """NotFound or Forbidden unless the caller administers this organisation."""
+        self._org(principal, org_id)
+
     def _org(self, principal: Principal, org_id: str) -> dict[str, Any]:
         org = self.directory.get_org(org_id)
         if org is None:

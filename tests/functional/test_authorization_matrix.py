@@ -384,6 +384,27 @@ def local_login(world: World, path: str, role: str, target: str) -> Request:
     return Request("/auth/local-login", {"email": email})
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file sent as the raw body (imports), with its media type."""
+
+    media_type: str
+    content: bytes
+
+
+def org_package(world: World, path: str, role: str, target: str) -> Request:
+    """The target organisation's own package: a restore, which changes nothing (importing
+    another organisation's package would also import its members and their roles)."""
+    from chalicelib.api.data import get_data_service
+
+    admin = get_logbook().principal(ADMIN)
+    source = world.orgs["own" if target == "missing" else target]
+    package = get_data_service().export_package(admin, source)
+    return Request(
+        fill(path, {"org_id": world.orgs[target]}), Upload("application/zip", package.content)
+    )
+
+
 # ---------------------------------------------------------------- who may do what
 # access kinds: public, public_scoped (anyone; 404 for a missing scope), local_login, signed_in (any role), platform (platform admin),
 # org_member / org_admin (of the target org), unit_member (a role in the target unit).
@@ -421,6 +442,8 @@ EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
     ("DELETE", "/units/{unit_id}/activities/{activity_id}"): ("unit_member", fresh_activity),
     ("GET", "/units/{unit_id}/activity-export"): ("unit_member", plain()),
     ("GET", "/orgs/{org_id}/activity-export"): ("org_admin", plain()),
+    ("GET", "/orgs/{org_id}/export.zip"): ("org_admin", plain()),
+    ("POST", "/orgs/{org_id}/import"): ("org_admin", org_package),
     # Open statistics: anyone, for any existing scope; an unknown unit is 404.
     ("GET", "/public/stats"): ("public_scoped", stats_of_target),
     ("GET", "/public/stats.csv"): ("public_scoped", stats_of_target),
@@ -503,10 +526,14 @@ def cases() -> Iterator[Any]:
 # ---------------------------------------------------------------- the tests
 def send(world: World, method: str, path: str, body: Any, token: str | None) -> Any:
     """One call; JSON is parsed only when the answer is JSON (exports are files)."""
-    headers = {"Content-Type": "application/json"}
+    # As browsers and curl do: binary answers (zip) need an Accept that admits them.
+    headers = {"Content-Type": "application/json", "Accept": "*/*"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    data = json.dumps(body) if body is not None else None
+    if isinstance(body, Upload):
+        headers["Content-Type"], data = body.media_type, body.content
+    else:
+        data = json.dumps(body) if body is not None else None
     answer = world.api.client.http.request(method, path, headers=headers, body=data)
     is_json = "json" in answer.headers.get("Content-Type", "") and answer.body
     answer.json = json.loads(answer.body) if is_json else None
