@@ -11,6 +11,7 @@ from chalicelib.api import (
     exports,
     ideas,
     meta,
+    open_data,
     organisations,
     public_compare,
     public_stats,
@@ -43,6 +44,7 @@ app.register_blueprint(surveys.bp)
 app.register_blueprint(ideas.bp)
 app.register_blueprint(public_stats.bp)
 app.register_blueprint(public_compare.bp)
+app.register_blueprint(open_data.bp)
 if "AWS_LAMBDA_FUNCTION_NAME" not in os.environ:
     # The stream consumer is a Lambda function of its own, whose handler lives in
     # chalicelib.events.blueprint and never imports this module. Registering it here

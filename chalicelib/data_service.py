@@ -17,11 +17,14 @@ from typing import Any
 
 from chalicelib.domain import org_package
 from chalicelib.domain.access import Principal
+from chalicelib.domain.activity import Activity
+from chalicelib.domain.activity_import import check_rows, csv_records, xlsx_records
 from chalicelib.domain.datapackage import read_csv, write_csv
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.ids import utc_now_iso
 from chalicelib.domain.models import Output
-from chalicelib.domain.package_zip import ZipLimits, read_flat_zip
+from chalicelib.domain.package_zip import ZipLimits, check_inflation, read_flat_zip
+from chalicelib.store import keys
 from chalicelib.store import org_package as items
 from chalicelib.store.accounts import SignInAccounts
 from chalicelib.store.directory import DirectoryRepository
@@ -30,6 +33,18 @@ from chalicelib.store.surveys import SurveyRepository
 
 DESCRIPTOR = "datapackage.json"
 MAX_DESCRIPTOR_BYTES = 256 * 1024
+
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ActivityImportResult(Output):
+    """New activities stored (or, in a dry run, that would be) and rows already stored."""
+
+    dry_run: bool
+    created: int
+    unchanged: int
+    rows: int
 
 
 class ImportResult(Output):
@@ -202,6 +217,75 @@ class DataService:
         for name in planned:
             self.store.put_all(missing[name])
         return ImportResult(dry_run=False, created=created, unchanged=unchanged)
+
+
+class ActivityImportService:
+    """A unit's activities from a spreadsheet, by the rules of the activity API."""
+
+    def __init__(self, table: Any, limits: ZipLimits | None = None) -> None:
+        self.directory = DirectoryRepository(table)
+        self.store = OrgPackageStore(table)
+        self.limits = limits or ZipLimits()
+
+    def require_member(self, principal: Principal, unit_id: str) -> dict[str, Any]:
+        """The unit, if the caller has a role in it (NotFound / Forbidden otherwise)."""
+        unit = self.directory.get_unit(unit_id)
+        if unit is None:
+            raise NotFound(f"unit {unit_id} not found")
+        principal.unit_role(unit["org_id"], unit_id)
+        return unit
+
+    def import_activities(
+        self,
+        principal: Principal,
+        unit_id: str,
+        data: bytes,
+        media_type: str,
+        *,
+        dry_run: bool = False,
+    ) -> ActivityImportResult:
+        """Check every row; store the new ones unless any row is bad (then nothing)."""
+        unit = self.require_member(principal, unit_id)
+        problems: list[FieldProblem] = []
+        if media_type == XLSX_MEDIA_TYPE:
+            check_inflation(data, self.limits, problems)
+            _raise(problems)
+            records = xlsx_records(data, problems)
+        else:
+            records = csv_records(data, problems)
+        _raise(problems)
+        goals, questions = self.directory.goals_and_questions(unit["org_id"])
+        unit_goals = [g for g in goals if not g.get("unit_ids") or unit_id in g["unit_ids"]]
+        rows = check_rows(records, unit_id, unit_goals, {q["id"] for q in questions}, problems)
+        _raise(problems)
+        now = utc_now_iso()
+        planned = [
+            items.activity_item(
+                Activity(
+                    id=row.key,
+                    unit_id=unit_id,
+                    org_id=unit["org_id"],
+                    version=1,
+                    created_by=principal.email,
+                    created_at=now,
+                    updated_at=now,
+                    **row.activity.model_dump(mode="json"),
+                ).model_dump()
+            )
+            for row in rows
+        ]
+        existing = self.store.existing(
+            [(keys.unit_pk(unit_id), keys.activity_sk(row.key)) for row in rows]
+        )
+        missing = [item for item in planned if (item["PK"], item["SK"]) not in existing]
+        if not dry_run:
+            self.store.put_all(missing)
+        return ActivityImportResult(
+            dry_run=dry_run,
+            created=len(missing),
+            unchanged=len(planned) - len(missing),
+            rows=len(planned),
+        )
 
 
 def _descriptor(raw: bytes, problems: list[FieldProblem]) -> dict[str, Any]:

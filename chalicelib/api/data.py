@@ -16,9 +16,17 @@ from typing import Any, Literal
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from chalicelib.api.errors import json_response
 from chalicelib.api.routing import endpoint
-from chalicelib.data_service import DataService, ImportResult
+from chalicelib.data_service import (
+    XLSX_MEDIA_TYPE,
+    ActivityImportResult,
+    ActivityImportService,
+    DataService,
+    ImportResult,
+)
 from chalicelib.domain.access import Principal
+from chalicelib.domain.activity_import import template_csv
 from chalicelib.domain.errors import (
     FieldProblem,
     InvalidInput,
@@ -146,9 +154,61 @@ def export_org_package(org_id: str, principal: Principal) -> Response:
     query=DryRunQuery,
     response=ImportResult,
     errors=(400, 401, 403, 404, 413, 415),
-    # Naturally idempotent: stable keys make a repeat store nothing.
-    idempotent=False,
+    # Stable keys make a repeat store nothing; a key also replays the first answer.
+    idempotent=True,
 )
 def import_org_package(org_id: str, query: DryRunQuery, principal: Principal) -> ImportResult:
     raw, _ = upload_body(bp.current_request, (ZIP_MEDIA_TYPE, "application/x-zip-compressed"))
     return get_data_service().import_package(principal, org_id, raw, dry_run=query.checking_only)
+
+
+# ------------------------------------------------------------------ spreadsheet import
+CSV_MEDIA_TYPES = ("text/csv", "application/csv", "text/plain", "application/vnd.ms-excel")
+
+
+def get_activity_import_service() -> ActivityImportService:
+    """The spreadsheet import over the configured data table."""
+    return ActivityImportService(data_table(get_settings()))
+
+
+@endpoint(
+    bp,
+    "POST",
+    "/units/{unit_id}/activities/import",
+    summary="Import a unit's activities from CSV or XLSX (columns: docs/data.md);"
+    " ?dry_run=1 only checks",
+    tag="data",
+    query=DryRunQuery,
+    response=ActivityImportResult,
+    status=201,
+    errors=(400, 401, 403, 404, 413, 415),
+)
+def import_unit_activities(unit_id: str, query: DryRunQuery, principal: Principal) -> Response:
+    service = get_activity_import_service()
+    service.require_member(principal, unit_id)  # who may, before what was sent
+    raw, media_type = upload_body(bp.current_request, (*CSV_MEDIA_TYPES, XLSX_MEDIA_TYPE))
+    result = service.import_activities(
+        principal, unit_id, raw, media_type, dry_run=query.checking_only
+    )
+    return json_response(result.model_dump(mode="json"), 200 if result.dry_run else 201)
+
+
+@endpoint(
+    bp,
+    "GET",
+    "/activity-import-template.csv",
+    summary="The spreadsheet template of the activity import (header and one example row)",
+    tag="data",
+    public=True,
+    content_type="text/csv",
+)
+def activity_import_template() -> Response:
+    return Response(
+        body=template_csv().decode("utf-8"),
+        status_code=200,
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": 'attachment; filename="logbook-activities-template.csv"',
+            "Cache-Control": "public, max-age=3600",
+        },
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import decimal
 import functools
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -200,8 +201,17 @@ def _keyed_request(request: Any, key: str, kwargs: dict[str, Any]) -> idempotenc
         method=request.method,
         # The route with its parameters: the same key on another unit is another request.
         path=request.path.format_map(kwargs),
-        body=parsed.model_dump(mode="json") if parsed is not None else None,
+        body=parsed.model_dump(mode="json") if parsed is not None else _upload_digest(request),
     )
+
+
+def _upload_digest(request: Any) -> dict[str, str] | None:
+    """What identifies a raw upload (a file, not JSON) for an Idempotency-Key: its hash."""
+    raw = request.raw_body
+    if not raw:
+        return None
+    data = raw.encode() if isinstance(raw, str) else raw
+    return {"sha256": hashlib.sha256(data).hexdigest()}
 
 
 def _lambda_context(bp: Blueprint) -> Any:

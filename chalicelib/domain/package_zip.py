@@ -67,3 +67,36 @@ def read_flat_zip(data: bytes, limits: ZipLimits, problems: list[FieldProblem]) 
         total += len(content)
         files[name] = content
     return files
+
+
+def check_inflation(data: bytes, limits: ZipLimits, problems: list[FieldProblem]) -> None:
+    """Inflate every member of a zip (an XLSX) into nothing, within the limits.
+
+    Done before a library (openpyxl) inflates the same archive its own way, which trusts
+    the sizes the archive states.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        problems.append(FieldProblem("body", "is not an XLSX workbook"))
+        return
+    infos = archive.infolist()
+    if len(infos) > 10 * limits.max_files:
+        problems.append(FieldProblem("body", "holds too many parts"))
+        return
+    total = 0
+    for info in infos:
+        budget = min(
+            limits.max_total_bytes - total, max(info.compress_size, 1024) * limits.max_ratio
+        )
+        try:
+            with archive.open(info) as member:
+                while chunk := member.read(64 * 1024):
+                    total += len(chunk)
+                    budget -= len(chunk)
+                    if budget < 0:
+                        problems.append(FieldProblem("body", "inflates beyond the size limit"))
+                        return
+        except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, RuntimeError):
+            problems.append(FieldProblem("body", "is not an XLSX workbook"))
+            return

@@ -405,6 +405,17 @@ def org_package(world: World, path: str, role: str, target: str) -> Request:
     )
 
 
+def activity_sheet(world: World, path: str, role: str, target: str) -> Request:
+    """A one-row CSV of activities, new each time (its title is unique)."""
+    title = f"Imported {uuid.uuid4().hex[:8]}"
+    sheet = f"date,duration_minutes,kind,title\r\n2026-03-14,60,open,{title}\r\n".encode()
+    return Request(fill(path, {"unit_id": world.units[target]}), Upload("text/csv", sheet))
+
+
+def open_resource(world: World, path: str, role: str, target: str) -> Request:
+    return Request(fill(path, {"name": "measures.csv"}))
+
+
 # ---------------------------------------------------------------- who may do what
 # access kinds: public, public_scoped (anyone; 404 for a missing scope), local_login, signed_in (any role), platform (platform admin),
 # org_member / org_admin (of the target org), unit_member (a role in the target unit).
@@ -444,6 +455,11 @@ EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
     ("GET", "/orgs/{org_id}/activity-export"): ("org_admin", plain()),
     ("GET", "/orgs/{org_id}/export.zip"): ("org_admin", plain()),
     ("POST", "/orgs/{org_id}/import"): ("org_admin", org_package),
+    ("POST", "/units/{unit_id}/activities/import"): ("unit_member", activity_sheet),
+    ("GET", "/activity-import-template.csv"): ("public", plain()),
+    ("GET", "/public/datapackage.json"): ("public", plain()),
+    ("GET", "/public/datapackage/{name}"): ("public", open_resource),
+    ("GET", "/public/catalog.jsonld"): ("public", plain()),
     # Open statistics: anyone, for any existing scope; an unknown unit is 404.
     ("GET", "/public/stats"): ("public_scoped", stats_of_target),
     ("GET", "/public/stats.csv"): ("public_scoped", stats_of_target),
@@ -732,10 +748,13 @@ def test_a_creating_post_sent_twice_with_one_key_stores_once(
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
     headers["Idempotency-Key"] = key
 
+    if isinstance(request.body, Upload):
+        headers["Content-Type"], body = request.body.media_type, request.body.content
+    else:
+        body = json.dumps(request.body)
+
     def post() -> Any:
-        return world.api.client.http.request(
-            method, request.path, headers=headers, body=json.dumps(request.body)
-        )
+        return world.api.client.http.request(method, request.path, headers=headers, body=body)
 
     first = post()
     assert first.status_code == 201, first.body
