@@ -434,3 +434,31 @@ def test_round_trip_property(api: Api, world: dict[str, Any]) -> None:
     assert imported.status == 200, imported.json
     second = download(api, f"/orgs/{target}/export.zip", admin).body
     assert canonical(second) == canonical(first)
+
+
+def test_a_large_package_goes_through_a_signed_url(
+    api: Api, admin: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3
+
+    from chalicelib.api import data as data_api
+    from chalicelib.settings import get_settings
+
+    world = build_world(api, admin)
+    monkeypatch.setattr(data_api, "MAX_INLINE_ANSWER_BYTES", 100)
+    monkeypatch.setenv("LOGBOOK_EXPORT_BUCKET", "logbook-exports")
+    get_settings.cache_clear()
+    s3 = boto3.client("s3", region_name=get_settings().region)
+    s3.create_bucket(
+        Bucket="logbook-exports",
+        CreateBucketConfiguration={"LocationConstraint": get_settings().region},
+    )
+    answer = download(api, f"/orgs/{world['org']}/export.zip", admin)
+    assert answer.status == 302
+    location = answer.headers["Location"]
+    assert "logbook-exports" in location
+    assert "Expires=" in location or "X-Amz-Expires=" in location
+    key = next(o["Key"] for o in s3.list_objects_v2(Bucket="logbook-exports")["Contents"])
+    assert key.startswith(f"exports/{world['org']}/")
+    stored = s3.get_object(Bucket="logbook-exports", Key=key)["Body"].read()
+    assert "activities" in tables_of(stored)
