@@ -6,7 +6,7 @@ import { MESSAGES } from "./messages.js";
 const IMPORT_MESSAGES = {
   en: {
     "import.link": "Import from a spreadsheet",
-    "import.title": "Import activities from a spreadsheet",
+    "import.title": "Import activities from a spreadsheet – {unit}",
     "import.intro": "Bring last year's records: one activity per row, in CSV (UTF-8) or XLSX. Every row is checked by the same rules as the form; nothing is stored while any row has a problem, and importing the same rows again creates nothing new.",
     "import.template": "Download the template (CSV)",
     "import.columns": "The columns are explained in the template's first row and in the documentation (docs/data.md).",
@@ -27,7 +27,7 @@ const IMPORT_MESSAGES = {
   },
   sl: {
     "import.link": "Uvozi iz preglednice",
-    "import.title": "Uvoz aktivnosti iz preglednice",
+    "import.title": "Uvoz aktivnosti iz preglednice – {unit}",
     "import.intro": "Prinesite lanske zapise: ena aktivnost v vrstici, v CSV (UTF-8) ali XLSX. Vsaka vrstica se preveri po istih pravilih kot obrazec; dokler ima katera koli vrstica težavo, se nič ne shrani, ponovni uvoz istih vrstic pa ne ustvari ničesar novega.",
     "import.template": "Prenesi predlogo (CSV)",
     "import.columns": "Stolpci so razloženi v prvi vrstici predloge in v dokumentaciji (docs/data.md).",
@@ -48,7 +48,7 @@ const IMPORT_MESSAGES = {
   },
   fi: {
     "import.link": "Tuo taulukosta",
-    "import.title": "Tuo toiminnat taulukosta",
+    "import.title": "Tuo toiminnat taulukosta – {unit}",
     "import.intro": "Tuo viime vuoden kirjaukset: yksi toiminta riviä kohden, CSV (UTF-8) tai XLSX. Jokainen rivi tarkistetaan samoilla säännöillä kuin lomake; mitään ei tallenneta, jos yhdelläkin rivillä on ongelma, eikä samojen rivien tuominen uudelleen luo mitään uutta.",
     "import.template": "Lataa pohja (CSV)",
     "import.columns": "Sarakkeet selitetään pohjan ensimmäisellä rivillä ja ohjeissa (docs/data.md).",
@@ -69,7 +69,7 @@ const IMPORT_MESSAGES = {
   },
   sv: {
     "import.link": "Importera från kalkylblad",
-    "import.title": "Importera aktiviteter från ett kalkylblad",
+    "import.title": "Importera aktiviteter från ett kalkylblad – {unit}",
     "import.intro": "Ta med förra årets anteckningar: en aktivitet per rad, i CSV (UTF-8) eller XLSX. Varje rad kontrolleras med samma regler som formuläret; inget sparas så länge någon rad har ett problem, och att importera samma rader igen skapar inget nytt.",
     "import.template": "Ladda ner mallen (CSV)",
     "import.columns": "Kolumnerna förklaras i mallens första rad och i dokumentationen (docs/data.md).",

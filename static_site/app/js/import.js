@@ -111,7 +111,7 @@ export async function importPage(main, unitId) {
   }
 
   input.addEventListener("change", () => { confirm.hidden = true; replace(result); });
-  replace(main, ...unitHeader(ctx, t("import.title"), "activities"),
+  replace(main, ...unitHeader(ctx, t("import.title", { unit: ctx.unit.name }), "activities"),
     h("p", {}, t("import.intro")),
     h("p", {}, h("a", { href: `${API_URL}/activity-import-template.csv`, download: "logbook-activities-template.csv" }, t("import.template")),
       " ", t("import.columns")),
