@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -34,6 +35,28 @@ bp = Blueprint(__name__)
 
 CACHE_CONTROL = "public, max-age=3600"
 YEARS_BACK = 10
+# A year's figures cost one read per scope and period: a warm instance keeps what it
+# built for a while, so requests that bust the CDN's cache (a query string) cannot
+# multiply those reads (the reserved concurrency bounds the instances).
+KEPT_SECONDS = 300
+_kept: dict[str, tuple[float, Any]] = {}
+
+
+def _kept_or_built(key: str, build: Callable[[], Any]) -> Any:
+    now = time.monotonic()
+    found = _kept.get(key)
+    if found is not None and now - found[0] < KEPT_SECONDS:
+        return found[1]
+    value = build()
+    _kept[key] = (now, value)
+    return value
+
+
+def forget_kept() -> None:
+    """Drop what this process keeps (tests change the data under the same names)."""
+    _kept.clear()
+
+
 _FIGURES = re.compile(r"^figures-(\d{4})\.csv$")
 
 
@@ -49,11 +72,15 @@ def _today() -> dt.date:
 def _years(read: Callable[[str, str], dict[str, Any]]) -> list[int]:
     """Years with any figure (read on scope ``all``), at most ``YEARS_BACK`` back."""
     this_year = _today().year
-    return [
-        year
-        for year in range(this_year - YEARS_BACK + 1, this_year + 1)
-        if open_package.has_figures(read("all", str(year)))
-    ]
+
+    def build() -> list[int]:
+        return [
+            year
+            for year in range(this_year - YEARS_BACK + 1, this_year + 1)
+            if open_package.has_figures(read("all", str(year)))
+        ]
+
+    return list(_kept_or_built("years", build))
 
 
 def _periods(year: int) -> list[str]:
@@ -127,6 +154,11 @@ def open_datapackage_resource(name: str) -> Response:
     year = int(match.group(1))
     if not _today().year - YEARS_BACK < year <= _today().year:
         raise InvalidInput.field("name", f"the package covers the last {YEARS_BACK} years")
+    return _csv(_kept_or_built(name, lambda: _figures_of_year(year)), name)
+
+
+def _figures_of_year(year: int) -> bytes:
+    """The CSV of every scope's figures for the year, its quarters and months."""
     read = public_statistics()
     cells = [(scope, label, period) for scope, label in _scopes() for period in _periods(year)]
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -135,7 +167,7 @@ def open_datapackage_resource(name: str) -> Response:
     for (_, label, _), statistics in zip(cells, documents, strict=True):
         if open_package.has_figures(statistics):
             rows += open_package.figure_rows(statistics, label)
-    return _csv(write_csv(open_package.FIGURES, rows), name)
+    return write_csv(open_package.FIGURES, rows)
 
 
 def _csv(content: bytes, name: str) -> Response:
