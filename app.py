@@ -27,7 +27,7 @@ app = Chalice(app_name="logbook")
 # XLSX exports are binary: API Gateway and Chalice pass them through base64.
 app.api.binary_types.append(XLSX_MEDIA_TYPE)
 # Organisation packages go out and come in as zip files.
-app.api.binary_types.append(ZIP_MEDIA_TYPE)
+app.api.binary_types.extend([ZIP_MEDIA_TYPE, "application/x-zip-compressed"])
 # Structured logs with the request's ids, and the request's metrics when it ends.
 app.register_middleware(log_request_context, "http")
 app.register_middleware(publish_request_metrics, "http")
