@@ -275,6 +275,7 @@ TABLES: tuple[Table, ...] = (
 )
 TABLE_BY_NAME = {table.name: table for table in TABLES}
 MAX_ROWS = 200_000
+_ORG_OWN = frozenset({"id", "name", "country", "created_at", "updated_at"})
 
 
 def descriptor(org: Mapping[str, Any], exported_at: str) -> dict[str, Any]:
@@ -307,26 +308,11 @@ def activity_row(item: Mapping[str, Any]) -> dict[str, Any]:
 
 def activity_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
     """An ``activities`` row as the activity body the API takes (``ActivityIn``)."""
+    # Every field the API takes that has a column (a new field needs only its column).
     body = {
         name: row[name]
-        for name in (
-            "date",
-            "start_time",
-            "duration_minutes",
-            "kind",
-            "categories",
-            "title",
-            "age_bands",
-            "new_participants",
-            "youth_led",
-            "youth_leaders",
-            "volunteers",
-            "staff",
-            "goal_ids",
-            "goal_ratings",
-            "notes",
-            "reflection",
-        )
+        for name in ActivityIn.model_fields
+        if name != "participants" and name in row
     }
     body["participants"] = {gender: row[f"participants_{gender}"] for gender in GENDERS}
     return {name: value for name, value in body.items() if value is not None}
@@ -413,8 +399,14 @@ def plan_import(
         problems.append(
             FieldProblem("organisation.csv: row 2, id", "differs from datapackage.json's org_id")
         )
-    elif plan.org.get("youth_population") is None and org_rows[0].get("youth_population"):
-        plan.org["youth_population"] = org_rows[0]["youth_population"]
+    else:
+        # The target keeps its name and country; what it lacks (its youth population,
+        # say) comes from the package.
+        for column in ORGANISATION.columns:
+            if column.name in _ORG_OWN:
+                continue
+            if plan.org.get(column.name) is None and org_rows[0].get(column.name) is not None:
+                plan.org[column.name] = org_rows[0][column.name]
 
     def check(model: Any, body: dict[str, Any], where: str) -> bool:
         try:
