@@ -40,6 +40,8 @@ from chalicelib.store.clients import data_table
 bp = Blueprint(__name__)
 
 ZIP_MEDIA_TYPE = "application/zip"
+# Windows browsers send a .zip as application/x-zip-compressed.
+ZIP_UPLOADS = (ZIP_MEDIA_TYPE, "application/x-zip-compressed")
 # What API Gateway passes to a Lambda (6 MB) less its base64 of binary bodies.
 MAX_UPLOAD_BYTES = 4_400_000
 MAX_INLINE_ANSWER_BYTES = 4_400_000
@@ -156,9 +158,10 @@ def export_org_package(org_id: str, principal: Principal) -> Response:
     errors=(400, 401, 403, 404, 413, 415),
     # Stable keys make a repeat store nothing; a key also replays the first answer.
     idempotent=True,
+    uploads=ZIP_UPLOADS,
 )
 def import_org_package(org_id: str, query: DryRunQuery, principal: Principal) -> ImportResult:
-    raw, _ = upload_body(bp.current_request, (ZIP_MEDIA_TYPE, "application/x-zip-compressed"))
+    raw, _ = upload_body(bp.current_request, ZIP_UPLOADS)
     return get_data_service().import_package(principal, org_id, raw, dry_run=query.checking_only)
 
 
@@ -182,6 +185,7 @@ def get_activity_import_service() -> ActivityImportService:
     response=ActivityImportResult,
     status=201,
     errors=(400, 401, 403, 404, 413, 415),
+    uploads=(*CSV_MEDIA_TYPES, XLSX_MEDIA_TYPE),
 )
 def import_unit_activities(unit_id: str, query: DryRunQuery, principal: Principal) -> Response:
     service = get_activity_import_service()

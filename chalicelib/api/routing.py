@@ -90,6 +90,8 @@ class RouteDoc:
     errors: tuple[int, ...] = field(default_factory=tuple)
     # Honours an Idempotency-Key header (every creating POST does).
     idempotent: bool = False
+    # Media types of a file taken as the raw body (imports), for OpenAPI.
+    uploads: tuple[str, ...] = ()
 
 
 ROUTES: list[RouteDoc] = []
@@ -240,6 +242,7 @@ def endpoint(
     content_type: str = "application/json",
     errors: tuple[int, ...] = (),
     idempotent: bool | None = None,
+    uploads: tuple[str, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``fn`` as a route; see the module docstring.
 
@@ -341,6 +344,7 @@ def endpoint(
                 content_type=content_type,
                 errors=errors,
                 idempotent=keyed,
+                uploads=uploads,
             )
         )
         return fn
