@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,8 @@ from chalicelib.store.org_package import OrgPackageStore
 from chalicelib.store.surveys import SurveyRepository
 
 DESCRIPTOR = "datapackage.json"
+# Items per batch of writes between two looks at the clock.
+WRITE_CHUNK = 500
 MAX_DESCRIPTOR_BYTES = 256 * 1024
 
 
@@ -48,11 +51,17 @@ class ActivityImportResult(Output):
 
 
 class ImportResult(Output):
-    """What an import stored (``created``) and found already there (``unchanged``), by table."""
+    """What an import stored (``created``) and found already there (``unchanged``), by table.
+
+    ``complete`` is false when the request's time ran out first: ``remaining`` items are
+    still to be written, and sending the same package again writes them (only them).
+    """
 
     dry_run: bool
+    complete: bool = True
     created: dict[str, int]
     unchanged: dict[str, int]
+    remaining: int = 0
 
 
 @dataclass(frozen=True)
@@ -179,7 +188,13 @@ class DataService:
         return str(source_org), tables
 
     def import_package(
-        self, principal: Principal, org_id: str, data: bytes, *, dry_run: bool = False
+        self,
+        principal: Principal,
+        org_id: str,
+        data: bytes,
+        *,
+        dry_run: bool = False,
+        time_budget: float | None = None,
     ) -> ImportResult:
         """Check the package whole, then store what is missing (nothing on any problem)."""
         target = self._org(principal, org_id)
@@ -214,8 +229,23 @@ class DataService:
         if plan.org != target:
             self.directory.replace_org({**plan.org, "updated_at": utc_now_iso()})
         # Referenced items first: a crash midway leaves a consistent, resumable state.
+        # Written in chunks within the time budget; what is left, a repeat writes.
+        started = time.monotonic()
+        written = {name: 0 for name in planned}
         for name in planned:
-            self.store.put_all(missing[name])
+            for first in range(0, len(missing[name]), WRITE_CHUNK):
+                if time_budget is not None and time.monotonic() - started > time_budget:
+                    left = sum(len(group) for group in missing.values()) - sum(written.values())
+                    return ImportResult(
+                        dry_run=False,
+                        complete=False,
+                        created=written,
+                        unchanged=unchanged,
+                        remaining=left,
+                    )
+                chunk = missing[name][first : first + WRITE_CHUNK]
+                self.store.put_all(chunk)
+                written[name] += len(chunk)
         return ImportResult(dry_run=False, created=created, unchanged=unchanged)
 
 

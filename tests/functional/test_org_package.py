@@ -462,3 +462,34 @@ def test_a_large_package_goes_through_a_signed_url(
     assert key.startswith(f"exports/{world['org']}/")
     stored = s3.get_object(Bucket="logbook-exports", Key=key)["Body"].read()
     assert "activities" in tables_of(stored)
+
+
+def test_an_import_out_of_time_answers_202_and_a_repeat_finishes_it(
+    api: Api, admin: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib import data_service
+    from chalicelib.api import data as data_api
+
+    world = build_world(api, admin)
+    package = download(api, f"/orgs/{world['org']}/export.zip", admin).body
+    target = new_org(api, admin)
+    # No time at all: the request stops before its first chunk of writes.
+    monkeypatch.setattr(data_service, "WRITE_CHUNK", 1)
+    monkeypatch.setattr(data_api, "IMPORT_SECONDS", -1.0)
+    partial = upload(api, f"/orgs/{target}/import", admin, package)
+    assert partial.status == 202, partial.json
+    assert partial.json["complete"] is False and partial.json["remaining"] > 0
+    monkeypatch.setattr(data_api, "IMPORT_SECONDS", 60.0)
+    finished = upload(api, f"/orgs/{target}/import", admin, package)
+    assert finished.status == 200 and finished.json["complete"] is True
+    assert sum(finished.json["created"].values()) == partial.json["remaining"]
+    assert canonical(download(api, f"/orgs/{target}/export.zip", admin).body) == canonical(package)
+
+
+def test_who_may_import_is_checked_before_the_body(api: Api, admin: str) -> None:
+    world = build_world(api, admin)
+    worker = api.token("ana@example.si")
+    answer = upload(api, f"/orgs/{world['org']}/import", worker, b"{}", media="application/json")
+    assert answer.status == 403
+    answer = upload(api, "/orgs/nosuchorg/import", admin, b"{}", media="application/json")
+    assert answer.status == 404
