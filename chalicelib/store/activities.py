@@ -109,6 +109,26 @@ class ActivityRepository(DataTableRepository):
                 raise NotFound("activity not found") from error
             raise
 
+    def count_using_categories(self, unit_ids: list[str], category_ids: set[str]) -> dict[str, int]:
+        """How many activities of these units name each of ``category_ids`` (planned too).
+
+        Reads only the ``categories`` attribute of each activity: an admin's vocabulary
+        change is rare, and must not remove a word that activities still use.
+        """
+        counts = dict.fromkeys(sorted(category_ids), 0)
+        if not category_ids:
+            return counts
+        for unit_id in unit_ids:
+            items = self._query(
+                KeyConditionExpression=Key("PK").eq(keys.unit_pk(unit_id))
+                & Key("SK").begins_with("ACT#"),
+                ProjectionExpression="categories",
+            )
+            for item in items:
+                for category in set(item.get("categories") or ()) & category_ids:
+                    counts[category] += 1
+        return counts
+
     def list_page(
         self,
         unit_id: str,
