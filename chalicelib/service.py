@@ -21,7 +21,7 @@ from chalicelib.domain.activity import (
 )
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id, utc_now_iso
-from chalicelib.domain.key_figures import KeyFigures, KeyFiguresIn, year_problem
+from chalicelib.domain.key_figures import KeyFigures, KeyFiguresIn, derived_figures, year_problem
 from chalicelib.domain.models import (
     Goal,
     GoalIn,
@@ -283,6 +283,25 @@ class Logbook:
         }
         self.directory.put_key_figures(stored)
         return figures
+
+    def with_derived_figures(self, statistics: dict[str, Any]) -> dict[str, Any]:
+        """A public statistics document of an organisation's year, with its derived figures.
+
+        Other scopes and periods are answered unchanged. Two key lookups (the
+        organisation and its key figures of the year); the rule is
+        ``domain.key_figures.derived_figures``.
+        """
+        scope, period = str(statistics.get("scope", "")), str(statistics.get("period", ""))
+        if not scope.startswith("org:") or year_problem(period):
+            return statistics
+        org = self.directory.get_org(scope.removeprefix("org:"))
+        if org is None:
+            return statistics
+        figures = self.directory.get_key_figures(org["id"], int(period))
+        return {
+            **statistics,
+            **derived_figures(statistics, figures, org.get("youth_population")),
+        }
 
     @staticmethod
     def _year(year: str) -> int:

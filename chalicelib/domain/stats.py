@@ -439,6 +439,10 @@ def statistics_rows(statistics: Mapping[str, Any]) -> list[tuple[str, str, str, 
                 )
             else:
                 rows.append((scope, period, "indicators", indicator, measure, value))
+    for figure in ("cost_per_visit", "visits_per_1000", "visits_per_open_week"):
+        if figure in statistics:  # an organisation's year, with its key figures
+            value = statistics[figure]
+            rows.append((scope, period, "key_figures", figure, "", "" if value is None else value))
     rows.append((scope, period, "meta", "updated_at", "", statistics["updated_at"] or ""))
     # Booleans as JSON spells them, so CSV and JSON read the same.
     return [

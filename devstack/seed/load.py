@@ -89,7 +89,12 @@ def _ensure_org(logbook: Any, admin: Any, spec: OrgSpec, existing: dict[str, Any
 
     org = existing.get(spec.name) or logbook.create_org(
         admin,
-        OrgIn(name=spec.name, country=spec.country, youth_population=spec.youth_population),
+        OrgIn(
+            name=spec.name,
+            country=spec.country,
+            municipality_code=spec.municipality_code,
+            youth_population=spec.youth_population,
+        ),
     )
     units = {unit.name: unit for unit in logbook.list_units(admin, org.id)}
     unit_ids = []

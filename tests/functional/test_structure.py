@@ -501,3 +501,28 @@ def test_vocabulary_and_key_figures_never_reach_the_statistics(api, world, strea
     stream.aggregator.handle(stream_event(records, "shardId-structure"))
     assert unit_stats(api, world.unit)["activities"]["count"] == 0
     assert without_keys(items[0]) is not None
+
+
+def test_public_statistics_of_an_organisations_year_carry_the_derived_figures(api, world, stream):
+    # Given 50 visits in 2026 and the year's key figures
+    created = record(api, world, activity(participants={"girls": 30, "boys": 20}, age_bands=None))
+    stream.follow(world.unit, created["id"])
+    body = {"costs_eur": 1000, "open_weeks": 40}
+    assert api.call("PUT", key_figures_path(world), body, token=world.org_admin).status == 200
+
+    # When the public reads the organisation's year
+    stats = api.call("GET", f"/public/stats?scope=org:{world.org}&period=2026").json
+
+    # Then the derived figures are there (per 1,000 from the organisation's 60,000)
+    assert stats["cost_per_visit"] == 20.0
+    assert stats["visits_per_open_week"] == 1.2
+    assert stats["visits_per_1000"] == pytest.approx(0.8)
+    csv_text = api.client.http.get(f"/public/stats.csv?scope=org:{world.org}&period=2026").body
+    text = csv_text.decode() if isinstance(csv_text, bytes) else csv_text
+    assert f"org:{world.org},2026,key_figures,cost_per_visit,,20.0" in text
+    # A quarter, a unit and another organisation's year carry none.
+    quarter = api.call("GET", f"/public/stats?scope=org:{world.org}&period=2026-Q1").json
+    unit = unit_stats(api, world.unit)
+    assert "cost_per_visit" not in quarter and "cost_per_visit" not in unit
+    foreign = api.call("GET", f"/public/stats?scope=org:{world.foreign_org}&period=2026").json
+    assert foreign["cost_per_visit"] is None and foreign["visits_per_1000"] is None
