@@ -572,8 +572,12 @@ class Logbook:
         date_to: str | None = None,
         cursor: str | None = None,
         limit: int = 50,
+        status: str | None = None,
     ) -> ActivityPage:
-        """A page of the unit's activities, newest first; partners see only their own."""
+        """A page of the unit's activities, newest first; partners see only their own.
+
+        ``status`` keeps only planned or only done activities.
+        """
         unit = self._unit(unit_id)
         role = principal.unit_role(unit.org_id, unit_id)
         items, next_cursor = self.activities.list_page(
@@ -583,6 +587,7 @@ class Logbook:
             cursor=cursor,
             limit=max(1, min(limit, MAX_PAGE)),
             created_by=principal.email if role == "partner" else None,
+            status=status,
         )
         return ActivityPage(items=[Activity(**item) for item in items], next=next_cursor)
 

@@ -7,7 +7,7 @@ import binascii
 import json
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 from botocore.exceptions import ClientError
 
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
@@ -138,8 +138,12 @@ class ActivityRepository(DataTableRepository):
         cursor: str | None,
         limit: int,
         created_by: str | None = None,
+        status: str | None = None,
     ) -> tuple[list[dict[str, Any]], str | None]:
-        """One page of a unit's activities, newest first, within [date_from, date_to]."""
+        """One page of a unit's activities, newest first, within [date_from, date_to].
+
+        ``created_by`` and ``status`` filter (an activity stored without a status is done).
+        """
         key = Key("GSI1PK").eq(keys.activities_by_date_pk(unit_id))
         low, high = date_from or "0000-00-00", (date_to or "9999-12-31") + "#~~"
         query: dict[str, Any] = {
@@ -148,8 +152,18 @@ class ActivityRepository(DataTableRepository):
             "ScanIndexForward": False,
             "Limit": limit,
         }
+        filters: list[ConditionBase] = []
         if created_by is not None:
-            query["FilterExpression"] = Attr("created_by").eq(created_by)
+            filters.append(Attr("created_by").eq(created_by))
+        if status == "planned":
+            filters.append(Attr("status").eq("planned"))
+        elif status == "done":
+            filters.append(Attr("status").not_exists() | Attr("status").eq("done"))
+        if filters:
+            condition: ConditionBase = filters[0]
+            for more in filters[1:]:
+                condition = condition & more
+            query["FilterExpression"] = condition
         last = decode_cursor(cursor, unit_id) if cursor else None
         items: list[dict[str, Any]] = []
         # A filter (partners see their own) can leave a page short: read on, each time

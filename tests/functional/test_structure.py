@@ -526,3 +526,20 @@ def test_public_statistics_of_an_organisations_year_carry_the_derived_figures(ap
     assert "cost_per_visit" not in quarter and "cost_per_visit" not in unit
     foreign = api.call("GET", f"/public/stats?scope=org:{world.foreign_org}&period=2026").json
     assert foreign["cost_per_visit"] is None and foreign["visits_per_1000"] is None
+
+
+def test_the_list_filters_planned_and_done_for_the_upcoming_view(api, world):
+    plan = record(api, world, plan_body(date="2026-05-01"))
+    done = record(api, world, activity(date="2026-03-01"))
+    partner_plan = record(api, world, plan_body(date="2026-05-02"), token=world.partner)
+    base = f"/units/{world.unit}/activities"
+
+    planned = api.call("GET", f"{base}?status=planned", token=world.worker).json["items"]
+    assert [item["id"] for item in planned] == [partner_plan["id"], plan["id"]]
+    logged = api.call("GET", f"{base}?status=done", token=world.worker).json["items"]
+    assert [item["id"] for item in logged] == [done["id"]]
+    # A partner's filter keeps to its own.
+    own = api.call("GET", f"{base}?status=planned", token=world.partner).json["items"]
+    assert [item["id"] for item in own] == [partner_plan["id"]]
+    bad = api.call("GET", f"{base}?status=maybe", token=world.worker)
+    assert bad.status == 400 and bad.json["errors"][0]["field"] == "query.status"
