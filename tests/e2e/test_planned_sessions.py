@@ -134,3 +134,88 @@ def test_a_worker_plans_a_session_and_logs_it_as_done(live_stack: Any, page: Any
     assert stats["activities"]["by_kind"] == {"individual": 1}
     assert stats["activities"]["by_category"] == {"socialising": 1}
     assert page.script_errors == []
+
+
+def wait_until(condition: Any, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "never happened"
+        time.sleep(0.3)
+
+
+def public_code(stack: Any, org_id: str) -> str | None:
+    orgs = api(stack, "GET", "/public/orgs")[1]["items"]
+    return next(o for o in orgs if o["id"] == org_id).get("municipality_code")
+
+
+def test_an_org_admin_names_categories_and_reports_key_figures(live_stack: Any, page: Any) -> None:
+    admin = token_for(live_stack, ADMIN)
+    tag = uuid.uuid4().hex[:8]
+    org = created(live_stack, "/orgs", {"name": f"Botkyrka {tag}", "country": "SE"}, admin)
+    unit = created(live_stack, f"/orgs/{org['id']}/units", {"name": "Fittja fritidsgård"}, admin)
+    boss = f"boss-{tag}@example.org"
+    created(live_stack, f"/orgs/{org['id']}/members", {"email": boss, "role": "org_admin"}, admin)
+
+    # Given the organisation page
+    sign_in(page, live_stack, boss)
+    page.goto(f"{live_stack.site_url}/app/#/orgs/{org['id']}")
+    page.get_by_role("heading", name="Our categories").wait_for()
+
+    # When the admin gives the official code, a category of their own and the year's figures
+    page.get_by_label("Municipality code").fill("0127")
+    page.get_by_role("region", name="Official code and young residents").get_by_role(
+        "button", name="Save"
+    ).click()
+    wait_until(lambda: public_code(live_stack, org["id"]) == "0127")
+    page.reload()
+    page.get_by_role("heading", name="Our categories").wait_for()
+    assert page.get_by_label("Municipality code").input_value() == "0127"
+    vocabulary = page.get_by_role("region", name="Our categories")
+    vocabulary.get_by_label("Short id").fill("homework_club")
+    vocabulary.get_by_label("Name in Swedish").fill("Läxklubb")
+    vocabulary.get_by_label("Counts in the statistics as").select_option("learning_support")
+    vocabulary.get_by_role("button", name="Save").click()
+    page.get_by_role("group", name="Läxklubb").wait_for()
+    year = dt.date.today().year
+    figures = page.get_by_role("region", name=f"Key figures {year}")
+    figures.get_by_label("Costs (EUR)").fill("250000")
+    figures.get_by_label("Weeks open").fill("44")
+    figures.get_by_role("button", name="Save").click()
+    key_figures_path = f"/orgs/{org['id']}/key-figures/{year}"
+    wait_until(lambda: api(live_stack, "GET", key_figures_path, token=admin)[1]["updated_at"])
+    page.reload()
+    page.get_by_role("group", name="Läxklubb").wait_for()
+
+    # Then the API holds them, and the code is public
+    assert public_code(live_stack, org["id"]) == "0127"
+    _, served = api(live_stack, "GET", f"/orgs/{org['id']}/vocabulary", token=admin)
+    own = [entry for entry in served["categories"] if not entry["core"]]
+    assert own == [
+        {
+            "id": "homework_club",
+            "labels": {"sv": "Läxklubb"},
+            "maps_to": "learning_support",
+            "core": False,
+            "renamed": False,
+        }
+    ]
+    _, stored = api(live_stack, "GET", key_figures_path, token=admin)
+    assert stored["costs_eur"] == 250000 and stored["open_weeks"] == 44
+
+    # When an activity uses the category, removing it is refused with the count
+    created(
+        live_stack,
+        f"/units/{unit['id']}/activities",
+        {
+            "date": f"{year}-01-15",
+            "duration_minutes": 60,
+            "kind": "group",
+            "title": "Läxklubb",
+            "categories": ["homework_club"],
+        },
+        admin,
+    )
+    page.get_by_role("region", name="Our categories").get_by_label("Remove").check()
+    page.get_by_role("region", name="Our categories").get_by_role("button", name="Save").click()
+    page.get_by_text("homework_club: 1 activities").wait_for()
+    assert page.script_errors == []

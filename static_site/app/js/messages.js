@@ -2,6 +2,29 @@
 // A missing key falls back to English (see i18n.js).
 
 const en = {
+  // Official codes, own categories and key figures (issue #17).
+  "org.official": "Official code and young residents",
+  "org.municipalityCode": "Municipality code",
+  "org.municipalityCode.hint": "The official code: Slovenian občina (3 digits), Finnish kuntanumero (3 digits), Swedish kommunkod (4 digits). Public, so analysts can join official statistics.",
+  "org.youthPopulation": "Young residents",
+  "vocab.title": "Our categories",
+  "vocab.hint": "Your own words for what you do. Each counts under a core category in the open statistics, so organisations stay comparable.",
+  "vocab.add": "Add a category",
+  "vocab.id": "Short id (a–z, 0–9, _)",
+  "vocab.label.en": "Name in English",
+  "vocab.label.sl": "Name in Slovenian",
+  "vocab.label.fi": "Name in Finnish",
+  "vocab.label.sv": "Name in Swedish",
+  "vocab.mapsTo": "Counts in the statistics as",
+  "vocab.remove": "Remove",
+  "vocab.inUse": "These categories are used by activities, so they cannot be removed or counted elsewhere:",
+  "vocab.usedBy": "{id}: {n} activities",
+  "keyfig.title": "Key figures {year}",
+  "keyfig.hint": "Public figures per visit, per open week and per 1,000 young residents are derived from these.",
+  "keyfig.costs_eur": "Costs (EUR)",
+  "keyfig.open_weeks": "Weeks open",
+  "keyfig.staff_fte": "Staff (full-time equivalents)",
+  "keyfig.youth_population": "Young residents this year",
   // Planned sessions and individual work (issue #17).
   "kind.individual": "Individual youth work",
   "field.status": "What are you recording?",
@@ -138,6 +161,29 @@ const en = {
 };
 
 const sl = {
+  // Official codes, own categories and key figures (issue #17).
+  "org.official": "Uradna šifra in število mladih",
+  "org.municipalityCode": "Šifra občine",
+  "org.municipalityCode.hint": "Uradna šifra: slovenska občina (3 števke), finski kuntanumero (3 števke), švedski kommunkod (4 števke). Javna, da jo analitiki povežejo z uradno statistiko.",
+  "org.youthPopulation": "Število mladih prebivalcev",
+  "vocab.title": "Naša področja",
+  "vocab.hint": "Vaše besede za to, kar delate. Vsako se v odprti statistiki šteje pod osnovno področje, da ostanejo organizacije primerljive.",
+  "vocab.add": "Dodaj področje",
+  "vocab.id": "Kratka oznaka (a–z, 0–9, _)",
+  "vocab.label.en": "Ime v angleščini",
+  "vocab.label.sl": "Ime v slovenščini",
+  "vocab.label.fi": "Ime v finščini",
+  "vocab.label.sv": "Ime v švedščini",
+  "vocab.mapsTo": "V statistiki se šteje kot",
+  "vocab.remove": "Odstrani",
+  "vocab.inUse": "Ta področja uporabljajo aktivnosti, zato jih ni mogoče odstraniti ali šteti drugam:",
+  "vocab.usedBy": "{id}: aktivnosti: {n}",
+  "keyfig.title": "Ključni podatki {year}",
+  "keyfig.hint": "Iz njih se izračunajo javni podatki na obisk, na teden odprtosti in na 1000 mladih.",
+  "keyfig.costs_eur": "Stroški (EUR)",
+  "keyfig.open_weeks": "Tedni odprtosti",
+  "keyfig.staff_fte": "Zaposleni (polni delovni čas)",
+  "keyfig.youth_population": "Mladi prebivalci v letu",
   // Planned sessions and individual work (issue #17).
   "kind.individual": "Individualno delo",
   "field.status": "Kaj vpisujete?",
@@ -274,6 +320,29 @@ const sl = {
 };
 
 const fi = {
+  // Official codes, own categories and key figures (issue #17).
+  "org.official": "Virallinen koodi ja nuorten määrä",
+  "org.municipalityCode": "Kuntanumero",
+  "org.municipalityCode.hint": "Virallinen koodi: Slovenian občina (3 numeroa), Suomen kuntanumero (3 numeroa), Ruotsin kommunkod (4 numeroa). Julkinen, jotta tiedot voi yhdistää virallisiin tilastoihin.",
+  "org.youthPopulation": "Nuoria asukkaita",
+  "vocab.title": "Omat sisältömme",
+  "vocab.hint": "Omat sananne sille, mitä teette. Kukin lasketaan avoimissa tilastoissa jonkin perussisällön alle, jotta organisaatiot ovat vertailukelpoisia.",
+  "vocab.add": "Lisää sisältö",
+  "vocab.id": "Lyhyt tunnus (a–z, 0–9, _)",
+  "vocab.label.en": "Nimi englanniksi",
+  "vocab.label.sl": "Nimi sloveniaksi",
+  "vocab.label.fi": "Nimi suomeksi",
+  "vocab.label.sv": "Nimi ruotsiksi",
+  "vocab.mapsTo": "Tilastoissa lasketaan",
+  "vocab.remove": "Poista",
+  "vocab.inUse": "Näitä sisältöjä on käytetty toiminnoissa, joten niitä ei voi poistaa eikä laskea muualle:",
+  "vocab.usedBy": "{id}: {n} toimintaa",
+  "keyfig.title": "Tunnusluvut {year}",
+  "keyfig.hint": "Näistä lasketaan julkiset luvut käyntiä, aukioloviikkoa ja 1 000 nuorta kohden.",
+  "keyfig.costs_eur": "Kustannukset (EUR)",
+  "keyfig.open_weeks": "Aukioloviikot",
+  "keyfig.staff_fte": "Henkilöstö (henkilötyövuodet)",
+  "keyfig.youth_population": "Nuoria asukkaita vuonna",
   // Planned sessions and individual work (issue #17).
   "kind.individual": "Yksilöohjaus",
   "field.status": "Mitä kirjaat?",
@@ -410,6 +479,29 @@ const fi = {
 };
 
 const sv = {
+  // Official codes, own categories and key figures (issue #17).
+  "org.official": "Officiell kod och antal unga",
+  "org.municipalityCode": "Kommunkod",
+  "org.municipalityCode.hint": "Den officiella koden: slovensk občina (3 siffror), finskt kuntanumero (3 siffror), svensk kommunkod (4 siffror). Offentlig, så att analytiker kan koppla till officiell statistik.",
+  "org.youthPopulation": "Unga invånare",
+  "vocab.title": "Våra innehållskategorier",
+  "vocab.hint": "Era egna ord för det ni gör. Varje kategori räknas under en grundkategori i den öppna statistiken, så att organisationer går att jämföra.",
+  "vocab.add": "Lägg till en kategori",
+  "vocab.id": "Kort id (a–z, 0–9, _)",
+  "vocab.label.en": "Namn på engelska",
+  "vocab.label.sl": "Namn på slovenska",
+  "vocab.label.fi": "Namn på finska",
+  "vocab.label.sv": "Namn på svenska",
+  "vocab.mapsTo": "Räknas i statistiken som",
+  "vocab.remove": "Ta bort",
+  "vocab.inUse": "Dessa kategorier används av aktiviteter och kan inte tas bort eller räknas någon annanstans:",
+  "vocab.usedBy": "{id}: {n} aktiviteter",
+  "keyfig.title": "Nyckeltal {year}",
+  "keyfig.hint": "Av dessa räknas offentliga tal per besök, per öppen vecka och per 1 000 unga invånare ut.",
+  "keyfig.costs_eur": "Kostnader (EUR)",
+  "keyfig.open_weeks": "Öppna veckor",
+  "keyfig.staff_fte": "Personal (heltidstjänster)",
+  "keyfig.youth_population": "Unga invånare i år",
   // Planned sessions and individual work (issue #17).
   "kind.individual": "Individuellt stöd",
   "field.status": "Vad registrerar du?",
