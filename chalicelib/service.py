@@ -538,6 +538,8 @@ class Logbook:
         current = self._activity(unit_id, activity_id)
         if not principal.may_touch_activity(role, current.created_by):
             raise Forbidden("partners change only the activities they recorded")
+        if data.status is None:
+            data = data.model_copy(update={"status": current.status})
         if current.status == "done" and data.status == "planned":
             raise InvalidInput.field(
                 "status", "a done activity cannot become a plan again; plan a new session"

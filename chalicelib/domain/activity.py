@@ -126,6 +126,11 @@ class ActivityUpdate(ActivityIn):
     """A whole activity sent back with the version it was read at."""
 
     version: int = Field(ge=1, description="The version this edit is based on")
+    # Left out, an edit keeps the stored status (an app from before plans existed must
+    # not log a plan as done by editing it).
+    status: Status | None = Field(  # type: ignore[assignment]
+        default=None, description="planned or done; omitted: unchanged"
+    )
 
 
 class Activity(Output):

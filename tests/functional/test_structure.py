@@ -543,3 +543,24 @@ def test_the_list_filters_planned_and_done_for_the_upcoming_view(api, world):
     assert [item["id"] for item in own] == [partner_plan["id"]]
     bad = api.call("GET", f"{base}?status=maybe", token=world.worker)
     assert bad.status == 400 and bad.json["errors"][0]["field"] == "query.status"
+
+
+def test_an_edit_without_a_status_keeps_the_plan_a_plan(api, world, stream):
+    planned = record(api, world, plan_body())
+    path = f"/units/{world.unit}/activities/{planned['id']}"
+    body = {name: value for name, value in planned.items() if name != "status"}
+    edited = api.call(
+        "PUT", path, {**body, "title": "Podcast workshop, part 1"}, token=world.worker
+    )
+    assert edited.status == 200, edited.json
+    assert edited.json["status"] == "planned"
+    stream.follow(world.unit, planned["id"])
+    assert unit_stats(api, world.unit)["activities"]["count"] == 0
+
+
+def test_the_core_categories_are_the_servers_to_resolve(api, world, stream):
+    # A client that sends its own core_categories cannot count an activity elsewhere.
+    created = record(api, world, activity(categories=["culture"], core_categories=["sport"]))
+    stream.follow(world.unit, created["id"])
+    assert created["core_categories"] == ["culture"]
+    assert unit_stats(api, world.unit)["activities"]["by_category"] == {"culture": 1}
