@@ -8,9 +8,12 @@ once, under the core category. The form's planning labels exist in all four lang
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -133,6 +136,15 @@ def test_a_worker_plans_a_session_and_logs_it_as_done(live_stack: Any, page: Any
     assert stats["activities"]["count"] == 1
     assert stats["activities"]["by_kind"] == {"individual": 1}
     assert stats["activities"]["by_category"] == {"socialising": 1}
+
+    # And the open statistics' downloads carry the municipality's official code
+    page.goto(f"{live_stack.site_url}/stats/?scope=org:{org['id']}&period={today.year}")
+    page.wait_for_selector("#open-data")
+    page.wait_for_function("!document.querySelector('#results').hasAttribute('aria-busy')")
+    with page.expect_download() as csv_download:
+        page.click("#download-csv")
+    rows = list(csv.DictReader(io.StringIO(Path(csv_download.value.path()).read_text("utf-8"))))
+    assert rows and {row["municipality_code"] for row in rows} == {"049"}
     assert page.script_errors == []
 
 
