@@ -231,3 +231,46 @@ def test_an_org_admin_names_categories_and_reports_key_figures(live_stack: Any, 
     page.get_by_role("region", name="Our categories").get_by_role("button", name="Save").click()
     page.get_by_text("homework_club: 1 activities").wait_for()
     assert page.script_errors == []
+
+
+def test_offline_the_form_keeps_the_organisations_words_and_its_plans(
+    live_stack: Any, page: Any
+) -> None:
+    from tests.e2e.test_worker_offline import go_offline, go_online
+
+    admin = token_for(live_stack, ADMIN)
+    tag = uuid.uuid4().hex[:8]
+    org = created(live_stack, "/orgs", {"name": f"Celje {tag}", "country": "SI"}, admin)
+    unit = created(live_stack, f"/orgs/{org['id']}/units", {"name": "MC Celje"}, admin)
+    api(live_stack, "PUT", f"/orgs/{org['id']}/vocabulary", {"categories": [YOUTH_CAFE]}, admin)
+    worker = f"worker-{tag}@example.org"
+    created(
+        live_stack,
+        f"/orgs/{org['id']}/members",
+        {"email": worker, "role": "worker", "unit_ids": [unit["id"]]},
+        admin,
+    )
+    plan = {
+        "status": "planned",
+        "date": dt.date.today().isoformat(),
+        "duration_minutes": 60,
+        "kind": "group",
+        "title": "Board games",
+    }
+    created(live_stack, f"/units/{unit['id']}/activities", plan, admin)
+
+    # Given the worker's form, once seen online
+    sign_in(page, live_stack, worker)
+    page.get_by_role("heading", name="Log an activity – MC Celje").wait_for()
+    page.locator(".upcoming").get_by_text("Board games").wait_for()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
+
+    # When the connection is gone and the app is opened again
+    go_offline(page, live_stack)
+    page.reload()
+    page.get_by_role("heading", name="Log an activity – MC Celje").wait_for()
+
+    # Then the organisation's own words and the planned session are still there
+    assert page.get_by_label("Youth café").count() == 1
+    page.locator(".upcoming").get_by_text("Board games").wait_for()
+    go_online(page.context, live_stack)
