@@ -25,6 +25,7 @@ from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.ids import utc_now_iso
 from chalicelib.domain.models import Output
 from chalicelib.domain.package_zip import ZipLimits, check_inflation, read_flat_zip
+from chalicelib.domain.vocabulary import core_categories, own_categories
 from chalicelib.store import keys
 from chalicelib.store import org_package as items
 from chalicelib.store.accounts import SignInAccounts
@@ -117,6 +118,10 @@ class DataService:
             "goals": sorted(goals, key=lambda g: g["id"]),
             "reflection_questions": sorted(questions, key=lambda q: q["id"]),
             "survey_templates": sorted(self.surveys.list_templates(org_id), key=lambda t: t["id"]),
+            "vocabulary": list(
+                (self.directory.get_vocabulary(org_id) or {}).get("categories") or []
+            ),
+            "key_figures": sorted(self.directory.list_key_figures(org_id), key=lambda k: k["year"]),
             "activities": activities,
             "collections": sorted(collections, key=lambda c: c["code"]),
         }
@@ -199,13 +204,15 @@ class DataService:
         """Check the package whole, then store what is missing (nothing on any problem)."""
         target = self._org(principal, org_id)
         source_org, tables = self.read_package(data)
-        plan, problems = org_package.plan_import(tables, source_org, target)
+        target_vocabulary = self.directory.get_vocabulary(org_id)
+        plan, problems = org_package.plan_import(tables, source_org, target, target_vocabulary)
         _raise(problems)
         planned: dict[str, list[dict[str, Any]]] = {
             "units": [items.unit_item(u) for u in plan.units],
             "members": [items.member_item(m) for m in plan.members],
             "goals": [items.goal_item(g) for g in plan.goals],
             "reflection_questions": [items.question_item(q) for q in plan.questions],
+            "key_figures": [items.key_figures_item(k) for k in plan.key_figures],
             "survey_templates": [items.template_item(t) for t in plan.templates],
             "activities": [items.activity_item(a) for a in plan.activities],
             "collections": [items.collection_item(c) for c in plan.collections],
@@ -220,6 +227,9 @@ class DataService:
             missing[name] = [item for item in group if (item["PK"], item["SK"]) not in existing]
             created[name] = len(missing[name])
             unchanged[name] = len(group) - len(missing[name])
+        known = len(own_categories(target_vocabulary))
+        created["vocabulary"] = 0 if plan.vocabulary is None else len(plan.vocabulary) - known
+        unchanged["vocabulary"] = len(tables.get("vocabulary", [])) - created["vocabulary"]
         if dry_run:
             return ImportResult(dry_run=True, created=created, unchanged=unchanged)
         for member in missing["members"]:
@@ -228,6 +238,9 @@ class DataService:
                 self.accounts.enable(member["email"])
         if plan.org != target:
             self.directory.replace_org({**plan.org, "updated_at": utc_now_iso()})
+        if plan.vocabulary is not None:
+            # Before the activities that use the new categories.
+            self.directory.put_vocabulary(org_id, plan.vocabulary, utc_now_iso())
         # Referenced items first: a crash midway leaves a consistent, resumable state.
         # Written in chunks within the time budget; what is left, a repeat writes.
         started = time.monotonic()
@@ -284,9 +297,10 @@ class ActivityImportService:
         else:
             records = csv_records(data, problems)
         _raise(problems)
-        goals, questions = self.directory.goals_and_questions(unit["org_id"])
+        goals, questions, vocabulary = self.directory.activity_context(unit["org_id"])
+        own = own_categories(vocabulary)
         unit_goals = [g for g in goals if not g.get("unit_ids") or unit_id in g["unit_ids"]]
-        rows = check_rows(records, unit_id, unit_goals, {q["id"] for q in questions}, problems)
+        rows = check_rows(records, unit_id, unit_goals, {q["id"] for q in questions}, problems, own)
         _raise(problems)
         now = utc_now_iso()
         planned = [
@@ -299,6 +313,7 @@ class ActivityImportService:
                     created_by=principal.email,
                     created_at=now,
                     updated_at=now,
+                    core_categories=core_categories(row.activity.categories, own),
                     **row.activity.model_dump(mode="json"),
                 ).model_dump()
             )

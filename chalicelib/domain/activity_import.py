@@ -48,7 +48,8 @@ COLUMNS: dict[str, str] = {
     "start_time": "HH:MM, 24-hour clock; may be empty",
     "duration_minutes": "Whole minutes, 1-1440; required",
     "kind": "open, group, event, outreach or digital; required",
-    "categories": "Category ids separated by ';' (learning_support; socialising; culture; ...)",
+    "categories": "Category ids separated by ';': core (learning_support; socialising; ...)"
+    " or the organisation's own",
     "title": "What it was; required",
     **{f"participants_{g}": f"Participants: {g} (whole number, empty = 0)" for g in GENDERS},
     **{
@@ -66,7 +67,15 @@ COLUMNS: dict[str, str] = {
 REQUIRED = ("date", "duration_minutes", "kind", "title")
 # Columns of the activity export that an import reads past.
 EXPORT_ONLY = frozenset(
-    {"organisation", "unit", "activity_id", "hours", "participants_total", "goal_ratings"}
+    {
+        "organisation",
+        "unit",
+        "activity_id",
+        "hours",
+        "category_names",
+        "participants_total",
+        "goal_ratings",
+    }
 )
 _TRUE = {"yes", "true", "1", "y", "x"}
 _FALSE = {"no", "false", "0", "n", ""}
@@ -293,6 +302,7 @@ def check_rows(
     goals: Iterable[dict[str, Any]],
     question_ids: set[str],
     problems: list[FieldProblem],
+    own_categories: dict[str, dict[str, Any]] | None = None,
 ) -> list[CheckedRow]:
     """Every row checked as ``POST /units/{unit_id}/activities`` checks a body."""
     if not records:
@@ -332,7 +342,9 @@ def check_rows(
             continue
         if bad:
             continue
-        rule_problems = activity_rule_problems(activity, known_goals, question_ids)
+        rule_problems = activity_rule_problems(
+            activity, known_goals, question_ids, own_categories or {}
+        )
         for rule in rule_problems:
             problems.append(FieldProblem(f"row {number}: {_column_of(rule.field)}", rule.problem))
         if rule_problems:

@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from chalicelib.domain.activity import ActivityIn, activity_rule_problems
 from chalicelib.domain.datapackage import Column, ForeignKey, Table, package_descriptor
 from chalicelib.domain.errors import FieldProblem
+from chalicelib.domain.key_figures import KeyFiguresIn
 from chalicelib.domain.models import ROLES, GoalIn, MemberIn, QuestionIn, UnitIn
 from chalicelib.domain.surveys import (
     BUILTIN_TEMPLATES,
@@ -34,7 +35,14 @@ from chalicelib.domain.surveys import (
     CODE_LENGTH,
     SurveyTemplate,
 )
-from chalicelib.domain.vocabulary import AGE_BANDS, GENDERS, KINDS
+from chalicelib.domain.vocabulary import (
+    AGE_BANDS,
+    GENDERS,
+    KINDS,
+    VocabularyIn,
+    core_categories,
+    own_categories,
+)
 
 PACKAGE_NAME = "logbook-organisation"
 FORMAT_VERSION = 1
@@ -71,6 +79,11 @@ ORGANISATION = Table(
             "integer",
             "Young residents, for per-capita figures",
             constraints={"minimum": 0},
+        ),
+        Column(
+            "municipality_code",
+            "string",
+            "Official municipality code (SI občina, FI kuntanumero, SE kommunkod)",
         ),
         *_created(),
     ),
@@ -219,6 +232,19 @@ ACTIVITIES = Table(
             "Reflection question id → the team's answer (JSON)",
             nullable=False,
         ),
+        Column(
+            "status",
+            "string",
+            "done, or planned: a session ahead, counted in no statistic",
+            constraints={"enum": ["planned", "done"]},
+        ),
+        Column(
+            "intentions",
+            "string",
+            "What the team intends with a planned session (never public)",
+            nullable=False,
+            free_text=True,
+        ),
         Column("version", "integer", "Edit count, from 1", True, constraints={"minimum": 1}),
         Column("created_by", "string", "Who recorded it", True),
         *_created(),
@@ -262,6 +288,34 @@ COLLECTIONS = Table(
     ),
 )
 
+VOCABULARY = Table(
+    "vocabulary",
+    "Own categories",
+    "The organisation's own activity categories, each counted under a core category.",
+    (
+        Column("id", "string", "Category id (lower-case letters, digits, _)", True),
+        Column("labels", "object", "Label by language (JSON)", True),
+        Column("maps_to", "string", "The core category public statistics count it under", True),
+    ),
+    primary_key=("id",),
+)
+KEY_FIGURES = Table(
+    "key_figures",
+    "Key figures",
+    "What the organisation reported per year (costs, weeks open, staff, young residents).",
+    (
+        Column("year", "integer", "Year", True, constraints={"minimum": 2000, "maximum": 2100}),
+        Column("costs_eur", "number", "Costs of youth work, EUR", constraints={"minimum": 0}),
+        Column("open_weeks", "integer", "Weeks open", constraints={"minimum": 0, "maximum": 53}),
+        Column("staff_fte", "number", "Staff, full-time equivalents", constraints={"minimum": 0}),
+        Column(
+            "youth_population", "integer", "Young residents that year", constraints={"minimum": 0}
+        ),
+        Column("updated_at", "string", "When it was last changed (ISO 8601, UTC)"),
+    ),
+    primary_key=("year",),
+)
+
 #: Every table of the package, in the order an import writes them (referenced first).
 TABLES: tuple[Table, ...] = (
     ORGANISATION,
@@ -269,6 +323,8 @@ TABLES: tuple[Table, ...] = (
     MEMBERS,
     GOALS,
     QUESTIONS,
+    VOCABULARY,
+    KEY_FIGURES,
     TEMPLATES,
     ACTIVITIES,
     COLLECTIONS,
@@ -338,6 +394,9 @@ class ImportPlan:
     templates: list[dict[str, Any]] = field(default_factory=list)
     activities: list[dict[str, Any]] = field(default_factory=list)
     collections: list[dict[str, Any]] = field(default_factory=list)
+    key_figures: list[dict[str, Any]] = field(default_factory=list)
+    # The target's own categories with the package's added (None: nothing to write).
+    vocabulary: list[dict[str, Any]] | None = None
 
     def counts(self) -> dict[str, int]:
         return {
@@ -383,6 +442,7 @@ def plan_import(
     tables: Mapping[str, list[dict[str, Any]]],
     package_org_id: str,
     target: Mapping[str, Any],
+    target_vocabulary: Mapping[str, Any] | None = None,
 ) -> tuple[ImportPlan, list[FieldProblem]]:
     """Check every row by the API's models and rules and map it into ``target``.
 
@@ -474,6 +534,32 @@ def plan_import(
             question_ids[row["id"]] = new_id("questions", row["id"])
             plan.questions.append({**row, "id": question_ids[row["id"]], "org_id": target_id})
 
+    # Own categories: the target's stay; the package's new ones are added.
+    own = own_categories(target_vocabulary)
+    package_categories = tables.get("vocabulary", [])
+    merged = [dict(entry) for entry in own.values()]
+    for index, row in enumerate(package_categories, start=2):
+        where = f"vocabulary.csv: row {index}"
+        if row["id"] in own:
+            if own[row["id"]].get("maps_to") != row["maps_to"]:
+                problems.append(
+                    FieldProblem(f"{where}, maps_to", "differs from this organisation's own")
+                )
+            continue
+        merged.append({"id": row["id"], "labels": row["labels"], "maps_to": row["maps_to"]})
+    if check(VocabularyIn, {"categories": merged}, "vocabulary.csv"):
+        if len(merged) != len(own):
+            plan.vocabulary = merged
+        own = {str(entry["id"]): entry for entry in merged}
+
+    for index, row in enumerate(tables.get("key_figures", []), start=2):
+        where = f"key_figures.csv: row {index}"
+        body = {name: row[name] for name in KeyFiguresIn.model_fields if row.get(name) is not None}
+        if check(KeyFiguresIn, body, where):
+            plan.key_figures.append(
+                {**row, "org_id": target_id, "updated_at": row.get("updated_at")}
+            )
+
     template_ids: dict[str, str] = {}
     for index, row in enumerate(tables.get("survey_templates", []), start=2):
         where = f"survey_templates.csv: row {index}"
@@ -505,11 +591,12 @@ def plan_import(
             for old, new in goal_ids.items()
             if not goal_units.get(new) or unit_id in (goal_units.get(new) or [])
         }
-        for problem in activity_rule_problems(activity, known_goals, set(question_ids)):
+        for problem in activity_rule_problems(activity, known_goals, set(question_ids), own):
             problems.append(FieldProblem(f"{where}, {problem.field}", problem.problem))
         new_activity = new_id("activities", row["id"])
         activity_ids[row["id"]] = (new_activity, row["unit_id"])
         stored = activity.model_dump(mode="json")
+        stored["core_categories"] = core_categories(activity.categories, own)
         stored["goal_ids"] = [goal_ids.get(g, g) for g in stored["goal_ids"]]
         stored["goal_ratings"] = {goal_ids.get(g, g): r for g, r in stored["goal_ratings"].items()}
         stored["reflection"] = {question_ids.get(q, q): t for q, t in stored["reflection"].items()}

@@ -9,6 +9,7 @@ racing write identical items (a put of the same item changes no figure).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
@@ -116,6 +117,20 @@ def question_item(question: dict[str, Any]) -> dict[str, Any]:
         "SK": keys.question_sk(question["id"]),
         "type": "question",
         **question,
+    }
+
+
+def key_figures_item(figures: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "PK": keys.org_pk(figures["org_id"]),
+        "SK": keys.key_figures_sk(figures["year"]),
+        "type": "key_figures",
+        # DynamoDB takes no floats: numbers go as Decimal, as written by their route.
+        **{
+            name: Decimal(str(value)) if isinstance(value, float) else value
+            for name, value in figures.items()
+            if value is not None
+        },
     }
 
 

@@ -68,6 +68,21 @@ def build_world(api: Api, admin: str) -> dict[str, Any]:
         },
         token=admin,
     ).json["id"]
+    vocabulary = {"categories": [
+        {"id": "rap_workshop", "labels": {"en": "Rap workshop", "sl": "Rap delavnica"},
+         "maps_to": "culture"},
+    ]}  # fmt: skip
+    assert api.call("PUT", f"/orgs/{org}/vocabulary", vocabulary, token=admin).status == 200
+    figures = {"costs_eur": 125000.5, "open_weeks": 44, "staff_fte": 3.5, "youth_population": 9000}
+    assert api.call("PUT", f"/orgs/{org}/key-figures/2025", figures, token=admin).status == 200
+    planned = api.call(
+        "POST",
+        f"/units/{units[0]}/activities",
+        activity(status="planned", date="2026-12-18", categories=["rap_workshop"],
+                 intentions="Give the quiet ones a stage"),
+        token=admin,
+    )  # fmt: skip
+    assert planned.status == 201, planned.json
     recorded = api.call(
         "POST",
         f"/units/{units[0]}/activities",
@@ -174,7 +189,9 @@ def test_export_is_a_valid_frictionless_package(api: Api, admin: str, tmp_path: 
         for field in resource["schema"]["fields"]:
             assert field["description"], (resource["name"], field["name"])
     tables = tables_of(answer.body)
-    assert len(tables["activities"]) == 2
+    assert len(tables["activities"]) == 3
+    assert tables["vocabulary"][0]["maps_to"] == "culture"
+    assert tables["key_figures"][0]["open_weeks"] == "44"
     assert tables["members"][0]["email"] in {"ana@example.si", ADMIN}
     # Formula-looking text is escaped for spreadsheets, and read back exactly.
     assert any(unit["name"].startswith("'=") for unit in tables["units"])
@@ -195,7 +212,8 @@ def test_round_trip_into_a_new_org_loses_nothing(api: Api, admin: str) -> None:
     target = new_org(api, admin)
     answer = upload(api, f"/orgs/{target}/import", admin, first)
     assert answer.status == 200, answer.json
-    assert answer.json["created"]["activities"] == 2
+    assert answer.json["created"]["activities"] == 3
+    assert answer.json["created"]["vocabulary"] == 1
     second = download(api, f"/orgs/{target}/export.zip", admin).body
     assert canonical(second) == canonical(first)
     # The imported activities are the target's: listed in its units, by its members.
@@ -230,7 +248,7 @@ def test_dry_run_stores_nothing(api: Api, admin: str) -> None:
     target = new_org(api, admin)
     answer = upload(api, f"/orgs/{target}/import?dry_run=1", admin, package)
     assert answer.status == 200 and answer.json["dry_run"] is True
-    assert answer.json["created"]["activities"] == 2
+    assert answer.json["created"]["activities"] == 3
     assert api.call("GET", f"/orgs/{target}/units", token=admin).json["items"] == []
 
 
