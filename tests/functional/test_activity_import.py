@@ -211,3 +211,19 @@ def test_an_activity_export_imports_into_another_unit(api: Api, unit: dict[str, 
     )
     assert answer.status == 201, answer.json
     assert answer.json["created"] == 2
+
+
+def test_the_organisations_own_categories_are_accepted(api: Api, unit: dict[str, str]) -> None:
+    vocabulary = {
+        "categories": [{"id": "rap_workshop", "labels": {"fi": "Räppipaja"}, "maps_to": "culture"}]
+    }
+    put = api.call("PUT", f"/orgs/{unit['org']}/vocabulary", vocabulary, token=unit["admin"])
+    assert put.status == 200, put.json
+    answer = send(api, unit, as_csv([row(categories="rap_workshop; sport")]))
+    assert answer.status == 201, answer.json
+    (stored,) = listed(api, unit)
+    assert stored["categories"] == ["rap_workshop", "sport"]
+    assert sorted(stored["core_categories"]) == ["culture", "sport"]
+    refused = send(api, unit, as_csv([row(date="2025-10-04", categories="knitting")]))
+    assert refused.status == 400
+    assert refused.json["errors"][0]["field"].startswith("row 2: categories")
