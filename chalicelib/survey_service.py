@@ -242,6 +242,14 @@ class SurveyService:
             )
         return found
 
+    def find_template(self, org_id: str, template_id: str) -> SurveyTemplate | None:
+        """A built-in template or one of ``org_id``'s own, or None."""
+        return self._template(org_id, template_id)
+
+    def collection_view(self, item: dict[str, Any], api_base: str, received: int) -> Collection:
+        """A stored collection as members see it (addresses, status, closing time)."""
+        return self._collection_view(item, api_base, received)
+
     def _template(self, org_id: str, template_id: str) -> SurveyTemplate | None:
         if template_id in BUILTIN_TEMPLATES:
             return BUILTIN_TEMPLATES[template_id]

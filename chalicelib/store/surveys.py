@@ -218,9 +218,10 @@ class SurveyRepository(DataTableRepository):
         return bytes(item["key"].value) if item else None
 
     # ------------------------------------------------------------ collections
-    def create_collection(self, collection: dict[str, Any]) -> bool:
-        """Store a new collection; False if its code is taken (the caller draws again)."""
-        item = {
+    @staticmethod
+    def collection_item(collection: dict[str, Any]) -> dict[str, Any]:
+        """A collection as stored (keys and ``type``; absent fields left out)."""
+        return {
             "PK": collection_pk(collection["code"]),
             "SK": COLLECTION_SK,
             "GSI1PK": collections_of_unit_pk(collection["unit_id"]),
@@ -228,6 +229,10 @@ class SurveyRepository(DataTableRepository):
             "type": "collection",
             **{name: value for name, value in collection.items() if value is not None},
         }
+
+    def create_collection(self, collection: dict[str, Any]) -> bool:
+        """Store a new collection; False if its code is taken (the caller draws again)."""
+        item = self.collection_item(collection)
         try:
             self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
         except ClientError as error:
