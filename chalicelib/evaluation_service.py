@@ -64,8 +64,11 @@ class EvaluationService:
         self.clock = clock or surveys.clock
 
     @classmethod
-    def from_table(cls, table: Any, settings: Settings) -> EvaluationService:
-        surveys = SurveyService.from_table(table, settings)
+    def from_table(
+        cls, table: Any, settings: Settings, clock: Clock | None = None
+    ) -> EvaluationService:
+        """Services over one data table; ``clock`` as for ``SurveyService.from_table``."""
+        surveys = SurveyService.from_table(table, settings, clock)
         return cls(CampaignRepository(table), surveys, settings)
 
     # ------------------------------------------------------------ campaigns
