@@ -200,7 +200,7 @@ export async function campaignPage(main, orgId, campaignId) {
   const table = h("div", { className: "table-scroll", tabindex: "0", role: "region", "aria-label": t("eval.progress") });
   const updated = h("p", { className: "meta" });
   replace(main,
-    crumbs(org, h("a", { href: `#/orgs/${encodeURIComponent(orgId)}/campaigns` }, t("eval.campaigns")), " › ", campaign.title),
+    crumbs(org, h("a", { href: `#/orgs/${encodeURIComponent(orgId)}/campaigns` }, t("eval.campaigns")), campaign.title),
     pageHeading(campaign.title),
     tabs(orgId, "campaigns", admin),
     h("p", { className: "meta" }, t(`eval.status.${campaign.status}`), " · ", formatWhen(campaign.opens_at), " – ", formatWhen(campaign.closes_at)),
@@ -224,7 +224,7 @@ export async function campaignPage(main, orgId, campaignId) {
         h("td", { className: "num" }, `${formatNumber(unit.girls)} / ${formatNumber(unit.boys)}`),
         h("td", {}, unit.gender_split_possible ? t("eval.yes") : t("eval.no")),
         h("td", {}, h("a", { href: unit.poster_url, target: "_blank", rel: "noopener", "aria-label": `${t("eval.poster")}: ${unit.unit_name}` }, t("eval.poster"))))))));
-    updated.textContent = t("eval.updated", { time: new Intl.DateTimeFormat(lang(), { timeStyle: "medium" }).format(new Date()) });
+    updated.textContent = current.status === "closed" ? "" : t("eval.updated", { time: new Intl.DateTimeFormat(lang(), { timeStyle: "medium" }).format(new Date()) });
   };
   render(campaign);
   // Live progress: read again while the page shows an open campaign.
