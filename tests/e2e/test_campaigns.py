@@ -46,9 +46,10 @@ def test_an_admin_opens_a_campaign_and_follows_it(live_stack: Any, page: Any) ->
     status, campaigns = api(live_stack, "GET", f"/orgs/{org['id']}/campaigns", token=admin)
     assert status == 200
     [campaign] = campaigns["items"]
-    assert page.get_by_role("link", name="Print the posters of all centres").get_attribute(
-        "href"
-    ) == campaign["posters_url"]
+    assert (
+        page.get_by_role("link", name="Print the posters of all centres").get_attribute("href")
+        == campaign["posters_url"]
+    )
     assert_accessible(page, "campaign progress", {})
 
     # When 15 young people answer in one centre
