@@ -69,7 +69,7 @@ def _services(clock: Callable[[], dt.datetime]) -> tuple[Any, Any]:
     evaluation = EvaluationService.from_table(resource.Table(settings.data_table), settings, clock)
     # QR points do not change while the seed answers them: read each once per writer.
     repository = evaluation.surveys.surveys
-    repository.get_collection = functools.lru_cache(maxsize=None)(repository.get_collection)
+    repository.get_collection = functools.lru_cache(maxsize=None)(repository.get_collection)  # type: ignore[method-assign]
     return evaluation.surveys, evaluation
 
 
