@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
 from chalicelib.domain.instants import checked_instant
 from chalicelib.domain.models import Id, Output, StrictInput, Title, unique_ids
@@ -43,23 +43,28 @@ class CampaignIn(StrictInput):
         default=None, description="The units to survey; all units of the organisation when absent"
     )
 
-    @field_validator("opens_at", "closes_at")
+    @field_validator("opens_at")
     @classmethod
     def _aware(cls, value: dt.datetime) -> dt.datetime:
         return checked_instant(value)
+
+    @field_validator("closes_at")
+    @classmethod
+    def _after_opening(cls, value: dt.datetime, info: ValidationInfo) -> dt.datetime:
+        value = checked_instant(value)
+        opens_at = info.data.get("opens_at")
+        if opens_at is None:  # opens_at itself was refused: its error says why
+            return value
+        if value <= opens_at:
+            raise ValueError("must be after opens_at")
+        if value - opens_at > MAX_WINDOW:
+            raise ValueError("may be at most 366 days after opens_at")
+        return value
 
     @field_validator("unit_ids")
     @classmethod
     def _unique(cls, value: list[str] | None) -> list[str] | None:
         return None if value is None else unique_ids(value, "unit_ids")
-
-    @model_validator(mode="after")
-    def _window(self) -> CampaignIn:
-        if self.closes_at <= self.opens_at:
-            raise ValueError("closes_at must be after opens_at")
-        if self.closes_at - self.opens_at > MAX_WINDOW:
-            raise ValueError("the window from opens_at to closes_at may be at most 366 days")
-        return self
 
 
 class CampaignCollection(Output):
