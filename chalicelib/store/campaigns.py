@@ -96,6 +96,14 @@ class CampaignRepository(SurveyRepository):
     def get_year_item(self, org_id: str, sk: str) -> dict[str, Any] | None:
         return self._get(keys.org_pk(org_id), sk)
 
+    def all_year_items(self, org_id: str) -> list[dict[str, Any]]:
+        """Every year's targets and analyses of an organisation (for its export): one query."""
+        items = self._query(
+            KeyConditionExpression=Key("PK").eq(keys.org_pk(org_id))
+            & Key("SK").begins_with("YEAR#")
+        )
+        return [{**without_keys(item), "kind": item["type"]} for item in items]
+
     def year_items(self, org_id: str, year: int) -> list[dict[str, Any]]:
         """Every target set and analysis of one organisation and year: one query."""
         items = self._query(

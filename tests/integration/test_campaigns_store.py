@@ -107,13 +107,13 @@ def test_progress_reads_statements_and_gender_only(repo: CampaignRepository) -> 
 
 def test_an_org_year_is_one_query(repo: CampaignRepository) -> None:
     repo.put_year_item("o1", targets_sk(2026, "org:o1"), "targets", {
-        "scope": "org:o1", "targets": {"indicator:safety": Decimal("4.2")},
+        "year": 2026, "scope": "org:o1", "targets": {"indicator:safety": Decimal("4.2")},
     })  # fmt: skip
     repo.put_year_item("o1", analysis_sk(2026, "unit:u1"), "analysis", {
-        "scope": "unit:u1", "text": "Fine.", "public": False,
+        "year": 2026, "scope": "unit:u1", "text": "Fine.", "public": False,
     })  # fmt: skip
     repo.put_year_item("o1", targets_sk(2027, "org:o1"), "targets", {
-        "scope": "org:o1", "targets": {"visits": 1},
+        "year": 2027, "scope": "org:o1", "targets": {"visits": 1},
     })  # fmt: skip
     year = repo.year_items("o1", 2026)
     assert sorted((i["kind"], i["scope"]) for i in year) == [
@@ -121,3 +121,8 @@ def test_an_org_year_is_one_query(repo: CampaignRepository) -> None:
         ("targets", "org:o1"),
     ]
     assert next(i for i in year if i["kind"] == "targets")["targets"] == {"indicator:safety": 4.2}
+    assert sorted((i["year"], i["kind"]) for i in repo.all_year_items("o1")) == [
+        (2026, "analysis"),
+        (2026, "targets"),
+        (2027, "targets"),
+    ]
