@@ -77,6 +77,30 @@ def test_an_admin_opens_a_campaign_and_follows_it(live_stack: Any, page: Any) ->
     assert "15" in row.inner_text()
     assert "15 answers · 1 of 2 centres reached the minimum" in page.inner_text("#campaign-summary")
 
+    # And the admin sets a target for the year and writes the year's analysis
+    page.get_by_role("link", name="Targets and analysis").first.click()
+    org_targets = page.locator("form.targets-form").first
+    org_targets.get_by_label("Safety (1–5)").fill("4.2")
+    org_targets.get_by_label("Youth-led share (%)").fill("15")
+    org_targets.get_by_role("button").click()
+    analysis = page.locator("form.analysis-form").first
+    analysis.get_by_label("The team's analysis").fill("Safety rose in both centres.")
+    analysis.get_by_label("Public: show it in the annual report").check()
+    analysis.get_by_role("button").click()
+    assert_accessible(page, "targets", {})
+    year = page.url.rsplit("=", 1)[-1] if "year=" in page.url else None
+    targets_path = f"/orgs/{org['id']}/targets/{year or campaign['opens_at'][:4]}"
+    page.wait_for_function("() => !document.querySelector('form.analysis-form button').disabled")
+    status, targets = api(live_stack, "GET", targets_path, token=admin)
+    assert status == 200
+    assert targets["items"][0]["targets"] == {"indicator:safety": 4.2, "youth_led_share": 0.15}
+    status, analyses = api(
+        live_stack, "GET", targets_path.replace("targets", "analyses"), token=admin
+    )
+    assert [(a["text"], a["public"]) for a in analyses["items"]] == [
+        ("Safety rose in both centres.", True)
+    ]
+
     # And the posters of both centres print as one document
     page.goto(campaign["posters_url"])
     page.wait_for_function(
