@@ -88,9 +88,12 @@ def test_an_admin_opens_a_campaign_and_follows_it(live_stack: Any, page: Any) ->
     analysis.get_by_label("Public: show it in the annual report").check()
     analysis.get_by_role("button").click()
     assert_accessible(page, "targets", {})
-    year = page.url.rsplit("=", 1)[-1] if "year=" in page.url else None
-    targets_path = f"/orgs/{org['id']}/targets/{year or campaign['opens_at'][:4]}"
-    page.wait_for_function("() => !document.querySelector('form.analysis-form button').disabled")
+    # The page opens on this year (the device's), as the campaign does.
+    targets_path = f"/orgs/{org['id']}/targets/{campaign['opens_at'][:4]}"
+    # Both saves have come back once their buttons are enabled again.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('form button[type=submit]')].every(b => !b.disabled)"
+    )
     status, targets = api(live_stack, "GET", targets_path, token=admin)
     assert status == 200
     assert targets["items"][0]["targets"] == {"indicator:safety": 4.2, "youth_led_share": 0.15}
