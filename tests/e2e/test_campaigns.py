@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -88,8 +89,8 @@ def test_an_admin_opens_a_campaign_and_follows_it(live_stack: Any, page: Any) ->
     analysis.get_by_label("Public: show it in the annual report").check()
     analysis.get_by_role("button").click()
     assert_accessible(page, "targets", {})
-    # The page opens on this year (the device's), as the campaign does.
-    targets_path = f"/orgs/{org['id']}/targets/{campaign['opens_at'][:4]}"
+    # The page opens on the device's current year (the browser runs on this machine).
+    targets_path = f"/orgs/{org['id']}/targets/{datetime.now().year}"
     # Both saves have come back once their buttons are enabled again.
     page.wait_for_function(
         "() => [...document.querySelectorAll('form button[type=submit]')].every(b => !b.disabled)"
