@@ -51,7 +51,7 @@ AGE_BANDS = {"under_13": 0.1, "13_15": 0.42, "16_18": 0.34, "19_24": 0.12, "25_2
 INCOMPLETE = 0.07
 # Centres with feedback after some October activities, and check-in posters, per org.
 FEEDBACK_ORGS = ("ljubljana", "maribor", "tampere")
-CHECKIN_ORGS = {"ljubljana": 2, "maribor": 1, "tampere": 1, "goteborg": 1}
+CHECKIN_ORGS = {"ljubljana": 2, "tampere": 1}
 CHECKIN_WEEKS = 4
 REGULARS = 12  # nicknames per centre that come back, some often, some rarely
 

@@ -126,3 +126,22 @@ def test_an_org_year_is_one_query(repo: CampaignRepository) -> None:
         (2026, "targets"),
         (2027, "targets"),
     ]
+
+
+def test_the_seeds_batch_path_stores_what_put_response_stores(repo: CampaignRepository) -> None:
+    # Given one answer stored the usual way and one through the seed's batch path
+    def answer(sid: str) -> dict[str, Any]:
+        return {
+            "submission_id": sid, "collection_code": "aaaaaaaaaa", "unit_id": "u0",
+            "org_id": "o1", "date": "2026-10-06", "template_id": "annual",
+            "scores": {"safety": Decimal("4")}, "items": {"safety_1": 4}, "gender": "girls",
+        }  # fmt: skip
+
+    assert repo.put_response(answer("s1"), {"comment": "hi"})
+    repo.put_responses_in_batches([(answer("s2"), {"comment": "hi"})])
+    # Then both are alike (keys, type, text item) and both count as stored
+    one, two = repo.get_response("s1"), repo.get_response("s2")
+    assert one is not None and two is not None
+    assert {**one, "submission_id": "x"} == {**two, "submission_id": "x"}
+    assert repo.stored_responses(["s1", "s2", "s3"]) == {"s1", "s2"}
+    assert [a["gender"] for a in repo.answers_of("aaaaaaaaaa")] == ["girls", "girls"]
