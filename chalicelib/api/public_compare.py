@@ -36,6 +36,7 @@ from chalicelib.domain.stats import (
     parse_scope,
     publish_statistics,
 )
+from chalicelib.service import get_logbook
 from chalicelib.settings import get_settings
 from chalicelib.store import keys as data_keys
 from chalicelib.store.stats import stats_client
@@ -227,5 +228,9 @@ def get_batch_reader() -> BatchStatsReader:
     errors=(400, 404),
 )
 def compare(query: CompareQuery) -> Response:
-    items = get_batch_reader().statistics(query.scope_list, query.period_list)
+    logbook = get_logbook()
+    items = [
+        logbook.with_derived_figures(item)
+        for item in get_batch_reader().statistics(query.scope_list, query.period_list)
+    ]
     return json_response({"items": items}, 200, {"Cache-Control": CACHE_CONTROL})

@@ -36,6 +36,7 @@ from chalicelib.domain.stats import (
     publish_statistics,
     statistics_rows,
 )
+from chalicelib.service import get_logbook
 from chalicelib.settings import get_settings
 from chalicelib.store import clients
 from chalicelib.store.directory import DirectoryRepository
@@ -118,6 +119,10 @@ class Statistics(Output):
     responses: int
     indicators: dict[str, IndicatorFigures]
     updated_at: str | None
+    # An organisation's year only (key figures, /stats/about.html#key-figures).
+    cost_per_visit: float | None = Field(default=None, description="costs_eur / visits")
+    visits_per_1000: float | None = Field(default=None, description="visits per 1,000 young")
+    visits_per_open_week: float | None = Field(default=None, description="visits / open_weeks")
 
 
 class StatsReader:
@@ -182,7 +187,9 @@ def get_stats_reader() -> StatsReader:
     errors=(400, 404),
 )
 def get_statistics(query: StatsQuery) -> Response:
-    statistics = get_stats_reader().statistics(query.scope, query.period)
+    statistics = get_logbook().with_derived_figures(
+        get_stats_reader().statistics(query.scope, query.period)
+    )
     return Response(
         body=json.dumps(statistics, separators=(",", ":")),
         status_code=200,
@@ -202,7 +209,9 @@ def get_statistics(query: StatsQuery) -> Response:
     errors=(400, 404),
 )
 def get_statistics_csv(query: StatsQuery) -> Response:
-    statistics = get_stats_reader().statistics(query.scope, query.period)
+    statistics = get_logbook().with_derived_figures(
+        get_stats_reader().statistics(query.scope, query.period)
+    )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)

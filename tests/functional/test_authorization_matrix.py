@@ -399,6 +399,14 @@ def year_of_target(body: dict[str, Any]) -> Builder:
     return build
 
 
+def key_figures_of_target(world: World, path: str, role: str, target: str) -> Request:
+    """A year's key figures of the target organisation."""
+    return Request(
+        fill(path, {"org_id": world.orgs[target], "year": "2026"}),
+        {"costs_eur": 1000, "open_weeks": 40},
+    )
+
+
 def impostor_token(settings: Any, email: str) -> str:
     """A genuine token (the issuer's key) for ``email``, verified, with another subject."""
     now = int(time.time())
@@ -495,6 +503,15 @@ EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
         year_of_target({"text": "A good year.", "public": True}),
     ),
     ("GET", "/orgs/{org_id}/analyses/{year}"): ("org_member", year_of_target({})),
+    # Vocabulary and key figures: the organisation's members read, its admins write.
+    ("GET", "/orgs/{org_id}/vocabulary"): ("org_member", plain()),
+    ("PUT", "/orgs/{org_id}/vocabulary"): (
+        "org_admin",
+        plain({"categories": [{"id": "cafe", "labels": {"en": "Café"}, "maps_to": "socialising"}]}),
+    ),
+    ("GET", "/orgs/{org_id}/key-figures"): ("org_member", plain()),
+    ("GET", "/orgs/{org_id}/key-figures/{year}"): ("org_member", key_figures_of_target),
+    ("PUT", "/orgs/{org_id}/key-figures/{year}"): ("org_admin", key_figures_of_target),
 }
 ALLOWED = {
     "org_member": {"org_admin", "worker", "partner"},
