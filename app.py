@@ -8,6 +8,7 @@ from chalicelib.api import (
     activities,
     authorizer,
     data,
+    evaluation,
     exports,
     ideas,
     meta,
@@ -42,6 +43,7 @@ app.register_blueprint(exports.bp)
 app.register_blueprint(data.bp)
 app.register_blueprint(surveys.bp)
 app.register_blueprint(ideas.bp)
+app.register_blueprint(evaluation.bp)
 app.register_blueprint(public_stats.bp)
 app.register_blueprint(public_compare.bp)
 app.register_blueprint(open_data.bp)
