@@ -29,6 +29,7 @@ from chalicelib.domain.vocabulary import core_categories, own_categories
 from chalicelib.store import keys
 from chalicelib.store import org_package as items
 from chalicelib.store.accounts import SignInAccounts
+from chalicelib.store.campaigns import CampaignRepository
 from chalicelib.store.directory import DirectoryRepository
 from chalicelib.store.org_package import OrgPackageStore
 from chalicelib.store.surveys import SurveyRepository
@@ -105,6 +106,7 @@ class DataService:
     def snapshot(self, org_id: str, org: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         """Every record of the organisation, by table name, in a stable order."""
         units = sorted(self.directory.list_units(org_id), key=lambda u: u["id"])
+        year_items = CampaignRepository(self.directory._table).all_year_items(org_id)
         goals, questions = self.directory.goals_and_questions(org_id)
         activities: list[dict[str, Any]] = []
         collections: list[dict[str, Any]] = []
@@ -122,6 +124,8 @@ class DataService:
                 (self.directory.get_vocabulary(org_id) or {}).get("categories") or []
             ),
             "key_figures": sorted(self.directory.list_key_figures(org_id), key=lambda k: k["year"]),
+            "targets": [item for item in year_items if item["kind"] == "targets"],
+            "analyses": [item for item in year_items if item["kind"] == "analysis"],
             "activities": activities,
             "collections": sorted(collections, key=lambda c: c["code"]),
         }
@@ -213,6 +217,8 @@ class DataService:
             "goals": [items.goal_item(g) for g in plan.goals],
             "reflection_questions": [items.question_item(q) for q in plan.questions],
             "key_figures": [items.key_figures_item(k) for k in plan.key_figures],
+            "targets": [items.year_item("targets", t) for t in plan.targets],
+            "analyses": [items.year_item("analysis", a) for a in plan.analyses],
             "survey_templates": [items.template_item(t) for t in plan.templates],
             "activities": [items.activity_item(a) for a in plan.activities],
             "collections": [items.collection_item(c) for c in plan.collections],

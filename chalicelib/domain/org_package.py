@@ -35,6 +35,7 @@ from chalicelib.domain.surveys import (
     CODE_LENGTH,
     SurveyTemplate,
 )
+from chalicelib.domain.targets import AnalysisIn, TargetsIn
 from chalicelib.domain.vocabulary import (
     AGE_BANDS,
     GENDERS,
@@ -316,6 +317,35 @@ KEY_FIGURES = Table(
     primary_key=("year",),
 )
 
+_SCOPE = Column("scope", "string", "org:{id} or unit:{id}", True)
+TARGETS = Table(
+    "targets",
+    "Targets",
+    "The year's targets of the organisation or a unit: measure → number.",
+    (
+        Column("year", "integer", "Year", True),
+        _SCOPE,
+        Column("targets", "object", "Measure → target (JSON)", True),
+        Column("updated_by", "string", "Who set them"),
+        Column("updated_at", "string", "When (ISO 8601, UTC)"),
+    ),
+    primary_key=("year", "scope"),
+)
+ANALYSES = Table(
+    "analyses",
+    "Analyses",
+    "The team's written analysis of a year (public only when marked so).",
+    (
+        Column("year", "integer", "Year", True),
+        _SCOPE,
+        Column("text", "string", "The analysis", True, free_text=True),
+        Column("public", "boolean", "Shown in the public annual report", True),
+        Column("updated_by", "string", "Who wrote it"),
+        Column("updated_at", "string", "When (ISO 8601, UTC)"),
+    ),
+    primary_key=("year", "scope"),
+)
+
 #: Every table of the package, in the order an import writes them (referenced first).
 TABLES: tuple[Table, ...] = (
     ORGANISATION,
@@ -325,6 +355,8 @@ TABLES: tuple[Table, ...] = (
     QUESTIONS,
     VOCABULARY,
     KEY_FIGURES,
+    TARGETS,
+    ANALYSES,
     TEMPLATES,
     ACTIVITIES,
     COLLECTIONS,
@@ -395,6 +427,8 @@ class ImportPlan:
     activities: list[dict[str, Any]] = field(default_factory=list)
     collections: list[dict[str, Any]] = field(default_factory=list)
     key_figures: list[dict[str, Any]] = field(default_factory=list)
+    targets: list[dict[str, Any]] = field(default_factory=list)
+    analyses: list[dict[str, Any]] = field(default_factory=list)
     # The target's own categories with the package's added (None: nothing to write).
     vocabulary: list[dict[str, Any]] | None = None
 
@@ -559,6 +593,26 @@ def plan_import(
             plan.key_figures.append(
                 {**row, "org_id": target_id, "updated_at": row.get("updated_at")}
             )
+
+    def scope_of(scope: str, where: str) -> str | None:
+        kind, _, old = scope.partition(":")
+        if kind == "org" and old == package_org_id:
+            return f"org:{target_id}"
+        if kind == "unit" and old in unit_ids:
+            return f"unit:{unit_ids[old]}"
+        problems.append(FieldProblem(f"{where}, scope", "no such organisation or unit here"))
+        return None
+
+    for name, model, kept in (("targets", TargetsIn, plan.targets),
+                              ("analyses", AnalysisIn, plan.analyses)):  # fmt: skip
+        for index, row in enumerate(tables.get(name, []), start=2):
+            where = f"{name}.csv: row {index}"
+            scope = scope_of(row["scope"], where)
+            if scope is None:
+                continue
+            body = {key: row[key] for key in model.model_fields if key in row}
+            if check(model, {**body, "scope": scope}, where):
+                kept.append({**row, "scope": scope, "org_id": target_id})
 
     template_ids: dict[str, str] = {}
     for index, row in enumerate(tables.get("survey_templates", []), start=2):

@@ -17,6 +17,7 @@ from boto3.dynamodb.conditions import Key
 from chalicelib.store import keys
 from chalicelib.store import surveys as survey_keys
 from chalicelib.store.activities import ActivityRepository
+from chalicelib.store.campaigns import analysis_sk, targets_sk
 from chalicelib.store.directory import DataTableRepository, DirectoryRepository
 from chalicelib.store.items import without_keys
 
@@ -132,6 +133,25 @@ def key_figures_item(figures: dict[str, Any]) -> dict[str, Any]:
             if value is not None
         },
     }
+
+
+def year_item(kind: str, entry: dict[str, Any]) -> dict[str, Any]:
+    """Targets (``kind`` targets) or an analysis (``analysis``) of a year and scope."""
+    sk = (targets_sk if kind == "targets" else analysis_sk)(entry["year"], entry["scope"])
+    return {
+        "PK": keys.org_pk(entry["org_id"]),
+        "SK": sk,
+        "type": kind,
+        **{name: _decimals(value) for name, value in entry.items() if value is not None},
+    }
+
+
+def _decimals(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {key: _decimals(inner) for key, inner in value.items()}
+    return value
 
 
 def template_item(template: dict[str, Any]) -> dict[str, Any]:

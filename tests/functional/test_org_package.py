@@ -83,6 +83,10 @@ def build_world(api: Api, admin: str) -> dict[str, Any]:
         token=admin,
     )  # fmt: skip
     assert planned.status == 201, planned.json
+    targets = {"scope": f"unit:{units[0]}", "targets": {"visits": 900, "youth_led_share": 0.4}}
+    assert api.call("PUT", f"/orgs/{org}/targets/2026", targets, token=admin).status == 200
+    analysis = {"scope": f"org:{org}", "text": "=A good year", "public": False}
+    assert api.call("PUT", f"/orgs/{org}/analyses/2025", analysis, token=admin).status == 200
     recorded = api.call(
         "POST",
         f"/units/{units[0]}/activities",
@@ -140,6 +144,10 @@ def canonical(content: bytes) -> dict[str, list[dict[str, Any]]]:
         if isinstance(value, str):
             if value in names:
                 return names[value]
+            if value.startswith("unit:") and value[5:] in names:
+                return f"unit:{names[value[5:]]}"
+            if value.startswith("org:"):
+                return "org:the-organisation"
             if value[:1] in ("[", "{"):
                 try:
                     return rename(json.loads(value))
@@ -192,6 +200,8 @@ def test_export_is_a_valid_frictionless_package(api: Api, admin: str, tmp_path: 
     assert len(tables["activities"]) == 3
     assert tables["vocabulary"][0]["maps_to"] == "culture"
     assert tables["key_figures"][0]["open_weeks"] == "44"
+    assert tables["targets"][0]["scope"] == f"unit:{world['units'][0]}"
+    assert tables["analyses"][0]["text"] == "'=A good year"
     assert tables["members"][0]["email"] in {"ana@example.si", ADMIN}
     # Formula-looking text is escaped for spreadsheets, and read back exactly.
     assert any(unit["name"].startswith("'=") for unit in tables["units"])
