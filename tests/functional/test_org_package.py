@@ -108,7 +108,21 @@ def build_world(api: Api, admin: str) -> dict[str, Any]:
         token=admin,
     )
     assert collection.status == 201, collection.json
-    return {"org": org, "units": units, "goal": goal, "activity": recorded.json["id"]}
+    campaign = api.call(
+        "POST",
+        f"/orgs/{org}/campaigns",
+        {"template_id": template, "title": "+Autumn survey",
+         "opens_at": "2030-09-01T08:00:00Z", "closes_at": "2030-10-01T08:00:00Z"},
+        token=admin,
+    )  # fmt: skip
+    assert campaign.status == 201, campaign.json
+    return {
+        "org": org,
+        "units": units,
+        "goal": goal,
+        "activity": recorded.json["id"],
+        "campaign": campaign.json["id"],
+    }
 
 
 def tables_of(content: bytes) -> dict[str, list[dict[str, str]]]:
@@ -138,7 +152,18 @@ def canonical(content: bytes) -> dict[str, list[dict[str, Any]]]:
         "id",
         lambda r: (names[r["unit_id"]], r["date"], r["title"], r["created_at"], r["notes"]),
     )
-    name_ids("collections", "code", lambda r: (names[r["unit_id"]], r["created_at"], r["kind"]))
+    name_ids("campaigns", "id", lambda r: (r["title"], r["created_at"]))
+    name_ids(
+        "collections",
+        "code",
+        lambda r: (
+            names[r["unit_id"]],
+            r["created_at"],
+            r["kind"],
+            names.get(r["activity_id"], ""),
+            names.get(r["campaign_id"], ""),
+        ),
+    )
 
     def rename(value: Any) -> Any:
         if isinstance(value, str):
@@ -192,6 +217,7 @@ def test_export_is_a_valid_frictionless_package(api: Api, admin: str, tmp_path: 
         "survey_templates",
         "activities",
         "collections",
+        "campaigns",
     }
     for resource in descriptor["resources"]:
         for field in resource["schema"]["fields"]:
@@ -203,6 +229,9 @@ def test_export_is_a_valid_frictionless_package(api: Api, admin: str, tmp_path: 
     assert tables["targets"][0]["scope"] == f"unit:{world['units'][0]}"
     assert tables["analyses"][0]["text"] == "'=A good year"
     assert tables["members"][0]["email"] in {"ana@example.si", ADMIN}
+    assert [c["title"] for c in tables["campaigns"]] == ["'+Autumn survey"]
+    points = [c for c in tables["collections"] if c["campaign_id"] == world["campaign"]]
+    assert sorted(c["unit_id"] for c in points) == sorted(world["units"])
     # Formula-looking text is escaped for spreadsheets, and read back exactly.
     assert any(unit["name"].startswith("'=") for unit in tables["units"])
 
@@ -243,6 +272,49 @@ def test_importing_twice_stores_nothing_twice(api: Api, admin: str) -> None:
         name: first["created"][name] + first["unchanged"][name] for name in first["created"]
     }
     assert canonical(download(api, f"/orgs/{target}/export.zip", admin).body) == canonical(package)
+
+
+def test_imported_campaigns_keep_their_qr_points(api: Api, admin: str) -> None:
+    world = build_world(api, admin)
+    package = download(api, f"/orgs/{world['org']}/export.zip", admin).body
+    target = new_org(api, admin)
+    answer = upload(api, f"/orgs/{target}/import", admin, package)
+    assert answer.status == 200, answer.json
+    assert answer.json["created"]["campaigns"] == 1
+    again = upload(api, f"/orgs/{target}/import", admin, package).json
+    assert again["created"]["campaigns"] == 0 and again["unchanged"]["campaigns"] == 1
+    [campaign] = api.call("GET", f"/orgs/{target}/campaigns", token=admin).json["items"]
+    assert campaign["id"] != world["campaign"] and campaign["org_id"] == target
+    assert campaign["title"] == "+Autumn survey"
+    units = {u["id"] for u in api.call("GET", f"/orgs/{target}/units", token=admin).json["items"]}
+    assert {u["unit_id"] for u in campaign["units"]} == units
+    for point in campaign["units"]:
+        stored = api.call("GET", f"/units/{point['unit_id']}/collections", token=admin).json
+        assert point["code"] in {c["code"] for c in stored["items"]}
+    # A restore keeps the campaign's id and codes.
+    restored = upload(api, f"/orgs/{world['org']}/import", admin, package).json
+    assert restored["created"]["campaigns"] == 0 and restored["unchanged"]["campaigns"] == 1
+
+
+def test_a_qr_point_of_an_unknown_campaign_is_refused(api: Api, admin: str) -> None:
+    world = build_world(api, admin)
+    package = download(api, f"/orgs/{world['org']}/export.zip", admin).body
+
+    def drop(rows: list[dict[str, str]]) -> None:
+        rows.clear()
+
+    broken = _edit_csv(package, "campaigns", drop)
+    target = new_org(api, admin)
+    answer = upload(api, f"/orgs/{target}/import", admin, broken)
+    assert answer.status == 400
+    problems = {(e["field"], e["problem"]) for e in answer.json["errors"]}
+    assert any(
+        f.startswith("collections.csv: row ")
+        and f.endswith(", campaign_id")
+        and p == "no such campaign in campaigns.csv"
+        for f, p in problems
+    ), problems
+    assert api.call("GET", f"/orgs/{target}/units", token=admin).json["items"] == []
 
 
 def test_restoring_into_the_same_org_changes_nothing(api: Api, admin: str) -> None:
@@ -401,7 +473,15 @@ def organisations(draw: st.DrawFn) -> dict[str, Any]:
             max_size=6,
         )
     )
-    return {"units": units, "goals": goals, "questions": questions, "activities": activities}
+    # A campaign over some units (None: no campaign), on a built-in template.
+    campaign = draw(st.one_of(st.none(), st.sets(st.integers(0, units - 1), min_size=1)))
+    return {
+        "units": units,
+        "goals": goals,
+        "questions": questions,
+        "activities": activities,
+        "campaign": campaign,
+    }
 
 
 @settings(
@@ -455,6 +535,16 @@ def test_round_trip_property(api: Api, world: dict[str, Any]) -> None:
             reflection={questions[0]: item["answer"]} if questions else None,
         )
         answer = api.call("POST", f"/units/{units[item['unit']]}/activities", body, token=admin)
+        assert answer.status == 201, answer.json
+    if world["campaign"] is not None:
+        campaign = {
+            "template_id": "annual",
+            "title": "Annual survey",
+            "opens_at": "2030-03-01T00:00:00Z",
+            "closes_at": "2030-04-01T00:00:00Z",
+            "unit_ids": [units[i] for i in sorted(world["campaign"])],
+        }
+        answer = api.call("POST", f"/orgs/{org}/campaigns", campaign, token=admin)
         assert answer.status == 201, answer.json
     first = download(api, f"/orgs/{org}/export.zip", admin).body
     target = new_org(api, admin)
