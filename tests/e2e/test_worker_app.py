@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -450,6 +451,17 @@ def test_an_org_admin_adds_a_partner_and_sees_units_side_by_side(
     page.get_by_role("heading", name=f"Manage {world['org']['name']}").wait_for()
     axe_report: dict[str, int] = {}
     assert_accessible(page, "admin", axe_report)
+
+    # Everything as a data package: the app asks for a link and navigates to it (in AWS a
+    # signed S3 URL, which a fetch could not follow past the CSP), and stays where it is.
+    admin_url = page.url
+    with page.expect_download() as package_download:
+        page.get_by_role("button", name="Everything (data package, ZIP)").click()
+    assert "/local/exports/" in package_download.value.url
+    assert package_download.value.suggested_filename.startswith("logbook-")
+    with zipfile.ZipFile(package_download.value.path()) as package:
+        assert {"datapackage.json", "campaigns.csv", "units.csv"} <= set(package.namelist())
+    assert page.url == admin_url
 
     add = page.locator("form", has=page.get_by_role("heading", name="Add a member"))
     add.get_by_label("E-mail address").fill("youth-council@example.org")

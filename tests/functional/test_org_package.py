@@ -582,6 +582,67 @@ def test_a_large_package_goes_through_a_signed_url(
     assert "activities" in tables_of(stored)
 
 
+def test_the_app_gets_a_signed_link_at_any_size(
+    api: Api, admin: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """?link=1 answers 200 {url, expires_at} (no redirect a fetch could not follow)."""
+    import datetime as dt
+    from urllib.parse import urlparse
+
+    import boto3
+
+    from chalicelib.settings import get_settings
+
+    world = build_world(api, admin)
+    monkeypatch.setenv("LOGBOOK_EXPORT_BUCKET", "logbook-exports")
+    get_settings.cache_clear()
+    s3 = boto3.client("s3", region_name=get_settings().region)
+    s3.create_bucket(
+        Bucket="logbook-exports",
+        CreateBucketConfiguration={"LocationConstraint": get_settings().region},
+    )
+    # A small package too: the app takes one path whatever the size.
+    answer = api.call("GET", f"/orgs/{world['org']}/export.zip?link=1", token=admin)
+    assert answer.status == 200, answer.json
+    url = urlparse(answer.json["url"])
+    assert url.hostname and "logbook-exports" in url.hostname + url.path
+    assert "X-Amz-Signature=" in url.query or "Signature=" in url.query
+    expires = dt.datetime.fromisoformat(answer.json["expires_at"].replace("Z", "+00:00"))
+    left = expires - dt.datetime.now(dt.UTC)
+    assert dt.timedelta(minutes=4) < left <= dt.timedelta(minutes=5)
+    key = next(o["Key"] for o in s3.list_objects_v2(Bucket="logbook-exports")["Contents"])
+    assert url.path.endswith(key)
+    stored = s3.get_object(Bucket="logbook-exports", Key=key)
+    assert stored["ContentDisposition"].startswith("attachment;")
+    assert "campaigns" in tables_of(stored["Body"].read())
+    # curl and API users keep the file (or the 302 when large).
+    assert download(api, f"/orgs/{world['org']}/export.zip", admin).status == 200
+
+
+def test_the_local_stage_links_to_a_local_copy(api: Api, admin: str) -> None:
+    world = build_world(api, admin)
+    answer = api.call("GET", f"/orgs/{world['org']}/export.zip?link=1", token=admin)
+    assert answer.status == 200, answer.json
+    path = "/" + answer.json["url"].split("/", 3)[3]
+    assert path.startswith("/local/exports/")
+    served = api.client.http.request("GET", path, headers={"Accept": "*/*"})  # no sign-in
+    assert served.status_code == 200
+    assert served.headers["Content-Disposition"].startswith('attachment; filename="logbook-')
+    assert "activities" in tables_of(served.body)
+    missing = api.client.http.request("GET", "/local/exports/" + "0" * 32)
+    assert missing.status_code == 404
+    assert api.call("GET", "/local/exports/..%2Fsecret").status in (400, 404)
+
+
+def test_a_wrong_link_parameter_is_named(api: Api, admin: str) -> None:
+    world = build_world(api, admin)
+    answer = api.call("GET", f"/orgs/{world['org']}/export.zip?link=yes", token=admin)
+    assert answer.status == 400
+    assert any("link" in error["field"] for error in answer.json["errors"]), answer.json
+    other = api.call("GET", f"/orgs/{world['org']}/export.zip?links=1", token=admin)
+    assert other.status == 400
+
+
 def test_an_import_out_of_time_answers_202_and_a_repeat_finishes_it(
     api: Api, admin: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
