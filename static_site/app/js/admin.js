@@ -248,7 +248,8 @@ export async function orgPage(main, orgId) {
     h("div", { className: "button-row" }, h("span", {}, t("list.exportOrg", { year })),
       h("button", { type: "button", onclick: () => exportFile("csv") }, "CSV"),
       h("button", { type: "button", onclick: () => exportFile("xlsx") }, "XLSX"),
-      h("button", { type: "button", onclick: exportPackage }, t("admin.exportPackage"))),
+      h("button", { type: "button", onclick: exportPackage }, t("admin.exportPackage")),
+      h("a", { className: "button", href: `#/orgs/${encodeURIComponent(orgId)}/import` }, t("admin.importPackage"))),
     exportBanner,
     unitSection, memberSection, goalSection, questionSection,
     ...(await structureSections(orgId, org, reload)));
