@@ -73,6 +73,7 @@ function uploadFlow({ path, id, label, accept, mediaType, describe, keyed }) {
     progress.value = 0;
     replace(status, h("p", { role: "status" }, t("import.uploading")));
     let answer;
+    let rounds = 0;  // each round stores more; the bound only stops a runaway loop
     do {
       answer = await upload(path, file, {
         dryRun,
@@ -83,7 +84,7 @@ function uploadFlow({ path, id, label, accept, mediaType, describe, keyed }) {
           if (share >= 1) replace(status, h("p", { role: "status" }, t("import.checking")));
         },
       });
-    } while (answer.status === 202 && !dryRun);
+    } while (answer.status === 202 && !dryRun && ++rounds < 100);
     busy = false;
     progress.hidden = true;
     check.disabled = confirm.disabled = false;
