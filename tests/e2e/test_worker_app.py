@@ -481,10 +481,10 @@ def test_an_org_admin_adds_a_partner_and_sees_units_side_by_side(
     page.get_by_role("row", name="body is not a zip archive").wait_for()
     page.get_by_label("Organisation package (ZIP)").set_input_files(package_download.value.path())
     page.get_by_role("button", name="Check the file").click()
-    page.get_by_text("The package is fine:").wait_for()
+    page.locator("#main").get_by_text("The package is fine:").wait_for()
     assert_accessible(page, "organisation import", axe_report)
     page.get_by_role("button", name="Import").filter(has_text="records").click()
-    page.get_by_text("Imported:").wait_for()
+    page.locator("#main").get_by_text("Imported:").wait_for()
     status, units = api(live_stack, "GET", f"/orgs/{other['id']}/units", token=world["admin_token"])
     assert status == 200 and {u["name"] for u in units["items"]} == {"MC Šiška", "MC Bežigrad"}
     page.goto(admin_url)
