@@ -58,5 +58,8 @@ if "AWS_LAMBDA_FUNCTION_NAME" not in os.environ:
 if get_settings().is_local:
     # The local issuer's sign-in exists only in the local stage (and is not imported elsewhere).
     from chalicelib.api.local_auth import local_auth_bp
+    from chalicelib.api.local_files import local_files_bp
 
     app.register_blueprint(local_auth_bp)
+    # The export bucket's stand-in: the file an export's link (?link=1) points to.
+    app.register_blueprint(local_files_bp)

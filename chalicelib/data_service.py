@@ -106,7 +106,8 @@ class DataService:
     def snapshot(self, org_id: str, org: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         """Every record of the organisation, by table name, in a stable order."""
         units = sorted(self.directory.list_units(org_id), key=lambda u: u["id"])
-        year_items = CampaignRepository(self.directory._table).all_year_items(org_id)
+        campaigns = CampaignRepository(self.directory._table)
+        year_items = campaigns.all_year_items(org_id)
         goals, questions = self.directory.goals_and_questions(org_id)
         activities: list[dict[str, Any]] = []
         collections: list[dict[str, Any]] = []
@@ -128,6 +129,7 @@ class DataService:
             "analyses": [item for item in year_items if item["kind"] == "analysis"],
             "activities": activities,
             "collections": sorted(collections, key=lambda c: c["code"]),
+            "campaigns": sorted(campaigns.list_campaigns(org_id), key=lambda c: c["id"]),
         }
 
     def export_package(self, principal: Principal, org_id: str) -> ExportedPackage:
@@ -222,6 +224,7 @@ class DataService:
             "survey_templates": [items.template_item(t) for t in plan.templates],
             "activities": [items.activity_item(a) for a in plan.activities],
             "collections": [items.collection_item(c) for c in plan.collections],
+            "campaigns": [items.campaign_item(c) for c in plan.campaigns],
         }
         existing = self.store.existing(
             [(item["PK"], item["SK"]) for group in planned.values() for item in group]

@@ -7,6 +7,11 @@ usual error shape.
 A package too large for a Lambda answer (6 MB, less after base64) goes to the export
 bucket when the deployment has one, and the answer is a 302 to a signed URL valid for
 five minutes; the local stage (no such limit) answers the file itself.
+
+The app asks with ``?link=1``: the answer is then always 200 ``{"url", "expires_at"}``
+(a signed URL in AWS, at any size; a local one in the local stage) and the app
+navigates to it. A fetch with an Authorization header cannot follow a redirect to the
+bucket (the CSP's connect-src, no CORS on the bucket); a navigation needs neither.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.api.errors import json_response
 from chalicelib.api.routing import endpoint
+from chalicelib.api.surveys import api_base
 from chalicelib.data_service import (
     XLSX_MEDIA_TYPE,
     ActivityImportResult,
@@ -48,6 +54,25 @@ MAX_INLINE_ANSWER_BYTES = 4_400_000
 SIGNED_URL_SECONDS = 300
 # An import writes for at most this long (the API function has 15 s), then answers 202.
 IMPORT_SECONDS = 9.0
+
+
+class ExportQuery(BaseModel):
+    """``?link=1`` answers a link to the file instead of the file (what the app asks)."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    link: Literal["0", "1"] = Field(
+        default="0", description="1: answer 200 {url, expires_at} instead of the file"
+    )
+
+
+class ExportLink(BaseModel):
+    """Where to download an export, for a few minutes, without signing in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(description="A short-lived address of the file (signed in AWS)")
+    expires_at: str = Field(description="When the address stops working (ISO 8601, UTC)")
 
 
 class DryRunQuery(BaseModel):
@@ -101,8 +126,15 @@ def file_answer(content: bytes, media_type: str, filename: str) -> Response:
     )
 
 
-def _signed_download(content: bytes, key: str, filename: str) -> Response:
-    """Put ``content`` into the export bucket and answer a 302 to a short-lived URL."""
+def _expires_at() -> str:
+    import datetime as dt
+
+    moment = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=SIGNED_URL_SECONDS)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _signed_url(content: bytes, key: str, filename: str) -> str:
+    """Put ``content`` into the export bucket; a URL signed for a few minutes."""
     import boto3  # only this path needs S3
 
     settings = get_settings()
@@ -119,9 +151,7 @@ def _signed_download(content: bytes, key: str, filename: str) -> Response:
         Params={"Bucket": settings.export_bucket, "Key": key},
         ExpiresIn=SIGNED_URL_SECONDS,
     )
-    return Response(
-        body="", status_code=302, headers={"Location": url, "Cache-Control": "private, no-store"}
-    )
+    return str(url)
 
 
 @endpoint(
@@ -131,17 +161,35 @@ def _signed_download(content: bytes, key: str, filename: str) -> Response:
     summary="The whole organisation as a Frictionless data package (organisation admins)",
     tag="data",
     content_type=ZIP_MEDIA_TYPE,
-    errors=(401, 403, 404),
+    query=ExportQuery,
+    errors=(400, 401, 403, 404, 413),
 )
-def export_org_package(org_id: str, principal: Principal) -> Response:
+def export_org_package(org_id: str, principal: Principal, query: ExportQuery) -> Any:
+    import secrets
+
     package = get_data_service().export_package(principal, org_id)
     settings = get_settings()
-    if len(package.content) > MAX_INLINE_ANSWER_BYTES and settings.export_bucket:
-        import secrets
+    large = len(package.content) > MAX_INLINE_ANSWER_BYTES
+    key = f"exports/{org_id}/{secrets.token_hex(16)}/{package.filename}"
+    if query.link == "1":
+        # The app: a link it navigates to, whatever the size (see the module docstring).
+        if settings.export_bucket:
+            url = _signed_url(package.content, key, package.filename)
+            return ExportLink(url=url, expires_at=_expires_at())
+        if settings.is_local:
+            from chalicelib.api.local_files import keep_local_export  # local stage only
 
-        key = f"exports/{org_id}/{secrets.token_hex(16)}/{package.filename}"
-        return _signed_download(package.content, key, package.filename)
-    if len(package.content) > MAX_INLINE_ANSWER_BYTES and not settings.is_local:
+            token = keep_local_export(package.content, package.filename)
+            return ExportLink(url=f"{api_base()}/local/exports/{token}", expires_at=_expires_at())
+        raise InvalidInput.field("link", "this deployment has no export bucket: ask without link=1")
+    if large and settings.export_bucket:
+        url = _signed_url(package.content, key, package.filename)
+        return Response(
+            body="",
+            status_code=302,
+            headers={"Location": url, "Cache-Control": "private, no-store"},
+        )
+    if large and not settings.is_local:
         raise PayloadTooLarge(
             "the package is too large to answer without an export bucket",
             errors=[FieldProblem("org_id", "export too large for this deployment")],

@@ -25,6 +25,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from chalicelib.domain.activity import ActivityIn, activity_rule_problems
+from chalicelib.domain.campaigns import CampaignIn
 from chalicelib.domain.datapackage import Column, ForeignKey, Table, package_descriptor
 from chalicelib.domain.errors import FieldProblem
 from chalicelib.domain.key_figures import KeyFiguresIn
@@ -273,6 +274,7 @@ COLLECTIONS = Table(
             "Survey template: a built-in id (annual, feedback) or one of survey_templates",
         ),
         Column("activity_id", "string", "The activity it was opened for"),
+        Column("campaign_id", "string", "The campaign it is the unit's QR point of"),
         Column(
             "prompt", "string", "Ideas points: the question put to young people", free_text=True
         ),
@@ -286,7 +288,29 @@ COLLECTIONS = Table(
     foreign_keys=(
         ForeignKey("unit_id", "units", "id"),
         ForeignKey("activity_id", "activities", "id"),
+        ForeignKey("campaign_id", "campaigns", "id"),
     ),
+)
+CAMPAIGNS = Table(
+    "campaigns",
+    "Campaigns",
+    "Survey windows opened for many units at once; each unit's QR point is the row of"
+    " collections that names the campaign (its unit and code: campaign → unit → code).",
+    (
+        Column("id", "string", "Campaign id", True, constraints=_ID),
+        Column("title", "string", "Title", True, free_text=True),
+        Column(
+            "template_id",
+            "string",
+            "Survey template: a built-in id (annual, feedback) or one of survey_templates",
+            True,
+        ),
+        Column("opens_at", "string", "Opening time (ISO 8601)", True),
+        Column("closes_at", "string", "Closing time (ISO 8601)", True),
+        Column("created_by", "string", "Who opened it", True),
+        Column("created_at", "string", "When it was opened (ISO 8601, UTC)", True),
+    ),
+    primary_key=("id",),
 )
 
 VOCABULARY = Table(
@@ -360,6 +384,9 @@ TABLES: tuple[Table, ...] = (
     TEMPLATES,
     ACTIVITIES,
     COLLECTIONS,
+    # After its QR points: a stored campaign lists their codes, so a crash midway never
+    # leaves a campaign pointing at a QR point not yet written.
+    CAMPAIGNS,
 )
 TABLE_BY_NAME = {table.name: table for table in TABLES}
 MAX_ROWS = 200_000
@@ -373,7 +400,7 @@ def descriptor(org: Mapping[str, Any], exported_at: str) -> dict[str, Any]:
         title=f"Logbook: {org['name']}",
         description=(
             "Every record of one organisation in Logbook: units, members and roles, goals,"
-            " reflection questions, survey templates, QR points and activities with their"
+            " reflection questions, survey templates, QR points, campaigns and activities with their"
             " diary. Import it with POST /orgs/{org_id}/import (docs/data.md)."
         ),
         tables=TABLES,
@@ -426,6 +453,7 @@ class ImportPlan:
     templates: list[dict[str, Any]] = field(default_factory=list)
     activities: list[dict[str, Any]] = field(default_factory=list)
     collections: list[dict[str, Any]] = field(default_factory=list)
+    campaigns: list[dict[str, Any]] = field(default_factory=list)
     key_figures: list[dict[str, Any]] = field(default_factory=list)
     targets: list[dict[str, Any]] = field(default_factory=list)
     analyses: list[dict[str, Any]] = field(default_factory=list)
@@ -441,6 +469,7 @@ class ImportPlan:
             "survey_templates": len(self.templates),
             "activities": len(self.activities),
             "collections": len(self.collections),
+            "campaigns": len(self.campaigns),
         }
 
 
@@ -667,6 +696,26 @@ def plan_import(
             }
         )
 
+    campaigns: dict[str, dict[str, Any]] = {}
+    for index, row in enumerate(tables.get("campaigns", []), start=2):
+        where = f"campaigns.csv: row {index}"
+        body = {name: row[name] for name in ("template_id", "title", "opens_at", "closes_at")}
+        if not check(CampaignIn, body, where):
+            continue
+        template_id = row["template_id"]
+        if template_id in template_ids:
+            template_id = template_ids[template_id]
+        elif template_id not in BUILTIN_TEMPLATES:
+            problems.append(FieldProblem(f"{where}, template_id", "no such survey template"))
+            continue
+        campaigns[row["id"]] = {
+            **row,
+            "id": new_id("campaigns", row["id"]),
+            "org_id": target_id,
+            "template_id": template_id,
+            "units": [],
+        }
+
     for index, row in enumerate(tables.get("collections", []), start=2):
         where = f"collections.csv: row {index}"
         if row["unit_id"] not in unit_ids:
@@ -689,14 +738,41 @@ def plan_import(
                 )
             else:
                 activity_id = found[0]
+        code = mapped_code(package_org_id, target_id, row["code"])
+        campaign_id = row.get("campaign_id")
+        if campaign_id is not None:
+            campaign = campaigns.get(campaign_id)
+            if campaign is None:
+                problems.append(
+                    FieldProblem(f"{where}, campaign_id", "no such campaign in campaigns.csv")
+                )
+            elif row["kind"] != "survey" or template_id != campaign["template_id"]:
+                problems.append(
+                    FieldProblem(f"{where}, campaign_id", "not a survey of the campaign's template")
+                )
+            elif any(entry["unit_id"] == unit_ids[row["unit_id"]] for entry in campaign["units"]):
+                problems.append(
+                    FieldProblem(f"{where}, campaign_id", "the campaign has a QR point in the unit")
+                )
+            else:
+                campaign["units"].append({"unit_id": unit_ids[row["unit_id"]], "code": code})
+                campaign_id = campaign["id"]
         plan.collections.append(
             {
                 **row,
-                "code": mapped_code(package_org_id, target_id, row["code"]),
+                "code": code,
                 "org_id": target_id,
                 "unit_id": unit_ids[row["unit_id"]],
                 "template_id": template_id,
                 "activity_id": activity_id,
+                "campaign_id": campaign_id,
             }
         )
+    # A campaign's QR points in the order the campaign lists them when opened: by unit name.
+    unit_names = {unit["id"]: str(unit["name"]) for unit in plan.units}
+    for campaign in campaigns.values():
+        campaign["units"].sort(
+            key=lambda entry: (unit_names.get(entry["unit_id"], ""), entry["code"])
+        )
+        plan.campaigns.append(campaign)
     return plan, problems

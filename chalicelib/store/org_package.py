@@ -17,7 +17,7 @@ from boto3.dynamodb.conditions import Key
 from chalicelib.store import keys
 from chalicelib.store import surveys as survey_keys
 from chalicelib.store.activities import ActivityRepository
-from chalicelib.store.campaigns import analysis_sk, targets_sk
+from chalicelib.store.campaigns import analysis_sk, campaign_sk, targets_sk
 from chalicelib.store.directory import DataTableRepository, DirectoryRepository
 from chalicelib.store.items import without_keys
 
@@ -175,4 +175,14 @@ def collection_item(collection: dict[str, Any]) -> dict[str, Any]:
         "GSI1SK": f"{collection['created_at']}#{collection['code']}",
         "type": "collection",
         **{name: value for name, value in collection.items() if value is not None},
+    }
+
+
+def campaign_item(campaign: dict[str, Any]) -> dict[str, Any]:
+    """A campaign as ``CampaignRepository.create_campaign`` stores it (its QR points listed)."""
+    return {
+        "PK": keys.org_pk(campaign["org_id"]),
+        "SK": campaign_sk(campaign["id"]),
+        "type": "campaign",
+        **campaign,
     }

@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -450,6 +451,44 @@ def test_an_org_admin_adds_a_partner_and_sees_units_side_by_side(
     page.get_by_role("heading", name=f"Manage {world['org']['name']}").wait_for()
     axe_report: dict[str, int] = {}
     assert_accessible(page, "admin", axe_report)
+
+    # Everything as a data package: the app asks for a link and navigates to it (in AWS a
+    # signed S3 URL, which a fetch could not follow past the CSP), and stays where it is.
+    admin_url = page.url
+    with page.expect_download() as package_download:
+        page.get_by_role("button", name="Everything (data package, ZIP)").click()
+    assert "/local/exports/" in package_download.value.url
+    assert package_download.value.suggested_filename.startswith("logbook-")
+    with zipfile.ZipFile(package_download.value.path()) as package:
+        assert {"datapackage.json", "campaigns.csv", "units.csv"} <= set(package.namelist())
+    assert page.url == admin_url
+
+    # ... and brings it into another organisation: the check names every problem, then
+    # shows what is new, and the import stores it on confirmation.
+    other = created(live_stack, "/orgs", {"name": "Maribor", "country": "SI"}, world["admin_token"])
+    created(
+        live_stack,
+        f"/orgs/{other['id']}/members",
+        {"email": world["org_admin"], "role": "org_admin", "unit_ids": []},
+        world["admin_token"],
+    )
+    page.goto(f"{live_stack.site_url}/app/#/orgs/{other['id']}/import")
+    page.get_by_role("heading", name="Import an organisation package – Maribor").wait_for()
+    broken = Path(package_download.value.path()).with_name("broken.zip")
+    broken.write_bytes(b"not a zip")
+    page.get_by_label("Organisation package (ZIP)").set_input_files(str(broken))
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("row", name="body is not a zip archive").wait_for()
+    page.get_by_label("Organisation package (ZIP)").set_input_files(package_download.value.path())
+    page.get_by_role("button", name="Check the file").click()
+    page.locator("#main").get_by_text("The package is fine:").wait_for()
+    assert_accessible(page, "organisation import", axe_report)
+    page.get_by_role("button", name="Import").filter(has_text="records").click()
+    page.locator("#main").get_by_text("Imported:").wait_for()
+    status, units = api(live_stack, "GET", f"/orgs/{other['id']}/units", token=world["admin_token"])
+    assert status == 200 and {u["name"] for u in units["items"]} == {"MC Šiška", "MC Bežigrad"}
+    page.goto(admin_url)
+    page.get_by_role("heading", name=f"Manage {world['org']['name']}").wait_for()
 
     add = page.locator("form", has=page.get_by_role("heading", name="Add a member"))
     add.get_by_label("E-mail address").fill("youth-council@example.org")

@@ -108,7 +108,21 @@ def build_world(api: Api, admin: str) -> dict[str, Any]:
         token=admin,
     )
     assert collection.status == 201, collection.json
-    return {"org": org, "units": units, "goal": goal, "activity": recorded.json["id"]}
+    campaign = api.call(
+        "POST",
+        f"/orgs/{org}/campaigns",
+        {"template_id": template, "title": "+Autumn survey",
+         "opens_at": "2030-09-01T08:00:00Z", "closes_at": "2030-10-01T08:00:00Z"},
+        token=admin,
+    )  # fmt: skip
+    assert campaign.status == 201, campaign.json
+    return {
+        "org": org,
+        "units": units,
+        "goal": goal,
+        "activity": recorded.json["id"],
+        "campaign": campaign.json["id"],
+    }
 
 
 def tables_of(content: bytes) -> dict[str, list[dict[str, str]]]:
@@ -138,7 +152,18 @@ def canonical(content: bytes) -> dict[str, list[dict[str, Any]]]:
         "id",
         lambda r: (names[r["unit_id"]], r["date"], r["title"], r["created_at"], r["notes"]),
     )
-    name_ids("collections", "code", lambda r: (names[r["unit_id"]], r["created_at"], r["kind"]))
+    name_ids("campaigns", "id", lambda r: (r["title"], r["created_at"]))
+    name_ids(
+        "collections",
+        "code",
+        lambda r: (
+            names[r["unit_id"]],
+            r["created_at"],
+            r["kind"],
+            names.get(r["activity_id"], ""),
+            names.get(r["campaign_id"], ""),
+        ),
+    )
 
     def rename(value: Any) -> Any:
         if isinstance(value, str):
@@ -192,6 +217,7 @@ def test_export_is_a_valid_frictionless_package(api: Api, admin: str, tmp_path: 
         "survey_templates",
         "activities",
         "collections",
+        "campaigns",
     }
     for resource in descriptor["resources"]:
         for field in resource["schema"]["fields"]:
@@ -203,6 +229,9 @@ def test_export_is_a_valid_frictionless_package(api: Api, admin: str, tmp_path: 
     assert tables["targets"][0]["scope"] == f"unit:{world['units'][0]}"
     assert tables["analyses"][0]["text"] == "'=A good year"
     assert tables["members"][0]["email"] in {"ana@example.si", ADMIN}
+    assert [c["title"] for c in tables["campaigns"]] == ["'+Autumn survey"]
+    points = [c for c in tables["collections"] if c["campaign_id"] == world["campaign"]]
+    assert sorted(c["unit_id"] for c in points) == sorted(world["units"])
     # Formula-looking text is escaped for spreadsheets, and read back exactly.
     assert any(unit["name"].startswith("'=") for unit in tables["units"])
 
@@ -243,6 +272,49 @@ def test_importing_twice_stores_nothing_twice(api: Api, admin: str) -> None:
         name: first["created"][name] + first["unchanged"][name] for name in first["created"]
     }
     assert canonical(download(api, f"/orgs/{target}/export.zip", admin).body) == canonical(package)
+
+
+def test_imported_campaigns_keep_their_qr_points(api: Api, admin: str) -> None:
+    world = build_world(api, admin)
+    package = download(api, f"/orgs/{world['org']}/export.zip", admin).body
+    target = new_org(api, admin)
+    answer = upload(api, f"/orgs/{target}/import", admin, package)
+    assert answer.status == 200, answer.json
+    assert answer.json["created"]["campaigns"] == 1
+    again = upload(api, f"/orgs/{target}/import", admin, package).json
+    assert again["created"]["campaigns"] == 0 and again["unchanged"]["campaigns"] == 1
+    [campaign] = api.call("GET", f"/orgs/{target}/campaigns", token=admin).json["items"]
+    assert campaign["id"] != world["campaign"] and campaign["org_id"] == target
+    assert campaign["title"] == "+Autumn survey"
+    units = {u["id"] for u in api.call("GET", f"/orgs/{target}/units", token=admin).json["items"]}
+    assert {u["unit_id"] for u in campaign["units"]} == units
+    for point in campaign["units"]:
+        stored = api.call("GET", f"/units/{point['unit_id']}/collections", token=admin).json
+        assert point["code"] in {c["code"] for c in stored["items"]}
+    # A restore keeps the campaign's id and codes.
+    restored = upload(api, f"/orgs/{world['org']}/import", admin, package).json
+    assert restored["created"]["campaigns"] == 0 and restored["unchanged"]["campaigns"] == 1
+
+
+def test_a_qr_point_of_an_unknown_campaign_is_refused(api: Api, admin: str) -> None:
+    world = build_world(api, admin)
+    package = download(api, f"/orgs/{world['org']}/export.zip", admin).body
+
+    def drop(rows: list[dict[str, str]]) -> None:
+        rows.clear()
+
+    broken = _edit_csv(package, "campaigns", drop)
+    target = new_org(api, admin)
+    answer = upload(api, f"/orgs/{target}/import", admin, broken)
+    assert answer.status == 400
+    problems = {(e["field"], e["problem"]) for e in answer.json["errors"]}
+    assert any(
+        f.startswith("collections.csv: row ")
+        and f.endswith(", campaign_id")
+        and p == "no such campaign in campaigns.csv"
+        for f, p in problems
+    ), problems
+    assert api.call("GET", f"/orgs/{target}/units", token=admin).json["items"] == []
 
 
 def test_restoring_into_the_same_org_changes_nothing(api: Api, admin: str) -> None:
@@ -401,7 +473,15 @@ def organisations(draw: st.DrawFn) -> dict[str, Any]:
             max_size=6,
         )
     )
-    return {"units": units, "goals": goals, "questions": questions, "activities": activities}
+    # A campaign over some units (None: no campaign), on a built-in template.
+    campaign = draw(st.one_of(st.none(), st.sets(st.integers(0, units - 1), min_size=1)))
+    return {
+        "units": units,
+        "goals": goals,
+        "questions": questions,
+        "activities": activities,
+        "campaign": campaign,
+    }
 
 
 @settings(
@@ -456,6 +536,16 @@ def test_round_trip_property(api: Api, world: dict[str, Any]) -> None:
         )
         answer = api.call("POST", f"/units/{units[item['unit']]}/activities", body, token=admin)
         assert answer.status == 201, answer.json
+    if world["campaign"] is not None:
+        campaign = {
+            "template_id": "annual",
+            "title": "Annual survey",
+            "opens_at": "2030-03-01T00:00:00Z",
+            "closes_at": "2030-04-01T00:00:00Z",
+            "unit_ids": [units[i] for i in sorted(world["campaign"])],
+        }
+        answer = api.call("POST", f"/orgs/{org}/campaigns", campaign, token=admin)
+        assert answer.status == 201, answer.json
     first = download(api, f"/orgs/{org}/export.zip", admin).body
     target = new_org(api, admin)
     imported = upload(api, f"/orgs/{target}/import", admin, first)
@@ -490,6 +580,67 @@ def test_a_large_package_goes_through_a_signed_url(
     assert key.startswith(f"exports/{world['org']}/")
     stored = s3.get_object(Bucket="logbook-exports", Key=key)["Body"].read()
     assert "activities" in tables_of(stored)
+
+
+def test_the_app_gets_a_signed_link_at_any_size(
+    api: Api, admin: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """?link=1 answers 200 {url, expires_at} (no redirect a fetch could not follow)."""
+    import datetime as dt
+    from urllib.parse import urlparse
+
+    import boto3
+
+    from chalicelib.settings import get_settings
+
+    world = build_world(api, admin)
+    monkeypatch.setenv("LOGBOOK_EXPORT_BUCKET", "logbook-exports")
+    get_settings.cache_clear()
+    s3 = boto3.client("s3", region_name=get_settings().region)
+    s3.create_bucket(
+        Bucket="logbook-exports",
+        CreateBucketConfiguration={"LocationConstraint": get_settings().region},
+    )
+    # A small package too: the app takes one path whatever the size.
+    answer = api.call("GET", f"/orgs/{world['org']}/export.zip?link=1", token=admin)
+    assert answer.status == 200, answer.json
+    url = urlparse(answer.json["url"])
+    assert url.hostname and "logbook-exports" in url.hostname + url.path
+    assert "X-Amz-Signature=" in url.query or "Signature=" in url.query
+    expires = dt.datetime.fromisoformat(answer.json["expires_at"].replace("Z", "+00:00"))
+    left = expires - dt.datetime.now(dt.UTC)
+    assert dt.timedelta(minutes=4) < left <= dt.timedelta(minutes=5)
+    key = next(o["Key"] for o in s3.list_objects_v2(Bucket="logbook-exports")["Contents"])
+    assert url.path.endswith(key)
+    stored = s3.get_object(Bucket="logbook-exports", Key=key)
+    assert stored["ContentDisposition"].startswith("attachment;")
+    assert "campaigns" in tables_of(stored["Body"].read())
+    # curl and API users keep the file (or the 302 when large).
+    assert download(api, f"/orgs/{world['org']}/export.zip", admin).status == 200
+
+
+def test_the_local_stage_links_to_a_local_copy(api: Api, admin: str) -> None:
+    world = build_world(api, admin)
+    answer = api.call("GET", f"/orgs/{world['org']}/export.zip?link=1", token=admin)
+    assert answer.status == 200, answer.json
+    path = "/" + answer.json["url"].split("/", 3)[3]
+    assert path.startswith("/local/exports/")
+    served = api.client.http.request("GET", path, headers={"Accept": "*/*"})  # no sign-in
+    assert served.status_code == 200
+    assert served.headers["Content-Disposition"].startswith('attachment; filename="logbook-')
+    assert "activities" in tables_of(served.body)
+    missing = api.client.http.request("GET", "/local/exports/" + "0" * 32)
+    assert missing.status_code == 404
+    assert api.call("GET", "/local/exports/..%2Fsecret").status in (400, 404)
+
+
+def test_a_wrong_link_parameter_is_named(api: Api, admin: str) -> None:
+    world = build_world(api, admin)
+    answer = api.call("GET", f"/orgs/{world['org']}/export.zip?link=yes", token=admin)
+    assert answer.status == 400
+    assert any("link" in error["field"] for error in answer.json["errors"]), answer.json
+    other = api.call("GET", f"/orgs/{world['org']}/export.zip?links=1", token=admin)
+    assert other.status == 400
 
 
 def test_an_import_out_of_time_answers_202_and_a_repeat_finishes_it(

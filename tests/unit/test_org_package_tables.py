@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from chalicelib.domain import org_package
 from chalicelib.domain.activity import ActivityIn
+from chalicelib.domain.campaigns import CampaignIn
 from chalicelib.domain.datapackage import Table
 from chalicelib.domain.models import GoalIn, MemberIn, OrgIn, QuestionIn, UnitIn
 
@@ -30,6 +31,8 @@ def columns(table: Table) -> set[str]:
         (QuestionIn, org_package.QUESTIONS, set()),
         # Participants go as one column per gender.
         (ActivityIn, org_package.ACTIVITIES, {"participants"}),
+        # A campaign's units are its QR points: collections rows naming the campaign.
+        (CampaignIn, org_package.CAMPAIGNS, {"unit_ids"}),
     ],
     ids=lambda value: getattr(value, "__name__", None) or getattr(value, "name", ""),
 )
@@ -45,3 +48,9 @@ def test_every_table_and_column_is_described() -> None:
             assert column.description, (table.name, column.name)
         for key in table.foreign_keys:
             assert key.resource in org_package.TABLE_BY_NAME
+
+
+def test_a_campaigns_units_travel_as_its_qr_points() -> None:
+    keys = {key.fields: key.resource for key in org_package.COLLECTIONS.foreign_keys}
+    assert keys["campaign_id"] == "campaigns"
+    assert {"unit_id", "code", "campaign_id"} <= columns(org_package.COLLECTIONS)

@@ -1,7 +1,7 @@
 // Organisation admins: units, members and roles, goals, reflection questions,
 // the organisation's export, and all units side by side.
 
-import { call, download } from "./api.js";
+import { call, download, downloadViaLink } from "./api.js";
 import { h, replace, uid } from "./dom.js";
 import { barChart } from "./charts.js";
 import { forgetUnits, isOrgAdmin, loadMe, orgUnits } from "./context.js";
@@ -112,7 +112,8 @@ export async function orgPage(main, orgId) {
   // Everything of the organisation as a data package (docs/data.md).
   const exportPackage = async () => {
     try {
-      await download(`${base}/export.zip`, "logbook-organisation.zip", "application/zip");
+      // A link, not the file: large packages come from the export bucket (docs/data.md).
+      await downloadViaLink(`${base}/export.zip?link=1`);
     } catch (error) {
       replace(exportBanner, notice("error", h("p", {}, explainError(error))));
     }
@@ -247,7 +248,8 @@ export async function orgPage(main, orgId) {
     h("div", { className: "button-row" }, h("span", {}, t("list.exportOrg", { year })),
       h("button", { type: "button", onclick: () => exportFile("csv") }, "CSV"),
       h("button", { type: "button", onclick: () => exportFile("xlsx") }, "XLSX"),
-      h("button", { type: "button", onclick: exportPackage }, t("admin.exportPackage"))),
+      h("button", { type: "button", onclick: exportPackage }, t("admin.exportPackage")),
+      h("a", { className: "button", href: `#/orgs/${encodeURIComponent(orgId)}/import` }, t("admin.importPackage"))),
     exportBanner,
     unitSection, memberSection, goalSection, questionSection,
     ...(await structureSections(orgId, org, reload)));

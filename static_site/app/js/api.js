@@ -136,6 +136,39 @@ export async function download(path, filename, accept) {
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
+/**
+ * Download a file the API hands out as a link (`?link=1` → `{url, expires_at}`, e.g. the
+ * organisation package at any size): the browser navigates to the link, so a signed S3
+ * URL needs neither the CSP's connect-src nor CORS on the bucket. The file answers with
+ * `Content-Disposition: attachment`, so the app stays where it is.
+ */
+export async function downloadViaLink(path) {
+  const token = getToken();
+  let response;
+  try {
+    response = await fetch(API_URL + path, {
+      headers: { Authorization: `Bearer ${token}`, Accept: "application/json" },
+    });
+  } catch (error) {
+    throw new ApiError(0, { error: "offline", message: String(error) });
+  }
+  const payload = await response.json().catch(() => null);
+  if (!response.ok) {
+    if (response.status === 401) window.dispatchEvent(new CustomEvent("logbook:unauthorized"));
+    throw new ApiError(response.status, payload);
+  }
+  if (!payload || typeof payload.url !== "string" || !/^https?:\/\//.test(payload.url)) {
+    throw new ApiError(response.status, { error: "bad_answer", message: "no download link" });
+  }
+  const link = document.createElement("a");
+  link.href = payload.url;
+  link.rel = "noopener";
+  document.body.append(link);
+  link.click();
+  link.remove();
+  return payload;
+}
+
 /** Every page of a cursor-paged list (e.g. a period's activities for the figures). */
 export async function allPages(path, limit = 200, maxPages = 50) {
   const items = [];
