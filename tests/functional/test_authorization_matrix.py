@@ -456,6 +456,14 @@ def activity_sheet(world: World, path: str, role: str, target: str) -> Request:
     return Request(fill(path, {"unit_id": world.units[target]}), Upload("text/csv", sheet))
 
 
+def local_export_link(world: World, path: str, role: str, target: str) -> Request:
+    """A kept export's link: whoever holds the unguessable token may fetch it."""
+    from chalicelib.api.local_files import keep_local_export
+
+    token = keep_local_export(b"PK\x05\x06" + bytes(18), "export.zip")
+    return Request(fill(path, {"token": token}))
+
+
 def open_resource(world: World, path: str, role: str, target: str) -> Request:
     return Request(fill(path, {"name": "measures.csv"}))
 
@@ -468,6 +476,7 @@ EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
     ("GET", "/openapi.json"): ("public", plain()),
     ("GET", "/public/orgs"): ("public", plain()),
     ("POST", "/auth/local-login"): ("local_login", local_login),
+    ("GET", "/local/exports/{token}"): ("public", local_export_link),
     ("GET", "/me"): ("signed_in", plain()),
     ("GET", "/orgs"): ("signed_in", plain()),
     ("POST", "/orgs"): ("platform", plain({"name": "New org", "country": "SE"})),

@@ -296,6 +296,9 @@ def _path_values(name: str, world: PlantedWorld) -> list[str]:
         "collection_code": world.collection_codes,
         # The open data package's resources (chalicelib/api/open_data.py).
         "name": ["measures.csv", "figures-2026.csv"],
+        # A local export's link (chalicelib/api/local_files.py) is a secret handed to the
+        # org admin who asked for it; what anyone else can do is guess one.
+        "token": ["0123456789abcdef0123456789abcdef"],
     }
     if name not in values:
         pytest.fail(f"teach this test how to fill the path parameter {{{name}}} of a public route")
