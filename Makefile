@@ -31,6 +31,7 @@ help:
 	@echo "make fmt      format the code"
 	@echo "make rebuild  recompute every statistic from the data table"
 	@echo "make verify   compare stored statistics with a recomputation"
+	@echo "make privacy-audit  play the attacker over every public figure of the local data"
 	@echo "make migrate-checkins  key first-visit markers stored before check-in keys (once)"
 	@echo "make bench    both benchmarks below"
 	@echo "make bench-writes  write cost of the stream aggregation vs a naive consumer"
@@ -149,6 +150,12 @@ rebuild: $(STAMP_PY)
 verify: $(STAMP_PY)
 	$(PY) -m tools.stats_admin verify
 
+# The attacker's linear programs over every public figure of the local stack's data
+# (docs/privacy.md); exits 1 naming each derivable small group. PRIVACY_AUDIT_ENDPOINT
+# overrides the DynamoDB Local endpoint.
+.PHONY: privacy-audit
+privacy-audit: $(STAMP_PY)
+	$(PY) -m tools.privacy_audit --endpoint $(or $(PRIVACY_AUDIT_ENDPOINT),$(LOGBOOK_DYNAMODB_ENDPOINT),http://127.0.0.1:8001)
 # One-off: first-visit markers from before check-in keys get their keyed form.
 .PHONY: migrate-checkins
 migrate-checkins: $(STAMP_PY)

@@ -124,3 +124,92 @@ def test_main_exits_non_zero_on_a_difference(
     )
     assert status == 1
     assert "all 2026 A n: stored None, recomputed 1" in capsys.readouterr().out
+
+
+def test_volunteers_survive_folding_and_publishing(aws: tuple[Any, Any]) -> None:
+    """The figure ``v`` (volunteers) is no bookkeeping: verify agrees, the document shows it."""
+    from chalicelib.domain.publication import Thresholds
+    from chalicelib.events.publish import Publisher
+    from chalicelib.store.publication import PublicationStore
+
+    client, streams = aws
+    put(client, activity_item("a1", "u1", "o1", "2026-03-10", volunteers=2))
+    put(client, activity_item("a2", "u1", "o1", "2026-04-10", volunteers=3))
+    store = StatsStore(client, STATS)
+    publications = PublicationStore(client, STATS)
+    aggregator = StreamAggregator(store, publisher=Publisher(publications, Thresholds(15, 3)))
+    for event in stream_batches(client, streams):
+        aggregator.handle(event)
+
+    assert stats_admin.verify(client, DATA, store, progress=False) == []
+    document = publications.read_document("unit:u1", "2026")
+    assert document is not None
+    assert document["participation"]["volunteers"] == 5
+
+
+def _publishing(client: Any, batch_size: int, clock: Any = None) -> tuple[StreamAggregator, Any]:
+    from chalicelib.domain.publication import Thresholds
+    from chalicelib.events.publish import Publisher
+    from chalicelib.store.publication import PublicationStore
+
+    publications = PublicationStore(client, STATS)
+    aggregator = StreamAggregator(
+        StatsStore(client, STATS),
+        publisher=Publisher(publications, Thresholds(15, 3)),
+        batch_size=batch_size,
+        **({"clock": clock} if clock else {}),
+    )
+    return aggregator, publications
+
+
+def test_full_batches_defer_publishing_until_the_stream_is_caught_up(
+    aws: tuple[Any, Any],
+) -> None:
+    client, streams = aws
+    put(client, activity_item("a1", "u1", "o1", "2026-03-10"))
+    put(client, activity_item("a2", "u2", "o2", "2025-03-10"))
+    put(client, activity_item("a3", "u3", "o1", "2026-04-10"))
+    (event,) = stream_batches(client, streams)
+    records = event["Records"]
+    aggregator, publications = _publishing(client, batch_size=2)
+
+    # When a full batch arrives (a backlog): exact aggregates move, publication waits
+    aggregator.handle({**event, "Records": records[:2]})
+    assert publications.read_document("unit:u1", "2026") is None
+    assert publications.pending() == {("2026", "u1", "o1"), ("2025", "u2", "o2")}
+
+    # Then the batch that is not full publishes its families and the deferred ones
+    aggregator.handle({**event, "Records": records[2:]})
+    assert publications.read_document("unit:u1", "2026") is not None
+    assert publications.read_document("unit:u2", "2025") is not None
+    assert publications.read_document("unit:u3", "2026") is not None
+    assert publications.pending() == set()
+    assert stats_admin.verify(client, DATA, StatsStore(client, STATS), progress=False) == []
+
+
+def test_a_closing_window_or_a_long_backlog_publishes_deferred_families(
+    aws: tuple[Any, Any],
+) -> None:
+    client, streams = aws
+    for index in range(4):
+        put(client, activity_item(f"a{index}", f"u{index}", "o1", "2026-03-10"))
+    (event,) = stream_batches(client, streams)
+    records = event["Records"]
+    now = [1_800_000_000.0]
+    aggregator, publications = _publishing(client, batch_size=1, clock=lambda: now[0])
+
+    # A backlog that lasts longer than max_defer_seconds still publishes now and then
+    aggregator.handle({**event, "Records": records[:1]})
+    assert publications.read_document("unit:u0", "2026") is None
+    now[0] += 61
+    aggregator.handle({**event, "Records": records[1:2]})
+    assert publications.read_document("unit:u0", "2026") is not None
+    assert publications.read_document("unit:u1", "2026") is not None
+
+    # And the closing invocation of a window (no records) publishes what waits
+    aggregator.handle({**event, "Records": records[2:3]})
+    assert publications.read_document("unit:u2", "2026") is None
+    answer = aggregator.handle({**event, "Records": [], "isFinalInvokeForWindow": True})
+    assert answer["batchItemFailures"] == []
+    assert publications.read_document("unit:u2", "2026") is not None
+    assert publications.pending() == set()
