@@ -91,7 +91,10 @@ class _Model:
         self.bounds: list[tuple[float, float | None]] = []
         self.equalities: list[tuple[list[tuple[int, float]], float]] = []
         self.upper: list[tuple[list[tuple[int, float]], float]] = []
-        self._built: tuple[Any, Any, Any, Any] | None = None
+        self._components: dict[int, tuple[list[int], tuple[Any, Any, Any, Any]]] | None = None
+        # Every value each unknown took in a solution found so far (see solve_range).
+        self.seen: dict[int, tuple[float, float]] = {}
+        self.programs = 0
 
     def var(self, key: Key, low: float = 0.0, high: float | None = None) -> None:
         if high is not None and low == high:
@@ -112,41 +115,89 @@ class _Model:
         if row:
             (self.upper if at_most else self.equalities).append((row, right))
 
+    def _component_of(self, target: int) -> tuple[list[int], tuple[Any, Any, Any, Any]]:
+        """The variables linked to ``target`` through some relation, and their constraints.
+
+        Published figures split the unknowns into independent groups (an organisation's
+        small cells rarely touch another's): each linear program needs only its group.
+        """
+        if self._components is None:
+            parent = list(range(len(self.bounds)))
+
+            def find(i: int) -> int:
+                while parent[i] != i:
+                    parent[i] = parent[parent[i]]
+                    i = parent[i]
+                return i
+
+            for row, _ in [*self.equalities, *self.upper]:
+                first = find(row[0][0])
+                for column, _value in row[1:]:
+                    other = find(column)
+                    if other != first:
+                        parent[other] = first
+            groups: dict[int, list[int]] = {}
+            for i in range(len(self.bounds)):
+                groups.setdefault(find(i), []).append(i)
+            self._components = {}
+            for members in groups.values():
+                slot = {variable: position for position, variable in enumerate(members)}
+                eq = [r for r in self.equalities if r[0][0][0] in slot]
+                ub = [r for r in self.upper if r[0][0][0] in slot]
+                built = (*_matrix(eq, slot), *_matrix(ub, slot))
+                for variable in members:
+                    self._components[variable] = (members, built)
+        return self._components[target]
+
     def solve_range(self, key: Key) -> tuple[float, float]:
-        size = len(self.bounds)
-        if self._built is None:  # the same constraints for every cell asked about
-            self._built = (*_matrix(self.equalities, size), *_matrix(self.upper, size))
-        a_eq, b_eq, a_ub, b_ub = self._built
+        """The exact feasible range of one unknown (two linear programs at most).
+
+        Every solution found is a feasible point for every other unknown of its group:
+        an unknown already seen at two values at least one apart is not pinned down,
+        and its programs are skipped (``seen``; the answer is then that wider range).
+        """
         target = self.index[key]
+        seen = self.seen.get(target)
+        if seen is not None and math.floor(seen[1] + 1e-6) - math.ceil(seen[0] - 1e-6) >= 1:
+            return seen
+        members, (a_eq, b_eq, a_ub, b_ub) = self._component_of(target)
+        position = members.index(target)
+        bounds = [self.bounds[v] for v in members]
         result: list[float] = []
         for sign in (1.0, -1.0):
-            objective = np.zeros(size)
-            objective[target] = sign
+            objective = np.zeros(len(members))
+            objective[position] = sign
             answer = linprog(
                 objective,
                 A_eq=a_eq,
                 b_eq=b_eq,
                 A_ub=a_ub,
                 b_ub=b_ub,
-                bounds=self.bounds,
+                bounds=bounds,
                 method="highs",
             )
+            self.programs += 1
             if answer.status == 3:  # unbounded
                 result.append(-math.inf if sign > 0 else math.inf)
             elif answer.status != 0:
                 raise RuntimeError(f"linear program for {key} failed: {answer.message}")
             else:
                 result.append(sign * answer.fun)
+                for variable, value in zip(members, answer.x, strict=True):
+                    low, high = self.seen.get(variable, (value, value))
+                    self.seen[variable] = (min(low, value), max(high, value))
         return result[0], result[1]
 
 
-def _matrix(rows: list[tuple[list[tuple[int, float]], float]], size: int) -> tuple[Any, Any]:
+def _matrix(
+    rows: list[tuple[list[tuple[int, float]], float]], slot: Mapping[int, int]
+) -> tuple[Any, Any]:
     if not rows:
         return None, None
-    matrix = lil_matrix((len(rows), size))
+    matrix = lil_matrix((len(rows), len(slot)))
     for r, (row, _) in enumerate(rows):
         for column, value in row:
-            matrix[r, column] += value
+            matrix[r, slot[column]] += value
     return matrix.tocsr(), np.array([right for _, right in rows])
 
 
@@ -204,7 +255,7 @@ def audit_participation(
         low, high = model.solve_range(key)
         if _pinned(low, high) and 1 <= round(low) < thresholds.participation:
             findings.append(Finding(family.year, *key, "count", low, high))
-    return findings, len(targets), 2 * len(targets)
+    return findings, len(targets), model.programs
 
 
 def audit_indicators(
@@ -249,11 +300,11 @@ def audit_indicators(
             checked += 1
             low, high = counts.solve_range(key)
             s_low, s_high = sums.solve_range(key)
-            solved += 4
             if _pinned(low, high) and low > 0.5:
                 findings.append(Finding(family.year, *key, "count", low, high))
             if s_high - s_low < 1.0 and s_low > 0:
                 findings.append(Finding(family.year, *key, "sum", s_low, s_high))
+        solved += counts.programs + sums.programs
     return findings, checked, solved
 
 

@@ -33,14 +33,12 @@ Reason codes are stable API (the pages translate them): see ``REASONS``.
 
 from __future__ import annotations
 
-import heapq
-import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from chalicelib.domain.stats import Figures, Number, indicator_sums, without_zeros
+from chalicelib.domain.stats import Figures, Number, add_into, indicator_sums, without_zeros
 from chalicelib.domain.stats_math import summarise
 from chalicelib.domain.vocabulary import AGE_BANDS, INDICATORS
 
@@ -152,261 +150,228 @@ def roll_up(
 
 
 # --------------------------------------------------------- complementary suppression
+#
+# A suppressed small cell is safe when a reader who knows every published figure, every
+# additive relation and what the reason codes say cannot pin it to one value. We make
+# that true by construction: for every primary cell the solver keeps a *certificate*,
+# a set of suppressed cells with signs ("a box") such that adding the signs to the true
+# values gives another table that every published figure and every relation agrees
+# with. The reader's feasible range of the primary cell then holds at least two whole
+# values, whatever linear (or integer) reasoning they chain across relations — which is
+# what the audit's linear programs check independently.
+#
+# Relations are trees along three independent axes — scopes (unit → organisation →
+# all), periods (month → quarter → year) and measures (genders → visits, age bands ≤
+# visits) — so a box is a product of one signed pattern per axis, each of which keeps
+# every sum of its axis: two siblings (+1, −1), or a chain up to the root (+1, +1, …).
+# Suppressing more never breaks a certificate, so each organisation's cells are solved
+# on their own: its boxes use its own units (siblings) or go up through the
+# organisation to ``all`` (never into another organisation), which is what makes
+# publishing incremental (docs/privacy.md).
+
+Sign = int
+Pattern = tuple[tuple[str, Sign], ...]
 
 
-@dataclass(frozen=True)
-class Relation:
-    """``parent = Σ children`` (``open_remainder``: ``parent ≥ Σ children``)."""
+def _quarter_of(period: str) -> str:
+    return f"{period[:4]}-Q{(int(period[5:7]) - 1) // 3 + 1}"
 
-    parent: CellKey
-    children: tuple[CellKey, ...]
-    open_remainder: bool = False
 
-    @property
-    def members(self) -> tuple[CellKey, ...]:
-        return (self.parent, *self.children)
+def _months_of(quarter: str) -> list[str]:
+    q = int(quarter[6])
+    return [f"{quarter[:4]}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)]
+
+
+def period_patterns(period: str) -> list[Pattern]:
+    """Signed periods that keep every month → quarter → year sum, ``period`` at +1."""
+    year = period[:4]
+    if len(period) == 7 and period[5] != "Q":  # a month
+        quarter = _quarter_of(period)
+        siblings: list[Pattern] = [
+            ((period, 1), (other, -1)) for other in _months_of(quarter) if other != period
+        ]
+        return [*siblings, ((period, 1), (quarter, 1), (year, 1))]
+    if period[5:6] == "Q":
+        patterns: list[Pattern] = [((period, 1), (m, 1), (year, 1)) for m in _months_of(period)]
+        for other in (f"{year}-Q{q}" for q in range(1, 5)):
+            if other != period:
+                for month in _months_of(period):
+                    for other_month in _months_of(other):
+                        patterns.append(((period, 1), (month, 1), (other, -1), (other_month, -1)))
+        return patterns
+    return [
+        ((year, 1), (f"{year}-Q{q}", 1), (month, 1))
+        for q in range(1, 5)
+        for month in _months_of(f"{year}-Q{q}")
+    ]
+
+
+def scope_patterns(
+    scope: str, units_of: Mapping[str, Sequence[str]], org_of: Mapping[str, str]
+) -> list[Pattern]:
+    """Signed scopes that keep every unit → organisation → all sum, ``scope`` at +1.
+
+    Never through another organisation: siblings are units of the same organisation,
+    and otherwise the chain goes up to ``all`` (whose other parts it leaves alone).
+    """
+    if scope.startswith("unit:"):
+        org = org_of[scope]
+        siblings: list[Pattern] = [
+            ((scope, 1), (other, -1)) for other in units_of[org] if other != scope
+        ]
+        return [*siblings, ((scope, 1), (org, 1), ("all", 1))]
+    if scope.startswith("org:"):
+        return [((scope, 1), (unit, 1), ("all", 1)) for unit in units_of[scope]]
+    return [(("all", 1), (org, 1), (unit, 1)) for org in sorted(units_of) for unit in units_of[org]]
+
+
+# How much a pattern along the measures changes Σ age bands − visits (per unit of sign):
+# the one inequality, which a change may use only as far as the slack allows.
+MeasurePattern = tuple[Pattern, int]
+
+
+def participation_patterns(measure: str) -> list[MeasurePattern]:
+    """Signed measures that keep visits = Σ genders and Σ age bands ≤ visits."""
+    genders = list(GENDER_FIGURES)
+    bands = [BAND_PREFIX + band for band in AGE_BANDS]
+    if measure in GENDER_FIGURES:
+        siblings: list[MeasurePattern] = [
+            (((measure, 1), (other, -1)), 0) for other in genders if other != measure
+        ]
+        return [*siblings, (((measure, 1), (VISITS, 1)), -1)]
+    if measure.startswith(BAND_PREFIX):
+        patterns: list[MeasurePattern] = [
+            (((measure, 1), (other, -1)), 0) for other in bands if other != measure
+        ]
+        patterns.append((((measure, 1),), 1))
+        patterns += [(((measure, 1), (VISITS, 1), (g, 1)), 0) for g in genders]
+        return patterns
+    return [(((measure, 1),), 0)]
 
 
 @dataclass
 class SuppressionProblem:
-    """Cells with exact values, the primary ones, the public relations between them,
-    and the threshold that applies to each cell (``None``: no primary rule there)."""
+    """Cells with exact values and the primary ones, for one kind of figure.
+
+    ``kind`` is ``"count"`` (participation: a suppressed count is known to be ≥ 1) or
+    ``"respondents"`` (survey: a small cell is known to be 1 … k − 1, a complementary
+    one ≥ ``k``). ``units_of`` maps each organisation scope to its unit scopes.
+    ``targets`` are the cells to certify (the primary ones unless told otherwise).
+    """
 
     values: dict[CellKey, int]
     primary: set[CellKey]
-    relations: list[Relation]
-    threshold: Callable[[CellKey], int | None]
+    units_of: dict[str, list[str]]
+    kind: str
+    k: int
+    targets: set[CellKey] | None = None
     suppressed: dict[CellKey, str] = field(default_factory=dict)
+    # Signs each suppressed cell takes in some certificate (a certificate holds only
+    # while each of its cells can move that way: :func:`certificate_holds`).
+    signs: dict[CellKey, set[Sign]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.org_of = {unit: org for org, units in self.units_of.items() for unit in units}
+
+    def can_move(self, cell: CellKey, sign: Sign) -> bool:
+        """Whether a reader must allow this suppressed cell to move by ``sign``."""
+        value = self.values.get(cell, 0)
+        if value <= 0:
+            return False  # an empty cell is never suppressed: a reader knows it is 0
+        if self.kind == "count":
+            return sign > 0 or value >= 2
+        if value < self.k:  # reads as 1 … k − 1 ("too few respondents")
+            return sign < 0 or value <= self.k - 2
+        return sign > 0 or value >= self.k + 1  # reads as ≥ k ("protects another cell")
+
+    def slack(self, scope: str, period: str) -> int:
+        """Visits minus the age bands given: how far Σ bands may grow."""
+        visits = self.values.get((scope, period, VISITS), 0)
+        return visits - sum(
+            self.values.get((scope, period, BAND_PREFIX + band), 0) for band in AGE_BANDS
+        )
 
 
-INF = math.inf
+def _weight(cell: CellKey) -> float:
+    """What suppressing one more cell costs: coarser figures are read by more people."""
+    scope, period, _ = cell
+    weight = {"unit": 1.0, "org": 1.5}.get(scope.split(":", 1)[0], 4.0)
+    if len(period) == 4:
+        weight *= 2.5
+    elif period[5] == "Q":
+        weight *= 1.5
+    return weight
 
 
-def attacker_bounds(value: int, reason: str | None, threshold: int | None) -> tuple[float, float]:
-    """What a reader knows of a cell: its value, or the range its reason code implies."""
-    if reason is None:
-        return float(value), float(value)
-    if reason in (TOO_FEW_RESPONDENTS, SMALL_COUNT):
-        return 1.0, float((threshold or 2) - 1)
-    # A complementary cell is never a small group and never empty.
-    return float(threshold or 1), INF
-
-
-def _bounds(problem: SuppressionProblem, cell: CellKey) -> tuple[float, float]:
-    return attacker_bounds(
-        problem.values.get(cell, 0), problem.suppressed.get(cell), problem.threshold(cell)
-    )
-
-
-def _ranges(
+def _box_cost(
     problem: SuppressionProblem,
-    relation: Relation,
-    known: Mapping[CellKey, tuple[float, float]] | None = None,
-) -> dict[CellKey, tuple[float, float]]:
-    """The range of every suppressed member given this relation (and ``known`` ranges)."""
-    known = known or {}
-    bounds = {cell: known.get(cell) or _bounds(problem, cell) for cell in relation.members}
-    rest = (0.0, INF) if relation.open_remainder else (0.0, 0.0)
-    parent_low, parent_high = bounds[relation.parent]
-    result: dict[CellKey, tuple[float, float]] = {}
-    for cell in relation.members:
-        if cell not in problem.suppressed:
-            continue
-        low, high = bounds[cell]
-        others = [bounds[c] for c in relation.children if c != cell]
-        others_low = sum(b[0] for b in others) + rest[0]
-        others_high = sum(b[1] for b in others) + rest[1]
-        if cell == relation.parent:
-            result[cell] = (max(low, others_low), min(high, others_high))
-        else:
-            result[cell] = (max(low, parent_low - others_high), min(high, parent_high - others_low))
-    return result
+    target: CellKey,
+    box: tuple[Pattern, Pattern, MeasurePattern],
+    sign: Sign,
+) -> tuple[float, list[tuple[CellKey, Sign]]] | None:
+    scopes, periods, (measures, inequality) = box
+    cost = 0.0
+    cells: list[tuple[CellKey, Sign]] = []
+    for scope, scope_sign in scopes:
+        for period, period_sign in periods:
+            outer = sign * scope_sign * period_sign
+            if inequality and outer * inequality > problem.slack(scope, period):
+                return None
+            for measure, measure_sign in measures:
+                cell = (scope, period, measure)
+                cell_sign = outer * measure_sign
+                if not problem.can_move(cell, cell_sign):
+                    return None
+                if cell not in problem.suppressed:
+                    cost += _weight(cell) + problem.values[cell] * 1e-6
+                cells.append((cell, cell_sign))
+    return cost, cells
 
 
-def _protected(problem: SuppressionProblem, relation: Relation) -> bool:
-    # Whole values: a range holding fewer than two of them pins the cell down.
-    return not any(_pinned(low, high) for low, high in _ranges(problem, relation).values())
-
-
-def _pinned(low: float, high: float) -> bool:
-    return high != INF and math.floor(high + 1e-9) - math.ceil(low - 1e-9) < 1
-
-
-def propagate(
-    problem: SuppressionProblem, by_cell: Mapping[CellKey, list[int]]
-) -> dict[CellKey, tuple[float, float]]:
-    """What a reader can narrow every suppressed cell to by chaining the relations.
-
-    Interval propagation to a fixed point (a close, cheap stand-in for the audit's
-    linear programs): each relation narrows its suppressed members given the current
-    ranges of the others, and a narrowed cell re-examines its other relations. A
-    primary participation cell's own upper bound is left out, so that it must stay
-    uncertain by what the others allow (a margin for what longer chains can do).
-    """
-    cells = sorted(problem.suppressed)
-    slot = {cell: i for i, cell in enumerate(cells)}
-    low: list[float] = []
-    high: list[float] = []
-    for cell in cells:
-        if cell in problem.primary and (problem.threshold(cell) or 0) < 5:
-            bounds = (1.0, INF)
-        else:
-            bounds = _bounds(problem, cell)
-        low.append(bounds[0])
-        high.append(bounds[1])
-    # Each relation with a suppressed member: (parent slot or None, parent value,
-    # published children's sum, suppressed children's slots, open remainder).
-    compiled: dict[int, tuple[int | None, float, float, list[int], bool]] = {}
-    by_slot: list[list[int]] = [[] for _ in cells]
-    for cell in cells:
-        for index in by_cell.get(cell, []):
-            if index in compiled:
-                continue
-            relation = problem.relations[index]
-            parent = slot.get(relation.parent)
-            parent_value = float(problem.values.get(relation.parent, 0))
-            published = 0.0
-            hidden: list[int] = []
-            for child in relation.children:
-                if child in slot:
-                    hidden.append(slot[child])
-                else:
-                    published += problem.values.get(child, 0)
-            compiled[index] = (parent, parent_value, published, hidden, relation.open_remainder)
-            for member in ([parent] if parent is not None else []) + hidden:
-                by_slot[member].append(index)
-    pending = sorted(compiled)
-    queued = set(pending)
-    steps = 0
-    while pending and steps < 500_000:
-        steps += 1
-        index = pending.pop()
-        queued.discard(index)
-        parent, parent_value, published, hidden, open_rest = compiled[index]
-        sum_low = published + sum(low[i] for i in hidden)
-        infinite = sum(1 for i in hidden if high[i] == INF) + (1 if open_rest else 0)
-        finite_high = published + sum(high[i] for i in hidden if high[i] != INF)
-        if parent is None:
-            p_low = p_high = parent_value
-        else:
-            p_low, p_high = low[parent], high[parent]
-        changed: list[int] = []
-        # Counts are whole numbers: bounds round inwards (an integer attacker, and a
-        # propagation that moves in whole steps and so ends soon).
-        if parent is not None:
-            new_low: float = math.ceil(max(p_low, sum_low) - 1e-9)
-            new_high: float = min(p_high, INF if infinite else math.floor(finite_high + 1e-9))
-            if new_low > p_low + 1e-9 or new_high < p_high - 1e-9:
-                low[parent], high[parent] = new_low, new_high
-                changed.append(parent)
-        for i in hidden:
-            others_low = sum_low - low[i]
-            if high[i] == INF:
-                others_high = INF if infinite > 1 else finite_high
-            else:
-                others_high = INF if infinite else finite_high - high[i]
-            new_low = max(low[i], p_low - others_high)
-            new_high = min(high[i], p_high - others_low)
-            new_low = float(math.ceil(new_low - 1e-9)) if new_low != -INF else new_low
-            new_high = float(math.floor(new_high + 1e-9)) if new_high != INF else new_high
-            if new_low > low[i] + 1e-9 or new_high < high[i] - 1e-9:
-                low[i], high[i] = new_low, new_high
-                changed.append(i)
-        for i in changed:
-            for other in by_slot[i]:
-                if other not in queued:
-                    queued.add(other)
-                    pending.append(other)
-    return {cell: (low[i], high[i]) for cell, i in slot.items()}
+def best_box(problem: SuppressionProblem, target: CellKey) -> list[tuple[CellKey, Sign]] | None:
+    """The cheapest certificate of ``target`` (suppressed cells it needs, with signs)."""
+    scope, period, measure = target
+    scopes = scope_patterns(scope, problem.units_of, problem.org_of)
+    periods = period_patterns(period)
+    measures = (
+        participation_patterns(measure) if problem.kind == "count" else [(((measure, 1),), 0)]
+    )
+    best: tuple[float, list[tuple[CellKey, Sign]]] | None = None
+    for a in scopes:
+        for b in periods:
+            for c in measures:
+                for sign in (1, -1):
+                    found = _box_cost(problem, target, (a, b, c), sign)
+                    if found is not None and (best is None or found[0] < best[0]):
+                        best = found
+                        if best[0] == 0:
+                            return best[1]
+    return best[1] if best else None
 
 
 def complete_suppression(problem: SuppressionProblem) -> dict[CellKey, str]:
     """Primary and complementary suppression: cell → reason (mutates ``problem``).
 
-    Greedy and minimal in the statistics offices' sense: cells are added one at a
-    time, each the smallest that protects the relation at hand (or, when none alone
-    does, the largest that helps most), and a parent only when no member can.
+    Greedy, as statistics offices do it: each target in turn gets the cheapest box
+    (fewest and finest new cells, counting those already suppressed as free), so
+    neighbouring small cells share their complements.
     """
-    by_cell: dict[CellKey, list[int]] = {}
-    for index, relation in enumerate(problem.relations):
-        for cell in relation.members:
-            by_cell.setdefault(cell, []).append(index)
     for cell in sorted(problem.primary):
-        problem.suppressed[cell] = TOO_FEW_RESPONDENTS if cell[2].startswith("i:") else SMALL_COUNT
-    pending = [i for cell in problem.suppressed for i in by_cell.get(cell, [])]
-    heapq.heapify(pending)
-    queued = set(pending)
-
-    def suppress(cell: CellKey) -> None:
-        problem.suppressed[cell] = PROTECTS_ANOTHER_CELL
-        for index in by_cell.get(cell, []):
-            if index not in queued:
-                queued.add(index)
-                heapq.heappush(pending, index)
-
-    while pending:
-        index = heapq.heappop(pending)
-        queued.discard(index)
-        relation = problem.relations[index]
-        while not _protected(problem, relation):
-            candidates = sorted(
-                (
-                    (problem.values.get(c, 0), c)
-                    for c in relation.children
-                    if c not in problem.suppressed and problem.values.get(c, 0) > 0
-                ),
-            )
-            chosen = None
-            for _, cell in candidates:
-                problem.suppressed[cell] = PROTECTS_ANOTHER_CELL
-                fixes = _protected(problem, relation)
-                del problem.suppressed[cell]
-                if fixes:
-                    chosen = cell
-                    break
-            if chosen is None and candidates:
-                chosen = candidates[-1][1]
-            if chosen is None and relation.parent not in problem.suppressed:
-                chosen = relation.parent
-            if chosen is None:
-                break  # every member is suppressed: bounds alone are all there is
-            suppress(chosen)
-        if pending:
-            continue
-        # Relations one at a time hold; chained together they may still pin a cell.
-        # Each pinned cell gets its smallest neighbour suppressed (all in one round, so
-        # that the propagation runs once per round rather than once per cell).
-        widen: set[CellKey] = set()
-        for cell, (low, high) in sorted(propagate(problem, by_cell).items()):
-            threshold = problem.threshold(cell) or 0
-            margin = 1.0 if cell in problem.primary and threshold < 5 else 0.0
-            if not _pinned(low, high - margin):
-                continue
-            extra = _widening_cell(problem, by_cell, cell)
-            if extra is not None:
-                widen.add(extra)
-        for extra in sorted(widen):
-            if extra not in problem.suppressed:
-                suppress(extra)
+        problem.suppressed[cell] = TOO_FEW_RESPONDENTS if problem.kind != "count" else SMALL_COUNT
+    targets = problem.primary if problem.targets is None else problem.targets
+    for target in sorted(targets, key=lambda cell: (-problem.values.get(cell, 0), cell)):
+        box = best_box(problem, target)
+        if box is None:  # pragma: no cover - a chain to the roots always exists
+            raise ValueError(f"no certificate for {target}")
+        for cell, sign in box:
+            problem.suppressed.setdefault(cell, PROTECTS_ANOTHER_CELL)
+            problem.signs.setdefault(cell, set()).add(sign)
     return problem.suppressed
 
 
-def _widening_cell(
-    problem: SuppressionProblem, by_cell: Mapping[CellKey, list[int]], cell: CellKey
-) -> CellKey | None:
-    """The smallest published cell sharing a relation with ``cell`` (its parent last)."""
-    options: list[tuple[int, int, CellKey]] = []
-    for index in by_cell.get(cell, []):
-        relation = problem.relations[index]
-        for member in relation.children:
-            if member not in problem.suppressed and problem.values.get(member, 0) > 0:
-                options.append((0, problem.values[member], member))
-        if relation.parent not in problem.suppressed:
-            options.append((1, problem.values.get(relation.parent, 0), relation.parent))
-    return min(options)[2] if options else None
-
-
-# ----------------------------------------------------------------- the documents
+def certificate_holds(problem: SuppressionProblem, cell: CellKey, signs: Iterable[Sign]) -> bool:
+    """Whether a cell of some certificate can still move every way it has to."""
+    return all(problem.can_move(cell, sign) for sign in signs)
 
 
 def _participation_measures() -> list[str]:
@@ -421,72 +386,41 @@ def _participation_value(figures: Mapping[str, Number], measure: str) -> int:
     return int(figures.get(GENDER_FIGURES[measure], 0))
 
 
+def _units_of(family: Family) -> dict[str, list[str]]:
+    return {
+        f"org:{org}": [f"unit:{u}" for u in sorted(family.units) if family.units[u] == org]
+        for org in family.orgs
+    }
+
+
 def participation_problem(
     family: Family, activity: Mapping[tuple[str, str], Mapping[str, Number]], c: int
 ) -> SuppressionProblem:
     """Participation counts of a family as a suppression problem."""
-    measures = _participation_measures()
     values: dict[CellKey, int] = {}
     primary: set[CellKey] = set()
     for scope, period in family.cells():
         figures = activity.get((scope, period), {})
-        for measure in measures:
+        for measure in _participation_measures():
             value = _participation_value(figures, measure)
             values[(scope, period, measure)] = value
             if scope.startswith("unit:") and measure != VISITS and 0 < value < c:
                 primary.add((scope, period, measure))
-    relations = _tree_relations(family, measures)
-    for scope, period in family.cells():
-        relations.append(
-            Relation(
-                (scope, period, VISITS),
-                tuple((scope, period, g) for g in GENDER_FIGURES),
-            )
-        )
-        relations.append(
-            Relation(
-                (scope, period, VISITS),
-                tuple((scope, period, BAND_PREFIX + b) for b in AGE_BANDS),
-                open_remainder=True,
-            )
-        )
-
-    def threshold(cell: CellKey) -> int | None:
-        return c if cell[0].startswith("unit:") and cell[2] != VISITS else None
-
-    return SuppressionProblem(values, primary, relations, threshold)
+    return SuppressionProblem(values, primary, _units_of(family), "count", c)
 
 
-def _tree_relations(family: Family, measures: Iterable[str]) -> list[Relation]:
-    relations = []
-    scope_tree = family.scope_relations()
-    period_tree = period_relations(family.year)
-    periods = periods_of_year(family.year)
-    scopes = family.scopes()
-    for measure in measures:
-        for parent, children in scope_tree:
-            for period in periods:
-                relations.append(
-                    Relation(
-                        (parent, period, measure), tuple((c, period, measure) for c in children)
-                    )
-                )
-        for parent, children in period_tree:
-            for scope in scopes:
-                relations.append(
-                    Relation((scope, parent, measure), tuple((scope, c, measure) for c in children))
-                )
-    return relations
+def survey_measures(survey: Iterable[Mapping[str, Number]]) -> list[str]:
+    indicators: set[str] = set(INDICATORS)
+    for figures in survey:
+        indicators |= set(indicator_sums(figures))
+    return ["i:" + name for name in sorted(indicators)]
 
 
 def survey_problem(
     family: Family, survey: Mapping[tuple[str, str], Mapping[str, Number]], k: int
 ) -> SuppressionProblem:
     """Respondents per indicator of a family as a suppression problem."""
-    indicators: set[str] = set(INDICATORS)
-    for figures in survey.values():
-        indicators |= set(indicator_sums(figures))
-    measures = ["i:" + name for name in sorted(indicators)]
+    measures = survey_measures(survey.values())
     values: dict[CellKey, int] = {}
     primary: set[CellKey] = set()
     for scope, period in family.cells():
@@ -497,7 +431,7 @@ def survey_problem(
             values[(scope, period, measure)] = n
             if 0 < n < k:
                 primary.add((scope, period, measure))
-    return SuppressionProblem(values, primary, _tree_relations(family, measures), lambda _: k)
+    return SuppressionProblem(values, primary, _units_of(family), "respondents", k)
 
 
 @dataclass(frozen=True)
@@ -511,6 +445,119 @@ class CellInput:
     indicators_as_of: str | None = None
 
 
+Demands = dict[tuple[str, str], set[Sign]]  # (period, measure) of ``all`` → signs
+
+
+@dataclass
+class OrgSolution:
+    """An organisation's suppressed cells (its scopes) and what it needs of ``all``."""
+
+    counts: dict[CellKey, str]
+    indicators: dict[CellKey, str]
+    demands: Demands
+
+
+def org_family(family: Family, org: str) -> Family:
+    """The part of a family that one organisation's publication solves: its units."""
+    return Family(family.year, {u: o for u, o in family.units.items() if o == org})
+
+
+def responsible_org(
+    survey_by_org: Mapping[str, Mapping[str, Mapping[str, Number]]], period: str, measure: str
+) -> str | None:
+    """Which organisation certifies a small ``all`` survey cell: the first with answers."""
+    for org in sorted(survey_by_org):
+        state = indicator_sums(survey_by_org[org].get(period, {})).get(measure[2:])
+        if state is not None and state.n > 0:
+            return org
+    return None
+
+
+def solve_org(
+    family: Family,
+    activity: Mapping[tuple[str, str], Mapping[str, Number]],
+    survey: Mapping[tuple[str, str], Mapping[str, Number]],
+    thresholds: Thresholds,
+    responsible: Iterable[CellKey] = (),
+) -> OrgSolution:
+    """Suppression of one organisation (``family`` has its units only).
+
+    ``activity`` and ``survey`` hold the figures of its scopes and the true figures of
+    ``all`` (every organisation's); ``responsible`` are small ``all`` survey cells this
+    organisation certifies (see :func:`responsible_org`).
+    """
+    own = {f"org:{o}" for o in family.orgs} | {f"unit:{u}" for u in family.units}
+    counts_problem = participation_problem(family, activity, thresholds.participation)
+    complete_suppression(counts_problem)
+    survey_problem_ = survey_problem(family, survey, thresholds.respondents)
+    survey_problem_.targets = {c for c in survey_problem_.primary if c[0] in own} | set(responsible)
+    complete_suppression(survey_problem_)
+    demands: Demands = {}
+    for problem in (counts_problem, survey_problem_):
+        for cell, signs in problem.signs.items():
+            if cell[0] == "all":
+                demands.setdefault((cell[1], cell[2]), set()).update(signs)
+    return OrgSolution(
+        {c: r for c, r in counts_problem.suppressed.items() if c[0] in own},
+        {c: r for c, r in survey_problem_.suppressed.items() if c[0] in own},
+        demands,
+    )
+
+
+@dataclass
+class TopSolution:
+    """Suppressed ``all`` cells, and organisations whose solution must be redone."""
+
+    counts: dict[CellKey, str]
+    indicators: dict[CellKey, str]
+    recheck: set[str]
+
+
+def solve_top(
+    year: str,
+    activity: Mapping[str, Mapping[str, Number]],
+    survey_by_org: Mapping[str, Mapping[str, Mapping[str, Number]]],
+    demands_by_org: Mapping[str, Demands],
+    thresholds: Thresholds,
+) -> TopSolution:
+    """``all`` suppresses what the organisations' certificates need and its small cells.
+
+    A certificate through ``all`` holds only while each of its ``all`` cells can move
+    the way it needs; figures of other organisations change that cell, so every
+    organisation's demands are checked here against today's ``all`` and an
+    organisation whose certificate broke (or that must certify a small ``all`` cell
+    nobody certifies yet) is solved again.
+    """
+    top = Family(year, {})
+    survey_all: dict[tuple[str, str], Figures] = {}
+    for by_period in survey_by_org.values():
+        for period, figures in by_period.items():
+            add_into(survey_all.setdefault(("all", period), {}), figures)
+    counts_problem = participation_problem(
+        top, {("all", p): f for p, f in activity.items()}, thresholds.participation
+    )
+    survey_problem_ = survey_problem(top, survey_all, thresholds.respondents)
+    recheck: set[str] = set()
+    covered: set[CellKey] = set()
+    counts: dict[CellKey, str] = {}
+    indicators: dict[CellKey, str] = dict.fromkeys(survey_problem_.primary, TOO_FEW_RESPONDENTS)
+    for org, demands in sorted(demands_by_org.items()):
+        for (period, measure), signs in demands.items():
+            cell = ("all", period, measure)
+            problem = survey_problem_ if measure.startswith("i:") else counts_problem
+            if not certificate_holds(problem, cell, signs):
+                recheck.add(org)
+                continue
+            covered.add(cell)
+            target = indicators if problem is survey_problem_ else counts
+            target.setdefault(cell, PROTECTS_ANOTHER_CELL)
+    for cell in sorted(survey_problem_.primary - covered):
+        responsible = responsible_org(survey_by_org, cell[1], cell[2])
+        if responsible is not None:
+            recheck.add(responsible)
+    return TopSolution(counts, indicators, recheck)
+
+
 def publish_family(
     family: Family,
     cells: Mapping[tuple[str, str], CellInput],
@@ -518,22 +565,49 @@ def publish_family(
 ) -> dict[tuple[str, str], dict[str, Any]]:
     """The public document of every scope and period of the family.
 
-    ``unique_visitors`` is carried as counted; :func:`finalise` decides at read time
-    whether its period has ended.
+    Solved the way the publish step solves it, one organisation at a time and then
+    ``all`` (:func:`solve_org`, :func:`solve_top`). ``unique_visitors`` is carried as
+    counted; :func:`finalise` decides at read time whether its period has ended.
     """
-    activity = {key: cell.activity for key, cell in cells.items()}
-    survey = {key: cell.survey for key, cell in cells.items()}
-    counts = complete_suppression(participation_problem(family, activity, thresholds.participation))
-    indicators = complete_suppression(survey_problem(family, survey, thresholds.respondents))
     empty = CellInput()
+    periods = periods_of_year(family.year)
+    survey_by_org = {
+        org: {p: cells.get((f"org:{org}", p), empty).survey for p in periods} for org in family.orgs
+    }
+    all_survey = {p: cells.get(("all", p), empty).survey for p in periods}
+    top_primary = survey_problem(
+        Family(family.year, {}),
+        {("all", p): f for p, f in all_survey.items()},
+        thresholds.respondents,
+    ).primary
+    counts: dict[CellKey, str] = {}
+    indicators: dict[CellKey, str] = {}
+    demands: dict[str, Demands] = {}
+    for org in family.orgs:
+        part = org_family(family, org)
+        keys = [*part.cells(), *(("all", p) for p in periods)]
+        solution = solve_org(
+            part,
+            {key: cells.get(key, empty).activity for key in keys},
+            {key: cells.get(key, empty).survey for key in keys},
+            thresholds,
+            [c for c in top_primary if responsible_org(survey_by_org, c[1], c[2]) == org],
+        )
+        counts.update(solution.counts)
+        indicators.update(solution.indicators)
+        demands[org] = solution.demands
+    top = solve_top(
+        family.year,
+        {p: cells.get(("all", p), empty).activity for p in periods},
+        survey_by_org,
+        demands,
+        thresholds,
+    )
+    counts.update(top.counts)
+    indicators.update(top.indicators)
     return {
         (scope, period): document(
-            scope,
-            period,
-            cells.get((scope, period), empty),
-            counts,
-            indicators,
-            thresholds,
+            scope, period, cells.get((scope, period), empty), counts, indicators, thresholds
         )
         for scope, period in family.cells()
     }
