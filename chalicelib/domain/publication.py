@@ -33,9 +33,11 @@ Reason codes are stable API (the pages translate them): see ``REASONS``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from chalicelib.domain.stats import Figures, Number, add_into, indicator_sums, without_zeros
@@ -768,27 +770,84 @@ def _iso(epoch: int | None) -> str | None:
 
 
 @dataclass
+class OrgSummary:
+    """What an organisation's publication leaves for ``all`` (stored per year and org).
+
+    Per period: its released survey figures, live responses, when its survey figures
+    were last written and last released; and the ``all`` cells its certificates need.
+    """
+
+    survey: dict[str, Figures] = field(default_factory=dict)
+    responses: dict[str, int] = field(default_factory=dict)
+    survey_at: dict[str, int] = field(default_factory=dict)
+    released_at: dict[str, int] = field(default_factory=dict)
+    demands: Demands = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "survey": {
+                    p: {name: str(value) for name, value in f.items()}
+                    for p, f in self.survey.items()
+                },
+                "responses": self.responses,
+                "survey_at": self.survey_at,
+                "released_at": self.released_at,
+                "demands": [[p, m, sorted(s)] for (p, m), s in sorted(self.demands.items())],
+            },
+            separators=(",", ":"),
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> OrgSummary:
+        data = json.loads(text)
+
+        def number(value: str) -> Number:
+            exact = Decimal(value)
+            return int(exact) if exact == exact.to_integral_value() else exact
+
+        return cls(
+            survey={
+                p: {name: number(v) for name, v in f.items()} for p, f in data["survey"].items()
+            },
+            responses={p: int(v) for p, v in data["responses"].items()},
+            survey_at={p: int(v) for p, v in data["survey_at"].items()},
+            released_at={p: int(v) for p, v in data["released_at"].items()},
+            demands={(p, m): set(s) for p, m, s in data["demands"]},
+        )
+
+
+@dataclass
 class Publication:
-    """What one publish step writes: released unit months and changed documents."""
+    """What one publish step writes: released unit months, changed documents and,
+    for an organisation, its summary."""
 
     releases: dict[tuple[str, str], Figures]
     documents: dict[tuple[str, str], dict[str, Any]]
+    summary: OrgSummary | None = None
 
 
-def plan_publication(
+Stamped = tuple[Mapping[str, Number], int | None]
+
+
+def plan_org(
     family: Family,
-    activity: Mapping[tuple[str, str], tuple[Mapping[str, Number], int | None]],
-    live_survey: Mapping[tuple[str, str], tuple[Mapping[str, Number], int | None]],
-    released: Mapping[tuple[str, str], tuple[Mapping[str, Number], int | None]],
+    activity: Mapping[tuple[str, str], Stamped],
+    live_survey: Mapping[tuple[str, str], Stamped],
+    released: Mapping[tuple[str, str], Stamped],
+    others: Mapping[str, OrgSummary],
     thresholds: Thresholds,
     now: int,
 ) -> Publication:
-    """Release what may move (steps of ``k``) and publish every document of the family.
+    """Release what may move (steps of ``k``) and publish one organisation's documents.
 
-    ``activity`` has every scope and period's exact part ``A``; ``live_survey`` and
-    ``released`` have unit months (scope ``unit:{id}``) only. Figures come with the
-    epoch seconds of their last write.
+    ``family`` has the organisation's units only; ``activity`` has the exact part ``A``
+    of its scopes and of ``all``; ``live_survey`` and ``released`` its unit months;
+    ``others`` the other organisations' summaries (for ``all``'s survey figures).
+    Figures come with the epoch seconds of their last write.
     """
+    (org,) = family.orgs or [""]
     releases: dict[tuple[str, str], Figures] = {}
     unit_months: dict[tuple[str, str], Mapping[str, Number]] = {}
     release_times: dict[tuple[str, str], int | None] = {}
@@ -812,18 +871,92 @@ def plan_publication(
     responses = roll_up(family, live_counts)
     as_of = _latest_by_cell(family, release_times)
     survey_at = _latest_by_cell(family, survey_times)
-    cells = {}
-    for scope, period in family.cells():
-        figures, activity_at = activity.get((scope, period), ({}, None))
-        stamps = [t for t in (activity_at, survey_at.get((scope, period))) if t is not None]
-        cells[(scope, period)] = CellInput(
-            activity=figures,
-            responses=int(responses.get((scope, period), {}).get("r", 0)),
-            survey=survey.get((scope, period), {}),
+    periods = periods_of_year(family.year)
+    scope = f"org:{org}"
+    summary = OrgSummary(
+        survey={p: dict(survey[(scope, p)]) for p in periods if survey.get((scope, p))},
+        responses={
+            p: int(responses[(scope, p)].get("r", 0)) for p in periods if (scope, p) in responses
+        },
+        survey_at={p: survey_at[(scope, p)] for p in periods if (scope, p) in survey_at},
+        released_at={p: as_of[(scope, p)] for p in periods if (scope, p) in as_of},
+    )
+    survey_by_org = {o: s.survey for o, s in others.items() if o != org}
+    survey_by_org[org] = summary.survey
+    all_survey: dict[tuple[str, str], Figures] = {}
+    for by_period in survey_by_org.values():
+        for period, figures in by_period.items():
+            add_into(all_survey.setdefault(("all", period), {}), figures)
+    top_primary = survey_problem(
+        Family(family.year, {}), all_survey, thresholds.respondents
+    ).primary
+    keys = family.cells()
+    solution = solve_org(
+        family,
+        {
+            **{key: activity.get(key, ({}, None))[0] for key in keys},
+            **{("all", p): activity.get(("all", p), ({}, None))[0] for p in periods},
+        },
+        {**{key: survey.get(key, {}) for key in keys if key[0] != "all"}, **all_survey},
+        thresholds,
+        [c for c in top_primary if responsible_org(survey_by_org, c[1], c[2]) == org],
+    )
+    summary.demands = solution.demands
+    documents = {}
+    for scope_, period in keys:
+        if scope_ == "all":
+            continue
+        own, activity_at = activity.get((scope_, period), ({}, None))
+        stamps = [t for t in (activity_at, survey_at.get((scope_, period))) if t is not None]
+        cell = CellInput(
+            activity=own,
+            responses=int(responses.get((scope_, period), {}).get("r", 0)),
+            survey=survey.get((scope_, period), {}),
             updated_at=_iso(max(stamps)) if stamps else None,
-            indicators_as_of=_iso(as_of.get((scope, period))),
+            indicators_as_of=_iso(as_of.get((scope_, period))),
         )
-    return Publication(releases, publish_family(family, cells, thresholds))
+        documents[(scope_, period)] = document(
+            scope_, period, cell, solution.counts, solution.indicators, thresholds
+        )
+    return Publication(releases, documents, summary)
+
+
+def plan_top(
+    year: str,
+    activity: Mapping[str, Stamped],
+    summaries: Mapping[str, OrgSummary],
+    thresholds: Thresholds,
+) -> tuple[dict[tuple[str, str], dict[str, Any]], set[str]]:
+    """``all``'s documents from its exact activity and the organisations' summaries,
+    and the organisations that must be solved again first (:func:`solve_top`)."""
+    periods = periods_of_year(year)
+    top = solve_top(
+        year,
+        {p: activity.get(p, ({}, None))[0] for p in periods},
+        {org: s.survey for org, s in summaries.items()},
+        {org: s.demands for org, s in summaries.items()},
+        thresholds,
+    )
+    documents = {}
+    for period in periods:
+        figures, activity_at = activity.get(period, ({}, None))
+        survey: Figures = {}
+        for summary in summaries.values():
+            add_into(survey, summary.survey.get(period, {}))
+        written = [s.survey_at[period] for s in summaries.values() if period in s.survey_at]
+        stamps = [t for t in (activity_at, max(written, default=None)) if t is not None]
+        released = [s.released_at[period] for s in summaries.values() if period in s.released_at]
+        cell = CellInput(
+            activity=figures,
+            responses=sum(s.responses.get(period, 0) for s in summaries.values()),
+            survey=survey,
+            updated_at=_iso(max(stamps)) if stamps else None,
+            indicators_as_of=_iso(max(released, default=None)),
+        )
+        documents[("all", period)] = document(
+            "all", period, cell, top.counts, top.indicators, thresholds
+        )
+    return documents, top.recheck
 
 
 def _latest_by_cell(

@@ -26,7 +26,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.domain.errors import TooManyRequests
-from chalicelib.domain.publication import Family, periods_of_year
+from chalicelib.domain.publication import Family, OrgSummary, periods_of_year
 from chalicelib.domain.stats import Figures
 from chalicelib.store.stats import CapacityMeter, StatsStore, _number
 from chalicelib.store.stats_keys import (
@@ -35,6 +35,7 @@ from chalicelib.store.stats_keys import (
     PUBLICATION_VERSION,
     PUBLISHED,
     RELEASED,
+    SUMMARY_PREFIX,
     UPDATED_AT,
     family_key,
     pending_key,
@@ -271,7 +272,11 @@ class PublicationStore:
         return Family(year, units)
 
     def read_inputs(self, family: Family) -> FamilyInputs:
-        """Everything one publication of a family needs, read consistently by key."""
+        """Everything one publication of a family needs, read consistently by key.
+
+        For one organisation's part of a family: its scopes' and ``all``'s exact
+        activity and documents, its unit months' live and released survey figures.
+        """
         keys: list[tuple[str, str]] = []
         for scope, period in family.cells():
             keys += [(stats_pk(scope, period), "A"), (stats_pk(scope, period), PUBLISHED)]
@@ -279,7 +284,10 @@ class PublicationStore:
             for month in periods_of_year(family.year)[5:]:
                 keys += [(stats_pk(f"unit:{unit}", month), "S")]
                 keys += [(stats_pk(f"unit:{unit}", month), RELEASED)]
-        items = self._batch_get(keys, consistent=True)
+        return self._inputs(self._batch_get(keys, consistent=True))
+
+    @staticmethod
+    def _inputs(items: Mapping[tuple[str, str], Mapping[str, Any]]) -> FamilyInputs:
         inputs = FamilyInputs()
         for (pk, sk), item in items.items():
             scope, _, period = pk[len("STATS#") :].rpartition("#")
@@ -293,6 +301,56 @@ class PublicationStore:
             elif sk == RELEASED:
                 inputs.released[(scope, period)] = (_figures(item), stamp)
         return inputs
+
+    def read_summaries(self, year: str) -> dict[str, OrgSummary]:
+        """Every organisation's summary of a year (one consistent Query of the registry's
+        partition, whatever the number of organisations: ~20 KB each)."""
+        pk, _ = family_key(year)
+        summaries: dict[str, OrgSummary] = {}
+        paginator = self._client.get_paginator("query")
+        for page in paginator.paginate(
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :org)",
+            ExpressionAttributeValues={":pk": {"S": pk}, ":org": {"S": SUMMARY_PREFIX}},
+            ConsistentRead=True,
+            ReturnConsumedCapacity=self._capacity,
+        ):
+            self._count_read(page)
+            for item in page.get("Items", []):
+                org = item["SK"]["S"][len(SUMMARY_PREFIX) :]
+                summaries[org] = OrgSummary.from_json(item[DOCUMENT]["S"])
+        return summaries
+
+    def put_summary(self, year: str, org: str, summary: OrgSummary, version: int) -> bool:
+        """Store an organisation's summary unless a newer publication already did."""
+        pk, _ = family_key(year)
+        try:
+            response = self._client.put_item(
+                TableName=self._table,
+                Item={
+                    "PK": {"S": pk},
+                    "SK": {"S": SUMMARY_PREFIX + org},
+                    DOCUMENT: {"S": summary.to_json()},
+                    PUBLICATION_VERSION: {"N": str(version)},
+                },
+                ConditionExpression="attribute_not_exists(#v) OR #v < :v",
+                ExpressionAttributeNames={"#v": PUBLICATION_VERSION},
+                ExpressionAttributeValues={":v": {"N": str(version)}},
+                ReturnConsumedCapacity=self._capacity,
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        self._count_write(response)
+        return True
+
+    def read_all_scope(self, year: str) -> FamilyInputs:
+        """``all``'s exact activity and published documents of a year (consistent)."""
+        keys = []
+        for period in periods_of_year(year):
+            keys += [(stats_pk("all", period), "A"), (stats_pk("all", period), PUBLISHED)]
+        return self._inputs(self._batch_get(keys, consistent=True))
 
     def put_released(self, unit: str, month: str, figures: Mapping[str, Any], now: int) -> None:
         """Replace a unit month's released survey figures."""

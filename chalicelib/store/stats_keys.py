@@ -7,6 +7,7 @@
 | released survey figures (unit months only) | ``STATS#unit:{id}#{YYYY-MM}`` | ``R`` |
 | published document (JSON in ``doc``, order ``_v``) | ``STATS#{scope}#{period}`` | ``P`` |
 | family registry of a year (``u``: set of ``"unit org"``, ``v``: counter) | ``FAMILY#{year}`` | ``UNITS`` |
+| an organisation's summary of a year for ``all`` (JSON in ``doc``: released survey figures, responses, the ``all`` cells its certificates need; order ``_v``) | ``FAMILY#{year}`` | ``ORG#{org id}`` |
 | publications deferred while catching up (``m``: set of ``"year unit org"``, ``t``: since) | ``PUBLISH#PENDING`` | ``MEMBERS`` |
 
 Both parts of one scope and period share a partition, so the public read is one Query.
@@ -35,6 +36,7 @@ BOOKKEEPING: Final = frozenset({"PK", "SK", WATERMARKS, UPDATED_AT, PUBLICATION_
 RELEASED: Final = "R"
 PUBLISHED: Final = "P"
 DOCUMENT: Final = "doc"
+SUMMARY_PREFIX: Final = "ORG#"
 AGGREGATE_PARTS: Final = frozenset(get_args(Part))
 
 
