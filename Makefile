@@ -35,6 +35,7 @@ help:
 	@echo "make migrate-checkins  key first-visit markers stored before check-in keys (once)"
 	@echo "make bench    both benchmarks below"
 	@echo "make bench-writes  write cost of the stream aggregation vs a naive consumer"
+	@echo "make bench-publish  publish time with the full demo: the whole demo, one organisation's change"
 	@echo "make bench-concurrency  100 clients at once on the local stack: resets, 5xx, latency"
 	@echo "make synth    CloudFormation templates and Lambda packages into build/ (offline)"
 	@echo "make checkov  checkov over the synthesized templates (every skip has its reason)"
@@ -167,6 +168,12 @@ bench: bench-writes bench-cold
 # Write cost of the stream consumer vs a naive one; starts its own DynamoDB Local.
 bench-writes: $(STAMP_PY) $(STAMP_NPM) java
 	$(PY) -m tools.bench_aggregate
+
+# What publishing costs with the full demo data (its own DynamoDB Local): the whole-demo
+# publication, its suppression and audit, and one organisation's change.
+.PHONY: bench-publish
+bench-publish: $(STAMP_PY) $(STAMP_NPM) java
+	$(PY) -m tools.bench_publish
 
 # 100 clients at once against the local stack (its own, on free ports; API=URL for a
 # running `make dev`): resets, 5xx, 429 and latency percentiles. CLIENTS=N to change.
