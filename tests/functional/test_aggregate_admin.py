@@ -213,3 +213,79 @@ def test_a_closing_window_or_a_long_backlog_publishes_deferred_families(
     assert answer["batchItemFailures"] == []
     assert publications.read_document("unit:u2", "2026") is not None
     assert publications.pending() == set()
+
+
+def _world_of_three(client: Any) -> None:
+    """o1: u1, u2; o2: u3 alone (one non-binary visitor in March); o3: u4, u5."""
+    small = {"girls": 5, "boys": 6, "nonbinary": 1, "undisclosed": 0}
+    ordinary = {"girls": 7, "boys": 8, "nonbinary": 3, "undisclosed": 4}
+    for number, (unit, org) in enumerate(
+        [("u1", "o1"), ("u2", "o1"), ("u3", "o2"), ("u4", "o3"), ("u5", "o3")]
+    ):
+        for month in ("01", "02", "03"):
+            people = small if (unit, month) in {("u3", "03"), ("u1", "02")} else ordinary
+            put(client, activity_item(f"a{number}{month}", unit, org, f"2026-{month}-10",
+                                      participants=people))  # fmt: skip
+
+
+def test_a_change_solves_its_organisation_and_all_only(aws: tuple[Any, Any]) -> None:
+    from chalicelib.domain.publication import Thresholds
+    from chalicelib.events.publish import Publisher
+    from chalicelib.store.publication import PublicationStore
+    from tools.privacy_audit import audit_family
+
+    # Given three organisations folded and published, the lone centre's small count
+    # protected through all
+    client, streams = aws
+    _world_of_three(client)
+    store = StatsStore(client, STATS)
+    publications = PublicationStore(client, STATS)
+    publisher = Publisher(publications, Thresholds(15, 3))
+    StreamAggregator(store, publisher=publisher).handle(stream_batches(client, streams)[0])
+    family = publications.read_family("2026")
+    before = publications.read_documents(family)
+    assert before[("unit:u3", "2026-03")]["participation"]["nonbinary"] is None
+    assert before[("all", "2026-03")]["participation"]["nonbinary"] is None
+
+    # When one more activity of o1 arrives and is published
+    put(client, activity_item("late", "u2", "o1", "2026-03-20"))
+    aggregator = StreamAggregator(store)
+    aggregator.handle(stream_batches(client, streams)[0])
+    outcome = publisher.publish({("2026", "u2", "o1")})
+
+    # Then only o1 was solved; o2 and o3 kept their documents; all still protects o2
+    assert outcome.organisations == 1
+    after = publications.read_documents(family)
+    for (scope, period), document in before.items():
+        if scope in ("org:o2", "unit:u3", "org:o3", "unit:u4", "unit:u5"):
+            assert after[(scope, period)] == document
+    assert after[("all", "2026")]["participation"]["visits"] == (
+        before[("all", "2026")]["participation"]["visits"] + 8
+    )
+    assert after[("all", "2026-03")]["participation"]["nonbinary"] is None
+    assert audit_family(family, after, Thresholds(15, 3)).findings == []
+
+
+def test_all_follows_an_organisation_that_no_longer_needs_it(aws: tuple[Any, Any]) -> None:
+    from chalicelib.domain.publication import Thresholds
+    from chalicelib.events.publish import Publisher
+    from chalicelib.store.publication import PublicationStore
+
+    # Given the lone centre's small count protected through all
+    client, streams = aws
+    _world_of_three(client)
+    store = StatsStore(client, STATS)
+    publications = PublicationStore(client, STATS)
+    publisher = Publisher(publications, Thresholds(15, 3))
+    StreamAggregator(store, publisher=publisher).handle(stream_batches(client, streams)[0])
+
+    # When two more non-binary visitors come to that centre in March
+    put(client, activity_item("more", "u3", "o2", "2026-03-21",
+                              participants={"girls": 0, "boys": 0, "nonbinary": 2,
+                                            "undisclosed": 0}))  # fmt: skip
+    StreamAggregator(store).handle(stream_batches(client, streams)[0])
+    publisher.publish({("2026", "u3", "o2")})
+
+    # Then nothing is small any more there, and all publishes its March again
+    assert publications.read_document("unit:u3", "2026-03")["participation"]["nonbinary"] == 3
+    assert publications.read_document("all", "2026-03")["participation"]["nonbinary"] == 15

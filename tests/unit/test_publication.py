@@ -187,7 +187,7 @@ def worlds(draw: st.DrawFn) -> tuple[Family, dict[tuple[str, str], Figures], dic
 
 
 @settings(
-    max_examples=int(__import__("os").environ.get("HYP_N", "12")),
+    max_examples=12,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     # Each world solves hundreds of linear programs: no slow shrinking in make test.
