@@ -6,7 +6,7 @@ packages) publishes documents made here and nothing else. The stats table keeps 
 aggregates; this module turns one *family* of them — every scope (``all``, each
 organisation, each unit) × every period (year, quarters, months) of one year — into
 the documents the public may see, because a figure is only safe in the company of
-every other figure it adds up with.
+every other figure it adds up with (one organisation's part at a time).
 
 Four rules (DESIGN.md "Publication layer", docs/privacy.md):
 
@@ -14,12 +14,12 @@ Four rules (DESIGN.md "Publication layer", docs/privacy.md):
    cell; a participation count by gender or age band of 1 … ``c`` − 1 in a unit's cell.
 2. **Complementary suppression** over every additive relation the public can see:
    unit → organisation → all, month → quarter → year, genders → visits (and age bands
-   ≤ visits). In every relation each suppressed member must keep a range of at least
-   two whole values given everything else in it and what the reason codes tell
-   (a primary cell lies in 1 … threshold − 1, a complementary one is not small).
-   When a relation does not hold that, the smallest other member that fixes it is
-   suppressed too (the parent only when no member can), and the relations it is in
-   are checked again. ``make privacy-audit`` checks the result with an exact solver.
+   ≤ visits). Every primary cell keeps a certificate — a box of suppressed cells that
+   could move with it while every published figure stays the same — so no reader can
+   pin it down (see "complementary suppression" below). Each organisation is solved on
+   its own, then ``all`` (:func:`solve_org`, :func:`solve_top`), so a change costs in
+   proportion to its organisation. ``make privacy-audit`` checks the result with an
+   exact solver.
 3. **Steps in time** for survey figures: a unit's month publishes its answers only in
    steps of at least ``k`` responses (:func:`release`), and every coarser figure is a
    sum of released unit months; so any published survey figure moves only when at
