@@ -192,7 +192,14 @@ def period_patterns(period: str) -> list[Pattern]:
         siblings: list[Pattern] = [
             ((period, 1), (other, -1)) for other in _months_of(quarter) if other != period
         ]
-        return [*siblings, ((period, 1), (quarter, 1), (year, 1))]
+        # A month of another quarter: both quarters move, the year does not (sparse
+        # data often has no sibling month with the same kind of visitor).
+        cousins: list[Pattern] = [
+            ((period, 1), (quarter, 1), (other, -1), (_quarter_of(other), -1))
+            for other in periods_of_year(year)[5:]
+            if _quarter_of(other) != quarter
+        ]
+        return [*siblings, *cousins, ((period, 1), (quarter, 1), (year, 1))]
     if period[5:6] == "Q":
         patterns: list[Pattern] = [((period, 1), (m, 1), (year, 1)) for m in _months_of(period)]
         for other in (f"{year}-Q{q}" for q in range(1, 5)):
@@ -240,7 +247,12 @@ def participation_patterns(measure: str) -> list[MeasurePattern]:
         siblings: list[MeasurePattern] = [
             (((measure, 1), (other, -1)), 0) for other in genders if other != measure
         ]
-        return [*siblings, (((measure, 1), (VISITS, 1)), -1)]
+        # Visits move with the gender: an age band moves too where every visitor has
+        # one (no slack), or visits alone where some have none.
+        with_band: list[MeasurePattern] = [
+            (((measure, 1), (VISITS, 1), (band, 1)), 0) for band in bands
+        ]
+        return [*siblings, *with_band, (((measure, 1), (VISITS, 1)), -1)]
     if measure.startswith(BAND_PREFIX):
         patterns: list[MeasurePattern] = [
             (((measure, 1), (other, -1)), 0) for other in bands if other != measure
@@ -296,12 +308,14 @@ class SuppressionProblem:
 
 def _weight(cell: CellKey) -> float:
     """What suppressing one more cell costs: coarser figures are read by more people."""
-    scope, period, _ = cell
-    weight = {"unit": 1.0, "org": 1.5}.get(scope.split(":", 1)[0], 4.0)
+    scope, period, measure = cell
+    weight = {"unit": 1.0, "org": 2.0}.get(scope.split(":", 1)[0], 6.0)
     if len(period) == 4:
-        weight *= 2.5
+        weight *= 4.0
     elif period[5] == "Q":
         weight *= 1.5
+    if measure == VISITS:  # the figure everybody reads first
+        weight *= 10.0
     return weight
 
 
