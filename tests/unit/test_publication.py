@@ -15,8 +15,12 @@ from chalicelib.domain.publication import (
     TOO_FEW_RESPONDENTS,
     CellInput,
     Family,
+    OrgSummary,
     Thresholds,
     finalise,
+    org_family,
+    plan_org,
+    plan_top,
     publish_family,
     release,
     roll_up,
@@ -197,4 +201,71 @@ def worlds(draw: st.DrawFn) -> tuple[Family, dict[tuple[str, str], Figures], dic
 def test_no_small_group_is_derivable_in_generated_worlds(world: Any) -> None:
     family, survey, activity = world
     docs = publish_world(family, survey, activity)
+    assert audit_family(family, docs, THRESHOLDS).findings == []
+
+
+def publish_one_organisation_at_a_time(
+    family: Family,
+    unit_month_survey: dict[tuple[str, str], Figures],
+    unit_month_activity: dict[tuple[str, str], Figures],
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """As the publish step does when each organisation's figures arrive in turn: an
+    organisation is solved while later ones have no summary yet, then ``all``."""
+    activity = {key: (figures, 1) for key, figures in roll_up(family, unit_month_activity).items()}
+    live = {(f"unit:{u}", m): (figures, 1) for (u, m), figures in unit_month_survey.items()}
+    released: dict[tuple[str, str], tuple[Figures, int | None]] = {}
+    summaries: dict[str, OrgSummary] = {}
+    documents: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def solve(org: str) -> None:
+        part = org_family(family, org)
+        plan = plan_org(part, activity, live, released, summaries, THRESHOLDS, 2)
+        for (unit, month), figures in plan.releases.items():
+            released[(f"unit:{unit}", month)] = (figures, 2)
+        documents.update(plan.documents)
+        assert plan.summary is not None
+        summaries[org] = plan.summary
+
+    for org in family.orgs:
+        solve(org)
+    top_activity = {
+        period: stamped for (scope, period), stamped in activity.items() if scope == "all"
+    }
+    for _ in range(3):
+        top, recheck = plan_top(family.year, top_activity, summaries, THRESHOLDS)
+        for org in sorted(recheck):
+            solve(org)
+        if not recheck:
+            break
+    documents.update(top)
+    return documents
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+@given(worlds())
+def test_publishing_one_organisation_at_a_time_derives_nothing(world: Any) -> None:
+    family, survey, activity = world
+    docs = publish_one_organisation_at_a_time(family, survey, activity)
+    assert set(docs) == set(family.cells())
+    assert audit_family(family, docs, THRESHOLDS).findings == []
+
+
+def test_a_small_all_cell_is_certified_by_an_organisation_solved_before_it_was_small() -> None:
+    # Given two organisations whose answers for one indicator are each below k, and
+    # together below k: the first is solved before the second has any summary
+    rng = random.Random(5)
+    family = Family(YEAR, {"a": "o1", "b": "o2"})
+    survey = {
+        ("a", f"{YEAR}-03"): add_into(answers(16, rng), answers(3, rng, "fairness")),
+        ("b", f"{YEAR}-03"): add_into(answers(16, rng), answers(4, rng, "fairness")),
+    }
+    docs = publish_one_organisation_at_a_time(family, survey, {})
+    # Then all's small figure is suppressed, and nothing can be derived
+    fairness = docs[("all", f"{YEAR}-03")]["indicators"]["fairness"]
+    assert fairness == {"suppressed": True, "reason": TOO_FEW_RESPONDENTS}
     assert audit_family(family, docs, THRESHOLDS).findings == []
