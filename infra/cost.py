@@ -93,8 +93,10 @@ LOG_ACTIVITY: Final = Operation(
     # templates + list + POST + the unit's figures afterwards
     api_requests=4,
     authorizer_calls=1,
-    # ~2 KB item (notes, reflection) written to the table and to GSI1 (projection ALL)
-    data_wru=4,
+    # ~2 KB item (notes, reflection) written to the table and to GSI1 (projection ALL),
+    # + the Idempotency-Key's record in the idempotency table (written "in progress",
+    # then completed with the answer: 2 writes of ≤ 1 KB)
+    data_wru=4 + 2,
     # each request reads the caller's memberships (roles are read per request)
     data_rru=4 * 1.0,
     stats_rru=1,
