@@ -286,8 +286,8 @@ class StreamAggregator:
         """Run the publish step for the families the batch touched (and deferred ones).
 
         A full batch only notes its families (one UpdateItem) unless families have
-        waited longer than ``max_defer_seconds``: re-solving a year's family takes
-        seconds, so publishing after every batch of a backlog would never catch up.
+        waited longer than ``max_defer_seconds``: publishing after every batch of a
+        backlog would solve the same organisations again and again.
         Any other batch publishes its families and every deferred one, so a write on a
         stack that keeps up is public within seconds.
 
