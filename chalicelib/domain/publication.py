@@ -171,6 +171,7 @@ def roll_up(
 # organisation to ``all`` (never into another organisation), which is what makes
 # publishing incremental (docs/privacy.md).
 
+INF = float("inf")
 Sign = int
 Pattern = tuple[tuple[str, Sign], ...]
 
@@ -321,10 +322,11 @@ def _weight(cell: CellKey) -> float:
 
 def _box_cost(
     problem: SuppressionProblem,
-    target: CellKey,
     box: tuple[Pattern, Pattern, MeasurePattern],
     sign: Sign,
+    limit: float,
 ) -> tuple[float, list[tuple[CellKey, Sign]]] | None:
+    """The cost of a box and its signed cells; None when invalid or not below ``limit``."""
     scopes, periods, (measures, inequality) = box
     cost = 0.0
     cells: list[tuple[CellKey, Sign]] = []
@@ -340,6 +342,8 @@ def _box_cost(
                     return None
                 if cell not in problem.suppressed:
                     cost += _weight(cell) + problem.values[cell] * 1e-6
+                    if cost >= limit:
+                        return None
                 cells.append((cell, cell_sign))
     return cost, cells
 
@@ -357,8 +361,9 @@ def best_box(problem: SuppressionProblem, target: CellKey) -> list[tuple[CellKey
         for b in periods:
             for c in measures:
                 for sign in (1, -1):
-                    found = _box_cost(problem, target, (a, b, c), sign)
-                    if found is not None and (best is None or found[0] < best[0]):
+                    limit = best[0] if best is not None else INF
+                    found = _box_cost(problem, (a, b, c), sign, limit)
+                    if found is not None:
                         best = found
                         if best[0] == 0:
                             return best[1]
