@@ -95,6 +95,25 @@ def test_statistics_of_a_unit_follow_the_contract(client: Client, tables: Any) -
     assert Statistics.model_validate(body)  # what OpenAPI documents
 
 
+def test_public_statistics_are_one_get_item(client: Client, tables: Any) -> None:
+    from chalicelib.statistics_service import get_statistics_service
+
+    # Given a unit's published figures, however many organisations the platform has
+    fold(tables, [activity_item("a1", "u1", "o1", "2026-03-02")])
+    service = get_statistics_service()
+    calls: list[str] = []
+    service._store._client.meta.events.register(  # type: ignore[attr-defined]
+        "before-call.dynamodb", lambda model, **_: calls.append(model.name)
+    )
+
+    # When the public asks for them
+    response = get(client, "/public/stats?scope=unit:u1&period=2026")
+
+    # Then exactly one GetItem was read: no query, no scan, no sibling
+    assert response.status_code == 200
+    assert calls == ["GetItem"]
+
+
 def test_suppressed_indicators_leak_no_mean(client: Client, tables: Any) -> None:
     fold(
         tables, [response_item(f"r{i}", "u1", "o1", "2026-03-05", {"safety": 5}) for i in range(14)]
