@@ -6,6 +6,7 @@ methods, so demo data goes through the same rules as real data.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -18,8 +19,9 @@ from chalicelib.domain.activity import (
     ActivityUpdate,
     activity_rule_problems,
 )
-from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id, utc_now_iso
+from chalicelib.domain.key_figures import KeyFigures, KeyFiguresIn, derived_figures, year_problem
 from chalicelib.domain.models import (
     Goal,
     GoalIn,
@@ -36,6 +38,14 @@ from chalicelib.domain.models import (
     QuestionIn,
     Unit,
     UnitIn,
+)
+from chalicelib.domain.vocabulary import (
+    CATEGORIES,
+    Vocabulary,
+    VocabularyIn,
+    core_categories,
+    own_categories,
+    vocabulary_view,
 )
 from chalicelib.settings import Settings, get_settings
 from chalicelib.store.accounts import CognitoAccounts, LocalAccounts, SignInAccounts
@@ -131,6 +141,7 @@ class Logbook:
     # ------------------------------------------------------------ organisations
     def create_org(self, principal: Principal, data: OrgIn) -> Org:
         principal.require_platform_admin()
+        self._check_org(data)
         now = utc_now_iso()
         org = Org(id=new_id(), created_at=now, updated_at=now, **data.model_dump())
         self.directory.create_org(org.model_dump())
@@ -144,6 +155,7 @@ class Logbook:
     def update_org(self, principal: Principal, org_id: str, data: OrgIn) -> Org:
         current = self._org(org_id)
         principal.require_org_admin(org_id)
+        self._check_org(data)
         org = current.model_copy(update={**data.model_dump(), "updated_at": utc_now_iso()})
         self.directory.replace_org(org.model_dump())
         return org
@@ -169,12 +181,132 @@ class Logbook:
                 id=org["id"],
                 name=org["name"],
                 country=org["country"],
+                municipality_code=org.get("municipality_code"),
                 youth_population=org.get("youth_population"),
                 units=sorted(by_org.get(org["id"], []), key=lambda unit: unit.name),
             )
             for org in orgs
         ]
         return sorted(result, key=lambda org: (org.country, org.name))
+
+    @staticmethod
+    def _check_org(data: OrgIn) -> None:
+        problem = data.municipality_code_problem()
+        if problem:
+            raise InvalidInput.field("municipality_code", problem)
+
+    # ------------------------------------------------------------ vocabulary
+    def get_vocabulary(self, principal: Principal, org_id: str) -> Vocabulary:
+        """The core kinds and categories and the organisation's own (members)."""
+        self._org(org_id)
+        principal.require_org_member(org_id)
+        stored = self.directory.get_vocabulary(org_id)
+        return vocabulary_view(
+            org_id, own_categories(stored), stored.get("updated_at") if stored else None
+        )
+
+    def put_vocabulary(self, principal: Principal, org_id: str, data: VocabularyIn) -> Vocabulary:
+        """Replace the organisation's own categories (org admins).
+
+        A category that activities use cannot be removed, nor moved onto another core
+        category (their statistics were counted under the old one): 409 with the counts.
+        """
+        self._org(org_id)
+        principal.require_org_admin(org_id)
+        current = own_categories(self.directory.get_vocabulary(org_id))
+        wanted = {category.id: category for category in data.categories}
+        touched = {
+            category_id
+            for category_id, entry in current.items()
+            if category_id not in CATEGORIES
+            and (category_id not in wanted or wanted[category_id].maps_to != entry["maps_to"])
+        }
+        if touched:
+            unit_ids = [unit["id"] for unit in self.directory.list_units(org_id)]
+            in_use = {
+                category_id: used
+                for category_id, used in self.activities.count_using_categories(
+                    unit_ids, touched
+                ).items()
+                if used
+            }
+            if in_use:
+                described = ", ".join(
+                    f"{category_id} ({used} activities)" for category_id, used in in_use.items()
+                )
+                raise Conflict(
+                    f"categories in use cannot be removed or mapped elsewhere: {described}",
+                    errors=[
+                        FieldProblem(
+                            "categories",
+                            f"{category_id} is used by {used} activities",
+                        )
+                        for category_id, used in in_use.items()
+                    ],
+                    in_use=in_use,
+                )
+        now = utc_now_iso()
+        categories = [category.model_dump() for category in data.categories]
+        self.directory.put_vocabulary(org_id, categories, now)
+        return vocabulary_view(org_id, {c["id"]: c for c in categories}, now)
+
+    # ------------------------------------------------------------ key figures
+    def get_key_figures(self, principal: Principal, org_id: str, year: str) -> KeyFigures:
+        """One year's key figures (members); all null until an admin reports them."""
+        self._org(org_id)
+        principal.require_org_member(org_id)
+        number = self._year(year)
+        stored = self.directory.get_key_figures(org_id, number)
+        return KeyFigures(**stored) if stored else KeyFigures(org_id=org_id, year=number)
+
+    def list_key_figures(self, principal: Principal, org_id: str) -> list[KeyFigures]:
+        """Every reported year's key figures, oldest first (members)."""
+        self._org(org_id)
+        principal.require_org_member(org_id)
+        return [KeyFigures(**item) for item in self.directory.list_key_figures(org_id)]
+
+    def put_key_figures(
+        self, principal: Principal, org_id: str, year: str, data: KeyFiguresIn
+    ) -> KeyFigures:
+        """Report (or correct) one year's key figures (org admins); PUT replaces them all."""
+        self._org(org_id)
+        principal.require_org_admin(org_id)
+        number = self._year(year)
+        figures = KeyFigures(
+            org_id=org_id, year=number, updated_at=utc_now_iso(), **data.model_dump()
+        )
+        stored = {
+            name: Decimal(str(value)) if isinstance(value, float) else value
+            for name, value in figures.model_dump().items()
+        }
+        self.directory.put_key_figures(stored)
+        return figures
+
+    def with_derived_figures(self, statistics: dict[str, Any]) -> dict[str, Any]:
+        """A public statistics document of an organisation's year, with its derived figures.
+
+        Other scopes and periods are answered unchanged. Two key lookups (the
+        organisation and its key figures of the year); the rule is
+        ``domain.key_figures.derived_figures``.
+        """
+        scope, period = str(statistics.get("scope", "")), str(statistics.get("period", ""))
+        if not scope.startswith("org:") or year_problem(period):
+            return statistics
+        org = self.directory.get_org(scope.removeprefix("org:"))
+        if org is None:
+            return statistics
+        figures = self.directory.get_key_figures(org["id"], int(period))
+        return {
+            **statistics,
+            **derived_figures(statistics, figures, org.get("youth_population")),
+        }
+
+    @staticmethod
+    def _year(year: str) -> int:
+        problem = year_problem(year)
+        if problem:
+            raise InvalidInput.field("year", problem)
+        return int(year)
 
     def _org(self, org_id: str) -> Org:
         item = self.directory.get_org(org_id)
@@ -371,7 +503,7 @@ class Logbook:
         """Record a new activity in a unit the caller belongs to."""
         unit = self._unit(unit_id)
         principal.unit_role(unit.org_id, unit_id)
-        self._check_activity(unit, data)
+        core = self._check_activity(unit, data)
         now = utc_now_iso()
         activity = Activity(
             id=new_id(),
@@ -381,6 +513,7 @@ class Logbook:
             created_by=principal.email,
             created_at=now,
             updated_at=now,
+            core_categories=core,
             **data.model_dump(mode="json"),
         )
         self.activities.create(activity.model_dump())
@@ -403,10 +536,21 @@ class Logbook:
         current = self._activity(unit_id, activity_id)
         if not principal.may_touch_activity(role, current.created_by):
             raise Forbidden("partners change only the activities they recorded")
-        self._check_activity(unit, data)
+        if data.status is None:
+            data = data.model_copy(update={"status": current.status})
+        if current.status == "done" and data.status == "planned":
+            raise InvalidInput.field(
+                "status", "a done activity cannot become a plan again; plan a new session"
+            )
+        core = self._check_activity(unit, data)
         fields = data.model_dump(mode="json", exclude={"version"})
         activity = current.model_copy(
-            update={**fields, "version": data.version + 1, "updated_at": utc_now_iso()}
+            update={
+                **fields,
+                "core_categories": core,
+                "version": data.version + 1,
+                "updated_at": utc_now_iso(),
+            }
         )
         self.activities.replace(activity.model_dump(), expected_version=data.version)
         return activity
@@ -428,8 +572,12 @@ class Logbook:
         date_to: str | None = None,
         cursor: str | None = None,
         limit: int = 50,
+        status: str | None = None,
     ) -> ActivityPage:
-        """A page of the unit's activities, newest first; partners see only their own."""
+        """A page of the unit's activities, newest first; partners see only their own.
+
+        ``status`` keeps only planned or only done activities.
+        """
         unit = self._unit(unit_id)
         role = principal.unit_role(unit.org_id, unit_id)
         items, next_cursor = self.activities.list_page(
@@ -439,6 +587,7 @@ class Logbook:
             cursor=cursor,
             limit=max(1, min(limit, MAX_PAGE)),
             created_by=principal.email if role == "partner" else None,
+            status=status,
         )
         return ActivityPage(items=[Activity(**item) for item in items], next=next_cursor)
 
@@ -448,17 +597,20 @@ class Logbook:
             raise NotFound(f"activity {activity_id} not found in unit {unit_id}")
         return Activity(**item)
 
-    def _check_activity(self, unit: Unit, data: ActivityIn) -> None:
-        goals, questions = self.directory.goals_and_questions(unit.org_id)
+    def _check_activity(self, unit: Unit, data: ActivityIn) -> list[str]:
+        """Check an activity against its organisation; answer the core categories it counts under."""
+        goals, questions, vocabulary = self.directory.activity_context(unit.org_id)
         goal_ids = {
             goal["id"] for goal in goals if not goal.get("unit_ids") or unit.id in goal["unit_ids"]
         }
         question_ids = {question["id"] for question in questions}
-        problems = activity_rule_problems(data, goal_ids, question_ids)
+        own = own_categories(vocabulary)
+        problems = activity_rule_problems(data, goal_ids, question_ids, own)
         if problems:
             raise InvalidInput(
                 "; ".join(f"{p.field}: {p.problem}" for p in problems), errors=problems
             )
+        return core_categories(data.categories, own)
 
 
 @lru_cache(maxsize=2)

@@ -38,8 +38,14 @@ def activity_item(
     youth_leaders: int = 0,
     volunteers: int = 0,
     staff: int = 1,
+    status: str | None = None,
+    core_categories: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """An activity as the API stores it in the data table (flat attributes)."""
+    """An activity as the API stores it in the data table (flat attributes).
+
+    ``status`` (``planned``/``done``) and ``core_categories`` (what own categories count
+    under) are stored only when given, as for items written before they existed.
+    """
     item: dict[str, Any] = {
         "PK": f"UNIT#{unit_id}",
         "SK": f"ACT#{activity_id}",
@@ -73,6 +79,10 @@ def activity_item(
     }
     if age_bands is not None:
         item["age_bands"] = dict(age_bands)
+    if status is not None:
+        item["status"] = status
+    if core_categories is not None:
+        item["core_categories"] = list(core_categories)
     return item
 
 

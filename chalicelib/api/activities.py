@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from chalice import Blueprint
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -28,6 +29,9 @@ class ActivityQuery(BaseModel):
     date_to: dt.date | None = Field(default=None, alias="to", description="Last day, YYYY-MM-DD")
     cursor: str | None = Field(default=None, max_length=2048)
     limit: int = Field(default=50, ge=1, le=MAX_PAGE)
+    status: Literal["planned", "done"] | None = Field(
+        default=None, description="Only planned (upcoming, not yet logged) or done activities"
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> ActivityQuery:
@@ -80,6 +84,7 @@ def list_activities(unit_id: str, query: ActivityQuery, principal: Principal) ->
         date_to=query.date_to.isoformat() if query.date_to else None,
         cursor=query.cursor,
         limit=query.limit,
+        status=query.status,
     )
 
 

@@ -40,6 +40,7 @@ bp = Blueprint(__name__)
 # A Lambda answer is at most 6 MB (base64 for XLSX): refuse rather than fail midway.
 MAX_EXPORT_ROWS = 20_000
 MAX_EXPORT_BYTES = 4_500_000
+COUNTRY_LANGUAGE = {"SI": "sl", "FI": "fi", "SE": "sv"}
 _PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$")
 
 
@@ -49,6 +50,10 @@ class ExportQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True, populate_by_name=True)
 
     format: Literal["csv", "xlsx"] = Field(default="csv", description="csv or xlsx")
+    lang: Literal["en", "sl", "fi", "sv"] | None = Field(
+        default=None,
+        description="Language of category names; default: the organisation's country's",
+    )
     period: str | None = Field(
         default=None, description="YYYY, YYYY-Qn or YYYY-MM; instead of from/to"
     )
@@ -101,7 +106,8 @@ def _all_activities(
             cursor=cursor,
             limit=MAX_PAGE,
         )
-        found += [activity.model_dump() for activity in page.items]
+        # An export is what happened: plans are not activities yet.
+        found += [activity.model_dump() for activity in page.items if activity.status == "done"]
         if len(found) > budget:
             raise InvalidInput.field(
                 "period",
@@ -139,7 +145,15 @@ def _answer(
 ) -> Response:
     goals = {goal.id: goal.title for goal in logbook.list_goals(principal, org_id)}
     questions = [(q.id, q.text) for q in logbook.list_questions(principal, org_id)]
-    table = activity_table(units, goals, questions)
+    # The organisation's own words for its categories, in the reader's language.
+    org = logbook.get_org(principal, org_id)
+    language = query.lang or COUNTRY_LANGUAGE.get(org.country, "en")
+    vocabulary = logbook.get_vocabulary(principal, org_id)
+    category_names = {
+        entry.id: entry.labels.get(language) or entry.labels.get("en") or entry.id
+        for entry in vocabulary.categories
+    }
+    table = activity_table(units, goals, questions, category_names)
     export_format: ExportFormat = query.format
     body = render(table, export_format, name)
     if len(body) > MAX_EXPORT_BYTES:

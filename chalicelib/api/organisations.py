@@ -6,6 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.api.routing import endpoint
 from chalicelib.domain.access import Principal
+from chalicelib.domain.key_figures import KeyFigures, KeyFiguresIn
 from chalicelib.domain.models import (
     Goal,
     GoalIn,
@@ -22,6 +23,7 @@ from chalicelib.domain.models import (
     Unit,
     UnitIn,
 )
+from chalicelib.domain.vocabulary import Vocabulary, VocabularyIn
 from chalicelib.service import get_logbook
 
 bp = Blueprint(__name__)
@@ -285,6 +287,73 @@ def update_question(
     org_id: str, question_id: str, body: QuestionIn, principal: Principal
 ) -> Question:
     return get_logbook().update_question(principal, org_id, question_id, body)
+
+
+@endpoint(
+    bp,
+    "GET",
+    "/orgs/{org_id}/vocabulary",
+    summary="Kinds and categories: the core ones and the organisation's own",
+    tag="vocabulary",
+    response=Vocabulary,
+    errors=READ,
+)
+def get_vocabulary(org_id: str, principal: Principal) -> Vocabulary:
+    return get_logbook().get_vocabulary(principal, org_id)
+
+
+@endpoint(
+    bp,
+    "PUT",
+    "/orgs/{org_id}/vocabulary",
+    summary="Replace the organisation's own categories (each mapped onto a core one)",
+    tag="vocabulary",
+    body=VocabularyIn,
+    response=Vocabulary,
+    errors=WRITE,
+)
+def put_vocabulary(org_id: str, body: VocabularyIn, principal: Principal) -> Vocabulary:
+    return get_logbook().put_vocabulary(principal, org_id, body)
+
+
+@endpoint(
+    bp,
+    "GET",
+    "/orgs/{org_id}/key-figures",
+    summary="Every reported year's key figures",
+    tag="key figures",
+    response=Items[KeyFigures],
+    errors=READ,
+)
+def list_key_figures(org_id: str, principal: Principal) -> Items[KeyFigures]:
+    return Items[KeyFigures](items=get_logbook().list_key_figures(principal, org_id))
+
+
+@endpoint(
+    bp,
+    "GET",
+    "/orgs/{org_id}/key-figures/{year}",
+    summary="One year's key figures (all null until reported)",
+    tag="key figures",
+    response=KeyFigures,
+    errors=(400, 401, 403, 404),
+)
+def get_key_figures(org_id: str, year: str, principal: Principal) -> KeyFigures:
+    return get_logbook().get_key_figures(principal, org_id, year)
+
+
+@endpoint(
+    bp,
+    "PUT",
+    "/orgs/{org_id}/key-figures/{year}",
+    summary="Report one year's costs, open weeks, staff and young residents",
+    tag="key figures",
+    body=KeyFiguresIn,
+    response=KeyFigures,
+    errors=WRITE,
+)
+def put_key_figures(org_id: str, year: str, body: KeyFiguresIn, principal: Principal) -> KeyFigures:
+    return get_logbook().put_key_figures(principal, org_id, year, body)
 
 
 @endpoint(

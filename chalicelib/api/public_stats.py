@@ -29,6 +29,7 @@ from chalicelib.domain.stats import (
     parse_scope,
     statistics_rows,
 )
+from chalicelib.service import get_logbook
 from chalicelib.statistics_service import get_statistics_service
 
 bp = Blueprint(__name__)
@@ -125,6 +126,10 @@ class Statistics(Output):
         description="When the survey figures last moved (they move in steps of k answers)"
     )
     updated_at: str | None
+    # An organisation's year only (key figures, /stats/about.html#key-figures).
+    cost_per_visit: float | None = Field(default=None, description="costs_eur / visits")
+    visits_per_1000: float | None = Field(default=None, description="visits per 1,000 young")
+    visits_per_open_week: float | None = Field(default=None, description="visits / open_weeks")
 
 
 @endpoint(
@@ -139,7 +144,9 @@ class Statistics(Output):
     errors=(400, 404),
 )
 def get_statistics(query: StatsQuery) -> Response:
-    statistics = get_statistics_service().statistics(query.scope, query.period)
+    statistics = get_logbook().with_derived_figures(
+        get_statistics_service().statistics(query.scope, query.period)
+    )
     return Response(
         body=json.dumps(statistics, separators=(",", ":")),
         status_code=200,
@@ -159,7 +166,9 @@ def get_statistics(query: StatsQuery) -> Response:
     errors=(400, 404),
 )
 def get_statistics_csv(query: StatsQuery) -> Response:
-    statistics = get_statistics_service().statistics(query.scope, query.period)
+    statistics = get_logbook().with_derived_figures(
+        get_statistics_service().statistics(query.scope, query.period)
+    )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)

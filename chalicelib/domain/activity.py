@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
 from chalicelib.domain.errors import FieldProblem
 from chalicelib.domain.models import Id, Output, StrictInput, Title, unique_ids
-from chalicelib.domain.vocabulary import CATEGORIES, AgeBand, Category, Kind
+from chalicelib.domain.vocabulary import (
+    MAX_OWN_CATEGORIES,
+    AgeBand,
+    CategoryId,
+    Kind,
+    category_problems,
+)
 
 # A youth centre's evening, not a stadium: bounds that catch typos without limiting use.
 MAX_COUNT = 10_000
@@ -21,11 +28,22 @@ MAX_REFLECTION = 5_000
 StartTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 ReflectionText = Annotated[str, StringConstraints(max_length=MAX_REFLECTION)]
 Rating = Annotated[int, Field(ge=1, le=5)]
+# A planned activity counts in no statistic until it is saved as done (docs/vocabulary.md).
+Status = Literal["planned", "done"]
 
 # Fields the server owns: a client may send them back (e.g. a PUT of what it read);
 # they are ignored rather than refused.
 SERVER_FIELDS = frozenset(
-    {"id", "unit_id", "org_id", "created_by", "created_at", "updated_at", "version"}
+    {
+        "id",
+        "unit_id",
+        "org_id",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "version",
+        "core_categories",
+    }
 )
 
 
@@ -43,12 +61,17 @@ class Participants(StrictInput):
 class ActivityIn(StrictInput):
     """An activity as a youth worker records it."""
 
+    status: Status = Field(
+        default="done",
+        description="planned: a session ahead, counted nowhere until saved as done",
+    )
     date: dt.date = Field(description="Day of the activity, YYYY-MM-DD")
     start_time: StartTime | None = Field(default=None, description="HH:MM, 24-hour clock")
     duration_minutes: int = Field(ge=1, le=24 * 60)
     kind: Kind
-    categories: Annotated[list[Category], Field(max_length=len(CATEGORIES))] = Field(
-        default_factory=list
+    categories: Annotated[list[CategoryId], Field(max_length=MAX_OWN_CATEGORIES)] = Field(
+        default_factory=list,
+        description="Core categories or the organisation's own (GET /orgs/{org_id}/vocabulary)",
     )
     title: Title
     participants: Participants = Field(default_factory=Participants)
@@ -66,6 +89,9 @@ class ActivityIn(StrictInput):
     )
     notes: Annotated[str, StringConstraints(max_length=MAX_NOTES)] = Field(
         default="", description="Diary; never public"
+    )
+    intentions: Annotated[str, StringConstraints(max_length=MAX_REFLECTION)] = Field(
+        default="", description="What the team intends with a planned session; never public"
     )
     reflection: dict[Id, ReflectionText] = Field(
         default_factory=dict, description="reflection question id → the team's answer"
@@ -100,6 +126,11 @@ class ActivityUpdate(ActivityIn):
     """A whole activity sent back with the version it was read at."""
 
     version: int = Field(ge=1, description="The version this edit is based on")
+    # Left out, an edit keeps the stored status (an app from before plans existed must
+    # not log a plan as done by editing it).
+    status: Status | None = Field(  # type: ignore[assignment]
+        default=None, description="planned or done; omitted: unchanged"
+    )
 
 
 class Activity(Output):
@@ -112,11 +143,15 @@ class Activity(Output):
     created_by: str
     created_at: str
     updated_at: str
+    status: Status = "done"
     date: str
     start_time: str | None = None
     duration_minutes: int
     kind: Kind
-    categories: list[Category]
+    categories: list[str]
+    core_categories: list[str] = Field(
+        default_factory=list, description="The core categories public statistics count it under"
+    )
     title: str
     participants: dict[str, int]
     age_bands: dict[str, int] | None = None
@@ -128,6 +163,7 @@ class Activity(Output):
     goal_ids: list[str]
     goal_ratings: dict[str, int]
     notes: str
+    intentions: str = ""
     reflection: dict[str, str]
 
 
@@ -137,13 +173,17 @@ class ActivityPage(Output):
 
 
 def activity_rule_problems(
-    activity: ActivityIn, known_goal_ids: set[str], known_question_ids: set[str]
+    activity: ActivityIn,
+    known_goal_ids: set[str],
+    known_question_ids: set[str],
+    own_categories: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[FieldProblem]:
-    """Rules across fields and against the organisation's goals and questions.
+    """Rules across fields and against the organisation's goals, questions and vocabulary.
 
+    ``own_categories`` are the organisation's own categories by id (none: core only).
     Returns every problem found, each naming its field, so a form can show them all.
     """
-    problems: list[FieldProblem] = []
+    problems: list[FieldProblem] = category_problems(activity.categories, own_categories or {})
     total = activity.participants.total
     if activity.age_bands is not None and sum(activity.age_bands.values()) != total:
         problems.append(

@@ -61,6 +61,7 @@ FIGURE_COLUMNS = [
     "hours",
     "kind",
     "categories",
+    "category_names",
     "title",
     *(f"participants_{gender}" for gender in GENDERS),
     "participants_total",
@@ -79,8 +80,13 @@ def activity_table(
     units: Iterable[UnitExport],
     goal_titles: dict[str, str],
     questions: Sequence[tuple[str, str]],
+    category_names: dict[str, str] | None = None,
 ) -> ExportTable:
     """The export table of some units' activities, oldest first.
+
+    ``category_names`` gives the organisation's own name of each category (else its id):
+    ``categories`` keeps the ids (for machines and re-imports), ``category_names`` the
+    words the organisation uses.
 
     ``questions`` are (id, text) of the organisation's reflection questions; each gets a
     column when any unit's notes are included. Rows of units without notes leave those
@@ -97,7 +103,7 @@ def activity_table(
             unit.activities, key=lambda a: (a["date"], a.get("start_time") or "", a["id"])
         )
         for activity in ordered:
-            row = _figure_cells(unit, activity, goal_titles)
+            row = _figure_cells(unit, activity, goal_titles, category_names or {})
             if with_notes:
                 reflection = activity.get("reflection") or {}
                 if unit.include_notes:
@@ -110,7 +116,10 @@ def activity_table(
 
 
 def _figure_cells(
-    unit: UnitExport, activity: dict[str, Any], goal_titles: dict[str, str]
+    unit: UnitExport,
+    activity: dict[str, Any],
+    goal_titles: dict[str, str],
+    category_names: dict[str, str],
 ) -> list[Any]:
     participants = activity.get("participants") or {}
     ages = activity.get("age_bands") or {}
@@ -126,6 +135,7 @@ def _figure_cells(
         round(activity["duration_minutes"] / 60, 2),
         activity["kind"],
         "; ".join(activity.get("categories") or []),
+        "; ".join(category_names.get(c, c) for c in activity.get("categories") or []),
         activity["title"],
         *(participants.get(gender, 0) for gender in GENDERS),
         sum(participants.get(gender, 0) for gender in GENDERS),

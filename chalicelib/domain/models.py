@@ -6,6 +6,7 @@ never guessed at. Output models are what the API answers.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
@@ -68,18 +69,47 @@ def unique_ids(values: list[str], field: str) -> list[str]:
 
 
 # ------------------------------------------------------------------ organisations
+# Official municipality codes by country: SI občina (SURS, 3 digits), FI kuntanumero
+# (Statistics Finland, 3 digits), SE kommunkod (SCB, 4 digits). Other countries: any
+# short code of letters, digits and hyphens, until someone teaches Logbook their scheme.
+MUNICIPALITY_CODE_PATTERNS: dict[str, tuple[str, str]] = {
+    "SI": (r"[0-9]{3}", "a Slovenian občina code is 3 digits, e.g. 061 (Ljubljana)"),
+    "FI": (r"[0-9]{3}", "a Finnish kuntanumero is 3 digits, e.g. 837 (Tampere)"),
+    "SE": (r"[0-9]{4}", "a Swedish kommunkod is 4 digits, e.g. 1480 (Göteborg)"),
+}
+OTHER_MUNICIPALITY_CODE = (r"[A-Za-z0-9-]{1,12}", "1–12 letters, digits or hyphens")
+
+
+def municipality_code_problem(country: str, code: str) -> str | None:
+    """Why ``code`` is not an official municipality code of ``country`` (None if it is)."""
+    pattern, problem = MUNICIPALITY_CODE_PATTERNS.get(country, OTHER_MUNICIPALITY_CODE)
+    return None if re.fullmatch(pattern, code) else problem
+
+
 class OrgIn(StrictInput):
     name: ShortText
     country: CountryCode
+    municipality_code: str | None = Field(
+        default=None,
+        max_length=12,
+        description="Official code: SI občina (3 digits), FI kuntanumero (3), SE kommunkod (4)",
+    )
     youth_population: int | None = Field(
         default=None, ge=0, le=100_000_000, description="Young residents, for per-capita figures"
     )
+
+    def municipality_code_problem(self) -> str | None:
+        """Why the municipality code is not one of the country's (None if it is or is absent)."""
+        if self.municipality_code is None:
+            return None
+        return municipality_code_problem(self.country, self.municipality_code)
 
 
 class Org(Output):
     id: str
     name: str
     country: str
+    municipality_code: str | None = None
     youth_population: int | None = None
     created_at: str
     updated_at: str
@@ -175,6 +205,7 @@ class PublicOrg(Output):
     id: str
     name: str
     country: str
+    municipality_code: str | None = None
     youth_population: int | None = None
     units: list[PublicUnit]
 

@@ -39,8 +39,8 @@ its unit (``first_visit.unit``) and in its organisation (``first_visit.org``). T
 organisations (a person visiting two organisations counts twice; we never know
 people across organisations).
 
-Items that are not activities, responses or check-ins contribute nothing, and so do
-malformed ones (the API validates what it writes; a bad item must not block the
+Items that are not activities, responses or check-ins contribute nothing, nor do
+planned activities (``status`` other than ``done``), and so do malformed ones (the API validates what it writes; a bad item must not block the
 stream). :func:`contribution` reports why it ignored an item through ``on_invalid``.
 """
 
@@ -167,7 +167,9 @@ def _activity_figures(item: Mapping[str, Any]) -> Figures:
     if not isinstance(kind, str) or not _NAME.match(kind):
         raise ValueError(f"bad kind {kind!r}")
     figures[f"k.{kind}"] = 1
-    categories = item.get("categories") or []
+    # Own categories count under the core category the API resolved when it stored
+    # the activity (``core_categories``); items from before own vocabularies have none.
+    categories = item.get("core_categories", item.get("categories")) or []
     if not isinstance(categories, list | tuple | set):
         raise ValueError("categories is not a list")
     for category in set(categories):
@@ -223,6 +225,8 @@ def contribution(
     item_type = item.get("type")
     if item_type not in ("activity", "response", "checkin"):
         return {}
+    if item_type == "activity" and item.get("status", "done") != "done":
+        return {}  # a planned session counts in no statistic until it is saved as done
     try:
         unit_id, org_id = item["unit_id"], item["org_id"]
         if not (isinstance(unit_id, str) and _ID.match(unit_id)):
@@ -365,6 +369,10 @@ def statistics_rows(statistics: Mapping[str, Any]) -> list[tuple[str, str, str, 
                 )
             else:
                 rows.append((scope, period, "indicators", indicator, measure, value))
+    for figure in ("cost_per_visit", "visits_per_1000", "visits_per_open_week"):
+        if figure in statistics:  # an organisation's year, with its key figures
+            value = statistics[figure]
+            rows.append((scope, period, "key_figures", figure, "", "" if value is None else value))
     rows.append((scope, period, "meta", "updated_at", "", statistics["updated_at"] or ""))
     rows.append(
         (scope, period, "meta", "indicators_as_of", "", statistics.get("indicators_as_of") or "")

@@ -7,7 +7,7 @@ import binascii
 import json
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 from botocore.exceptions import ClientError
 
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
@@ -109,6 +109,26 @@ class ActivityRepository(DataTableRepository):
                 raise NotFound("activity not found") from error
             raise
 
+    def count_using_categories(self, unit_ids: list[str], category_ids: set[str]) -> dict[str, int]:
+        """How many activities of these units name each of ``category_ids`` (planned too).
+
+        Reads only the ``categories`` attribute of each activity: an admin's vocabulary
+        change is rare, and must not remove a word that activities still use.
+        """
+        counts = dict.fromkeys(sorted(category_ids), 0)
+        if not category_ids:
+            return counts
+        for unit_id in unit_ids:
+            items = self._query(
+                KeyConditionExpression=Key("PK").eq(keys.unit_pk(unit_id))
+                & Key("SK").begins_with("ACT#"),
+                ProjectionExpression="categories",
+            )
+            for item in items:
+                for category in set(item.get("categories") or ()) & category_ids:
+                    counts[category] += 1
+        return counts
+
     def list_page(
         self,
         unit_id: str,
@@ -118,8 +138,12 @@ class ActivityRepository(DataTableRepository):
         cursor: str | None,
         limit: int,
         created_by: str | None = None,
+        status: str | None = None,
     ) -> tuple[list[dict[str, Any]], str | None]:
-        """One page of a unit's activities, newest first, within [date_from, date_to]."""
+        """One page of a unit's activities, newest first, within [date_from, date_to].
+
+        ``created_by`` and ``status`` filter (an activity stored without a status is done).
+        """
         key = Key("GSI1PK").eq(keys.activities_by_date_pk(unit_id))
         low, high = date_from or "0000-00-00", (date_to or "9999-12-31") + "#~~"
         query: dict[str, Any] = {
@@ -128,8 +152,18 @@ class ActivityRepository(DataTableRepository):
             "ScanIndexForward": False,
             "Limit": limit,
         }
+        filters: list[ConditionBase] = []
         if created_by is not None:
-            query["FilterExpression"] = Attr("created_by").eq(created_by)
+            filters.append(Attr("created_by").eq(created_by))
+        if status == "planned":
+            filters.append(Attr("status").eq("planned"))
+        elif status == "done":
+            filters.append(Attr("status").not_exists() | Attr("status").eq("done"))
+        if filters:
+            condition: ConditionBase = filters[0]
+            for more in filters[1:]:
+                condition = condition & more
+            query["FilterExpression"] = condition
         last = decode_cursor(cursor, unit_id) if cursor else None
         items: list[dict[str, Any]] = []
         # A filter (partners see their own) can leave a page short: read on, each time

@@ -356,11 +356,64 @@ class DirectoryRepository(DataTableRepository):
 
     def goals_and_questions(self, org_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """An organisation's goals and reflection questions in one query."""
+        goals, questions, _ = self.activity_context(org_id)
+        return goals, questions
+
+    def activity_context(
+        self, org_id: str
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any] | None]:
+        """What an activity is checked against, in one query: goals, questions, vocabulary."""
         goals: list[dict[str, Any]] = []
         questions: list[dict[str, Any]] = []
-        for item in self._query(KeyConditionExpression=Key("PK").eq(keys.org_pk(org_id))):
+        vocabulary = None
+        for item in self._query(
+            KeyConditionExpression=Key("PK").eq(keys.org_pk(org_id))
+            & Key("SK").between("GOAL#", "VOCABULARY")
+        ):
             if item["type"] == "goal":
                 goals.append(without_keys(item))
             elif item["type"] == "question":
                 questions.append(without_keys(item))
-        return goals, questions
+            elif item["type"] == "vocabulary":
+                vocabulary = without_keys(item)
+        return goals, questions, vocabulary
+
+    # ------------------------------------------------------------ vocabulary
+    def get_vocabulary(self, org_id: str) -> dict[str, Any] | None:
+        """An organisation's own categories (``{"categories": [...], ...}``), or None."""
+        return self._get(keys.org_pk(org_id), keys.VOCABULARY)
+
+    def put_vocabulary(
+        self, org_id: str, categories: list[dict[str, Any]], updated_at: str
+    ) -> None:
+        """Replace an organisation's own categories."""
+        self._table.put_item(
+            Item={
+                "PK": keys.org_pk(org_id),
+                "SK": keys.VOCABULARY,
+                "type": "vocabulary",
+                "org_id": org_id,
+                "categories": categories,
+                "updated_at": updated_at,
+            }
+        )
+
+    # ------------------------------------------------------------ key figures
+    def get_key_figures(self, org_id: str, year: int) -> dict[str, Any] | None:
+        """An organisation's key figures of one year, or None."""
+        return self._get(keys.org_pk(org_id), keys.key_figures_sk(year))
+
+    def put_key_figures(self, figures: dict[str, Any]) -> None:
+        """Store (or replace) an organisation's key figures of one year."""
+        self._table.put_item(
+            Item={
+                "PK": keys.org_pk(figures["org_id"]),
+                "SK": keys.key_figures_sk(figures["year"]),
+                "type": "key_figures",
+                **{name: value for name, value in figures.items() if value is not None},
+            }
+        )
+
+    def list_key_figures(self, org_id: str) -> list[dict[str, Any]]:
+        """Every year's key figures of an organisation, oldest first."""
+        return self._org_children(org_id, "KEYFIG#")

@@ -9,10 +9,12 @@
 | bound subject      | USER#{email}     | SUBJECT             | -               | -                      |
 | goal               | ORG#{org}        | GOAL#{goal}         | -               | -                      |
 | reflection question| ORG#{org}        | QUESTION#{q}        | -               | -                      |
+| own vocabulary     | ORG#{org}        | VOCABULARY          | -               | -                      |
+| key figures        | ORG#{org}        | KEYFIG#{year}       | -               | -                      |
 | activity           | UNIT#{unit}      | ACT#{activity}      | UNIT#{unit}#ACT | {date}#{start}#{id}    |
 
 Every item carries ``type`` (``org``, ``unit``, ``member``, ``platform_admin``,
-``goal``, ``question``, ``activity``, ``subject`` ...) so the stream consumer can tell them apart.
+``goal``, ``question``, ``activity``, ``subject``, ``vocabulary``, ``key_figures`` ...) so the stream consumer can tell them apart.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ ORGS_INDEX_PK: Final = "ORGS"
 # SK ``ORG#{org}`` or ``UNIT#{org}#{unit}``, public fields only.
 PUBLIC_LISTING_PK: Final = "PUBLIC#LISTING"
 PLATFORM: Final = "PLATFORM"
+VOCABULARY: Final = "VOCABULARY"
 # The token subject (``sub``) a person's first verified sign-in bound to their address.
 SUBJECT: Final = "SUBJECT"
 
@@ -71,3 +74,7 @@ def activities_by_date_pk(unit_id: str) -> str:
 def activity_by_date_sk(date: str, start_time: str | None, activity_id: str) -> str:
     # "~" sorts after digits, so activities without a start time come last in a day.
     return f"{date}#{start_time or '~'}#{activity_id}"
+
+
+def key_figures_sk(year: int) -> str:
+    return f"KEYFIG#{year:04d}"

@@ -30,6 +30,9 @@ class OrgSpec:
     language: str  # sl, fi or sv: the language its workers write titles in
     youth_population: int
     centres: tuple[CentreSpec, ...]
+    # The official code: SURS občina (SI), Statistics Finland kuntanumero (FI), SCB
+    # kommunkod (SE), so analysts can join with SiStat, Sotkanet or Kolada.
+    municipality_code: str | None = None
 
     def email(self, local_part: str) -> str:
         """A demo account of this organisation."""
@@ -64,6 +67,7 @@ SLOVENIA: tuple[OrgSpec, ...] = (
             _c("Četrtni mladinski center Črnuče", "District youth centre north of the Sava", 0.8),
             _c("Mladinska točka Fužine", "Youth point in the Fužine housing estate", 0.9),
         ),
+        municipality_code="061",
     ),
     OrgSpec(
         "novo-mesto",
@@ -76,6 +80,7 @@ SLOVENIA: tuple[OrgSpec, ...] = (
             _c("Mladinska točka Bršljin", "Youth point in Bršljin", 0.8),
             _c("Mladinska točka Šmihel", "Youth point in Šmihel", 0.7),
         ),
+        municipality_code="085",
     ),
     OrgSpec(
         "brezice",
@@ -87,6 +92,7 @@ SLOVENIA: tuple[OrgSpec, ...] = (
             _c("Mladinski center Brežice", "Youth centre and hostel in the old town", 1.3),
             _c("Mladinska točka Dobova", "Youth point in Dobova", 0.6),
         ),
+        municipality_code="009",
     ),
     OrgSpec(
         "celje",
@@ -99,6 +105,7 @@ SLOVENIA: tuple[OrgSpec, ...] = (
             _c("Mladinska točka Hudinja", "Youth point in Hudinja", 0.8),
             _c("Mladinska točka Nova vas", "Youth point in Nova vas", 0.7),
         ),
+        municipality_code="011",
     ),
     OrgSpec(
         "maribor",
@@ -116,6 +123,7 @@ SLOVENIA: tuple[OrgSpec, ...] = (
             _c("Mladinska točka Pobrežje", "Youth point in Pobrežje", 0.8),
             _c("Mladinski center Lent", "Youth centre in the Lent quarter", 1.0),
         ),
+        municipality_code="070",
     ),
     OrgSpec(
         "skofja-loka",
@@ -127,6 +135,7 @@ SLOVENIA: tuple[OrgSpec, ...] = (
             _c("Mladinski center Škofja Loka", "Youth centre below the castle", 1.1),
             _c("Mladinska točka Podlubnik", "Youth point in Podlubnik", 0.7),
         ),
+        municipality_code="122",
     ),
     OrgSpec(
         "krsko",
@@ -139,6 +148,7 @@ SLOVENIA: tuple[OrgSpec, ...] = (
             _c("Mladinska točka Leskovec", "Youth point in Leskovec pri Krškem", 0.7),
             _c("Mladinska točka Senovo", "Youth point in Senovo", 0.6),
         ),
+        municipality_code="054",
     ),
     OrgSpec(
         "zagorje",
@@ -150,6 +160,7 @@ SLOVENIA: tuple[OrgSpec, ...] = (
             _c("Mladinski center Zagorje ob Savi", "Youth centre in the former miners' hall", 1.0),
             _c("Mladinska točka Kisovec", "Youth point in Kisovec", 0.6),
         ),
+        municipality_code="142",
     ),
     OrgSpec(
         "brda",
@@ -164,6 +175,7 @@ SLOVENIA: tuple[OrgSpec, ...] = (
                 0.8,
             ),
         ),
+        municipality_code="007",
     ),
 )
 
@@ -179,6 +191,7 @@ NORDIC: tuple[OrgSpec, ...] = (
             _c("Hervannan nuorisotalo", "Youth house in Hervanta", 1.1),
             _c("Tesoman nuorisotalo", "Youth house in Tesoma", 0.8),
         ),
+        municipality_code="837",
     ),
     OrgSpec(
         "espoo",
@@ -191,6 +204,7 @@ NORDIC: tuple[OrgSpec, ...] = (
             _c("Leppävaaran nuorisotila", "Youth space in Leppävaara", 1.2),
             _c("Espoonlahden nuorisotila", "Youth space in Espoonlahti", 0.9),
         ),
+        municipality_code="049",
     ),
     OrgSpec(
         "botkyrka",
@@ -203,6 +217,7 @@ NORDIC: tuple[OrgSpec, ...] = (
             _c("Alby fritidsgård", "Youth club in Alby", 1.0),
             _c("Tumba fritidsgård", "Youth club in Tumba", 0.9),
         ),
+        municipality_code="0127",
     ),
     OrgSpec(
         "goteborg",
@@ -215,6 +230,7 @@ NORDIC: tuple[OrgSpec, ...] = (
             _c("Fritidsgården Frölunda", "Youth club in Frölunda", 1.0),
             _c("Fritidsgården Kortedala", "Youth club in Kortedala", 0.9),
         ),
+        municipality_code="1480",
     ),
 )
 

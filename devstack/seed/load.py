@@ -36,6 +36,7 @@ from devstack.seed.catalogue import (
     organisations_for,
 )
 from devstack.seed.generate import centre_activities, seed_window
+from devstack.seed.structure import seed_structure
 
 # No tqdm monitor thread: children are forked after seeding, and a fork (with its
 # preexec_fn) is safest when no other thread could be holding a lock.
@@ -89,7 +90,12 @@ def _ensure_org(logbook: Any, admin: Any, spec: OrgSpec, existing: dict[str, Any
 
     org = existing.get(spec.name) or logbook.create_org(
         admin,
-        OrgIn(name=spec.name, country=spec.country, youth_population=spec.youth_population),
+        OrgIn(
+            name=spec.name,
+            country=spec.country,
+            municipality_code=spec.municipality_code,
+            youth_population=spec.youth_population,
+        ),
     )
     units = {unit.name: unit for unit in logbook.list_units(admin, org.id)}
     unit_ids = []
@@ -236,12 +242,17 @@ def seed_demo_data(
 
     activities = [a for org in loaded for a in _stored_activities(logbook, org, seed, start, end)]
     _write_activities(activities, progress)
+    # Own categories, key figures and a few planned sessions (docs/vocabulary.md).
+    plans = seed_structure(
+        logbook, loaded, sorted({start.year, end.year}), today or dt.date.today()
+    )
 
     return {
         "organisations": len(loaded),
         "units": sum(len(org.unit_ids) for org in loaded),
         "members": 3 * len(loaded) + 1,
         "activities": len(activities),
+        "planned": plans,
         "visits": sum(sum(a["participants"].values()) for a in activities),
         "volunteers": sum(a["volunteers"] for a in activities),
         "youth_led": sum(1 for a in activities if a["youth_led"]),

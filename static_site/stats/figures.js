@@ -1,7 +1,7 @@
 // The figures: reading the public API, naming measures, and turning what is shown
 // into tidy rows for the CSV and JSON downloads. No DOM here.
 
-export const KINDS = ["open", "group", "event", "outreach", "digital"];
+export const KINDS = ["open", "group", "event", "outreach", "digital", "individual"];
 export const CATEGORIES = [
   "learning_support", "socialising", "culture", "counselling", "information",
   "sport", "volunteering", "mobility", "other",
@@ -228,14 +228,17 @@ export class PublicApi {
 }
 
 export const CSV_COLUMNS = [
-  "section", "scope", "scope_name", "period", "measure", "value",
+  "section", "scope", "scope_name", "municipality_code", "period", "measure", "value",
   "n", "ci95_low", "ci95_high", "agree_share", "suppressed", "reason",
 ];
 
 /** A tidy row: one figure, where it belongs, and for indicators its n and interval. */
 export function row(section, scope, scopeName, period, measure, value, extra = {}) {
   return {
-    section, scope, scope_name: scopeName, period, measure,
+    section, scope, scope_name: scopeName,
+    // The official code of the scope's municipality (SI občina, FI kunta, SE kommun).
+    municipality_code: extra.municipality_code ?? null,
+    period, measure,
     value: value ?? null,
     n: extra.n ?? null,
     ci95_low: extra.ci95_low ?? null,

@@ -517,6 +517,15 @@ function save(text, type, filename) {
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
+// Each row carries its municipality's official code, so analysts can join the
+// downloads with SiStat, Sotkanet or Kolada.
+function withCodes(rows) {
+  return rows.map((item) => ({
+    ...item,
+    municipality_code: item.municipality_code ?? scopes.get(item.scope)?.org?.municipality_code ?? null,
+  }));
+}
+
 function downloadJson() {
   const target = data.view;
   const document_ = {
@@ -527,14 +536,14 @@ function downloadJson() {
     api: config.publicApiUrl || config.apiUrl || location.origin,
     generated_at: new Date().toISOString(),
     view: { scope: target.scope, period: target.period, compare: target.compare, metric: target.metric },
-    rows: shown.rows,
+    rows: withCodes(shown.rows),
     sources: shown.sources,
   };
   save(`${JSON.stringify(document_, null, 2)}\n`, "application/json", `${fileBase(target)}.json`);
 }
 
 function downloadCsv() {
-  save(toCsv(shown.rows), "text/csv;charset=utf-8", `${fileBase(data.view)}.csv`);
+  save(toCsv(withCodes(shown.rows)), "text/csv;charset=utf-8", `${fileBase(data.view)}.csv`);
 }
 
 // ------------------------------------------------------------------ start

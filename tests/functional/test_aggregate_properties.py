@@ -52,12 +52,18 @@ DATES = ["2025-12-31", "2026-01-15", "2026-03-31", "2026-04-01"]
 INDICATORS = ["safety", "fairness", "club_pride"]
 SCORES = [1, 2, Decimal("2.5"), 3, Decimal("3.3333"), Decimal("3.5"), 4, Decimal("4.5"), 5]
 FAULTS = ["none", "none", "duplicate", "stale", "crash_before", "crash_after", "fail", "race"]
+# An organisation's own categories and the core category each counts under (issue #17).
+OWN_CATEGORIES = {"youth_cafe": "socialising", "homework_club": "learning_support"}
 
 activity_fields = st.fixed_dictionaries(
     {
         "duration_minutes": st.integers(0, 300),
         "kind": st.sampled_from(KINDS),
-        "categories": st.lists(st.sampled_from(CATEGORIES), max_size=3, unique=True),
+        "categories": st.lists(
+            st.sampled_from([*CATEGORIES, *OWN_CATEGORIES]), max_size=3, unique=True
+        ),
+        # None: stored before statuses existed (done); planned ones count nowhere.
+        "status": st.sampled_from([None, "done", "planned"]),
         "participants": st.fixed_dictionaries(
             {g: st.integers(0, 5) for g in ("girls", "boys", "nonbinary", "undisclosed")}
         ),
@@ -95,6 +101,25 @@ delivery_step = st.tuples(
 steps = st.lists(st.one_of(write_step, delivery_step), min_size=1, max_size=40)
 
 
+def with_core_categories(fields: dict[str, Any]) -> dict[str, Any]:
+    """The drawn fields with ``core_categories`` resolved as the API does when it stores."""
+    core = {OWN_CATEGORIES.get(category, category) for category in fields["categories"]}
+    return {**fields, "core_categories": [c for c in CATEGORIES if c in core]}
+
+
+def expected_activity_counts(items: Any) -> dict[tuple[str, str], int]:
+    """An independent oracle: done activities per (year, figure) of the ``all`` scope."""
+    counts: dict[tuple[str, str], int] = {}
+    for item in items:
+        if item["type"] != "activity" or item.get("status", "done") != "done":
+            continue
+        year = item["date"][:4]
+        names = ["n", *(f"c.{c}" for c in item["core_categories"]), f"k.{item['kind']}"]
+        for name in names:
+            counts[(year, name)] = counts.get((year, name), 0) + 1
+    return counts
+
+
 def apply_write(history: DataHistory, step: tuple[Any, ...], counter: list[int]) -> None:
     """Turn a drawn write step into a data-table write."""
     counter[0] += 1
@@ -103,7 +128,9 @@ def apply_write(history: DataHistory, step: tuple[Any, ...], counter: list[int])
     keys = sorted(history.items)
     if kind == "activity":
         unit, org = UNITS[step[1]]
-        history.write(activity_item(serial, unit, org, DATES[step[2]], **step[3]))
+        history.write(
+            activity_item(serial, unit, org, DATES[step[2]], **with_core_categories(step[3]))
+        )
     elif kind in ("edit", "delete"):
         targets = [key for key in keys if history.items[key]["type"] == "activity"]
         if kind == "delete":
@@ -122,7 +149,7 @@ def apply_write(history: DataHistory, step: tuple[Any, ...], counter: list[int])
                 old["org_id"],
                 DATES[step[2]],
                 version=int(old["version"]) + 1,
-                **step[3],
+                **with_core_categories(step[3]),
             )
         )
     elif kind == "response":
@@ -201,7 +228,17 @@ def test_aggregates_equal_recomputation_under_any_delivery_history(
     history, _ = run_history(store, shard_count, offsets, drawn_steps)
 
     # Then every aggregate equals the recomputation from the final data table
-    assert stored_figures(store) == fold_items(history.items.values())
+    stored = stored_figures(store)
+    assert stored == fold_items(history.items.values())
+    # And counts exactly the done activities, own categories under their core ones
+    counted = {
+        (key.period, name): int(value)
+        for key, figures in stored.items()
+        if key.scope == "all" and key.part == "A" and len(key.period) == 4
+        for name, value in figures.items()
+        if name == "n" or name.startswith(("c.", "k."))
+    }
+    assert counted == expected_activity_counts(history.items.values())
 
 
 @settings(PROFILE, max_examples=max(10, PROFILE.max_examples // 4))

@@ -359,6 +359,14 @@ def compare_target(world: World, path: str, role: str, target: str) -> Request:
     return Request(f"{path}?scopes=all,unit:{world.units[target]}&periods=2026,2026-Q1")
 
 
+def key_figures_of_target(world: World, path: str, role: str, target: str) -> Request:
+    """A year's key figures of the target organisation."""
+    return Request(
+        fill(path, {"org_id": world.orgs[target], "year": "2026"}),
+        {"costs_eur": 1000, "open_weeks": 40},
+    )
+
+
 def impostor_token(settings: Any, email: str) -> str:
     """A genuine token (the issuer's key) for ``email``, verified, with another subject."""
     now = int(time.time())
@@ -441,6 +449,15 @@ EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
     ("GET", "/units/{unit_id}/collections/{code}/ideas"): ("unit_member", idea_route),
     ("PUT", "/units/{unit_id}/collections/{code}/ideas/{idea_id}"): ("unit_staff", idea_route),
     ("GET", "/orgs/{org_id}/adopted-ideas"): ("org_member", adopted_of_target),
+    # Vocabulary and key figures: the organisation's members read, its admins write.
+    ("GET", "/orgs/{org_id}/vocabulary"): ("org_member", plain()),
+    ("PUT", "/orgs/{org_id}/vocabulary"): (
+        "org_admin",
+        plain({"categories": [{"id": "cafe", "labels": {"en": "Café"}, "maps_to": "socialising"}]}),
+    ),
+    ("GET", "/orgs/{org_id}/key-figures"): ("org_member", plain()),
+    ("GET", "/orgs/{org_id}/key-figures/{year}"): ("org_member", key_figures_of_target),
+    ("PUT", "/orgs/{org_id}/key-figures/{year}"): ("org_admin", key_figures_of_target),
 }
 ALLOWED = {
     "org_member": {"org_admin", "worker", "partner"},

@@ -244,7 +244,14 @@ def test_public_orgs_show_names_and_ids_only(api, world):
     answer = api.call("GET", "/public/orgs")
     assert answer.status == 200
     ljubljana = next(org for org in answer.json["items"] if org["id"] == world.org)
-    assert set(ljubljana) == {"id", "name", "country", "youth_population", "units"}
+    assert set(ljubljana) == {
+        "id",
+        "name",
+        "country",
+        "municipality_code",
+        "youth_population",
+        "units",
+    }
     assert {u["id"] for u in ljubljana["units"]} == {world.unit, world.other_unit}
     assert "lj.test" not in str(answer.json)
 

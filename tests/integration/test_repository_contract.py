@@ -6,6 +6,7 @@ engine. Whatever the repositories promise must hold on both.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -161,6 +162,27 @@ class TestDirectoryContract:
         )
         goals, questions = repo.goals_and_questions("o1")
         assert [g["id"] for g in goals] == ["g1"] and [q["id"] for q in questions] == ["q1"]
+        repo.put_vocabulary(
+            "o1", [{"id": "cafe", "labels": {"en": "Café"}, "maps_to": "socialising"}], "t"
+        )
+        goals, questions, vocabulary = repo.activity_context("o1")
+        assert [g["id"] for g in goals] == ["g1"] and [q["id"] for q in questions] == ["q1"]
+        assert vocabulary is not None and vocabulary["categories"][0]["id"] == "cafe"
+
+    def test_vocabulary_and_key_figures_round_trip(self, table):
+        repo = DirectoryRepository(table)
+        assert repo.get_vocabulary("o1") is None and repo.get_key_figures("o1", 2026) is None
+        own = [{"id": "cafe", "labels": {"en": "Café", "sv": "Kafé"}, "maps_to": "socialising"}]
+        repo.put_vocabulary("o1", own, "t1")
+        assert repo.get_vocabulary("o1")["categories"] == own
+        repo.put_vocabulary("o1", [], "t2")
+        assert repo.get_vocabulary("o1")["categories"] == []
+        for year in (2026, 2025):
+            repo.put_key_figures(
+                {"org_id": "o1", "year": year, "costs_eur": Decimal("1000.5"), "open_weeks": 40}
+            )
+        assert repo.get_key_figures("o1", 2026)["costs_eur"] == Decimal("1000.5")
+        assert [item["year"] for item in repo.list_key_figures("o1")] == [2025, 2026]
 
 
 class TestActivityContract:
@@ -216,6 +238,23 @@ class TestActivityContract:
             "u1", date_from=None, date_to=None, cursor=None, limit=50, created_by="p@x.test"
         )
         assert [item["id"] for item in items] == ["a2"]
+
+    def test_status_filter_and_category_usage(self, table):
+        repo = ActivityRepository(table)
+        repo.create(an_activity("a1", "2026-01-01", categories=["cafe", "sport"]))
+        repo.create(an_activity("a2", "2026-01-02", status="planned", categories=["cafe"]))
+        repo.create(an_activity("a3", "2026-01-03", status="done"))
+        repo.create(an_activity("b1", "2026-01-03", unit_id="u2", categories=["cafe"]))
+
+        def ids(status):
+            items, _ = repo.list_page(
+                "u1", date_from=None, date_to=None, cursor=None, limit=50, status=status
+            )
+            return [item["id"] for item in items]
+
+        assert ids("planned") == ["a2"] and ids("done") == ["a3", "a1"]
+        counts = repo.count_using_categories(["u1", "u2"], {"cafe", "unused"})
+        assert counts == {"cafe": 3, "unused": 0}
 
     def test_delete_twice_is_not_found(self, table):
         repo = ActivityRepository(table)

@@ -8,6 +8,7 @@ import { forgetUnits, isOrgAdmin, loadMe, orgUnits } from "./context.js";
 import { formatNumber, formatPercent, t } from "./i18n.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
 import { fetchStats, periodOf, periodPicker, statsUnavailable } from "./unit.js";
+import { structureSections } from "./admin-structure.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const ROLES = ["org_admin", "worker", "partner"];
@@ -231,7 +232,8 @@ export async function orgPage(main, orgId) {
       h("button", { type: "button", onclick: () => exportFile("csv") }, "CSV"),
       h("button", { type: "button", onclick: () => exportFile("xlsx") }, "XLSX")),
     exportBanner,
-    unitSection, memberSection, goalSection, questionSection);
+    unitSection, memberSection, goalSection, questionSection,
+    ...(await structureSections(orgId, org, reload)));
 }
 
 // ------------------------------------------------------------------ side by side

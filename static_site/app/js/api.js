@@ -22,15 +22,17 @@ export class ApiError extends Error {
 }
 
 // What a worker needs to log an evening without a connection: who they are, the unit,
-// its goals and reflection questions, its last activities (defaults, the list's first
-// page, the ones opened to edit) and the figures seen.
+// its goals, reflection questions and vocabulary (the organisation's own words), its
+// last activities (defaults, the list's first page, the ones opened to edit), its
+// planned sessions (to log one as done) and the figures seen.
 // The last answer of each is kept per person until sign-out or the end of the sign-in,
 // and used only when the network gives no answer at all.
 const KEPT_FOR_OFFLINE = [
   /^\/me$/,
   /^\/units\/[^/?]+$/,
-  /^\/orgs\/[^/?]+\/(units|goals|reflection-questions)$/,
+  /^\/orgs\/[^/?]+\/(units|goals|reflection-questions|vocabulary)$/,
   /^\/units\/[^/?]+\/activities\?limit=(10|25)$/,
+  /^\/units\/[^/?]+\/activities\?status=planned&limit=200$/,
   /^\/units\/[^/?]+\/activities\/[^/?]+$/,
   /^\/public\/stats\?scope=unit(:|%3A)[^&]+&period=[^&]+$/,
 ];

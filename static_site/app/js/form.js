@@ -12,11 +12,13 @@ import { ApiError, call } from "./api.js";
 const loadOutbox = () => import("./outbox.js");
 import { tokenEmail } from "./auth.js";
 import { h, replace, uid } from "./dom.js";
-import { formatNumber, t } from "./i18n.js";
+import { formatNumber, lang, t } from "./i18n.js";
 import { announce, explainError, notice } from "./ui.js";
 import { today } from "./context.js";
 
-export const KINDS = ["open", "group", "event", "outreach", "digital"];
+// The core words, for when the organisation's vocabulary cannot be read (offline on a
+// first visit); the form otherwise builds from GET /orgs/{org}/vocabulary.
+export const KINDS = ["open", "group", "event", "outreach", "digital", "individual"];
 export const CATEGORIES = [
   "learning_support", "socialising", "culture", "counselling", "information",
   "sport", "volunteering", "mobility", "other",
@@ -25,6 +27,8 @@ export const GENDERS = ["girls", "boys", "nonbinary", "undisclosed"];
 export const AGE_BANDS = ["under_13", "13_15", "16_18", "19_24", "25_29", "over_29"];
 const OTHER_COUNTS = ["new_participants", "youth_leaders", "volunteers", "staff"];
 const MAX_COUNT = 10000;
+const MAX_INTENTIONS = 5000;
+export const STATUSES = ["done", "planned"];
 // Fields carried over from the unit's last activity into a new one.
 const CARRIED = ["kind", "categories", "start_time", "duration_minutes", "title", "staff",
   "volunteers", "youth_led"];
@@ -66,7 +70,7 @@ export function newActivityDefaults(last) {
     date: today(), start_time: null, duration_minutes: 120, kind: "open", categories: [],
     title: "", participants: Object.fromEntries(GENDERS.map((g) => [g, 0])), age_bands: null,
     new_participants: 0, youth_led: false, youth_leaders: 0, volunteers: 0, staff: 1,
-    goal_ids: [], goal_ratings: {}, notes: "", reflection: {},
+    goal_ids: [], goal_ratings: {}, notes: "", reflection: {}, status: "done", intentions: "",
   };
   if (last) for (const name of CARRIED) if (last[name] !== undefined) base[name] = structuredClone(last[name]);
   return base;
@@ -125,16 +129,35 @@ function areaField(name, label, hint) {
   );
 }
 
-function choiceGroup(name, legend, options, type) {
+/** A vocabulary entry's label in the user's language, else English, else any. */
+export function vocabularyLabel(entry) {
+  const labels = entry.labels || {};
+  return labels[lang()] || labels.en || Object.values(labels)[0] || entry.id;
+}
+
+/**
+ * The kinds or categories to offer: the organisation's vocabulary as the API serves
+ * it (core + own, in the organisation's words), else the core words.
+ */
+export function vocabularyChoices(vocabulary, which) {
+  if (vocabulary && Array.isArray(vocabulary[which])) {
+    return vocabulary[which].map((entry) => ({ value: entry.id, label: vocabularyLabel(entry) }));
+  }
+  const [ids, prefix] = which === "kinds" ? [KINDS, "kind"] : [CATEGORIES, "category"];
+  return ids.map((value) => ({ value, label: t(`${prefix}.${value}`) }));
+}
+
+function choiceGroup(name, legend, options, type, hint) {
   const errorId = uid("g") + "-error";
   return h("fieldset", { className: `choices choices-${type}`, "data-field": name, "aria-describedby": errorId },
     h("legend", {}, legend),
+    hint ? h("p", { className: "hint" }, hint) : null,
     h("div", { className: "choice-list" },
-      options.map((value) => {
+      options.map(({ value, label }) => {
         const id = uid("c");
         return h("div", { className: "choice" },
           h("input", { id, type, name, value }),
-          h("label", { htmlFor: id }, t(`${name === "kind" ? "kind" : "category"}.${value}`)));
+          h("label", { htmlFor: id }, label));
       })),
     fieldError(errorId),
   );
@@ -177,15 +200,18 @@ export async function deleteActivity(unitId, activityId, title) {
 // ------------------------------------------------------------------ the form
 /**
  * Render the form into `container`.
- * options: unit, goals, questions, activity (edit) or defaults (new), onSaved(activity),
+ * options: unit, goals, questions, vocabulary, activity (edit) or defaults (new),
+ * complete (log a planned activity as done, starting from the plan), onSaved(activity),
  * onQueued(values) (kept on the device, sent when the connection returns), onDeleted(queued).
  */
 export function activityForm(container, options) {
-  const { unit, goals, questions } = options;
+  const { unit, goals, questions, vocabulary } = options;
   const editing = options.activity || null;
   let version = editing ? editing.version : null;
   const activityId = editing ? editing.id : null;
-  const startValues = editing || options.defaults;
+  const startValues = editing && options.complete ? { ...editing, status: "done" } : editing || options.defaults;
+  // A logged activity cannot become a plan again: the choice is offered to new ones and plans.
+  const statusChoice = !editing || editing.status === "planned";
 
   const status = h("p", { className: "save-state", role: "status", "aria-live": "polite" });
   const summary = h("div", { className: "error-summary", tabindex: "-1", hidden: true });
@@ -202,18 +228,22 @@ export function activityForm(container, options) {
     ),
     stepper("duration_minutes", t("field.duration_minutes"), { step: 15, max: 1440 }),
     textField("title", t("field.title"), { type: "text", maxlength: 200, required: true, autocomplete: "off" }),
-    choiceGroup("kind", t("field.kind"), KINDS, "radio"),
-    h("fieldset", { className: "counts", "data-field": "participants" },
+    statusChoice
+      ? choiceGroup("status", t("field.status"), STATUSES.map((value) => ({ value, label: t(`status.${value}`) })), "radio", t("status.planned.hint"))
+      : null,
+    choiceGroup("kind", t("field.kind"), vocabularyChoices(vocabulary, "kinds"), "radio"),
+    h("div", { className: "plan-only" }, areaField("intentions", t("field.intentions"), t("field.intentions.hint"))),
+    h("fieldset", { className: "counts done-only", "data-field": "participants" },
       h("legend", {}, t("field.participants"), " ", totalOut),
       h("div", { className: "grid" }, GENDERS.map((g) => stepper(`participants.${g}`, t(`gender.${g}`)))),
     ),
-    h("details", { className: "age-bands", "data-field": "age_bands" },
+    h("details", { className: "age-bands done-only", "data-field": "age_bands" },
       h("summary", {}, t("field.age_bands")),
       ageCheck,
       h("div", { className: "grid" }, AGE_BANDS.map((b) => stepper(`age_bands.${b}`, t(`age.${b}`)))),
       fieldError("age_bands-error"),
     ),
-    h("fieldset", { className: "counts" },
+    h("fieldset", { className: "counts done-only" },
       h("legend", {}, t("field.people")),
       h("div", { className: "grid" }, OTHER_COUNTS.map((n) => stepper(n, t(`field.${n}`)))),
     ),
@@ -221,14 +251,18 @@ export function activityForm(container, options) {
       h("input", { type: "checkbox", id: "youth_led", name: "youth_led", "data-field": "youth_led", role: "switch" }),
       h("label", { htmlFor: "youth_led" }, t("field.youth_led")),
     ),
-    choiceGroup("categories", t("field.categories"), CATEGORIES, "checkbox"),
+    choiceGroup("categories", t("field.categories"), vocabularyChoices(vocabulary, "categories"), "checkbox"),
     goals.length
-      ? h("fieldset", { className: "goals" }, h("legend", {}, t("field.goals")),
+      ? h("fieldset", { className: "goals done-only" }, h("legend", {}, t("field.goals")),
           h("p", { className: "hint" }, t("field.goals.hint")), goals.map(goalRating))
       : null,
-    areaField("notes", t("field.notes"), t("field.notes.hint")),
+    goals.length
+      ? h("div", { className: "plan-only" }, choiceGroup("plan_goals", t("field.goals"),
+          goals.map((goal) => ({ value: goal.id, label: goal.title })), "checkbox"))
+      : null,
+    h("div", { className: "done-only" }, areaField("notes", t("field.notes"), t("field.notes.hint"))),
     questions.length
-      ? h("fieldset", { className: "reflection" }, h("legend", {}, t("field.reflection")),
+      ? h("fieldset", { className: "reflection done-only" }, h("legend", {}, t("field.reflection")),
           questions.map((q) => areaField(`reflection.${q.id}`, q.text)))
       : null,
     h("div", { className: "actions" },
@@ -240,6 +274,26 @@ export function activityForm(container, options) {
   replace(container, form);
 
   const control = (name) => form.querySelector(`[name="${CSS.escape(name)}"]`);
+  let storedStatus = editing ? editing.status || "done" : "done";
+
+  /** The status the form would save: the choice, else what is stored. */
+  function statusValue() {
+    const picked = form.querySelector('input[name="status"]:checked');
+    return picked ? picked.value : storedStatus;
+  }
+
+  /** A plan shows what is intended; a log shows the counts, ratings, diary and reflection. */
+  function showStatus() {
+    const planned = statusValue() === "planned";
+    for (const el of form.querySelectorAll(".plan-only")) el.hidden = !planned;
+    for (const el of form.querySelectorAll(".done-only")) el.hidden = planned;
+    const intentions = control("intentions");
+    if (!planned && intentions.value.trim()) intentions.closest(".plan-only").hidden = false;
+    const submit = form.querySelector('button[type="submit"]');
+    if (planned) submit.textContent = t("form.savePlan");
+    else if (editing && storedStatus === "planned") submit.textContent = t("form.complete");
+    else submit.textContent = editing ? t("form.saveChanges") : t("form.save");
+  }
 
   // ---------------------------------------------------------------- values
   // What the form cannot show but an edit must not lose: goals worked on without a
@@ -255,6 +309,9 @@ export function activityForm(container, options) {
       ratings: Object.fromEntries(Object.entries(ratings).filter(([id]) => !shownGoals.has(id))),
       reflection: Object.fromEntries(Object.entries(values.reflection || {}).filter(([id]) => !shownQuestions.has(id))),
     };
+    for (const input of form.querySelectorAll('input[name="status"]')) input.checked = input.value === (values.status || "done");
+    control("intentions").value = values.intentions || "";
+    for (const input of form.querySelectorAll('input[name="plan_goals"]')) input.checked = (values.goal_ids || []).includes(input.value);
     control("date").value = values.date || today();
     control("start_time").value = values.start_time || "";
     control("duration_minutes").value = values.duration_minutes ?? 120;
@@ -275,6 +332,7 @@ export function activityForm(container, options) {
     control("notes").value = values.notes || "";
     for (const q of questions) control(`reflection.${q.id}`).value = (values.reflection || {})[q.id] || "";
     updateTotals();
+    showStatus();
   }
 
   function count(name) {
@@ -300,7 +358,17 @@ export function activityForm(container, options) {
       const text = control(`reflection.${q.id}`).value;
       if (text.trim()) reflection[q.id] = text;
     }
+    const status = statusValue();
+    if (status === "planned") {
+      // A plan names the goals to work on; ratings come when it is logged as done.
+      const picked = [...form.querySelectorAll('input[name="plan_goals"]:checked')].map((i) => i.value);
+      const hiddenGoals = [...kept.goalIds, ...Object.keys(kept.ratings)].filter((id) => !shownGoals.has(id));
+      goalIds.splice(0, goalIds.length, ...new Set([...hiddenGoals, ...picked]));
+      for (const id of Object.keys(ratings)) delete ratings[id];
+    }
     return {
+      status,
+      intentions: control("intentions").value,
       date: control("date").value,
       start_time: control("start_time").value || null,
       duration_minutes: count("duration_minutes"),
@@ -355,6 +423,8 @@ export function activityForm(container, options) {
     if (field.startsWith("goal_ids") || field.startsWith("goal_ratings")) return t("err.goal");
     if (field.startsWith("reflection")) return t("err.reflection");
     if (field === "notes") return t("err.notes");
+    if (field === "status") return t("err.status");
+    if (field === "intentions") return t("err.intentions");
     if (/^(participants|age_bands)\.|^(volunteers|staff)$/.test(field)) return t("err.count");
     return t("err.generic", { problem });
   }
@@ -416,6 +486,7 @@ export function activityForm(container, options) {
     if (!Number.isInteger(v.duration_minutes) || v.duration_minutes < 1 || v.duration_minutes > 1440) add("duration_minutes");
     if (!v.title) add("title");
     if (!v.kind) add("kind");
+    if (v.intentions.length > MAX_INTENTIONS) add("intentions");
     const counts = [...GENDERS.map((g) => [`participants.${g}`, v.participants[g]]),
       ...OTHER_COUNTS.map((n) => [n, v[n]]),
       ...(v.age_bands ? AGE_BANDS.map((b) => [`age_bands.${b}`, v.age_bands[b]]) : [])];
@@ -446,6 +517,11 @@ export function activityForm(container, options) {
     // either rated or, with "Not this time", no longer worked on.
     const name = event.target.name || "";
     if (name.startsWith("goal.")) kept.goalIds.delete(name.slice(5));
+    if (name === "plan_goals") {
+      if (event.target.checked) kept.goalIds.add(event.target.value);
+      else kept.goalIds.delete(event.target.value);
+    }
+    if (name === "status") showStatus();
     writeDraft(unit.id, activityId, values());
     setStatus("dirty", t("form.notSaved"));
   });
@@ -493,6 +569,7 @@ export function activityForm(container, options) {
       const entry = await outbox.sendNow(key);
       if (entry && entry.state === "sent") {
         version = entry.result ? entry.result.version : version;
+        storedStatus = v.status;
         setStatus("saved", t("form.saved"));
         options.onSaved({ ...v, ...(entry.result || {}) });
       } else if (entry && (entry.state === "refused" || entry.state === "conflict")) {

@@ -3,8 +3,8 @@
 import { allPages, call, download } from "./api.js";
 import { h, replace } from "./dom.js";
 import { barChart } from "./charts.js";
-import { loadMe, unitRole } from "./context.js";
-import { activityForm, AGE_BANDS, CATEGORIES, deleteActivity, GENDERS, KINDS, newActivityDefaults } from "./form.js";
+import { loadMe, today, unitRole } from "./context.js";
+import { activityForm, AGE_BANDS, CATEGORIES, deleteActivity, GENDERS, KINDS, newActivityDefaults, vocabularyLabel } from "./form.js";
 import { formatDate, formatMonth, formatNumber, formatPercent, t } from "./i18n.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
 import { ideasOpener, proposalsLink } from "./ideas.js";
@@ -53,13 +53,61 @@ export function unitHeader(ctx, heading, active) {
 
 async function goalsAndQuestions(unit) {
   const org = encodeURIComponent(unit.org_id);
-  const [goals, questions] = await Promise.all([
+  const [goals, questions, vocabulary] = await Promise.all([
     call("GET", `/orgs/${org}/goals`), call("GET", `/orgs/${org}/reflection-questions`),
+    // The organisation's own words; without them the form offers the core ones.
+    call("GET", `/orgs/${org}/vocabulary`).catch(() => null),
   ]);
   return {
     goals: goals.items.filter((g) => g.active && (!g.unit_ids || !g.unit_ids.length || g.unit_ids.includes(unit.id))),
     questions: questions.items.filter((q) => q.active),
+    vocabulary,
   };
+}
+
+/** A plan's state: "upcoming", or "overdue" once its date has passed unlogged. */
+export function planState(activity, day = today()) {
+  if (activity.status !== "planned") return null;
+  return activity.date < day ? "overdue" : "upcoming";
+}
+
+function planBadge(activity) {
+  const state = planState(activity);
+  if (!state) return null;
+  return h("span", { className: `badge plan-${state}` }, t(state === "overdue" ? "plan.notYetLogged" : "plan.upcoming"));
+}
+
+function completeLink(unitId, activity) {
+  return h("a", {
+    className: "button primary",
+    href: `#/units/${encodeURIComponent(unitId)}/activities/${encodeURIComponent(activity.id)}?complete=1`,
+    "aria-label": `${t("plan.complete")}: ${activity.title}`,
+  }, t("plan.complete"));
+}
+
+/** The unit's planned sessions, soonest first: upcoming, and those not yet logged. */
+async function upcomingSection(unitId) {
+  const section = h("section", { className: "upcoming", "aria-labelledby": "upcoming-title" },
+    h("h2", { id: "upcoming-title" }, t("plan.title")));
+  try {
+    const plans = (await allPages(`/units/${encodeURIComponent(unitId)}/activities?status=planned`))
+      .sort((a, b) => (a.date + (a.start_time || "")).localeCompare(b.date + (b.start_time || "")));
+    section.append(plans.length
+      ? h("ul", { className: "plan-list" }, plans.map((plan) => h("li", {},
+          h("strong", {}, plan.title), " ",
+          h("span", { className: "meta" }, h("time", { datetime: plan.date }, formatDate(plan.date)),
+            plan.start_time ? ` ${plan.start_time}` : "", " · ", kindLabel(plan.kind)), " ",
+          planBadge(plan), " ", completeLink(unitId, plan))))
+      : h("p", { className: "hint" }, t("plan.none")));
+  } catch (error) {
+    section.append(notice("error", h("p", {}, explainError(error))));
+  }
+  return section;
+}
+
+let kindLabels = {};
+function kindLabel(kind) {
+  return kindLabels[kind] || t(`kind.${kind}`);
 }
 
 // ------------------------------------------------------------------ log an activity
@@ -70,8 +118,9 @@ export async function logPage(main, unitId) {
   let goals;
   let questions;
   let last;
+  let extras;
   try {
-    [{ goals, questions }, last] = await Promise.all([
+    [extras, last] = await Promise.all([
       goalsAndQuestions(ctx.unit),
       // A few, not one: a partner's page is filtered to its own after reading.
       call("GET", `/units/${encodeURIComponent(unitId)}/activities?limit=10`),
@@ -80,15 +129,24 @@ export async function logPage(main, unitId) {
     replace(main, ...failurePage(error));
     return;
   }
+  ({ goals, questions } = extras);
+  // A new activity starts from the last one logged, not from a plan.
+  last = { items: last.items.filter((item) => item.status !== "planned") };
   const savedBox = h("div", { className: "saved-box" });
   const holder = h("div");
-  replace(main, ...unitHeader(ctx, t("log.title", { unit: ctx.unit.name }), "log"), savedBox, holder);
+  const upcoming = h("div");
+  const vocabulary = extras.vocabulary;
+  rememberKindLabels(vocabulary);
+  replace(main, ...unitHeader(ctx, t("log.title", { unit: ctx.unit.name }), "log"), savedBox, holder, upcoming);
+  const refreshUpcoming = async () => replace(upcoming, await upcomingSection(unitId));
+  refreshUpcoming();
   const render = (previous, justSaved = false) => {
     activityForm(holder, {
-      unit: ctx.unit, goals, questions, defaults: newActivityDefaults(previous), justSaved,
+      unit: ctx.unit, goals, questions, vocabulary, defaults: newActivityDefaults(previous), justSaved,
       onSaved: (saved) => {
+        refreshUpcoming();
         replace(savedBox, notice("success",
-          h("p", {}, t("log.saved", { title: saved.title, date: formatDate(saved.date) })),
+          h("p", {}, t(saved.status === "planned" ? "log.planned" : "log.saved", { title: saved.title, date: formatDate(saved.date) })),
           h("p", {}, h("a", { href: `#/units/${encodeURIComponent(unitId)}/activities/${encodeURIComponent(saved.id)}` }, t("log.editSaved")),
             " · ", h("a", { href: `#/units/${encodeURIComponent(unitId)}/activities` }, t("nav.activities")))));
         render(saved, true);
@@ -109,7 +167,11 @@ export async function logPage(main, unitId) {
 }
 
 // ------------------------------------------------------------------ edit
-export async function editPage(main, unitId, activityId) {
+function rememberKindLabels(vocabulary) {
+  if (vocabulary) kindLabels = Object.fromEntries(vocabulary.kinds.map((k) => [k.id, vocabularyLabel(k)]));
+}
+
+export async function editPage(main, unitId, activityId, { complete = false } = {}) {
   replace(main, loading());
   const ctx = await openUnit(main, unitId);
   if (!ctx) return;
@@ -126,9 +188,11 @@ export async function editPage(main, unitId, activityId) {
   }
   const holder = h("div");
   const savedBox = h("div");
-  replace(main, ...unitHeader(ctx, t("edit.titleOf", { title: activity.title }), null), savedBox, holder);
+  complete = complete && activity.status === "planned";
+  const heading = complete ? t("plan.completeTitle", { title: activity.title }) : t("edit.titleOf", { title: activity.title });
+  replace(main, ...unitHeader(ctx, heading, null), savedBox, holder);
   activityForm(holder, {
-    unit: ctx.unit, ...extras, activity,
+    unit: ctx.unit, ...extras, activity, complete,
     onSaved: (saved) => {
       replace(savedBox, notice("success", h("p", {}, t("edit.saved", { title: saved.title }))));
     },
@@ -171,10 +235,11 @@ export async function listPage(main, unitId) {
         h("p", { className: "meta" },
           h("time", { datetime: activity.date }, formatDate(activity.date)),
           activity.start_time ? ` ${activity.start_time}` : "",
-          " · ", t(`kind.${activity.kind}`),
-          " · ", t("list.participants", { n: formatNumber(total) }),
-          activity.youth_led ? ` · ${t("list.youthLed")}` : ""),
+          " · ", kindLabel(activity.kind),
+          activity.status === "planned" ? "" : ` · ${t("list.participants", { n: formatNumber(total) })}`,
+          activity.youth_led ? ` · ${t("list.youthLed")}` : "", " ", planBadge(activity)),
         h("div", { className: "button-row" },
+          activity.status === "planned" ? completeLink(unitId, activity) : null,
           h("a", { className: "button", href: `#/units/${encodeURIComponent(unitId)}/activities/${encodeURIComponent(activity.id)}`, "aria-label": `${t("list.edit")}: ${activity.title}` }, t("list.edit")),
           h("button", { type: "button", className: "danger", onclick: () => remove(activity, li), "aria-label": `${t("form.delete")}: ${activity.title}` }, t("form.delete")))));
     return li;
