@@ -7,6 +7,7 @@ from chalice import Chalice
 from chalicelib.api import (
     activities,
     authorizer,
+    evaluation,
     exports,
     ideas,
     meta,
@@ -36,6 +37,7 @@ app.register_blueprint(activities.bp)
 app.register_blueprint(exports.bp)
 app.register_blueprint(surveys.bp)
 app.register_blueprint(ideas.bp)
+app.register_blueprint(evaluation.bp)
 app.register_blueprint(public_stats.bp)
 app.register_blueprint(public_compare.bp)
 if "AWS_LAMBDA_FUNCTION_NAME" not in os.environ:

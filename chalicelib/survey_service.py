@@ -139,10 +139,14 @@ class SurveyService:
         self.senders = senders
 
     @classmethod
-    def from_table(cls, table: Any, settings: Settings) -> SurveyService:
-        """Services over one data table (a boto3 Table resource)."""
+    def from_table(
+        cls, table: Any, settings: Settings, clock: Clock | None = None
+    ) -> SurveyService:
+        """Services over one data table (a boto3 Table resource); ``clock`` for the demo
+        seed, which answers surveys at the times its story tells."""
         # One clock for both, so the limits' windows follow the service's time.
-        clock: Clock = lambda: _utc_now()  # noqa: E731 - resolved per call (tests patch it)
+        if clock is None:
+            clock = lambda: _utc_now()  # noqa: E731 - resolved per call (tests patch it)
         return cls(
             SurveyRepository(table),
             DirectoryRepository(table),
@@ -241,6 +245,14 @@ class SurveyService:
                 "; ".join(f"{p.field}: {p.problem}" for p in problems), errors=problems
             )
         return found
+
+    def find_template(self, org_id: str, template_id: str) -> SurveyTemplate | None:
+        """A built-in template or one of ``org_id``'s own, or None."""
+        return self._template(org_id, template_id)
+
+    def collection_view(self, item: dict[str, Any], api_base: str, received: int) -> Collection:
+        """A stored collection as members see it (addresses, status, closing time)."""
+        return self._collection_view(item, api_base, received)
 
     def _template(self, org_id: str, template_id: str) -> SurveyTemplate | None:
         if template_id in BUILTIN_TEMPLATES:
@@ -465,6 +477,17 @@ class SurveyService:
         submission_id = str(data.submission_id)
         if self.surveys.get_response(submission_id) is not None:
             return SubmissionAck(submission_id=submission_id, status="duplicate")
+        response, texts = self.response_for(data)
+        self._rate_limit(response["collection_code"], sender)
+        stored = self.surveys.put_response(response, texts)
+        return SubmissionAck(
+            submission_id=submission_id, status="stored" if stored else "duplicate"
+        )
+
+    def response_for(self, data: ResponseIn) -> tuple[dict[str, Any], dict[str, str]]:
+        """What is stored of an answer, checked as ``POST /public/responses`` checks it
+        (unknown code 404, closed 410, bad answers 400), limits aside: the response
+        and its free texts. The demo seed writes what this gives in batches."""
         item = self._open_collection(data.collection_code)
         if item["kind"] != "survey":
             raise InvalidInput.field("collection_code", f"is a {item['kind']} point, not a survey")
@@ -472,9 +495,8 @@ class SurveyService:
         if template is None:  # pragma: no cover - templates are never deleted
             raise Gone("this survey's questions are no longer available")
         checked = check_answers(template, data.answers)
-        self._rate_limit(item["code"], sender)
         response: dict[str, Any] = {
-            "submission_id": submission_id,
+            "submission_id": str(data.submission_id),
             "collection_code": item["code"],
             "unit_id": item["unit_id"],
             "org_id": item["org_id"],
@@ -491,10 +513,7 @@ class SurveyService:
         others = {k: v for k, v in checked.choices.items() if k not in ("age_band", "gender")}
         if others:
             response["choices"] = others
-        stored = self.surveys.put_response(response, checked.texts)
-        return SubmissionAck(
-            submission_id=submission_id, status="stored" if stored else "duplicate"
-        )
+        return response, checked.texts
 
     def check_in(self, data: CheckinIn, sender: str) -> SubmissionAck:
         """Count a visit once, and whether it is the visitor's first in each period.

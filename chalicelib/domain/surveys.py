@@ -732,6 +732,7 @@ class Collection(Output):
     qr_svg_url: str
     poster_url: str = Field(description="A printable A4 poster with the QR code")
     received: int = Field(description="Responses, check-ins or proposals stored so far")
+    campaign_id: str | None = Field(default=None, description="The campaign it belongs to, if any")
     created_by: str
     created_at: str
 

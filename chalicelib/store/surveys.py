@@ -218,9 +218,10 @@ class SurveyRepository(DataTableRepository):
         return bytes(item["key"].value) if item else None
 
     # ------------------------------------------------------------ collections
-    def create_collection(self, collection: dict[str, Any]) -> bool:
-        """Store a new collection; False if its code is taken (the caller draws again)."""
-        item = {
+    @staticmethod
+    def collection_item(collection: dict[str, Any]) -> dict[str, Any]:
+        """A collection as stored (keys and ``type``; absent fields left out)."""
+        return {
             "PK": collection_pk(collection["code"]),
             "SK": COLLECTION_SK,
             "GSI1PK": collections_of_unit_pk(collection["unit_id"]),
@@ -228,6 +229,10 @@ class SurveyRepository(DataTableRepository):
             "type": "collection",
             **{name: value for name, value in collection.items() if value is not None},
         }
+
+    def create_collection(self, collection: dict[str, Any]) -> bool:
+        """Store a new collection; False if its code is taken (the caller draws again)."""
+        item = self.collection_item(collection)
         try:
             self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
         except ClientError as error:
@@ -316,6 +321,15 @@ class SurveyRepository(DataTableRepository):
         Free text goes to its own item in the same transaction, so a response is
         never stored without its text, nor text without its response.
         """
+        items = self._response_items(response, texts)
+        if len(items) == 1:
+            return self._put_new(items[0])
+        reasons = self._transact_new(items)
+        return reasons is None
+
+    @staticmethod
+    def _response_items(response: dict[str, Any], texts: dict[str, str]) -> list[dict[str, Any]]:
+        """A response as stored, and its free texts' item when there are any."""
         item = {
             "PK": response_pk(response["submission_id"]),
             "SK": RESPONSE_SK,
@@ -325,7 +339,7 @@ class SurveyRepository(DataTableRepository):
             **response,
         }
         if not texts:
-            return self._put_new(item)
+            return [item]
         text_item = {
             "PK": response_pk(response["submission_id"]),
             "SK": TEXT_SK,
@@ -336,8 +350,40 @@ class SurveyRepository(DataTableRepository):
             "date": response["date"],
             "texts": texts,
         }
-        reasons = self._transact_new([item, text_item])
-        return reasons is None
+        return [item, text_item]
+
+    def stored_responses(self, submission_ids: list[str]) -> set[str]:
+        """Which of these submissions are stored already (BatchGetItem, 100 keys a call)."""
+        found: set[str] = set()
+        for first in range(0, len(submission_ids), 100):
+            keys: list[dict[str, Any]] = [
+                {"PK": response_pk(sid), "SK": RESPONSE_SK}
+                for sid in submission_ids[first : first + 100]
+            ]
+            request: dict[str, Any] = {
+                self._table.name: {"Keys": keys, "ProjectionExpression": "submission_id"}
+            }
+            while request:
+                answer = self._table.meta.client.batch_get_item(RequestItems=request)
+                found |= {
+                    str(item["submission_id"])
+                    for item in answer["Responses"].get(self._table.name, [])
+                }
+                request = answer.get("UnprocessedKeys") or {}
+        return found
+
+    def put_responses_in_batches(
+        self, answers: list[tuple[dict[str, Any], dict[str, str]]]
+    ) -> None:
+        """Store many new responses (and their texts) with batch writes, 25 items a call.
+
+        Unconditional: for the demo seed, whose answers were checked by the service
+        (``SurveyService.response_for``) and are not stored yet (``stored_responses``).
+        """
+        with self._table.batch_writer() as batch:
+            for response, texts in answers:
+                for item in self._response_items(response, texts):
+                    batch.put_item(Item=item)
 
     # ------------------------------------------------------------ check-ins
     def get_checkin(self, submission_id: str) -> dict[str, Any] | None:

@@ -35,6 +35,7 @@ from devstack.seed.catalogue import (
     OrgSpec,
     organisations_for,
 )
+from devstack.seed.evaluation import seed_evaluation
 from devstack.seed.generate import centre_activities, seed_window
 from devstack.seed.structure import seed_structure
 
@@ -246,8 +247,14 @@ def seed_demo_data(
     plans = seed_structure(
         logbook, loaded, sorted({start.year, end.year}), today or dt.date.today()
     )
+    # The year's evaluation (campaigns, answers, feedback, check-ins, targets): full demo only,
+    # so the small demo that the browser tests start stays quick.
+    evaluation = (
+        seed_evaluation(seed, loaded, activities, start, end, progress) if mode == "full" else {}
+    )
 
     return {
+        **evaluation,
         "organisations": len(loaded),
         "units": sum(len(org.unit_ids) for org in loaded),
         "members": 3 * len(loaded) + 1,

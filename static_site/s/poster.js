@@ -1,9 +1,12 @@
 // A printable A4 poster for a collection: the centre's name, the QR code, one line in
 // each language, and the address written out for anyone who cannot scan.
+// ?c=CODE is one poster; ?c=CODE1,CODE2,... (a campaign's QR points) is one page each,
+// printed as one document.
 
 // Reads only: through the CDN (publicApiUrl, written by deploy) where there is one.
 const CONFIG = window.LOGBOOK_CONFIG || {};
 const API = (CONFIG.publicApiUrl || CONFIG.apiUrl || "").replace(/\/$/, "");
+const MAX_POSTERS = 100;
 const LINES = {
   survey: [
     ["en", "Scan the code and tell us what you think. It's anonymous."],
@@ -24,27 +27,45 @@ const LINES = {
     ["sv", "Skanna koden: säg vad nästa års enkät ska fråga, och rösta på de bästa idéerna."],
   ],
 };
-const $ = (id) => document.getElementById(id);
-const code = (new URLSearchParams(location.search).get("c") || "").trim().toLowerCase();
+const codes = [...new Set((new URLSearchParams(location.search).get("c") || "")
+  .split(",").map((code) => code.trim().toLowerCase()).filter(Boolean))].slice(0, MAX_POSTERS);
+const first = document.querySelector("[data-part=poster]");
+const part = (poster, name) => poster.querySelector(`[data-part=${name}]`);
 
-async function show() {
-  $("print").addEventListener("click", () => window.print());
-  if (!code) {
-    $("status").textContent = "This address has no collection code (?c=...).";
-    return;
+/** A copy of the first poster for another code: same parts, no ids (ids stay unique). */
+function anotherPoster() {
+  const copy = first.cloneNode(true);
+  for (const element of copy.querySelectorAll("[id]")) element.removeAttribute("id");
+  part(copy, "qr").hidden = true;
+  // One heading level for the document: the first poster's name is its h1.
+  const heading = part(copy, "unit");
+  const h2 = document.createElement("h2");
+  h2.dataset.part = "unit";
+  h2.className = "h1-size";
+  heading.replaceWith(h2);
+  first.parentNode.insertBefore(copy, document.querySelector(".no-print"));
+  return copy;
+}
+
+async function fill(poster, code) {
+  const status = part(poster, "status");
+  let response;
+  try {
+    response = await fetch(`${API}/public/collections/${encodeURIComponent(code)}?lang=en`, { credentials: "omit" });
+  } catch {
+    status.textContent = "No connection: the poster could not be loaded.";
+    return null;
   }
-  const response = await fetch(`${API}/public/collections/${encodeURIComponent(code)}?lang=en`, { credentials: "omit" });
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
-    $("status").textContent = body.message || `The collection could not be loaded (${response.status}).`;
-    return;
+    status.textContent = body.message || `The collection could not be loaded (${response.status}).`;
+    return null;
   }
   const address = `${location.origin}/s/?c=${code}`;
-  document.title = `${body.unit_name} – ${body.title}`;
-  $("unit").textContent = body.unit_name;
+  part(poster, "unit").textContent = body.unit_name;
   // An ideas point's own question, when the worker gave one, says more than the title.
-  $("title").textContent = body.prompt || body.title;
-  const qr = $("qr");
+  part(poster, "title").textContent = body.prompt || body.title;
+  const qr = part(poster, "qr");
   qr.src = `${API}/public/collections/${encodeURIComponent(code)}/qr.svg`;
   qr.alt = `QR code for ${address}`;
   qr.hidden = false;
@@ -52,11 +73,25 @@ async function show() {
     const item = document.createElement("li");
     item.lang = lang;
     item.textContent = text;
-    $("lines").append(item);
+    part(poster, "lines").append(item);
   }
-  $("url").textContent = address;
+  part(poster, "url").textContent = address;
+  return body;
+}
+
+async function show() {
+  document.getElementById("print").addEventListener("click", () => window.print());
+  if (!codes.length) {
+    part(first, "status").textContent = "This address has no collection code (?c=...).";
+    return;
+  }
+  const posters = [first, ...codes.slice(1).map(anotherPoster)];
+  const filled = await Promise.all(codes.map((code, index) => fill(posters[index], code)));
+  const shown = filled.filter(Boolean);
+  if (codes.length === 1 && shown.length) document.title = `${shown[0].unit_name} – ${shown[0].title}`;
+  else if (shown.length) document.title = `${shown[0].title} – ${shown.length} posters`;
 }
 
 show().catch(() => {
-  $("status").textContent = "No connection: the poster could not be loaded.";
+  part(first, "status").textContent = "No connection: the poster could not be loaded.";
 });

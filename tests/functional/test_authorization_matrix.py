@@ -25,6 +25,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -359,6 +360,41 @@ def compare_target(world: World, path: str, role: str, target: str) -> Request:
     return Request(f"{path}?scopes=all,unit:{world.units[target]}&periods=2026,2026-Q1")
 
 
+def campaign_body() -> dict[str, Any]:
+    start = datetime.now(UTC)
+    return {
+        "template_id": "annual",
+        "title": "Youth survey",
+        "opens_at": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "closes_at": (start + timedelta(days=21)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def campaign_of_target(world: World, path: str, role: str, target: str) -> Request:
+    """A campaign of the target organisation (opened by the platform admin) for its unit."""
+    campaign_id = MISSING
+    if target != "missing":
+        answer = world.api.call(
+            "POST",
+            f"/orgs/{world.orgs[target]}/campaigns",
+            {**campaign_body(), "unit_ids": [world.units[target]]},
+            token=world.tokens["platform_admin"],
+        )
+        assert answer.status == 201, answer.json
+        campaign_id = str(answer.json["id"])
+    return Request(fill(path, {"org_id": world.orgs[target], "campaign_id": campaign_id}))
+
+
+def year_of_target(body: dict[str, Any]) -> Builder:
+    """A PUT/GET of the target organisation's year 2026, scoped to that organisation."""
+
+    def build(world: World, path: str, role: str, target: str) -> Request:
+        org = world.orgs[target]
+        return Request(fill(path, {"org_id": org, "year": "2026"}), {"scope": f"org:{org}", **body})
+
+    return build
+
+
 def key_figures_of_target(world: World, path: str, role: str, target: str) -> Request:
     """A year's key figures of the target organisation."""
     return Request(
@@ -449,6 +485,20 @@ EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
     ("GET", "/units/{unit_id}/collections/{code}/ideas"): ("unit_member", idea_route),
     ("PUT", "/units/{unit_id}/collections/{code}/ideas/{idea_id}"): ("unit_staff", idea_route),
     ("GET", "/orgs/{org_id}/adopted-ideas"): ("org_member", adopted_of_target),
+    # The evaluation cycle: org admins run campaigns and set targets; members follow them.
+    ("POST", "/orgs/{org_id}/campaigns"): ("org_admin", plain(campaign_body)),
+    ("GET", "/orgs/{org_id}/campaigns"): ("org_member", plain()),
+    ("GET", "/orgs/{org_id}/campaigns/{campaign_id}"): ("org_member", campaign_of_target),
+    ("PUT", "/orgs/{org_id}/targets/{year}"): (
+        "org_admin",
+        year_of_target({"targets": {"indicator:safety": 4.2}}),
+    ),
+    ("GET", "/orgs/{org_id}/targets/{year}"): ("org_member", year_of_target({})),
+    ("PUT", "/orgs/{org_id}/analyses/{year}"): (
+        "org_admin",
+        year_of_target({"text": "A good year.", "public": True}),
+    ),
+    ("GET", "/orgs/{org_id}/analyses/{year}"): ("org_member", year_of_target({})),
     # Vocabulary and key figures: the organisation's members read, its admins write.
     ("GET", "/orgs/{org_id}/vocabulary"): ("org_member", plain()),
     ("PUT", "/orgs/{org_id}/vocabulary"): (

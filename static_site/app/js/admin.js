@@ -67,6 +67,12 @@ function unitChecks(units, chosen, legend) {
     h("p", { className: "field-error", hidden: true }));
 }
 
+// The evaluation pages (evaluation.js, loaded on demand).
+function evaluationTabs(orgId) {
+  const base = `#/orgs/${encodeURIComponent(orgId)}`;
+  return [h("a", { href: `${base}/campaigns` }, t("home.campaigns")), h("a", { href: `${base}/targets` }, t("home.targets"))];
+}
+
 const checkedUnits = (form) => [...form.querySelectorAll('input[name="unit_ids"]:checked')].map((i) => i.value);
 
 export async function orgPage(main, orgId) {
@@ -227,7 +233,8 @@ export async function orgPage(main, orgId) {
     pageHeading(t("admin.title", { org: org.name })),
     h("nav", { className: "tabs", "aria-label": t("admin.nav") },
       h("a", { href: `#/orgs/${encodeURIComponent(orgId)}`, "aria-current": "page" }, t("admin.manage")),
-      h("a", { href: `#/orgs/${encodeURIComponent(orgId)}/figures` }, t("home.sideBySide"))),
+      h("a", { href: `#/orgs/${encodeURIComponent(orgId)}/figures` }, t("home.sideBySide")),
+      evaluationTabs(orgId)),
     h("div", { className: "button-row" }, h("span", {}, t("list.exportOrg", { year })),
       h("button", { type: "button", onclick: () => exportFile("csv") }, "CSV"),
       h("button", { type: "button", onclick: () => exportFile("xlsx") }, "XLSX")),
@@ -260,7 +267,8 @@ export async function orgFiguresPage(main, orgId, period) {
     pageHeading(t("side.title", { org: org.name })),
     h("nav", { className: "tabs", "aria-label": t("admin.nav") },
       h("a", { href: `#/orgs/${encodeURIComponent(orgId)}` }, t("admin.manage")),
-      h("a", { href: `#/orgs/${encodeURIComponent(orgId)}/figures`, "aria-current": "page" }, t("home.sideBySide"))),
+      h("a", { href: `#/orgs/${encodeURIComponent(orgId)}/figures`, "aria-current": "page" }, t("home.sideBySide")),
+      evaluationTabs(orgId)),
     periodPicker(period, go), body);
   const scopes = [...units.map((u) => [u.name, `unit:${u.id}`]), [t("side.total"), `org:${orgId}`]];
   const results = await Promise.allSettled(scopes.map(([, scope]) => fetchStats(scope, period)));

@@ -92,7 +92,9 @@ export async function homePage(main) {
         : h("p", {}, t("home.noUnits")),
       admin ? h("p", {},
         h("a", { href: `#/orgs/${encodeURIComponent(org.id)}` }, t("home.manage")), " · ",
-        h("a", { href: `#/orgs/${encodeURIComponent(org.id)}/figures` }, t("home.sideBySide"))) : null));
+        h("a", { href: `#/orgs/${encodeURIComponent(org.id)}/figures` }, t("home.sideBySide")), " · ",
+        h("a", { href: `#/orgs/${encodeURIComponent(org.id)}/targets` }, t("home.targets"))) : null,
+      h("p", {}, h("a", { href: `#/orgs/${encodeURIComponent(org.id)}/campaigns` }, t("home.campaigns")))));
   }
   // A worker of one unit goes straight to the form: the quickest path is the default.
   if (!me.platform_admin && unitLinks.length === 1 && me.memberships.every((m) => m.role !== "org_admin")) {

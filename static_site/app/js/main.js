@@ -8,6 +8,8 @@
 //   #/units/{unit}/ideas/{code}        an ideas point's proposals: moderate, rank, adopt
 //   #/orgs/{org}                       manage the organisation (admins)
 //   #/orgs/{org}/figures?period=       all units side by side (admins)
+//   #/orgs/{org}/campaigns[/{id}]      survey campaigns and their live progress
+//   #/orgs/{org}/targets?year=         the year's targets and analysis (admins)
 //   #/outbox                           saves on this device: waiting, refused, sent
 
 import { completeCognitoSignIn, getToken, signOut, tokenEmail } from "./auth.js";
@@ -121,6 +123,9 @@ async function route() {
     else if (parts[0] === "units" && parts[2] === "ideas" && parts.length === 4) await ideasPage(view, parts[1], parts[3]);
     else if (parts[0] === "orgs" && parts.length === 2) await orgPage(view, parts[1]);
     else if (parts[0] === "orgs" && parts[2] === "figures") await orgFiguresPage(view, parts[1], period);
+    else if (parts[0] === "orgs" && parts[2] === "campaigns" && parts.length === 3) await (await import("./evaluation.js")).campaignsPage(view, parts[1]);
+    else if (parts[0] === "orgs" && parts[2] === "campaigns" && parts.length === 4) await (await import("./evaluation.js")).campaignPage(view, parts[1], parts[3]);
+    else if (parts[0] === "orgs" && parts[2] === "targets" && parts.length === 3) await (await import("./evaluation.js")).targetsPage(view, parts[1], query.get("year"));
     else replace(view, pageHeading(t("error.notFoundTitle")), notice("error", h("p", {}, t("error.notFound"))), h("p", {}, h("a", { href: "#/" }, t("nav.backHome"))));
   } catch (error) {
     replace(view, pageHeading(t("error.title")), notice("error", h("p", {}, t("error.unexpected"))));
