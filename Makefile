@@ -165,6 +165,12 @@ migrate-checkins: $(STAMP_PY)
 # Every benchmark: the stream consumer's write cost, then the handlers' cold imports.
 bench: bench-writes bench-cold
 
+# Export and import times of the largest demo organisation (MODE=small for less);
+# starts its own DynamoDB Local.
+.PHONY: bench-data
+bench-data: $(STAMP_PY) $(STAMP_NPM) java
+	$(PY) -m tools.bench_org_package $(if $(MODE),--mode $(MODE))
+
 # Write cost of the stream consumer vs a naive one; starts its own DynamoDB Local.
 bench-writes: $(STAMP_PY) $(STAMP_NPM) java
 	$(PY) -m tools.bench_aggregate

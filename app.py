@@ -7,15 +7,18 @@ from chalice import Chalice
 from chalicelib.api import (
     activities,
     authorizer,
+    data,
     evaluation,
     exports,
     ideas,
     meta,
+    open_data,
     organisations,
     public_compare,
     public_stats,
     surveys,
 )
+from chalicelib.api.data import ZIP_MEDIA_TYPE
 from chalicelib.api.gateway_answers import in_error_shape
 from chalicelib.api.observe import log_request_context, publish_request_metrics
 from chalicelib.domain.exports import XLSX_MEDIA_TYPE
@@ -24,6 +27,8 @@ from chalicelib.settings import get_settings
 app = Chalice(app_name="logbook")
 # XLSX exports are binary: API Gateway and Chalice pass them through base64.
 app.api.binary_types.append(XLSX_MEDIA_TYPE)
+# Organisation packages go out and come in as zip files.
+app.api.binary_types.extend([ZIP_MEDIA_TYPE, "application/x-zip-compressed"])
 # Structured logs with the request's ids, and the request's metrics when it ends.
 app.register_middleware(log_request_context, "http")
 app.register_middleware(publish_request_metrics, "http")
@@ -35,11 +40,13 @@ app.register_blueprint(meta.bp)
 app.register_blueprint(organisations.bp)
 app.register_blueprint(activities.bp)
 app.register_blueprint(exports.bp)
+app.register_blueprint(data.bp)
 app.register_blueprint(surveys.bp)
 app.register_blueprint(ideas.bp)
 app.register_blueprint(evaluation.bp)
 app.register_blueprint(public_stats.bp)
 app.register_blueprint(public_compare.bp)
+app.register_blueprint(open_data.bp)
 if "AWS_LAMBDA_FUNCTION_NAME" not in os.environ:
     # The stream consumer is a Lambda function of its own, whose handler lives in
     # chalicelib.events.blueprint and never imports this module. Registering it here

@@ -59,6 +59,9 @@ class Settings(BaseModel):
     stream_batch_size: int = Field(default=100, ge=1, le=1000)
     # Largest request body the API accepts, in bytes.
     max_body_bytes: int = 64 * 1024
+    # AWS stages: the private bucket where organisation packages too large for a Lambda
+    # answer wait (expiring) behind a signed URL (docs/data.md); unset locally.
+    export_bucket: str | None = None
     # Anonymous submissions accepted from one sender into one collection, per 10 minutes
     # and per day (docs/surveys.md, "Limits per sender").
     sender_limit_per_window: int = Field(default=60, ge=1)

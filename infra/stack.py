@@ -19,6 +19,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
@@ -207,6 +208,32 @@ class LogbookStack(Stack):
         # Stream records: the event source mapping reads them with the function's role.
         self.data_table.grant_stream_read(self.aggregate_role)
 
+        # Organisation packages too large for a Lambda answer wait here, behind a signed
+        # URL of five minutes, for a day (chalicelib/api/data.py, docs/data.md).
+        self.exports_bucket = s3.Bucket(
+            self,
+            "Exports",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            versioned=True,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    expiration=Duration.days(1),
+                    noncurrent_version_expiration=Duration.days(1),
+                    abort_incomplete_multipart_upload_after=Duration.days(1),
+                )
+            ],
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        skip_checks(self.exports_bucket, "CKV_AWS_18")
+        _allow(
+            self.api_role,
+            ("s3:PutObject", "s3:GetObject"),
+            [self.exports_bucket.arn_for_objects("exports/*")],
+        )
+
         # ------------------------------------------------------------ the app
         stage_config: dict[str, Any] = {
             # Roles are made here, per function; Chalice's generated policy would be
@@ -310,6 +337,7 @@ class LogbookStack(Stack):
             "LOGBOOK_USER_POOL_ID": self.user_pool.user_pool_id,
             "LOGBOOK_SUPPRESSION_THRESHOLD": str(settings.suppression_threshold),
             "LOGBOOK_PARTICIPATION_THRESHOLD": str(settings.participation_threshold),
+            "LOGBOOK_EXPORT_BUCKET": self.exports_bucket.bucket_name,
             "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
             "POWERTOOLS_LOG_LEVEL": "INFO",

@@ -18,6 +18,7 @@ STATUS_BY_ERROR: dict[type[domain.DomainError], int] = {
     domain.Conflict: 409,
     domain.Gone: 410,
     domain.PayloadTooLarge: 413,
+    domain.UnsupportedMediaType: 415,
     domain.TooManyRequests: 429,
 }
 

@@ -88,6 +88,15 @@ def _operation(route: RouteDoc, refs: dict[Any, dict[str, Any]]) -> dict[str, An
             "required": True,
             "content": {"application/json": {"schema": refs[(route.body, "validation")]}},
         }
+    elif route.uploads:
+        # A file as the raw body (imports): any of these media types.
+        operation["requestBody"] = {
+            "required": True,
+            "content": {
+                media_type: {"schema": {"type": "string", "format": "binary"}}
+                for media_type in route.uploads
+            },
+        }
     responses: dict[str, Any] = {}
     if route.status == 204:
         responses["204"] = {"description": "Done"}
@@ -104,7 +113,7 @@ def _operation(route: RouteDoc, refs: dict[Any, dict[str, Any]]) -> dict[str, An
     codes = set(route.errors)
     if route.body is not None or route.query is not None:
         codes.add(400)
-    if route.body is not None:
+    if route.body is not None or route.uploads:
         codes.add(415)
     if route.idempotent:
         codes |= {400, 409, 422}

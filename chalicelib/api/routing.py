@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import decimal
 import functools
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -89,6 +90,8 @@ class RouteDoc:
     errors: tuple[int, ...] = field(default_factory=tuple)
     # Honours an Idempotency-Key header (every creating POST does).
     idempotent: bool = False
+    # Media types of a file taken as the raw body (imports), for OpenAPI.
+    uploads: tuple[str, ...] = ()
 
 
 ROUTES: list[RouteDoc] = []
@@ -200,8 +203,17 @@ def _keyed_request(request: Any, key: str, kwargs: dict[str, Any]) -> idempotenc
         method=request.method,
         # The route with its parameters: the same key on another unit is another request.
         path=request.path.format_map(kwargs),
-        body=parsed.model_dump(mode="json") if parsed is not None else None,
+        body=parsed.model_dump(mode="json") if parsed is not None else _upload_digest(request),
     )
+
+
+def _upload_digest(request: Any) -> dict[str, str] | None:
+    """What identifies a raw upload (a file, not JSON) for an Idempotency-Key: its hash."""
+    raw = request.raw_body
+    if not raw:
+        return None
+    data = raw.encode() if isinstance(raw, str) else raw
+    return {"sha256": hashlib.sha256(data).hexdigest()}
 
 
 def _lambda_context(bp: Blueprint) -> Any:
@@ -230,6 +242,7 @@ def endpoint(
     content_type: str = "application/json",
     errors: tuple[int, ...] = (),
     idempotent: bool | None = None,
+    uploads: tuple[str, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``fn`` as a route; see the module docstring.
 
@@ -331,6 +344,7 @@ def endpoint(
                 content_type=content_type,
                 errors=errors,
                 idempotent=keyed,
+                uploads=uploads,
             )
         )
         return fn

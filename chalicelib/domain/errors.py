@@ -43,6 +43,12 @@ class PayloadTooLarge(DomainError):
     code = "payload_too_large"
 
 
+class UnsupportedMediaType(DomainError):
+    """An upload of a media type the route does not read (→ 415)."""
+
+    code = "unsupported_media_type"
+
+
 class Unauthenticated(DomainError):
     """No valid identity (→ 401)."""
 

@@ -178,6 +178,10 @@ function applyStaticTexts() {
   document.documentElement.lang = tr.lang;
   document.title = tr.t("page.title");
   for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = tr.t(node.dataset.i18n);
+  // Bulk downloads: the open data package of every public figure (docs/data.md).
+  const year = String(new Date().getFullYear());
+  const base = config.publicApiUrl || config.apiUrl || "";
+  for (const link of document.querySelectorAll("[data-api-path]")) link.href = base + link.dataset.apiPath.replace("{year}", year);
   fillSelect($("#lang"), Object.entries(LANGUAGES).map(([code, name]) => [code, name, { lang: code }]), tr.lang);
 }
 

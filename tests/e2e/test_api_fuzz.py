@@ -15,6 +15,7 @@ from collections import Counter
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 
 from chalicelib.api.openapi import build_openapi
 
@@ -38,6 +39,20 @@ CONFIG = schemathesis.Config.from_dict(
         }
     }
 )
+# Uploads (imports) are files: random bytes, and now and then a well-formed empty zip.
+EMPTY_ZIP = b"PK\x05\x06" + b"\x00" * 18
+for media_type in (
+    "application/zip",
+    "application/x-zip-compressed",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "text/csv",
+    "application/csv",
+    "text/plain",
+    "application/vnd.ms-excel",
+):
+    schemathesis.openapi.media_type(
+        media_type, st.one_of(st.binary(max_size=2048), st.just(EMPTY_ZIP))
+    )
 schema = schemathesis.openapi.from_dict(build_openapi(), config=CONFIG)
 FUZZ_EXAMPLES = int(os.environ.get("LOGBOOK_FUZZ_EXAMPLES", "40"))
 RUN: dict[str, int] = {"cases": 0, "stateful_steps": 0}

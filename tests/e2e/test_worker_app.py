@@ -652,3 +652,40 @@ def test_a_worker_opens_a_survey_and_finds_its_poster(
     page.get_by_role("button", name=f"Close: {collection['code']}").click()
     page.locator(".collections").get_by_text("closed").wait_for()
     assert page.script_errors == []
+
+
+def test_a_worker_imports_last_years_spreadsheet(
+    live_stack: Any, page: Any, world: dict[str, Any], tmp_path: Any
+) -> None:
+    unit_id = world["unit"]["id"]
+    sheet = tmp_path / "last-year.csv"
+    sheet.write_text(
+        "date,duration_minutes,kind,title,participants_girls,youth_led\r\n"
+        "2025-10-03,120,open,Imported evening,4,no\r\n"
+        "2025-10-10,bad,open,Broken evening,1,no\r\n"
+    )
+    sign_in(page, live_stack, world["worker"])
+    page.get_by_role("heading", name="Log an activity – MC Šiška").wait_for()
+    page.goto(f"{live_stack.site_url}/app/#/units/{unit_id}/activities")
+    page.get_by_role("link", name="Import from a spreadsheet").click()
+    page.get_by_role("heading", name="Import activities from a spreadsheet – MC Šiška").wait_for()
+
+    # A bad row: the check names it, and the import button does not appear
+    page.get_by_label("Spreadsheet (CSV or XLSX)").set_input_files(str(sheet))
+    page.get_by_role("button", name="Check the file").click()
+    problems = page.locator("table.import-problems")
+    problems.wait_for()
+    assert "row 3: duration_minutes" in problems.inner_text()
+    assert page.get_by_role("button", name="Import 1 activities").count() == 0
+
+    # Fixed: the check counts it, then the import stores it
+    sheet.write_text(sheet.read_text().replace("bad", "90"))
+    page.get_by_label("Spreadsheet (CSV or XLSX)").set_input_files(str(sheet))
+    page.get_by_role("button", name="Check the file").click()
+    main = page.locator("#main")
+    main.get_by_text("The file is fine: 2 new activities, 0 already in Logbook.").wait_for()
+    page.get_by_role("button", name="Import 2 activities").click()
+    main.get_by_text("Imported: 2 new activities (0 were already there).").wait_for()
+    assert_accessible(page, "import", {})
+    page.get_by_role("link", name="See the unit's activities").click()
+    page.get_by_role("link", name="Broken evening", exact=True).wait_for()

@@ -25,7 +25,7 @@ ADMIN = "admin@logbook.local"
 def reset_caches() -> None:
     """Settings, clients and services are cached per process; tests change them."""
     from chalicelib import service, statistics_service
-    from chalicelib.api import idempotency
+    from chalicelib.api import idempotency, open_data
     from chalicelib.auth import tokens
     from chalicelib.events import aggregate
     from chalicelib.store import sender_limits as sender_limits_store
@@ -38,6 +38,7 @@ def reset_caches() -> None:
     service.get_logbook.cache_clear()
     tokens.verifier_for.cache_clear()
     statistics_service.get_statistics_service.cache_clear()
+    open_data.forget_kept()
     aggregate.get_aggregator.cache_clear()
     idempotency.idempotency_store.cache_clear()
     surveys_store.forget_checkin_keys()

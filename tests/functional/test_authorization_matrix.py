@@ -424,6 +424,38 @@ def local_login(world: World, path: str, role: str, target: str) -> Request:
     return Request("/auth/local-login", {"email": email})
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file sent as the raw body (imports), with its media type."""
+
+    media_type: str
+    content: bytes
+
+
+def org_package(world: World, path: str, role: str, target: str) -> Request:
+    """The target organisation's own package: a restore, which changes nothing (importing
+    another organisation's package would also import its members and their roles)."""
+    from chalicelib.api.data import get_data_service
+
+    admin = get_logbook().principal(ADMIN)
+    source = world.orgs["own" if target == "missing" else target]
+    package = get_data_service().export_package(admin, source)
+    return Request(
+        fill(path, {"org_id": world.orgs[target]}), Upload("application/zip", package.content)
+    )
+
+
+def activity_sheet(world: World, path: str, role: str, target: str) -> Request:
+    """A one-row CSV of activities, new each time (its title is unique)."""
+    title = f"Imported {uuid.uuid4().hex[:8]}"
+    sheet = f"date,duration_minutes,kind,title\r\n2026-03-14,60,open,{title}\r\n".encode()
+    return Request(fill(path, {"unit_id": world.units[target]}), Upload("text/csv", sheet))
+
+
+def open_resource(world: World, path: str, role: str, target: str) -> Request:
+    return Request(fill(path, {"name": "measures.csv"}))
+
+
 # ---------------------------------------------------------------- who may do what
 # access kinds: public, public_scoped (anyone; 404 for a missing scope), local_login, signed_in (any role), platform (platform admin),
 # org_member / org_admin (of the target org), unit_member (a role in the target unit).
@@ -461,6 +493,13 @@ EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
     ("DELETE", "/units/{unit_id}/activities/{activity_id}"): ("unit_member", fresh_activity),
     ("GET", "/units/{unit_id}/activity-export"): ("unit_member", plain()),
     ("GET", "/orgs/{org_id}/activity-export"): ("org_admin", plain()),
+    ("GET", "/orgs/{org_id}/export.zip"): ("org_admin", plain()),
+    ("POST", "/orgs/{org_id}/import"): ("org_admin", org_package),
+    ("POST", "/units/{unit_id}/activities/import"): ("unit_member", activity_sheet),
+    ("GET", "/activity-import-template.csv"): ("public", plain()),
+    ("GET", "/public/datapackage.json"): ("public", plain()),
+    ("GET", "/public/datapackage/{name}"): ("public", open_resource),
+    ("GET", "/public/catalog.jsonld"): ("public", plain()),
     # Open statistics: anyone, for any existing scope; an unknown unit is 404.
     ("GET", "/public/stats"): ("public_scoped", stats_of_target),
     ("GET", "/public/stats.csv"): ("public_scoped", stats_of_target),
@@ -566,10 +605,14 @@ def cases() -> Iterator[Any]:
 # ---------------------------------------------------------------- the tests
 def send(world: World, method: str, path: str, body: Any, token: str | None) -> Any:
     """One call; JSON is parsed only when the answer is JSON (exports are files)."""
-    headers = {"Content-Type": "application/json"}
+    # As browsers and curl do: binary answers (zip) need an Accept that admits them.
+    headers = {"Content-Type": "application/json", "Accept": "*/*"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    data = json.dumps(body) if body is not None else None
+    if isinstance(body, Upload):
+        headers["Content-Type"], data = body.media_type, body.content
+    else:
+        data = json.dumps(body) if body is not None else None
     answer = world.api.client.http.request(method, path, headers=headers, body=data)
     is_json = "json" in answer.headers.get("Content-Type", "") and answer.body
     answer.json = json.loads(answer.body) if is_json else None
@@ -768,10 +811,13 @@ def test_a_creating_post_sent_twice_with_one_key_stores_once(
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
     headers["Idempotency-Key"] = key
 
+    if isinstance(request.body, Upload):
+        headers["Content-Type"], body = request.body.media_type, request.body.content
+    else:
+        body = json.dumps(request.body)
+
     def post() -> Any:
-        return world.api.client.http.request(
-            method, request.path, headers=headers, body=json.dumps(request.body)
-        )
+        return world.api.client.http.request(method, request.path, headers=headers, body=body)
 
     first = post()
     assert first.status_code == 201, first.body

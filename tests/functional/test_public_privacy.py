@@ -294,6 +294,8 @@ def _path_values(name: str, world: PlantedWorld) -> list[str]:
         "activity_id": [world.activity_id],
         "code": world.collection_codes,
         "collection_code": world.collection_codes,
+        # The open data package's resources (chalicelib/api/open_data.py).
+        "name": ["measures.csv", "figures-2026.csv"],
     }
     if name not in values:
         pytest.fail(f"teach this test how to fill the path parameter {{{name}}} of a public route")

@@ -250,7 +250,11 @@ def test_the_cost_of_abuse_counts_every_anonymous_route(template: Template) -> N
 
     _, api = only(template, "AWS::Serverless::Api")
     paths = api["Properties"]["DefinitionBody"]["paths"]
-    public = [ops for path, ops in paths.items() if path.startswith("/public/")]
+    public = [
+        ops
+        for path, ops in paths.items()
+        if path.startswith("/public/") or path == "/activity-import-template.csv"
+    ]
     assert sum("post" in ops for ops in public) == ANONYMOUS_POSTS
     assert sum("get" in ops for ops in public) == ANONYMOUS_GETS
 
@@ -442,8 +446,23 @@ def _log_groups_of_same_role(template: Template, resource: dict[str, Any]) -> se
 # ---------------------------------------------------------------- site and CDN
 
 
+def _bucket_and_policy(template: Template, prefix: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The bucket whose logical id starts with ``prefix``, and its bucket policy."""
+    ((bucket_id, bucket),) = [
+        (logical_id, resource)
+        for logical_id, resource in resources(template, "AWS::S3::Bucket").items()
+        if logical_id.startswith(prefix)
+    ]
+    (policy,) = [
+        resource
+        for resource in resources(template, "AWS::S3::BucketPolicy").values()
+        if resource["Properties"]["Bucket"] == {"Ref": bucket_id}
+    ]
+    return bucket, policy
+
+
 def test_the_site_bucket_is_private_versioned_and_tls_only(template: Template) -> None:
-    _, bucket = only(template, "AWS::S3::Bucket")
+    bucket, policy = _bucket_and_policy(template, "SiteBucket")
     properties = bucket["Properties"]
     assert properties["PublicAccessBlockConfiguration"] == {
         "BlockPublicAcls": True,
@@ -452,7 +471,6 @@ def test_the_site_bucket_is_private_versioned_and_tls_only(template: Template) -
         "RestrictPublicBuckets": True,
     }
     assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
-    _, policy = only(template, "AWS::S3::BucketPolicy")
     statements = policy["Properties"]["PolicyDocument"]["Statement"]
     assert any(
         s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
@@ -463,6 +481,17 @@ def test_the_site_bucket_is_private_versioned_and_tls_only(template: Template) -
     assert readers and all(
         s["Principal"] == {"Service": "cloudfront.amazonaws.com"} for s in readers
     )
+
+
+def test_exports_are_private_tls_only_and_expire_within_a_day(template: Template) -> None:
+    bucket, policy = _bucket_and_policy(template, "Exports")
+    properties = bucket["Properties"]
+    assert all(properties["PublicAccessBlockConfiguration"].values())
+    (rule,) = properties["LifecycleConfiguration"]["Rules"]
+    assert rule["ExpirationInDays"] == 1 and rule["Status"] == "Enabled"
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert not [s for s in statements if s["Effect"] == "Allow"]
+    assert any(s["Effect"] == "Deny" for s in statements)
 
 
 def test_cloudfront_reads_the_bucket_through_origin_access_control(template: Template) -> None:

@@ -109,6 +109,15 @@ export async function orgPage(main, orgId) {
     }
   };
 
+  // Everything of the organisation as a data package (docs/data.md).
+  const exportPackage = async () => {
+    try {
+      await download(`${base}/export.zip`, "logbook-organisation.zip", "application/zip");
+    } catch (error) {
+      replace(exportBanner, notice("error", h("p", {}, explainError(error))));
+    }
+  };
+
   // ---------------------------------------------------------------- units
   const unitSection = h("section", { "aria-labelledby": "units-h" },
     h("h2", { id: "units-h" }, t("admin.units")),
@@ -237,7 +246,8 @@ export async function orgPage(main, orgId) {
       evaluationTabs(orgId)),
     h("div", { className: "button-row" }, h("span", {}, t("list.exportOrg", { year })),
       h("button", { type: "button", onclick: () => exportFile("csv") }, "CSV"),
-      h("button", { type: "button", onclick: () => exportFile("xlsx") }, "XLSX")),
+      h("button", { type: "button", onclick: () => exportFile("xlsx") }, "XLSX"),
+      h("button", { type: "button", onclick: exportPackage }, t("admin.exportPackage"))),
     exportBanner,
     unitSection, memberSection, goalSection, questionSection,
     ...(await structureSections(orgId, org, reload)));

@@ -3,6 +3,7 @@
 //   #/units/{unit}                     log an activity
 //   #/units/{unit}/activities          the unit's activities
 //   #/units/{unit}/activities/{id}     edit one (?complete=1: log a plan as done)
+//   #/units/{unit}/import              activities from a spreadsheet (check, then import)
 //   #/units/{unit}/figures?period=     the unit's own figures
 //   #/units/{unit}/surveys             the unit's QR points (surveys, check-ins, ideas)
 //   #/units/{unit}/ideas/{code}        an ideas point's proposals: moderate, rank, adopt
@@ -118,6 +119,7 @@ async function route() {
     else if (parts[0] === "units" && parts.length === 2) await logPage(view, parts[1]);
     else if (parts[0] === "units" && parts[2] === "activities" && parts.length === 3) await listPage(view, parts[1]);
     else if (parts[0] === "units" && parts[2] === "activities" && parts.length === 4) await editPage(view, parts[1], parts[3], { complete: query.get("complete") === "1" });
+    else if (parts[0] === "units" && parts[2] === "import" && parts.length === 3) await (await import("./import.js")).importPage(view, parts[1]);
     else if (parts[0] === "units" && parts[2] === "figures") await figuresPage(view, parts[1], period);
     else if (parts[0] === "units" && parts[2] === "surveys") await surveysPage(view, parts[1]);
     else if (parts[0] === "units" && parts[2] === "ideas" && parts.length === 4) await ideasPage(view, parts[1], parts[3]);

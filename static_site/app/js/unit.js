@@ -216,7 +216,8 @@ export async function listPage(main, unitId) {
   const exportRow = h("div", { className: "button-row" },
     h("span", {}, t("list.export", { year })),
     h("button", { type: "button", onclick: () => exportFile("csv") }, "CSV"),
-    h("button", { type: "button", onclick: () => exportFile("xlsx") }, "XLSX"));
+    h("button", { type: "button", onclick: () => exportFile("xlsx") }, "XLSX"),
+    h("a", { className: "button", href: `#/units/${encodeURIComponent(unitId)}/import` }, t("list.import")));
   async function exportFile(format) {
     try {
       await download(`/units/${encodeURIComponent(unitId)}/activity-export?format=${format}&period=${year}`,
