@@ -31,9 +31,11 @@ help:
 	@echo "make fmt      format the code"
 	@echo "make rebuild  recompute every statistic from the data table"
 	@echo "make verify   compare stored statistics with a recomputation"
+	@echo "make privacy-audit  play the attacker over every public figure of the local data"
 	@echo "make migrate-checkins  key first-visit markers stored before check-in keys (once)"
 	@echo "make bench    both benchmarks below"
 	@echo "make bench-writes  write cost of the stream aggregation vs a naive consumer"
+	@echo "make bench-publish  publish time with the full demo: the whole demo, one organisation's change"
 	@echo "make bench-concurrency  100 clients at once on the local stack: resets, 5xx, latency"
 	@echo "make synth    CloudFormation templates and Lambda packages into build/ (offline)"
 	@echo "make checkov  checkov over the synthesized templates (every skip has its reason)"
@@ -149,6 +151,12 @@ rebuild: $(STAMP_PY)
 verify: $(STAMP_PY)
 	$(PY) -m tools.stats_admin verify
 
+# The attacker's linear programs over every public figure of the local stack's data
+# (docs/privacy.md); exits 1 naming each derivable small group. PRIVACY_AUDIT_ENDPOINT
+# overrides the DynamoDB Local endpoint.
+.PHONY: privacy-audit
+privacy-audit: $(STAMP_PY)
+	$(PY) -m tools.privacy_audit --endpoint $(or $(PRIVACY_AUDIT_ENDPOINT),$(LOGBOOK_DYNAMODB_ENDPOINT),http://127.0.0.1:8001)
 # One-off: first-visit markers from before check-in keys get their keyed form.
 .PHONY: migrate-checkins
 migrate-checkins: $(STAMP_PY)
@@ -166,6 +174,12 @@ bench-data: $(STAMP_PY) $(STAMP_NPM) java
 # Write cost of the stream consumer vs a naive one; starts its own DynamoDB Local.
 bench-writes: $(STAMP_PY) $(STAMP_NPM) java
 	$(PY) -m tools.bench_aggregate
+
+# What publishing costs with the full demo data (its own DynamoDB Local): the whole-demo
+# publication, its suppression and audit, and one organisation's change.
+.PHONY: bench-publish
+bench-publish: $(STAMP_PY) $(STAMP_NPM) java
+	$(PY) -m tools.bench_publish
 
 # 100 clients at once against the local stack (its own, on free ports; API=URL for a
 # running `make dev`): resets, 5xx, 429 and latency percentiles. CLIENTS=N to change.

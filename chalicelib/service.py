@@ -169,26 +169,24 @@ class Logbook:
         return sorted(orgs, key=lambda org: org.name)
 
     def public_orgs(self) -> list[PublicOrg]:
-        """Every organisation with its units: names and ids only."""
-        result = []
-        for org in self.directory.list_orgs():
-            units = sorted(
-                (
-                    PublicUnit(id=u["id"], name=u["name"])
-                    for u in self.directory.list_units(org["id"])
-                ),
-                key=lambda unit: unit.name,
+        """Every organisation with its units: public fields only, one Query in all."""
+        orgs, units = self.directory.public_listing()
+        by_org: dict[str, list[PublicUnit]] = {}
+        for unit in units:
+            by_org.setdefault(unit["org_id"], []).append(
+                PublicUnit(id=unit["id"], name=unit["name"])
             )
-            result.append(
-                PublicOrg(
-                    id=org["id"],
-                    name=org["name"],
-                    country=org["country"],
-                    municipality_code=org.get("municipality_code"),
-                    youth_population=org.get("youth_population"),
-                    units=units,
-                )
+        result = [
+            PublicOrg(
+                id=org["id"],
+                name=org["name"],
+                country=org["country"],
+                municipality_code=org.get("municipality_code"),
+                youth_population=org.get("youth_population"),
+                units=sorted(by_org.get(org["id"], []), key=lambda unit: unit.name),
             )
+            for org in orgs
+        ]
         return sorted(result, key=lambda org: (org.country, org.name))
 
     @staticmethod

@@ -49,8 +49,14 @@ class Settings(BaseModel):
 
     # Where the static site lives (survey links and QR codes point there).
     site_url: str = "http://127.0.0.1:8080"
-    # Privacy: a survey figure is published only with at least this many respondents.
-    suppression_threshold: int = 15
+    # Privacy (docs/privacy.md): a survey figure is published only with at least this
+    # many respondents (k), and a participation count by gender or age band in a
+    # unit's cell only when 0 or at least this much (c).
+    suppression_threshold: int = Field(default=15, ge=3)
+    participation_threshold: int = Field(default=3, ge=3)
+    # Records per stream batch (infra/stack.py's event source mapping, the local pump's
+    # --batch-size): a full batch means a backlog, and the publish step waits for it.
+    stream_batch_size: int = Field(default=100, ge=1, le=1000)
     # Largest request body the API accepts, in bytes.
     max_body_bytes: int = 64 * 1024
     # AWS stages: the private bucket where organisation packages too large for a Lambda

@@ -256,6 +256,11 @@ class _ShardProgress:
     iterator: str | None = None
     failures: int = 0
     retry_at: float = 0.0
+    # The handler may hold back work after a full batch (the publish step waits for
+    # the backlog); when the shard has nothing more to read it gets a closing
+    # invocation, like Lambda's at the end of a tumbling window. True at start: a
+    # previous run may have stopped right after a full batch.
+    window_open: bool = True
 
 
 class BatchFailedError(Exception):
@@ -469,16 +474,38 @@ class StreamPump:
         records: list[dict[str, Any]] = response.get("Records", [])
         next_iterator: str | None = response.get("NextShardIterator")
         if not records:
+            if progress.window_open and not self._close_window(shard, progress):
+                return 0
             progress.iterator = next_iterator
             if next_iterator is None:
                 self._finish(shard)
             return 0
         processed = self._deliver(shard, records, progress)
+        if len(records) >= self.batch_size:
+            progress.window_open = True
         if processed == len(records):
             progress.iterator = next_iterator
             if next_iterator is None:
                 self._finish(shard)
         return processed
+
+    def _close_window(self, shard: Shard, progress: _ShardProgress) -> bool:
+        """The closing invocation of a window: no records, ``isFinalInvokeForWindow``."""
+        assert self.stream_arn is not None
+        event = {
+            "Records": [],
+            "shardId": shard.shard_id,
+            "eventSourceARN": self.stream_arn,
+            "isFinalInvokeForWindow": True,
+            "state": {},
+        }
+        try:
+            self._invoke(event, [])
+        except Exception as error:
+            self._schedule_retry(shard, progress, f"closing invocation raised {error!r}", exc=error)
+            return False
+        progress.window_open = False
+        return True
 
     def _finish(self, shard: Shard) -> None:
         log.info("shard %s closed and fully processed", shard.shard_id)
@@ -591,9 +618,17 @@ def main(argv: list[str] | None = None) -> int:
         "--handler", default=os.environ.get("LOGBOOK_PUMP_HANDLER", DEFAULT_HANDLER)
     )
     parser.add_argument(
-        "--batch-size", type=int, default=int(os.environ.get("LOGBOOK_PUMP_BATCH_SIZE", "100"))
+        "--batch-size",
+        type=int,
+        default=int(
+            os.environ.get("LOGBOOK_PUMP_BATCH_SIZE")
+            or os.environ.get("LOGBOOK_STREAM_BATCH_SIZE")
+            or "100"
+        ),
     )
     args = parser.parse_args(argv)
+    # The handler compares a batch with this size to know whether a backlog is pumped.
+    os.environ["LOGBOOK_STREAM_BATCH_SIZE"] = str(args.batch_size)
     logging.basicConfig(
         level=logging.INFO, format="[pump] %(levelname)s %(message)s", stream=sys.stderr
     )

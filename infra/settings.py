@@ -67,6 +67,9 @@ class StageSettings:
     # Cognito hosted UI prefix: globally unique per region; defaults to one with the
     # account id in it.
     cognito_domain_prefix: str | None = None
+    # Disclosure control (docs/privacy.md): k respondents, c participation count.
+    suppression_threshold: int = 15
+    participation_threshold: int = 3
     # The site's own domain name and its ACM certificate (us-east-1), both or neither:
     # with them CloudFront answers on that name with TLS 1.2 at least.
     domain_name: str | None = None
@@ -117,6 +120,12 @@ class StageSettings:
                 context.get("api_gateway_logs_role", defaults.api_gateway_logs_role)
             ),
             log_retention_days=int(context.get("log_retention_days", defaults.log_retention_days)),
+            suppression_threshold=int(
+                context.get("suppression_threshold", defaults.suppression_threshold)
+            ),
+            participation_threshold=int(
+                context.get("participation_threshold", defaults.participation_threshold)
+            ),
             public_cache_seconds=int(
                 context.get("public_cache_seconds", defaults.public_cache_seconds)
             ),

@@ -335,6 +335,8 @@ class LogbookStack(Stack):
             "LOGBOOK_JWT_AUDIENCE": self.user_pool_client.user_pool_client_id,
             "LOGBOOK_JWKS_URL": f"{issuer}/.well-known/jwks.json",
             "LOGBOOK_USER_POOL_ID": self.user_pool.user_pool_id,
+            "LOGBOOK_SUPPRESSION_THRESHOLD": str(settings.suppression_threshold),
+            "LOGBOOK_PARTICIPATION_THRESHOLD": str(settings.participation_threshold),
             "LOGBOOK_EXPORT_BUCKET": self.exports_bucket.bucket_name,
             "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,

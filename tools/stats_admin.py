@@ -26,15 +26,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
-from boto3.dynamodb.types import TypeDeserializer
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from tqdm import tqdm
 
+from chalicelib.domain.publication import Thresholds, family_member
 from chalicelib.domain.stats import Figures, StatsKey, fold_items, without_zeros
 from chalicelib.events.aggregate import format_watermark, shard_token
+from chalicelib.events.publish import Publisher
 from chalicelib.settings import get_settings
+from chalicelib.store.directory import listing_entry
+from chalicelib.store.publication import PublicationStore
 from chalicelib.store.stats import StatsStore
 
 _deserializer = TypeDeserializer()
+_serializer = TypeSerializer()
 DEFAULT_ENDPOINT = "http://127.0.0.1:8001"
 
 
@@ -115,8 +120,22 @@ def stream_positions(client: Any, streams: Any, data_table: str) -> dict[str, st
 def rebuild(
     client: Any, streams: Any, data_table: str, store: StatsStore, progress: bool = True
 ) -> tuple[int, int]:
-    """Replace every aggregate by its recomputation; returns (written, deleted)."""
-    totals = recompute(client, data_table, progress)
+    """Replace every aggregate by its recomputation, then publish every family afresh
+    and restore the public listing of organisations and units; returns
+    (written, deleted)."""
+    members: set[tuple[str, str, str]] = set()
+    listing: list[dict[str, Any]] = []
+
+    def noting(items: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for item in items:
+            member = family_member(item)
+            if member is not None:
+                members.add(member)
+            if item.get("type") in ("org", "unit") and item.get("SK") in ("ORG", "UNIT"):
+                listing.append(listing_entry(str(item["type"]), item))
+            yield item
+
+    totals = fold_items(noting(scan_items(client, data_table, progress)))
     marks = stream_positions(client, streams, data_table)
     now = int(time.time())
     stale = [stored.key for stored in store.scan_aggregates() if stored.key not in totals]
@@ -124,6 +143,15 @@ def rebuild(
         store.put_aggregate(key, totals[key], marks, now)
     for key in stale:
         store.delete_aggregate(key)
+    settings = get_settings()
+    for entry in listing:
+        client.put_item(
+            TableName=data_table, Item={k: _serializer.serialize(v) for k, v in entry.items()}
+        )
+    Publisher(
+        PublicationStore(store.client, store.table_name),
+        Thresholds(settings.suppression_threshold, settings.participation_threshold),
+    ).publish(members)
     return len(totals), len(stale)
 
 

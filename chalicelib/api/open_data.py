@@ -22,12 +22,12 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.public_stats import get_stats_reader
 from chalicelib.api.routing import endpoint
 from chalicelib.domain import open_package
 from chalicelib.domain.datapackage import write_csv
 from chalicelib.domain.errors import InvalidInput, NotFound
 from chalicelib.settings import get_settings
+from chalicelib.statistics_service import get_statistics_service
 from chalicelib.store.clients import data_table
 from chalicelib.store.directory import DirectoryRepository
 
@@ -61,8 +61,9 @@ _FIGURES = re.compile(r"^figures-(\d{4})\.csv$")
 
 
 def public_statistics() -> Callable[[str, str], dict[str, Any]]:
-    """What ``GET /public/stats`` answers for (scope, period): the one public read."""
-    return get_stats_reader().statistics
+    """What ``GET /public/stats`` answers for (scope, period): the one public read
+    (the publication layer's document, docs/privacy.md)."""
+    return get_statistics_service().statistics
 
 
 def _today() -> dt.date:

@@ -3,51 +3,34 @@
 The statistics page compares all organisations (or all units of one) and draws time
 series. With one ``/public/stats`` call per cell, a country's municipalities side by
 side would be hundreds of requests; here one request reads them all by their known
-keys — BatchGetItem, 100 keys per call, two keys (activity and survey part) per scope
-and period — never a scan, and publishes each exactly as ``/public/stats`` does.
+keys — the published documents, BatchGetItem, 100 keys per call, retried a bounded
+number of times — never a scan, and answers each exactly as ``/public/stats`` does.
 
 ``scopes`` and ``periods`` are comma-separated; the answer has one item per scope and
 period, scopes outer, periods inner, in the order asked. At most ``MAX_CELLS`` cells
-(so at most three BatchGetItem calls on the stats table). A scope with no figures in
+(so at most two BatchGetItem calls on the stats table). A scope with no figures in
 any asked period is looked up in the data table (one more BatchGetItem) to tell an
 organisation or unit without activity (zeros) from one that does not exist (404).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable
-from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.api.errors import json_response
 from chalicelib.api.public_stats import CACHE_CONTROL, Statistics
 from chalicelib.api.routing import endpoint
-from chalicelib.domain.errors import FieldProblem, NotFound
 from chalicelib.domain.models import Output
-from chalicelib.domain.stats import (
-    InvalidStatsQueryError,
-    parse_period,
-    parse_scope,
-    publish_statistics,
-)
+from chalicelib.domain.stats import InvalidStatsQueryError, parse_period, parse_scope
 from chalicelib.service import get_logbook
-from chalicelib.settings import get_settings
-from chalicelib.store import keys as data_keys
-from chalicelib.store.stats import stats_client
-from chalicelib.store.stats_keys import BOOKKEEPING, UPDATED_AT, stats_pk
+from chalicelib.statistics_service import get_statistics_service
 
 bp = Blueprint(__name__)
 
 MAX_CELLS = 150
-BATCH_GET_LIMIT = 100
-PARTS = ("A", "S")
-_deserializer = TypeDeserializer()
 
 
 def _split(value: str, parse: Any, field: str) -> list[str]:
@@ -106,116 +89,6 @@ class Comparison(Output):
     items: list[Statistics]
 
 
-def _figures(item: dict[str, Any]) -> dict[str, Any]:
-    # The stored figures as numbers, as StatsStore reads them (bookkeeping left out).
-    figures: dict[str, Any] = {}
-    for name, value in item.items():
-        if name in BOOKKEEPING:
-            continue
-        number = _deserializer.deserialize(value)
-        figures[name] = int(number) if number == number.to_integral_value() else number
-    return figures
-
-
-class BatchStatsReader:
-    """Reads many scopes and periods by key (injectable client for tests)."""
-
-    def __init__(
-        self, client: Any, stats_table: str, data_table: str, suppression_threshold: int
-    ) -> None:
-        self._client = client
-        self._stats_table = stats_table
-        self._data_table = data_table
-        self._threshold = suppression_threshold
-
-    def _batch_get(self, table: str, keys: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
-        """Every item of ``keys`` that exists, 100 keys per call, retrying unprocessed keys."""
-        for start in range(0, len(keys), BATCH_GET_LIMIT):
-            request: dict[str, Any] = {table: {"Keys": keys[start : start + BATCH_GET_LIMIT]}}
-            attempt = 0
-            while request:
-                response = self._client.batch_get_item(RequestItems=request)
-                yield from response.get("Responses", {}).get(table, [])
-                request = response.get("UnprocessedKeys") or {}
-                if request:
-                    attempt += 1
-                    time.sleep(min(0.05 * 2**attempt, 1.0))
-
-    def _unknown_scopes(self, scopes: list[str]) -> list[str]:
-        keys = {}
-        for scope in scopes:
-            kind, _, identifier = scope.partition(":")
-            if kind == "org":
-                keys[scope] = (data_keys.org_pk(identifier), "ORG")
-            elif kind == "unit":
-                keys[scope] = (data_keys.unit_pk(identifier), "UNIT")
-        if not keys:
-            return []
-        found = {
-            (item["PK"]["S"], item["SK"]["S"])
-            for item in self._batch_get(
-                self._data_table,
-                [{"PK": {"S": pk}, "SK": {"S": sk}} for pk, sk in keys.values()],
-            )
-        }
-        return [scope for scope, key in keys.items() if key not in found]
-
-    def statistics(self, scopes: list[str], periods: list[str]) -> list[dict[str, Any]]:
-        """The published documents; NotFound names every unknown organisation or unit."""
-        keys = [
-            {"PK": {"S": stats_pk(scope, period)}, "SK": {"S": part}}
-            for scope in scopes
-            for period in periods
-            for part in PARTS
-        ]
-        stored = {
-            (item["PK"]["S"], item["SK"]["S"]): item
-            for item in self._batch_get(self._stats_table, keys)
-        }
-        with_figures = {pk.split("#")[1] for pk, _ in stored}
-        unknown = self._unknown_scopes([s for s in scopes if s not in with_figures])
-        if unknown:
-            raise NotFound(
-                f"no such organisation or unit: {', '.join(unknown)}",
-                errors=[
-                    FieldProblem("scopes", f"unknown organisation or unit {s}") for s in unknown
-                ],
-            )
-        documents = []
-        for scope in scopes:
-            for period in periods:
-                pk = stats_pk(scope, period)
-                parts = {part: stored.get((pk, part)) for part in PARTS}
-                stamps = [
-                    int(_deserializer.deserialize(item[UPDATED_AT]))
-                    for item in parts.values()
-                    if item is not None and UPDATED_AT in item
-                ]
-                updated_at = (
-                    datetime.fromtimestamp(max(stamps), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-                    if stamps
-                    else None
-                )
-                activity = _figures(parts["A"]) if parts["A"] else {}
-                survey = _figures(parts["S"]) if parts["S"] else {}
-                documents.append(
-                    publish_statistics(scope, period, activity, survey, self._threshold, updated_at)
-                )
-        return documents
-
-
-@lru_cache(maxsize=1)
-def get_batch_reader() -> BatchStatsReader:
-    """The reader of this process, on the configured tables (built once)."""
-    settings = get_settings()
-    return BatchStatsReader(
-        stats_client(settings),
-        settings.stats_table,
-        settings.data_table,
-        settings.suppression_threshold,
-    )
-
-
 @endpoint(
     bp,
     "GET",
@@ -231,6 +104,6 @@ def compare(query: CompareQuery) -> Response:
     logbook = get_logbook()
     items = [
         logbook.with_derived_figures(item)
-        for item in get_batch_reader().statistics(query.scope_list, query.period_list)
+        for item in get_statistics_service().compare(query.scope_list, query.period_list)
     ]
     return json_response({"items": items}, 200, {"Cache-Control": CACHE_CONTROL})

@@ -1,11 +1,10 @@
 """Open statistics: ``GET /public/stats`` and ``GET /public/stats.csv`` (CONTRACT.md).
 
 Routes go through the lead's ``endpoint`` helper (query model, one error mapper,
-OpenAPI). Each request is one Query on one stats partition (both parts of a scope and
-period live there). Only when nothing is stored yet does a GetItem on the data table
-tell an existing organisation or unit (answer zeros) from an unknown one (404). The
-answers carry ``Cache-Control: public, max-age=60`` so a CDN absorbs the traffic;
-statistics are at most a minute stale there.
+OpenAPI) and answer what ``chalicelib.statistics_service`` reads: the document the
+publication layer made (one GetItem; docs/privacy.md). The answers carry
+``Cache-Control: public, max-age=60`` so a CDN absorbs the traffic; statistics are at
+most a minute stale there.
 
 CSV: header ``scope,period,section,figure,key,value`` and one row per figure (see
 ``chalicelib.domain.stats.statistics_rows``).
@@ -16,31 +15,22 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
-from datetime import UTC, datetime
-from functools import lru_cache
-from typing import Any
 
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from chalicelib.api.routing import endpoint
 from chalicelib.domain.csv_cells import csv_safe_cell
-from chalicelib.domain.errors import FieldProblem, NotFound
 from chalicelib.domain.models import Output
 from chalicelib.domain.stats import (
     CSV_COLUMNS,
     InvalidStatsQueryError,
     parse_period,
     parse_scope,
-    publish_statistics,
     statistics_rows,
 )
 from chalicelib.service import get_logbook
-from chalicelib.settings import get_settings
-from chalicelib.store import clients
-from chalicelib.store.directory import DirectoryRepository
-from chalicelib.store.stats import StatsStore, stats_client
+from chalicelib.statistics_service import get_statistics_service
 
 bp = Blueprint(__name__)
 
@@ -81,24 +71,35 @@ class ActivityFigures(Output):
     by_category: dict[str, int]
 
 
+SUPPRESSED_COUNT = "null when suppressed (named in participation.suppressed)"
+
+
 class ParticipationFigures(Output):
-    visits: int = Field(description="Sum of participants over activities")
-    girls: int
-    boys: int
-    nonbinary: int
-    undisclosed: int
-    age_bands: dict[str, int]
+    visits: int | None = Field(
+        description=f"Sum of participants over activities; {SUPPRESSED_COUNT}"
+    )
+    girls: int | None = Field(description=SUPPRESSED_COUNT)
+    boys: int | None = Field(description=SUPPRESSED_COUNT)
+    nonbinary: int | None = Field(description=SUPPRESSED_COUNT)
+    undisclosed: int | None = Field(description=SUPPRESSED_COUNT)
+    age_bands: dict[str, int | None] = Field(description=f"Each band: {SUPPRESSED_COUNT}")
     new: int
     volunteers: int
     youth_leaders: int
     checkins: int
-    unique_visitors: int = Field(
-        description="First check-ins in the scope and period; for all, summed over organisations"
+    unique_visitors: int | None = Field(
+        description="First check-ins in the scope and period (for all, summed over "
+        "organisations); null until the period has ended, or when a small count in a unit"
+    )
+    suppressed: list[str] = Field(
+        description="Names of the suppressed counts (age bands as age_bands.{band})"
     )
 
 
 class IndicatorFigures(Output):
-    n: int = Field(description="Respondents")
+    """Published figures, or exactly ``{"suppressed": true, "reason": code}``."""
+
+    n: int | None = Field(default=None, description="Respondents")
     mean: float | None = None
     ci95: list[float] | None = Field(default=None, description="95 % t interval, clipped to 1..5")
     agree_share: float | None = Field(default=None, description="Share with score >= 4")
@@ -106,7 +107,10 @@ class IndicatorFigures(Output):
         default=None, description="Respondents per score rounded half-up, 1..5"
     )
     suppressed: bool | None = None
-    reason: str | None = None
+    reason: str | None = Field(
+        default=None,
+        description="too_few_respondents | protects_another_cell | no_respondents",
+    )
 
 
 class Statistics(Output):
@@ -118,61 +122,14 @@ class Statistics(Output):
     participation: ParticipationFigures
     responses: int
     indicators: dict[str, IndicatorFigures]
+    indicators_as_of: str | None = Field(
+        description="When the survey figures last moved (they move in steps of k answers)"
+    )
     updated_at: str | None
     # An organisation's year only (key figures, /stats/about.html#key-figures).
     cost_per_visit: float | None = Field(default=None, description="costs_eur / visits")
     visits_per_1000: float | None = Field(default=None, description="visits per 1,000 young")
     visits_per_open_week: float | None = Field(default=None, description="visits / open_weeks")
-
-
-class StatsReader:
-    """Reads one scope and period's statistics (injectable for tests)."""
-
-    def __init__(
-        self,
-        store: StatsStore,
-        scope_exists: Callable[[str], bool],
-        suppression_threshold: int,
-    ) -> None:
-        self._store = store
-        self._scope_exists = scope_exists
-        self._threshold = suppression_threshold
-
-    def statistics(self, scope: str, period: str) -> dict[str, Any]:
-        """The published document; NotFound for an unknown organisation or unit."""
-        activity, survey, updated, found = self._store.read_statistics(scope, period)
-        if not found and not self._scope_exists(scope):
-            raise NotFound(
-                "no such organisation or unit",
-                errors=[FieldProblem("scope", "unknown organisation or unit")],
-            )
-        updated_at = (
-            datetime.fromtimestamp(updated, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            if updated is not None
-            else None
-        )
-        return publish_statistics(scope, period, activity, survey, self._threshold, updated_at)
-
-
-@lru_cache(maxsize=1)
-def get_stats_reader() -> StatsReader:
-    """The reader of this process, on the configured tables (built once)."""
-    settings = get_settings()
-    directory = DirectoryRepository(clients.data_table(settings))
-
-    def scope_exists(scope: str) -> bool:
-        if scope == "all":
-            return True
-        kind, _, identifier = scope.partition(":")
-        if kind == "org":
-            return directory.get_org(identifier) is not None
-        return directory.get_unit(identifier) is not None
-
-    return StatsReader(
-        StatsStore(stats_client(settings), settings.stats_table),
-        scope_exists,
-        settings.suppression_threshold,
-    )
 
 
 @endpoint(
@@ -188,7 +145,7 @@ def get_stats_reader() -> StatsReader:
 )
 def get_statistics(query: StatsQuery) -> Response:
     statistics = get_logbook().with_derived_figures(
-        get_stats_reader().statistics(query.scope, query.period)
+        get_statistics_service().statistics(query.scope, query.period)
     )
     return Response(
         body=json.dumps(statistics, separators=(",", ":")),
@@ -210,7 +167,7 @@ def get_statistics(query: StatsQuery) -> Response:
 )
 def get_statistics_csv(query: StatsQuery) -> Response:
     statistics = get_logbook().with_derived_figures(
-        get_stats_reader().statistics(query.scope, query.period)
+        get_statistics_service().statistics(query.scope, query.period)
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

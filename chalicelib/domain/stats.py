@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Literal
 
-from chalicelib.domain.stats_math import IndicatorSums, Number, summarise
+from chalicelib.domain.stats_math import IndicatorSums, Number
 from chalicelib.domain.vocabulary import AGE_BANDS, INDICATORS
 
 Part = Literal["A", "S"]
@@ -304,6 +304,7 @@ def without_zeros(figures: Mapping[str, Number]) -> Figures:
 
 
 # ------------------------------------------------------------------ publishing
+# What may be published is decided in ``chalicelib.domain.publication`` only.
 
 
 def _int(figures: Mapping[str, Number], name: str) -> int:
@@ -333,80 +334,6 @@ def indicator_sums(figures: Mapping[str, Number]) -> dict[str, IndicatorSums]:
     return sums
 
 
-def publish_indicators(
-    survey: Mapping[str, Number], suppression_threshold: int
-) -> dict[str, dict[str, Any]]:
-    """Indicators as published: default ones always, others once they have answers.
-
-    Fewer respondents than the threshold: only ``n``, ``suppressed`` and the reason,
-    never a mean, interval or distribution.
-    """
-    sums = indicator_sums(survey)
-    published: dict[str, dict[str, Any]] = {}
-    for indicator in [*DEFAULT_INDICATORS, *sorted(set(sums) - set(DEFAULT_INDICATORS))]:
-        indicator_state = sums.get(indicator)
-        n = indicator_state.n if indicator_state else 0
-        if indicator_state is None or n < suppression_threshold or n == 0:
-            published[indicator] = {
-                "n": n,
-                "suppressed": True,
-                "reason": f"fewer than {suppression_threshold} respondents",
-            }
-            continue
-        summary = summarise(indicator_state)
-        published[indicator] = {
-            "n": summary.n,
-            "mean": summary.mean,
-            "ci95": [summary.ci95[0], summary.ci95[1]],
-            "agree_share": summary.agree_share,
-            "distribution": summary.distribution,
-        }
-    return published
-
-
-def publish_statistics(
-    scope: str,
-    period: str,
-    activity: Mapping[str, Number],
-    survey: Mapping[str, Number],
-    suppression_threshold: int,
-    updated_at: str | None,
-) -> dict[str, Any]:
-    """The statistics document of CONTRACT.md from the two parts' figures."""
-    count = _int(activity, "n")
-    youth_led = _int(activity, "y")
-    girls, boys = _int(activity, "g"), _int(activity, "b")
-    nonbinary, undisclosed = _int(activity, "x"), _int(activity, "u")
-    return {
-        "scope": scope,
-        "period": period,
-        "activities": {
-            "count": count,
-            "hours": round(_int(activity, "m") / 60, 2),
-            "youth_led": youth_led,
-            "youth_led_share": round(youth_led / count, 3) if count else 0.0,
-            "by_kind": _prefixed(activity, "k."),
-            "by_category": _prefixed(activity, "c."),
-        },
-        "participation": {
-            "visits": girls + boys + nonbinary + undisclosed,
-            "girls": girls,
-            "boys": boys,
-            "nonbinary": nonbinary,
-            "undisclosed": undisclosed,
-            "age_bands": _prefixed(activity, "a."),
-            "new": _int(activity, "w"),
-            "volunteers": _int(activity, "v"),
-            "youth_leaders": _int(activity, "l"),
-            "checkins": _int(activity, "ci"),
-            "unique_visitors": _int(activity, "uv"),
-        },
-        "responses": _int(survey, "r"),
-        "indicators": publish_indicators(survey, suppression_threshold),
-        "updated_at": updated_at,
-    }
-
-
 CSV_COLUMNS = ("scope", "period", "section", "figure", "key", "value")
 
 
@@ -422,7 +349,10 @@ def statistics_rows(statistics: Mapping[str, Any]) -> list[tuple[str, str, str, 
     rows: list[tuple[str, str, str, str, str, Any]] = []
     for section in ("activities", "participation"):
         for figure, value in statistics[section].items():
-            if isinstance(value, dict):
+            if isinstance(value, list):
+                # participation.suppressed: one row per suppressed count (its value is blank)
+                rows.extend((scope, period, section, figure, name, True) for name in value)
+            elif isinstance(value, dict):
                 rows.extend((scope, period, section, figure, k, v) for k, v in value.items())
             else:
                 rows.append((scope, period, section, figure, "", value))
@@ -444,8 +374,17 @@ def statistics_rows(statistics: Mapping[str, Any]) -> list[tuple[str, str, str, 
             value = statistics[figure]
             rows.append((scope, period, "key_figures", figure, "", "" if value is None else value))
     rows.append((scope, period, "meta", "updated_at", "", statistics["updated_at"] or ""))
-    # Booleans as JSON spells them, so CSV and JSON read the same.
+    rows.append(
+        (scope, period, "meta", "indicators_as_of", "", statistics.get("indicators_as_of") or "")
+    )
+    # Booleans as JSON spells them, so CSV and JSON read the same; a suppressed
+    # count (null) is an empty value, never 0.
     return [
-        (*row[:5], ("true" if row[5] else "false") if isinstance(row[5], bool) else row[5])
+        (
+            *row[:5],
+            ("true" if row[5] else "false")
+            if isinstance(row[5], bool)
+            else ("" if row[5] is None else row[5]),
+        )
         for row in rows
     ]

@@ -69,14 +69,20 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.domain.publication import Thresholds, family_member
 from chalicelib.domain.stats import Figures, StatsKey, add_into, record_delta
+from chalicelib.events.publish import Publisher
 from chalicelib.observability import Counter, count, logger, publish_metrics
 from chalicelib.settings import get_settings
+from chalicelib.store.publication import PublicationStore
 from chalicelib.store.stats import StatsStore, WatermarkMovedError, stats_client
 
 # Stream retention is 24 h; one more hour of margin before forgetting a shard.
 IDLE_SHARD_SECONDS = 25 * 3600
 MAX_ATTEMPTS_PER_KEY = 5
+# While a backlog is pumped in full batches, publish the deferred families at least this
+# often (as often as a tumbling window closes in AWS, infra/stack.py).
+MAX_DEFER_SECONDS = 60
 
 
 def shard_token(shard_id: str) -> str:
@@ -105,6 +111,7 @@ class ParsedRecord:
     identifier: str  # the SequenceNumber as Lambda sent it, for batchItemFailures
     created: int
     delta: dict[StatsKey, Figures]
+    members: set[tuple[str, str, str]] = field(default_factory=set)  # (year, unit, org)
 
 
 @dataclass
@@ -160,10 +167,16 @@ class StreamAggregator:
         store: StatsStore,
         clock: Callable[[], float] = time.time,
         idle_shard_seconds: int = IDLE_SHARD_SECONDS,
+        publisher: Publisher | None = None,
+        batch_size: int = 100,
+        max_defer_seconds: int = MAX_DEFER_SECONDS,
     ) -> None:
         self._store = store
         self._clock = clock
         self._idle = idle_shard_seconds
+        self._publisher = publisher
+        self._batch_size = batch_size
+        self._max_defer = max_defer_seconds
 
     def handle(self, event: Mapping[str, Any]) -> dict[str, Any]:
         """Process one Lambda event; answer the partial batch response."""
@@ -175,7 +188,9 @@ class StreamAggregator:
         shard_id = event.get("shardId") or (
             records[0].get("eventSourceARN", "stream") if records else "stream"
         )
-        outcome = self.fold_batch(records, shard_token(str(shard_id)))
+        outcome = self.fold_batch(
+            records, shard_token(str(shard_id)), final=bool(event.get("isFinalInvokeForWindow"))
+        )
         failures = (
             [{"itemIdentifier": outcome.resume_identifier}] if outcome.resume_identifier else []
         )
@@ -185,8 +200,18 @@ class StreamAggregator:
             response["state"] = {}
         return response, outcome
 
-    def fold_batch(self, records: list[dict[str, Any]], shard: str) -> BatchOutcome:
-        """Parse, combine per key, and apply one shard's batch."""
+    def fold_batch(
+        self, records: list[dict[str, Any]], shard: str, *, final: bool = False
+    ) -> BatchOutcome:
+        """Parse, combine per key, and apply one shard's batch; then the publish step.
+
+        ``final`` marks the closing invocation of a tumbling window (Lambda sends it at
+        the end of every window, the local pump when a shard has nothing more to read):
+        it publishes whatever full batches deferred.
+        """
+        # A full batch means the stream is behind: note its families and publish them
+        # once the stream is caught up (a batch that is not full, or the window closes).
+        defer = len(records) >= self._batch_size and not final
         parsed: list[ParsedRecord] = []
 
         def parse(record: DynamoDBRecord) -> None:
@@ -204,6 +229,11 @@ class StreamAggregator:
                     identifier=stream.sequence_number,
                     created=int(stream.approximate_creation_date_time or self._clock()),
                     delta=record_delta(old, new, _log_invalid),
+                    members={
+                        member
+                        for member in (family_member(old), family_member(new))
+                        if member is not None
+                    },
                 )
             )
 
@@ -231,6 +261,7 @@ class StreamAggregator:
             for key in record.delta:
                 per_key.setdefault(key, []).append(record)
         if not per_key:
+            self._publish(usable, outcome, defer=defer, flush=final)
             return outcome
 
         marks = self._store.read_watermarks(sorted(per_key))
@@ -246,7 +277,43 @@ class StreamAggregator:
             stop_at is None or outcome.resume_from.sequence < stop_at
         ):
             outcome.resume_identifier = outcome.resume_from.identifier
+        self._publish(usable, outcome, defer=defer, flush=final)
         return outcome
+
+    def _publish(
+        self, usable: list[ParsedRecord], outcome: BatchOutcome, *, defer: bool, flush: bool
+    ) -> None:
+        """Run the publish step for the families the batch touched (and deferred ones).
+
+        A full batch only notes its families (one UpdateItem) unless families have
+        waited longer than ``max_defer_seconds``: publishing after every batch of a
+        backlog would solve the same organisations again and again.
+        Any other batch publishes its families and every deferred one, so a write on a
+        stack that keeps up is public within seconds.
+
+        A failure retries the batch from its first record: the aggregates drop what
+        they already hold (watermarks), and the publish step runs again. Without records
+        (a closing window) the failure is raised: the invocation is retried.
+        """
+        members = {member for record in usable for member in record.members}
+        if self._publisher is None or not (members or flush):
+            return
+        try:
+            if defer:
+                now = int(self._clock())
+                since = self._publisher.defer(members, now)
+                if now - since < self._max_defer:
+                    return
+                logger.info("publications deferred for %d s: publishing now", now - since)
+            self._publisher.publish_with_deferred(members)
+        except (ClientError, BotoCoreError) as error:
+            if not usable:
+                raise
+            logger.error("publishing failed: %s; retrying the batch", error)
+            first = min(usable, key=lambda record: record.sequence)
+            if outcome.resume_from is None or first.sequence < outcome.resume_from.sequence:
+                outcome.resume_from = first
+                outcome.resume_identifier = first.identifier
 
     def _apply_key(
         self,
@@ -297,7 +364,16 @@ class StreamAggregator:
 def get_aggregator() -> StreamAggregator:
     """The aggregator of this process, on the configured stats table (built once)."""
     settings = get_settings()
-    return StreamAggregator(StatsStore(stats_client(settings), settings.stats_table))
+    client = stats_client(settings)
+    publisher = Publisher(
+        PublicationStore(client, settings.stats_table),
+        Thresholds(settings.suppression_threshold, settings.participation_threshold),
+    )
+    return StreamAggregator(
+        StatsStore(client, settings.stats_table),
+        publisher=publisher,
+        batch_size=settings.stream_batch_size,
+    )
 
 
 def handle_stream_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:

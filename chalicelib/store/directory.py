@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from chalicelib.domain.access import Account, Grant
-from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.domain.errors import Conflict, NotFound, TooManyRequests
 from chalicelib.store import keys
 from chalicelib.store.items import without_keys
 
@@ -19,27 +20,68 @@ def is_condition_failure(error: ClientError) -> bool:
     return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
 
 
+PUBLIC_ORG_FIELDS = ("id", "name", "country", "youth_population", "municipality_code")
+PUBLIC_UNIT_FIELDS = ("id", "name", "org_id")
+
+
+def listing_entry(kind: str, record: dict[str, Any]) -> dict[str, Any]:
+    """The public listing entry of an organisation or unit: public fields only."""
+    fields: tuple[str, ...]
+    if kind == "org":
+        sk = keys.org_sk(record["id"])
+        fields = PUBLIC_ORG_FIELDS
+    else:
+        sk = f"UNIT#{record['org_id']}#{record['id']}"
+        fields = PUBLIC_UNIT_FIELDS
+    entry = {name: record[name] for name in fields if record.get(name) is not None}
+    return {"PK": keys.PUBLIC_LISTING_PK, "SK": sk, "type": f"{kind}_listing", **entry}
+
+
 class DataTableRepository:
     """Shared item operations on the data table (given as a boto3 Table resource)."""
 
     def __init__(self, table: Any) -> None:
         self._table = table
 
-    def _create(self, item: dict[str, Any], what: str) -> None:
+    def _create(
+        self, item: dict[str, Any], what: str, listing: dict[str, Any] | None = None
+    ) -> None:
         try:
-            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
+            if listing is None:
+                self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
+            else:
+                self._put_with_listing(item, "attribute_not_exists(PK)", listing)
         except ClientError as error:
             if is_condition_failure(error):
                 raise Conflict(f"{what} already exists") from error
             raise
 
-    def _replace(self, item: dict[str, Any], what: str) -> None:
+    def _replace(
+        self, item: dict[str, Any], what: str, listing: dict[str, Any] | None = None
+    ) -> None:
         try:
-            self._table.put_item(Item=item, ConditionExpression="attribute_exists(PK)")
+            if listing is None:
+                self._table.put_item(Item=item, ConditionExpression="attribute_exists(PK)")
+            else:
+                self._put_with_listing(item, "attribute_exists(PK)", listing)
         except ClientError as error:
             if is_condition_failure(error):
                 raise NotFound(f"{what} not found") from error
             raise
+
+    def _put_with_listing(
+        self, item: dict[str, Any], condition: str, listing: dict[str, Any]
+    ) -> None:
+        """The item, then its public listing entry (two writes, the item first).
+
+        Not one transaction: DynamoDB Local (``make dev``) writes a transaction to disk
+        some moments after answering, so a stack killed right after creating an
+        organisation lost it (tests/e2e/test_devstack_smoke.py). The item first: a
+        crash between the two leaves the entry missing (the next edit or
+        ``make rebuild`` writes it), never a public entry without its organisation.
+        """
+        self._table.put_item(Item=item, ConditionExpression=condition)
+        self._table.put_item(Item=listing)
 
     def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
         item = self._table.get_item(Key={"PK": pk, "SK": sk}).get("Item")
@@ -60,12 +102,12 @@ class DirectoryRepository(DataTableRepository):
 
     # ------------------------------------------------------------ organisations
     def create_org(self, org: dict[str, Any]) -> None:
-        """Store a new organisation."""
-        self._create(self._org_item(org), "organisation")
+        """Store a new organisation (and its public listing entry)."""
+        self._create(self._org_item(org), "organisation", listing_entry("org", org))
 
     def replace_org(self, org: dict[str, Any]) -> None:
-        """Overwrite an existing organisation."""
-        self._replace(self._org_item(org), "organisation")
+        """Overwrite an existing organisation (and its public listing entry)."""
+        self._replace(self._org_item(org), "organisation", listing_entry("org", org))
 
     @staticmethod
     def _org_item(org: dict[str, Any]) -> dict[str, Any]:
@@ -91,12 +133,50 @@ class DirectoryRepository(DataTableRepository):
 
     # ------------------------------------------------------------ units
     def create_unit(self, unit: dict[str, Any]) -> None:
-        """Store a new unit."""
-        self._create(self._unit_item(unit), "unit")
+        """Store a new unit (and its public listing entry)."""
+        self._create(self._unit_item(unit), "unit", listing_entry("unit", unit))
 
     def replace_unit(self, unit: dict[str, Any]) -> None:
-        """Overwrite an existing unit."""
-        self._replace(self._unit_item(unit), "unit")
+        """Overwrite an existing unit (and its public listing entry)."""
+        self._replace(self._unit_item(unit), "unit", listing_entry("unit", unit))
+
+    # ------------------------------------------------------------ public listing
+    def public_listing(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Every organisation and unit's public fields: one Query on one partition
+        (1 MB per page: one read for thousands of units), whatever their number."""
+        orgs: list[dict[str, Any]] = []
+        units: list[dict[str, Any]] = []
+        for item in self._query(KeyConditionExpression=Key("PK").eq(keys.PUBLIC_LISTING_PK)):
+            entry = without_keys(item)
+            entry.pop("type", None)
+            (orgs if item["SK"].startswith("ORG#") else units).append(entry)
+        return orgs, units
+
+    def unknown_scopes(self, scopes: Sequence[str]) -> list[str]:
+        """The ``org:``/``unit:`` scopes with no such organisation or unit (BatchGetItem,
+        a bounded number of retries of unprocessed keys)."""
+        wanted: dict[tuple[str, str], str] = {}
+        for scope in scopes:
+            kind, _, identifier = scope.partition(":")
+            if kind == "org":
+                wanted[(keys.org_pk(identifier), "ORG")] = scope
+            elif kind == "unit":
+                wanted[(keys.unit_pk(identifier), "UNIT")] = scope
+        found: set[tuple[str, str]] = set()
+        pending = [{"PK": pk, "SK": sk} for pk, sk in wanted]
+        for start in range(0, len(pending), 100):
+            request = {self._table.name: {"Keys": pending[start : start + 100]}}
+            for attempt in range(6):
+                answer = self._table.meta.client.batch_get_item(RequestItems=request)
+                for item in answer.get("Responses", {}).get(self._table.name, []):
+                    found.add((item["PK"], item["SK"]))
+                request = answer.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                time.sleep(min(0.05 * 2**attempt, 1.0))
+            else:
+                raise TooManyRequests("the directory is busy; try again", retry_after=1)
+        return [scope for key, scope in wanted.items() if key not in found]
 
     @staticmethod
     def _unit_item(unit: dict[str, Any]) -> dict[str, Any]:

@@ -22,6 +22,9 @@ from __future__ import annotations
 from typing import Final
 
 ORGS_INDEX_PK: Final = "ORGS"
+# Public listing of organisations and units (/public/orgs in one Query):
+# SK ``ORG#{org}`` or ``UNIT#{org}#{unit}``, public fields only.
+PUBLIC_LISTING_PK: Final = "PUBLIC#LISTING"
 PLATFORM: Final = "PLATFORM"
 VOCABULARY: Final = "VOCABULARY"
 # The token subject (``sub``) a person's first verified sign-in bound to their address.

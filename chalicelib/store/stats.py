@@ -1,9 +1,9 @@
 """DynamoDB access for the stats table (key schema in ``stats_keys``).
 
 A small class that receives its boto3 DynamoDB *client* and the table name; it speaks
-plain Python (``StatsKey``, figure maps) to its callers. It never scans on a request
-path: the public read is one Query on one partition; ``scan_aggregates`` exists for
-the admin commands only.
+plain Python (``StatsKey``, figure maps) to its callers. Nothing public reads these
+exact aggregates: public routes read the published documents
+(``chalicelib.store.publication``); ``scan_aggregates`` exists for the admin commands.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from botocore.exceptions import ClientError
 from chalicelib.domain.stats import Figures, Number, StatsKey
 from chalicelib.settings import Settings
 from chalicelib.store.stats_keys import (
+    AGGREGATE_PARTS,
     BOOKKEEPING,
     UPDATED_AT,
     WATERMARKS,
     key_attributes,
     parse_key,
-    stats_pk,
 )
 
 _serializer = TypeSerializer()
@@ -117,6 +117,15 @@ class StatsStore:
         self._table = table_name
         self._meter = meter
         self._capacity = "TOTAL" if meter is not None else "NONE"
+
+    @property
+    def client(self) -> Any:
+        """The DynamoDB client (the publish step shares it)."""
+        return self._client
+
+    @property
+    def table_name(self) -> str:
+        return self._table
 
     # ------------------------------------------------------------ stream writes
 
@@ -250,30 +259,6 @@ class StatsStore:
         )
         self._count_write(response)
 
-    # ------------------------------------------------------------ public read
-
-    def read_statistics(self, scope: str, period: str) -> tuple[Figures, Figures, int | None, bool]:
-        """Activity figures, survey figures, last update and whether any item exists.
-
-        One Query on one partition (both parts share it).
-        """
-        response = self._client.query(
-            TableName=self._table,
-            KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": stats_pk(scope, period)}},
-            ReturnConsumedCapacity=self._capacity,
-        )
-        self._count_read(response)
-        parts: dict[str, Figures] = {"A": {}, "S": {}}
-        updated: list[int] = []
-        for item in response.get("Items", []):
-            aggregate = self._decode(item)
-            parts[aggregate.key.part] = aggregate.figures
-            if aggregate.updated_at is not None:
-                updated.append(aggregate.updated_at)
-        found = bool(response.get("Items"))
-        return parts["A"], parts["S"], max(updated) if updated else None, found
-
     # ------------------------------------------------------------ admin
 
     def scan_aggregates(self) -> Iterator[StoredAggregate]:
@@ -281,7 +266,8 @@ class StatsStore:
         paginator = self._client.get_paginator("scan")
         for page in paginator.paginate(TableName=self._table):
             for item in page.get("Items", []):
-                if item["PK"]["S"].startswith("STATS#"):
+                # Released figures and published documents are derived, not aggregates.
+                if item["PK"]["S"].startswith("STATS#") and item["SK"]["S"] in AGGREGATE_PARTS:
                     yield self._decode(item)
 
     def put_aggregate(

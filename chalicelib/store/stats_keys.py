@@ -4,6 +4,11 @@
 |-----------------------------------|----------------------------|-----|
 | activity/participation figures    | ``STATS#{scope}#{period}`` | ``A`` |
 | survey figures (responses, indicators) | ``STATS#{scope}#{period}`` | ``S`` |
+| released survey figures (unit months only) | ``STATS#unit:{id}#{YYYY-MM}`` | ``R`` |
+| published document (JSON in ``doc``, order ``_v``) | ``STATS#{scope}#{period}`` | ``P`` |
+| family registry of a year (``u``: set of ``"unit org"``, ``v``: counter) | ``FAMILY#{year}`` | ``UNITS`` |
+| an organisation's summary of a year for ``all`` (JSON in ``doc``: released survey figures, responses, the ``all`` cells its certificates need; order ``_v``) | ``FAMILY#{year}`` | ``ORG#{org id}`` |
+| publications deferred while catching up (``m``: set of ``"year unit org"``, ``t``: since) | ``PUBLISH#PENDING`` | ``MEMBERS`` |
 
 Both parts of one scope and period share a partition, so the public read is one Query.
 Besides the figures (short attribute names, see ``chalicelib.domain.stats``) each item
@@ -24,7 +29,25 @@ from chalicelib.domain.stats import Part, StatsKey
 PREFIX: Final = "STATS#"
 WATERMARKS: Final = "_w"
 UPDATED_AT: Final = "_t"
-BOOKKEEPING: Final = frozenset({"PK", "SK", WATERMARKS, UPDATED_AT})
+# The publication number of a published document (``P``); underscored like every
+# bookkeeping attribute, because ``v`` is a figure (volunteers).
+PUBLICATION_VERSION: Final = "_v"
+BOOKKEEPING: Final = frozenset({"PK", "SK", WATERMARKS, UPDATED_AT, PUBLICATION_VERSION})
+RELEASED: Final = "R"
+PUBLISHED: Final = "P"
+DOCUMENT: Final = "doc"
+SUMMARY_PREFIX: Final = "ORG#"
+AGGREGATE_PARTS: Final = frozenset(get_args(Part))
+
+
+def pending_key() -> tuple[str, str]:
+    """The families whose publication a full stream batch deferred (``m``, since ``t``)."""
+    return "PUBLISH#PENDING", "MEMBERS"
+
+
+def family_key(year: str) -> tuple[str, str]:
+    """The registry of a year's family: which units, of which organisations."""
+    return f"FAMILY#{year}", "UNITS"
 
 
 def stats_pk(scope: str, period: str) -> str:

@@ -98,9 +98,9 @@ function labelFor(prefix, key) {
   return tr.has(`${prefix}.${key}`) ? tr.t(`${prefix}.${key}`) : key.replace(/_/g, " ");
 }
 
+/** A suppression reason code (stable API) in the page's language; an unknown code as given. */
 function reasonText(reason) {
-  const match = /fewer than (\d+) respondents/i.exec(reason || "");
-  return match ? tr.t("reason.fewer", { n: tr.int(Number(match[1])) }) : reason || "";
+  return tr.has(`reason.${reason}`) ? tr.t(`reason.${reason}`) : reason || "";
 }
 
 function formatValue(measure, value) {
@@ -310,27 +310,35 @@ function summarySection(target, name, stats) {
   const cards = [];
   for (const measure of SUMMARY_MEASURES) {
     const value = readMeasure(stats, measure, population);
-    if (value === null) continue; // e.g. per-capita without a population
-    shown.rows.push(row("summary", target.scope, name, target.period, measure, value));
-    cards.push(h("div", { class: "card" },
+    // A count the publication layer suppressed is said plainly, not left out or shown as 0.
+    const counted = measure === "visits_per_1000" ? "visits" : measure;
+    const suppressed = value === null && ((stats.participation || {}).suppressed || []).includes(counted);
+    if (value === null && !suppressed) continue; // e.g. per-capita without a population
+    shown.rows.push(row("summary", target.scope, name, target.period, measure, value, suppressed ? { suppressed: true, reason: "small_count" } : {}));
+    cards.push(h("div", { class: suppressed ? "card suppressed" : "card" },
       h("dt", { text: tr.t(`m.${measure}`) }),
-      h("dd", { text: formatValue(measure, value), dataset: { measure, value: String(value) } })));
+      h("dd", { text: suppressed ? tr.t("suppressed") : formatValue(measure, value), dataset: { measure, value: suppressed ? "" : String(value) } })));
   }
   return section("summary", "s.summary", h("dl", { class: "cards" }, cards));
 }
 
 /** A chart and a table of one breakdown (kind, category, gender, age band). */
 function breakdownFigure({ id, titleKey, columnKey, prefix, measurePrefix, keys, values, withShare, sectionName, target, name }) {
-  const total = keys.reduce((sum, key) => sum + values[key], 0);
+  // A null value was suppressed by the publication layer: said plainly, never drawn as 0.
+  const hidden = keys.some((key) => values[key] === null);
+  const total = keys.reduce((sum, key) => sum + (values[key] ?? 0), 0);
   const title = tr.t(titleKey);
-  const items = keys.map((key) => ({ label: labelFor(prefix, key), value: values[key], display: tr.int(values[key]) }));
+  const items = keys.map((key) => (values[key] === null
+    ? { label: labelFor(prefix, key), value: 0, display: tr.t("suppressed") }
+    : { label: labelFor(prefix, key), value: values[key], display: tr.int(values[key]) }));
   const body = keys.map((key) => {
     const measure = `${measurePrefix}:${key}`;
-    shown.rows.push(row(sectionName, target.scope, name, target.period, measure, values[key]));
-    const share = total > 0 ? values[key] / total : null;
-    return h("tr", {},
+    const suppressed = values[key] === null;
+    shown.rows.push(row(sectionName, target.scope, name, target.period, measure, values[key], suppressed ? { suppressed: true, reason: "small_count" } : {}));
+    const share = !hidden && total > 0 ? values[key] / total : null;
+    return h("tr", { class: suppressed ? "suppressed" : null, dataset: suppressed ? { measure } : {} },
       h("th", { scope: "row", text: labelFor(prefix, key) }),
-      h("td", { text: tr.int(values[key]), dataset: { measure, value: String(values[key]) } }),
+      h("td", { text: suppressed ? tr.t("suppressed.reason", { reason: tr.t("reason.small_count") }) : tr.int(values[key]), dataset: { measure, value: suppressed ? "" : String(values[key]) } }),
       withShare ? h("td", { text: share === null ? "–" : tr.pct(share) }) : null);
   });
   setChartWidth(chartWidths().pair);
@@ -357,8 +365,9 @@ function activitiesSection(target, name, stats) {
 
 function participationSection(target, name, stats) {
   const participation = stats.participation || {};
-  const genders = Object.fromEntries(GENDERS.map((key) => [key, participation[key] || 0]));
-  const bands = Object.fromEntries(orderedKeys(AGE_BANDS, participation.age_bands).map((key) => [key, (participation.age_bands || {})[key] || 0]));
+  const count = (value) => (value === null ? null : value || 0);
+  const genders = Object.fromEntries(GENDERS.map((key) => [key, count(participation[key])]));
+  const bands = Object.fromEntries(orderedKeys(AGE_BANDS, participation.age_bands).map((key) => [key, count((participation.age_bands || {})[key])]));
   const common = { sectionName: "participation", target, name, withShare: true };
   return section("participation", "s.participation",
     h("div", { class: "pair" },
@@ -369,7 +378,7 @@ function participationSection(target, name, stats) {
 function indicatorsSection(target, name, stats) {
   const indicators = stats.indicators || {};
   // The API lists every default indicator; one nobody has answered yet says nothing.
-  const keys = orderedKeys(INDICATORS, indicators).filter((key) => key in indicators && indicators[key].n !== 0);
+  const keys = orderedKeys(INDICATORS, indicators).filter((key) => key in indicators && indicators[key].reason !== "no_respondents" && indicators[key].n !== 0);
   if (keys.length === 0) return section("indicators", "s.indicators", h("p", { class: "notice", text: tr.t("noIndicators") }));
   const items = [];
   const body = keys.map((key) => {
@@ -378,12 +387,12 @@ function indicatorsSection(target, name, stats) {
     const measure = `indicator:${key}`;
     if (cell.suppressed) {
       const text = tr.t("suppressed.reason", { reason: reasonText(cell.reason) });
-      shown.rows.push(row("indicators", target.scope, name, target.period, measure, null, { n: cell.n, suppressed: true, reason: cell.reason }));
+      shown.rows.push(row("indicators", target.scope, name, target.period, measure, null, { suppressed: true, reason: cell.reason }));
       items.push({ label, suppressed: true, display: tr.t("suppressed") });
       return h("tr", { class: "suppressed", dataset: { measure } },
         h("th", { scope: "row", text: label }),
         h("td", { colspan: "2", text }),
-        h("td", { text: cell.n == null ? "–" : tr.int(cell.n) }),
+        h("td", { text: "–" }),
         h("td", { text: "–" }));
     }
     const [low, high] = cell.ci95 || [null, null];

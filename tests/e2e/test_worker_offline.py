@@ -176,8 +176,9 @@ def test_saves_made_offline_survive_a_reload_and_a_closed_app_and_are_stored_onc
     reopened.goto(f"{live_stack.site_url}/app/#/units/{unit_id}/figures")
     reopened.get_by_role("heading", name="Figures – MC Šiška").wait_for()
     wait_for_figures(reopened, ".key-figures", "Activities\n3")
-    visits = reopened.get_by_role("table", name="Visits by gender").inner_text()
-    assert "Boys\t9" in visits
+    # 4 + 2 + 3 boys, each evening once. (The boys' cell itself may be withheld to
+    # protect another unit's small count in a sum the public sees: docs/privacy.md.)
+    wait_for_figures(reopened, ".key-figures", "Visits\n9")
 
 
 def test_signing_out_clears_everything_personal_after_a_warning(

@@ -24,8 +24,8 @@ ADMIN = "admin@logbook.local"
 
 def reset_caches() -> None:
     """Settings, clients and services are cached per process; tests change them."""
-    from chalicelib import service
-    from chalicelib.api import idempotency, open_data, public_compare, public_stats
+    from chalicelib import service, statistics_service
+    from chalicelib.api import idempotency, open_data
     from chalicelib.auth import tokens
     from chalicelib.events import aggregate
     from chalicelib.store import sender_limits as sender_limits_store
@@ -37,9 +37,8 @@ def reset_caches() -> None:
     clients.cognito_client.cache_clear()
     service.get_logbook.cache_clear()
     tokens.verifier_for.cache_clear()
-    public_stats.get_stats_reader.cache_clear()
+    statistics_service.get_statistics_service.cache_clear()
     open_data.forget_kept()
-    public_compare.get_batch_reader.cache_clear()
     aggregate.get_aggregator.cache_clear()
     idempotency.idempotency_store.cache_clear()
     surveys_store.forget_checkin_keys()

@@ -38,7 +38,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from moto import mock_aws
 
 from app import app
-from chalicelib.api import public_compare, public_stats
 from chalicelib.api.routing import ROUTES
 from chalicelib.auth.tokens import PRIVATE_KEY_FILE, issue_local_token
 from chalicelib.domain.activity import ActivityIn
@@ -91,9 +90,6 @@ def activity_body(title: str = "Open evening") -> dict[str, Any]:
 def clear_cached_factories() -> None:
     """Every per-process cache that holds a table: this module's moto world is its own."""
     reset_caches()
-    # Not in reset_caches (yet): the open statistics keep their readers per process.
-    public_stats.get_stats_reader.cache_clear()
-    public_compare.get_batch_reader.cache_clear()
 
 
 def activity_in(body: dict[str, Any]) -> ActivityIn:

@@ -13,9 +13,12 @@ import boto3
 import pytest
 from chalice.test import Client
 
-from chalicelib.api import public_stats as public_stats_module
+from chalicelib.domain.publication import Thresholds
 from chalicelib.events.aggregate import StreamAggregator
+from chalicelib.events.publish import Publisher
 from chalicelib.settings import get_settings
+from chalicelib.statistics_service import get_statistics_service
+from chalicelib.store.publication import PublicationStore
 from chalicelib.store.stats import StatsStore
 from tests.packages import assert_valid_package
 from tools.stream_events import activity_item, response_item, serialize, stream_event, stream_record
@@ -23,7 +26,7 @@ from tools.stream_events import activity_item, response_item, serialize, stream_
 
 @pytest.fixture
 def client(aws: None) -> Iterator[Client]:
-    public_stats_module.get_stats_reader.cache_clear()
+    get_statistics_service.cache_clear()
     settings = get_settings()
     tables = boto3.client("dynamodb", region_name=settings.region)
     for item in (
@@ -38,14 +41,19 @@ def client(aws: None) -> Iterator[Client]:
     # 14 answers: the indicator is suppressed, and must stay so in the package.
     items += [response_item(f"r{i}", "u1", "o1", "2026-03-05", {"safety": 5}) for i in range(14)]
     records = [stream_record(index + 1, None, item) for index, item in enumerate(items)]
-    StreamAggregator(StatsStore(tables, settings.stats_table)).handle(
+    # Folded and published, as the stream's consumer does (docs/privacy.md).
+    publisher = Publisher(
+        PublicationStore(tables, settings.stats_table),
+        Thresholds(settings.suppression_threshold, settings.participation_threshold),
+    )
+    StreamAggregator(StatsStore(tables, settings.stats_table), publisher=publisher).handle(
         stream_event(records, "shardId-1")
     )
     from app import app
 
     with Client(app, stage_name="local") as test_client:
         yield test_client
-    public_stats_module.get_stats_reader.cache_clear()
+    get_statistics_service.cache_clear()
 
 
 def fetch_package(client: Client, directory: Path) -> dict[str, Any]:

@@ -8,9 +8,13 @@ from typing import Any
 import boto3
 import pytest
 
-from chalicelib.api import public_compare, public_stats
-from chalicelib.api.public_compare import MAX_CELLS, BatchStatsReader
+from chalicelib import statistics_service
+from chalicelib.api.public_compare import MAX_CELLS
 from chalicelib.settings import get_settings
+from chalicelib.statistics_service import StatisticsService
+from chalicelib.store import clients
+from chalicelib.store.directory import DirectoryRepository
+from chalicelib.store.publication import PublicationStore
 from chalicelib.store.stats import StatsStore
 from tests.functional.conftest import ADMIN, Api
 from tools import stats_admin
@@ -19,11 +23,9 @@ from tools import stats_admin
 @pytest.fixture(autouse=True)
 def fresh_readers() -> Iterator[None]:
     # The readers are cached per process; each test has its own moto tables.
-    public_compare.get_batch_reader.cache_clear()
-    public_stats.get_stats_reader.cache_clear()
+    statistics_service.get_statistics_service.cache_clear()
     yield
-    public_compare.get_batch_reader.cache_clear()
-    public_stats.get_stats_reader.cache_clear()
+    statistics_service.get_statistics_service.cache_clear()
 
 
 def _activity(date: str, girls: int, hours: int) -> dict[str, Any]:
@@ -150,14 +152,15 @@ def test_a_large_request_is_a_few_batch_gets_and_no_scan(
 ) -> None:
     settings = get_settings()
     client = CountingClient(boto3.client("dynamodb", region_name=settings.region))
-    reader = BatchStatsReader(
-        client, settings.stats_table, settings.data_table, settings.suppression_threshold
+    reader = StatisticsService(
+        PublicationStore(client, settings.stats_table),
+        DirectoryRepository(clients.data_table(settings)).unknown_scopes,
     )
     scopes = ["all", f"org:{recorded['org']}", f"unit:{recorded['a']}", f"unit:{recorded['b']}"]
     periods = [f"{year}-{month:02d}" for year in (2025, 2026) for month in range(1, 13)]
     periods += [f"{year}-Q{q}" for year in (2025, 2026) for q in range(1, 5)] + ["2024"]
-    documents = reader.statistics(scopes, periods)
+    documents = reader.compare(scopes, periods)
     assert len(documents) == 4 * 33
-    # Two keys (activity and survey part) per cell, 100 keys per call; every scope has
+    # One key (the published document) per cell, 100 keys per call; every scope has
     # figures in some period, so the data table is not asked.
-    assert client.batch_gets == [100, 100, 64]
+    assert client.batch_gets == [100, 32]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -12,10 +13,9 @@ import boto3
 import pytest
 from chalice.test import Client
 
-from chalicelib.api import public_stats as public_stats_module
-from chalicelib.events.aggregate import StreamAggregator
+from chalicelib.api.public_stats import Statistics
+from chalicelib.events.aggregate import get_aggregator
 from chalicelib.settings import get_settings
-from chalicelib.store.stats import StatsStore
 from tools.stream_events import (
     activity_item,
     response_item,
@@ -28,7 +28,6 @@ from tools.stream_events import (
 @pytest.fixture
 def tables(aws: None) -> Iterator[Any]:
     """moto tables (the suite's ``aws`` fixture) with one organisation and two units."""
-    public_stats_module.get_stats_reader.cache_clear()
     settings = get_settings()
     client = boto3.client("dynamodb", region_name=settings.region)
     for item in (
@@ -38,7 +37,6 @@ def tables(aws: None) -> Iterator[Any]:
     ):
         client.put_item(TableName=settings.data_table, Item=serialize(item))
     yield client
-    public_stats_module.get_stats_reader.cache_clear()
 
 
 @pytest.fixture
@@ -52,11 +50,13 @@ def client(tables: Any) -> Iterator[Client]:
         yield test_client
 
 
+_SEQUENCE = itertools.count(1)
+
+
 def fold(tables: Any, items: list[dict[str, Any]]) -> None:
-    records = [stream_record(index + 1, None, item) for index, item in enumerate(items)]
-    StreamAggregator(StatsStore(tables, get_settings().stats_table)).handle(
-        stream_event(records, "shardId-1")
-    )
+    records = [stream_record(next(_SEQUENCE), None, item) for item in items]
+    # The process's aggregator: it folds and then runs the publish step.
+    get_aggregator().handle(stream_event(records, "shardId-1"))
 
 
 def get(client: Client, path: str) -> Any:
@@ -88,13 +88,30 @@ def test_statistics_of_a_unit_follow_the_contract(client: Client, tables: Any) -
     assert body["indicators"]["safety"]["n"] == 15
     assert body["indicators"]["safety"]["mean"] == 4.0
     assert body["indicators"]["safety"]["ci95"] == [4.0, 4.0]
-    assert body["indicators"]["fairness"] == {
-        "n": 0,
-        "suppressed": True,
-        "reason": "fewer than 15 respondents",
-    }
+    assert body["indicators"]["fairness"] == {"suppressed": True, "reason": "no_respondents"}
     assert body["updated_at"].endswith("Z")
-    assert public_stats_module.Statistics.model_validate(body)  # what OpenAPI documents
+    assert body["indicators_as_of"].endswith("Z")
+    assert isinstance(body["participation"]["suppressed"], list)
+    assert Statistics.model_validate(body)  # what OpenAPI documents
+
+
+def test_public_statistics_are_one_get_item(client: Client, tables: Any) -> None:
+    from chalicelib.statistics_service import get_statistics_service
+
+    # Given a unit's published figures, however many organisations the platform has
+    fold(tables, [activity_item("a1", "u1", "o1", "2026-03-02")])
+    service = get_statistics_service()
+    calls: list[str] = []
+    service._store._client.meta.events.register(  # type: ignore[attr-defined]
+        "before-call.dynamodb", lambda model, **_: calls.append(model.name)
+    )
+
+    # When the public asks for them
+    response = get(client, "/public/stats?scope=unit:u1&period=2026")
+
+    # Then exactly one GetItem was read: no query, no scan, no sibling
+    assert response.status_code == 200
+    assert calls == ["GetItem"]
 
 
 def test_suppressed_indicators_leak_no_mean(client: Client, tables: Any) -> None:
@@ -102,11 +119,41 @@ def test_suppressed_indicators_leak_no_mean(client: Client, tables: Any) -> None
         tables, [response_item(f"r{i}", "u1", "o1", "2026-03-05", {"safety": 5}) for i in range(14)]
     )
     body = json.loads(get(client, "/public/stats?scope=org:o1&period=2026").body)
-    assert body["indicators"]["safety"] == {
-        "n": 14,
-        "suppressed": True,
-        "reason": "fewer than 15 respondents",
-    }
+    assert body["responses"] == 14
+    assert body["indicators"]["safety"] == {"suppressed": True, "reason": "too_few_respondents"}
+
+
+def test_one_more_answer_does_not_move_a_published_figure(client: Client, tables: Any) -> None:
+    # Given 15 answers published for the unit's March
+    fold(
+        tables, [response_item(f"r{i}", "u1", "o1", "2026-03-05", {"safety": 3}) for i in range(15)]
+    )
+    before = json.loads(get(client, "/public/stats?scope=unit:u1&period=2026").body)
+    # When one young person answers 5
+    fold(tables, [response_item("late", "u1", "o1", "2026-03-06", {"safety": 5})])
+    after = json.loads(get(client, "/public/stats?scope=unit:u1&period=2026").body)
+    # Then the figure and its time stay as they were; only the live count moves
+    assert after["indicators"] == before["indicators"]
+    assert after["indicators_as_of"] == before["indicators_as_of"]
+    assert after["responses"] == 16
+
+
+def test_a_small_count_in_a_unit_is_null_and_named(client: Client, tables: Any) -> None:
+    fold(
+        tables,
+        [
+            activity_item(
+                "a1", "u1", "o1", "2026-03-01", participants={"girls": 5, "boys": 6, "nonbinary": 1}
+            ),
+            activity_item("a2", "u2", "o1", "2026-03-01", participants={"girls": 9, "boys": 8}),
+        ],
+    )
+    body = json.loads(get(client, "/public/stats?scope=unit:u1&period=2026-03").body)
+    participation = body["participation"]
+    assert participation["nonbinary"] is None
+    assert "nonbinary" in participation["suppressed"] and len(participation["suppressed"]) >= 2
+    org = json.loads(get(client, "/public/stats?scope=org:o1&period=2026-03").body)
+    assert org["participation"]["nonbinary"] is None
 
 
 def test_an_existing_scope_without_data_answers_zeros(client: Client) -> None:

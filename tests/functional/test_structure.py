@@ -15,11 +15,14 @@ from typing import Any
 import boto3
 import pytest
 
-from chalicelib.api import public_stats as public_stats_module
 from chalicelib.domain.key_figures import derived_figures
+from chalicelib.domain.publication import Thresholds
 from chalicelib.events.aggregate import StreamAggregator
+from chalicelib.events.publish import Publisher
 from chalicelib.settings import get_settings
+from chalicelib.statistics_service import get_statistics_service
 from chalicelib.store.items import without_keys
+from chalicelib.store.publication import PublicationStore
 from chalicelib.store.stats import StatsStore
 from tests.builders import activity
 from tests.functional.conftest import Api
@@ -58,7 +61,14 @@ class Stream:
             settings.data_table
         )
         self.client = boto3.client("dynamodb", region_name=settings.region)
-        self.aggregator = StreamAggregator(StatsStore(self.client, settings.stats_table))
+        # Folded and published, as the stream's consumer does (docs/privacy.md).
+        self.aggregator = StreamAggregator(
+            StatsStore(self.client, settings.stats_table),
+            publisher=Publisher(
+                PublicationStore(self.client, settings.stats_table),
+                Thresholds(settings.suppression_threshold, settings.participation_threshold),
+            ),
+        )
         self.images: dict[tuple[str, str], dict[str, Any] | None] = {}
         self.sequence = 0
 
@@ -79,9 +89,9 @@ class Stream:
 
 @pytest.fixture
 def stream(world: World) -> Iterator[Stream]:
-    public_stats_module.get_stats_reader.cache_clear()
+    get_statistics_service.cache_clear()
     yield Stream()
-    public_stats_module.get_stats_reader.cache_clear()
+    get_statistics_service.cache_clear()
 
 
 def unit_stats(api: Api, unit: str, period: str = "2026") -> dict[str, Any]:

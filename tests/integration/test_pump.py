@@ -26,10 +26,14 @@ class RecordingHandler:
     def __init__(self) -> None:
         self.batches: list[list[dict[str, Any]]] = []
         self.processed: list[str] = []  # keys the "handler" completed, in order
+        self.closings = 0  # closing invocations (no records) once a shard is drained
         self.fail_with: Callable[[list[dict[str, Any]]], dict[str, Any] | None] | None = None
 
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any] | None:
         records = event["Records"]
+        if event.get("isFinalInvokeForWindow") and not records:
+            self.closings += 1
+            return None
         self.batches.append(records)
         outcome = self.fail_with(records) if self.fail_with else None
         failed_from = None
@@ -89,6 +93,24 @@ def drive(pump: StreamPump, until: Callable[[], bool], timeout: float = 20.0) ->
 
 def all_pks(handler: RecordingHandler) -> list[str]:
     return [r["dynamodb"]["Keys"]["PK"]["S"] for batch in handler.batches for r in batch]
+
+
+def test_a_drained_shard_gets_a_closing_invocation_after_full_batches(
+    ddb_local_tables: LocalTables, ddb_local_streams_client: Any, tmp_path: Path
+) -> None:
+    # Given a backlog of full batches (the handler defers its publish step meanwhile)
+    put_items(ddb_local_tables, 20)
+    handler = RecordingHandler()
+    pump = make_pump(ddb_local_tables, ddb_local_streams_client, handler, tmp_path / "cp.json")
+
+    # When the pump has delivered them and finds nothing more to read
+    drive(pump, lambda: len(handler.processed) == 20 and handler.closings > 0)
+
+    # Then the handler got a closing invocation, as Lambda's at the end of a window
+    assert [len(batch) for batch in handler.batches] == [10, 10]
+    closings = handler.closings
+    drive(pump, lambda: True)
+    assert handler.closings == closings  # once per drained backlog, not on every poll
 
 
 def test_batches_are_lambda_shaped(

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chalicelib.domain.publication import TOO_FEW_RESPONDENTS, CellInput, Thresholds, document
 from chalicelib.domain.stats import (
     CSV_COLUMNS,
     InvalidStatsQueryError,
@@ -20,7 +21,6 @@ from chalicelib.domain.stats import (
     parse_period,
     parse_scope,
     periods_of,
-    publish_statistics,
     record_delta,
     statistics_rows,
 )
@@ -171,14 +171,21 @@ def test_published_document_has_the_contract_shape_and_suppresses_small_n() -> N
         for i in range(16)
     ]
     figures = fold_items(items)
-    doc = publish_statistics(
+    survey = {
+        k: v for k, v in figures[StatsKey("unit:u1", "2026", "S")].items() if "fair" not in k
+    } | {"fairness.3": 9, "fairness.s": 27, "fairness.q": 81}
+    doc = document(
         "unit:u1",
         "2026",
-        figures[StatsKey("unit:u1", "2026", "A")],
-        {k: v for k, v in figures[StatsKey("unit:u1", "2026", "S")].items() if "fair" not in k}
-        | {"fairness.3": 9, "fairness.s": 27, "fairness.q": 81},
-        15,
-        "2026-03-14T10:00:00Z",
+        CellInput(
+            activity=figures[StatsKey("unit:u1", "2026", "A")],
+            survey=survey,
+            responses=16,
+            updated_at="2026-03-14T10:00:00Z",
+        ),
+        {},
+        {("unit:u1", "2026", "i:fairness"): TOO_FEW_RESPONDENTS},
+        Thresholds(),
     )
     assert doc["activities"] == {
         "count": 4,
@@ -193,16 +200,14 @@ def test_published_document_has_the_contract_shape_and_suppresses_small_n() -> N
     safety = doc["indicators"]["safety"]
     assert safety["n"] == 16 and safety["mean"] == 4.5 and safety["agree_share"] == 1.0
     assert safety["distribution"] == {"1": 0, "2": 0, "3": 0, "4": 8, "5": 8}
-    assert doc["indicators"]["fairness"] == {
-        "n": 9,
-        "suppressed": True,
-        "reason": "fewer than 15 respondents",
-    }
+    assert doc["indicators"]["fairness"] == {"suppressed": True, "reason": "too_few_respondents"}
     assert doc["indicators"]["belonging"]["suppressed"] is True  # defaults always listed
 
 
 def test_csv_rows_cover_every_figure_once() -> None:
-    doc = publish_statistics("all", "2026", {"n": 2, "k.open": 2, "m": 30}, {}, 15, None)
+    doc = document(
+        "all", "2026", CellInput(activity={"n": 2, "k.open": 2, "m": 30}), {}, {}, Thresholds()
+    )
     rows = statistics_rows(doc)
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -78,7 +78,12 @@ export function forgetOfflineAnswers() {
 }
 
 /** Call the API; resolves to the parsed JSON (null for 204), rejects with ApiError. */
-export async function call(method, path, body, { auth = true, accept, headers: extra } = {}) {
+export async function call(
+  method,
+  path,
+  body,
+  { auth = true, accept, cache, headers: extra } = {},
+) {
   const headers = { ...(extra || {}) };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (accept) headers.Accept = accept;
@@ -90,6 +95,7 @@ export async function call(method, path, body, { auth = true, accept, headers: e
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
+      ...(cache ? { cache } : {}),
     });
   } catch (error) {
     if (method === "GET") {

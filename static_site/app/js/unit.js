@@ -348,10 +348,12 @@ function dataTable(caption, headers, rows) {
 }
 
 function chartWithTable(caption, rows, format) {
+  // A suppressed count (null) is drawn as no bar and said plainly in the table, never as 0.
+  const shown = (value) => (value === null ? h("span", { className: "suppressed" }, t("fig.hidden")) : format ? format(value) : formatNumber(value));
   return h("figure", { className: "figure" },
     h("figcaption", {}, caption),
-    barChart(rows, { title: caption, format }),
-    dataTable(caption, [t("fig.what"), t("fig.value")], rows.map(([label, value]) => [label, format ? format(value) : formatNumber(value)])));
+    barChart(rows.map(([label, value]) => [label, value ?? 0]), { title: caption, format }),
+    dataTable(caption, [t("fig.what"), t("fig.value")], rows.map(([label, value]) => [label, shown(value)])));
 }
 
 /** Why the statistics are missing; a refused cross-origin call looks like "offline" to fetch. */
@@ -363,13 +365,20 @@ export function statsUnavailable(error) {
 
 /** Stats for a scope and period from /public/stats, or an Error explaining why not. */
 export async function fetchStats(scope, period) {
-  return call("GET", `/public/stats?scope=${encodeURIComponent(scope)}&period=${encodeURIComponent(period)}`, undefined, { auth: false });
+  // The worker's own figures right after a save: never the browser's cached minute-old copy.
+  return call("GET", `/public/stats?scope=${encodeURIComponent(scope)}&period=${encodeURIComponent(period)}`, undefined, { auth: false, cache: "no-cache" });
 }
 
-/** The API's suppression reason in the user's language (the known one), else as given. */
+const REASONS = ["too_few_respondents", "protects_another_cell", "no_respondents"];
+
+/** The API's suppression reason code in the user's language (a code we do not know: as given). */
 function suppressionReason(reason) {
-  const match = /fewer than (\d+) respondents/.exec(reason || "");
-  return match ? t("fig.fewerThan", { n: formatNumber(Number(match[1])) }) : reason || "";
+  return REASONS.includes(reason) ? t(`fig.reason.${reason}`) : reason || "";
+}
+
+/** A count as published: a number, or "not shown" when the publication layer suppressed it. */
+function countOrHidden(value) {
+  return value === null ? t("fig.hidden") : formatNumber(value || 0);
 }
 
 export function renderStats(stats) {
@@ -378,7 +387,7 @@ export function renderStats(stats) {
   const keyFigures = [
     [t("fig.activities"), formatNumber(a.count)],
     [t("fig.hours"), formatNumber(a.hours, { maximumFractionDigits: 1 })],
-    [t("fig.visits"), formatNumber(p.visits)],
+    [t("fig.visits"), countOrHidden(p.visits)],
     [t("fig.youthLedShare"), formatPercent(a.youth_led_share || 0)],
     [t("fig.new"), formatNumber(p.new)],
     [t("fig.volunteers"), formatNumber(p.volunteers)],
@@ -394,7 +403,7 @@ export function renderStats(stats) {
   const indicatorRows = names.map((name) => {
     const figure = published[name];
     if (figure.suppressed) {
-      return [label(name), formatNumber(figure.n), h("span", { className: "suppressed" }, t("fig.suppressed", { reason: suppressionReason(figure.reason) })), "–", "–"];
+      return [label(name), "–", h("span", { className: "suppressed" }, t("fig.suppressed", { reason: suppressionReason(figure.reason) })), "–", "–"];
     }
     return [label(name), formatNumber(figure.n),
       formatNumber(figure.mean, { maximumFractionDigits: 1, minimumFractionDigits: 1 }),
@@ -407,8 +416,8 @@ export function renderStats(stats) {
       h("dl", { className: "key-figures" }, keyFigures.map(([label, value]) => h("div", {}, h("dt", {}, label), h("dd", {}, value))))),
     h("section", { className: "charts", "aria-labelledby": "who-came" },
       h("h2", { id: "who-came" }, t("fig.whoCame")),
-      chartWithTable(t("fig.byGender"), GENDERS.map((g) => [t(`gender.${g}`), p[g] || 0])),
-      chartWithTable(t("fig.byAge"), AGE_BANDS.map((b) => [t(`age.${b}`), (p.age_bands || {})[b] || 0])),
+      chartWithTable(t("fig.byGender"), GENDERS.map((g) => [t(`gender.${g}`), p[g] === null ? null : p[g] || 0])),
+      chartWithTable(t("fig.byAge"), AGE_BANDS.map((b) => [t(`age.${b}`), (p.age_bands || {})[b] === null ? null : (p.age_bands || {})[b] || 0])),
       chartWithTable(t("fig.byKind"), KINDS.map((k) => [t(`kind.${k}`), (a.by_kind || {})[k] || 0])),
       chartWithTable(t("fig.byCategory"), CATEGORIES.map((c) => [t(`category.${c}`), (a.by_category || {})[c] || 0]))),
     h("section", { "aria-labelledby": "survey" },

@@ -1,0 +1,78 @@
+"""The public statistics' read side: published documents by key, never aggregates.
+
+Views parse their query and call this; it reads what the publish step stored
+(``chalicelib.events.publish``) and finalises it for today (``unique_visitors`` only
+once its period has ended). ``/public/stats`` is one GetItem; when nothing is
+published yet, one GetItem on the data table tells an existing organisation or unit
+(zeros) from an unknown one (404). ``/public/compare`` is one BatchGetItem per 100
+keys (plus one for unknown scopes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from typing import Any
+
+from chalicelib.domain.errors import FieldProblem, NotFound
+from chalicelib.domain.publication import empty_document, finalise
+from chalicelib.settings import get_settings
+from chalicelib.store import clients
+from chalicelib.store.directory import DirectoryRepository
+from chalicelib.store.publication import PublicationStore
+from chalicelib.store.stats import stats_client
+
+
+def _today() -> date:
+    return datetime.now(tz=UTC).date()
+
+
+class StatisticsService:
+    """Published statistics of one or many scopes and periods."""
+
+    def __init__(
+        self,
+        store: PublicationStore,
+        unknown_scopes: Callable[[Sequence[str]], list[str]],
+        today: Callable[[], date] = _today,
+    ) -> None:
+        self._store = store
+        self._unknown_scopes = unknown_scopes
+        self._today = today
+
+    def statistics(self, scope: str, period: str) -> dict[str, Any]:
+        """The published document; NotFound for an unknown organisation or unit."""
+        stored = self._store.read_document(scope, period)
+        if stored is None:
+            self._require_known([scope], "scope")
+            stored = empty_document(scope, period)
+        return finalise(stored, self._today())
+
+    def compare(self, scopes: Sequence[str], periods: Sequence[str]) -> list[dict[str, Any]]:
+        """Documents of every scope × period, scopes outer, periods inner."""
+        cells = [(scope, period) for scope in scopes for period in periods]
+        stored = self._store.read_documents(cells)
+        with_figures = {scope for scope, _ in stored}
+        self._require_known([s for s in scopes if s not in with_figures], "scopes")
+        today = self._today()
+        return [finalise(stored.get(cell) or empty_document(*cell), today) for cell in cells]
+
+    def _require_known(self, scopes: Sequence[str], field: str) -> None:
+        unknown = self._unknown_scopes(scopes)
+        if unknown:
+            raise NotFound(
+                f"no such organisation or unit: {', '.join(unknown)}",
+                errors=[FieldProblem(field, f"unknown organisation or unit {s}") for s in unknown],
+            )
+
+
+@lru_cache(maxsize=1)
+def get_statistics_service() -> StatisticsService:
+    """The service of this process, on the configured tables (built once)."""
+    settings = get_settings()
+    directory = DirectoryRepository(clients.data_table(settings))
+    return StatisticsService(
+        PublicationStore(stats_client(settings), settings.stats_table),
+        directory.unknown_scopes,
+    )

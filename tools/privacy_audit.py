@@ -1,0 +1,400 @@
+"""``make privacy-audit``: play the attacker over every public figure.
+
+For one family (a year of every scope, see ``chalicelib.domain.publication``) the
+attacker knows every published document, the organisations and units (``/public/orgs``)
+and what the reason codes say, and combines them with the relations any reader knows:
+units add up to their organisation, organisations to ``all``, months to quarters to
+the year, genders to visits, age bands to at most visits. For every suppressed cell
+that hides a small group it solves linear programs (HiGHS through
+``scipy.optimize.linprog``) for the exact feasible range of its respondent count (or
+participation count) and of its answers' sum. A small group is *derived* when its
+count is pinned to one whole value between 1 and the threshold − 1, or its answers'
+sum is pinned to within one point.
+
+Out of scope, as in statistical offices' cell suppression: homogeneity (a published
+group whose members all gave the same answer) and reading across time (steps in time
+handle that; see docs/privacy.md).
+
+Run against the local stack: ``python -m tools.privacy_audit [--endpoint URL]``
+(default the DynamoDB Local of ``make dev``, ``http://127.0.0.1:8001``); exits 1 naming
+every derivable cell. Dev-only: not part of the Lambda package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import lil_matrix
+
+from chalicelib.domain.publication import (
+    BAND_PREFIX,
+    GENDER_FIGURES,
+    NO_RESPONDENTS,
+    PROTECTS_ANOTHER_CELL,
+    TOO_FEW_RESPONDENTS,
+    VISITS,
+    Family,
+    Thresholds,
+    period_relations,
+    periods_of_year,
+)
+from chalicelib.domain.vocabulary import AGE_BANDS
+
+Key = tuple[str, str, str]
+Documents = Mapping[tuple[str, str], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A suppressed cell whose small group can be derived."""
+
+    year: str
+    scope: str
+    period: str
+    measure: str
+    what: str  # "count" or "sum"
+    low: float
+    high: float
+
+    def __str__(self) -> str:
+        return (
+            f"{self.scope} {self.period} {self.measure}: {self.what} pinned to "
+            f"[{self.low:g}, {self.high:g}]"
+        )
+
+
+@dataclass
+class AuditResult:
+    findings: list[Finding]
+    cells_checked: int
+    programs_solved: int
+
+
+class _Model:
+    """Unknowns with bounds and the public relations between them, for one quantity.
+
+    Published figures are constants: they move to the right-hand side, so each linear
+    program has only the suppressed cells as variables.
+    """
+
+    def __init__(self) -> None:
+        self.index: dict[Key, int] = {}
+        self.constants: dict[Key, float] = {}
+        self.bounds: list[tuple[float, float | None]] = []
+        self.equalities: list[tuple[list[tuple[int, float]], float]] = []
+        self.upper: list[tuple[list[tuple[int, float]], float]] = []
+        self._components: dict[int, tuple[list[int], tuple[Any, Any, Any, Any]]] | None = None
+        # Every value each unknown took in a solution found so far (see solve_range).
+        self.seen: dict[int, tuple[float, float]] = {}
+        self.programs = 0
+
+    def var(self, key: Key, low: float = 0.0, high: float | None = None) -> None:
+        if high is not None and low == high:
+            self.constants[key] = low
+        elif key not in self.index:
+            self.index[key] = len(self.bounds)
+            self.bounds.append((low, high))
+
+    def relation(self, parent: Key, children: Iterable[Key], *, at_most: bool = False) -> None:
+        """``parent = Σ children`` (``at_most``: ``Σ children ≤ parent``)."""
+        row: list[tuple[int, float]] = []
+        right = 0.0
+        for key, sign in [(parent, -1.0), *((c, 1.0) for c in children)]:
+            if key in self.index:
+                row.append((self.index[key], sign))
+            else:
+                right -= sign * self.constants.get(key, 0.0)
+        if row:
+            (self.upper if at_most else self.equalities).append((row, right))
+
+    def _component_of(self, target: int) -> tuple[list[int], tuple[Any, Any, Any, Any]]:
+        """The variables linked to ``target`` through some relation, and their constraints.
+
+        Published figures split the unknowns into independent groups (an organisation's
+        small cells rarely touch another's): each linear program needs only its group.
+        """
+        if self._components is None:
+            parent = list(range(len(self.bounds)))
+
+            def find(i: int) -> int:
+                while parent[i] != i:
+                    parent[i] = parent[parent[i]]
+                    i = parent[i]
+                return i
+
+            for row, _ in [*self.equalities, *self.upper]:
+                first = find(row[0][0])
+                for column, _value in row[1:]:
+                    other = find(column)
+                    if other != first:
+                        parent[other] = first
+            groups: dict[int, list[int]] = {}
+            for i in range(len(self.bounds)):
+                groups.setdefault(find(i), []).append(i)
+            self._components = {}
+            for members in groups.values():
+                slot = {variable: position for position, variable in enumerate(members)}
+                eq = [r for r in self.equalities if r[0][0][0] in slot]
+                ub = [r for r in self.upper if r[0][0][0] in slot]
+                built = (*_matrix(eq, slot), *_matrix(ub, slot))
+                for variable in members:
+                    self._components[variable] = (members, built)
+        return self._components[target]
+
+    def solve_range(self, key: Key) -> tuple[float, float]:
+        """The exact feasible range of one unknown (two linear programs at most).
+
+        Every solution found is a feasible point for every other unknown of its group:
+        an unknown already seen at two values at least one apart is not pinned down,
+        and its programs are skipped (``seen``; the answer is then that wider range).
+        """
+        target = self.index[key]
+        seen = self.seen.get(target)
+        if seen is not None and math.floor(seen[1] + 1e-6) - math.ceil(seen[0] - 1e-6) >= 1:
+            return seen
+        members, (a_eq, b_eq, a_ub, b_ub) = self._component_of(target)
+        position = members.index(target)
+        bounds = [self.bounds[v] for v in members]
+        result: list[float] = []
+        for sign in (1.0, -1.0):
+            objective = np.zeros(len(members))
+            objective[position] = sign
+            answer = linprog(
+                objective,
+                A_eq=a_eq,
+                b_eq=b_eq,
+                A_ub=a_ub,
+                b_ub=b_ub,
+                bounds=bounds,
+                method="highs",
+            )
+            self.programs += 1
+            if answer.status == 3:  # unbounded
+                result.append(-math.inf if sign > 0 else math.inf)
+            elif answer.status != 0:
+                raise RuntimeError(f"linear program for {key} failed: {answer.message}")
+            else:
+                result.append(sign * answer.fun)
+                for variable, value in zip(members, answer.x, strict=True):
+                    low, high = self.seen.get(variable, (value, value))
+                    self.seen[variable] = (min(low, value), max(high, value))
+        return result[0], result[1]
+
+
+def _matrix(
+    rows: list[tuple[list[tuple[int, float]], float]], slot: Mapping[int, int]
+) -> tuple[Any, Any]:
+    if not rows:
+        return None, None
+    matrix = lil_matrix((len(rows), len(slot)))
+    for r, (row, _) in enumerate(rows):
+        for column, value in row:
+            matrix[r, slot[column]] += value
+    return matrix.tocsr(), np.array([right for _, right in rows])
+
+
+def _pinned(low: float, high: float) -> bool:
+    if math.isinf(high):
+        return False
+    return math.floor(high + 1e-6) - math.ceil(low - 1e-6) < 1
+
+
+def _tree(family: Family, model: _Model, measures: Iterable[str]) -> None:
+    periods = periods_of_year(family.year)
+    for measure in measures:
+        for parent, children in family.scope_relations():
+            for period in periods:
+                model.relation((parent, period, measure), [(c, period, measure) for c in children])
+        for parent, children in period_relations(family.year):
+            for scope in family.scopes():
+                model.relation((scope, parent, measure), [(scope, c, measure) for c in children])
+
+
+def audit_participation(
+    family: Family, documents: Documents, thresholds: Thresholds
+) -> tuple[list[Finding], int, int]:
+    """Counts by gender and age band: is any small count in a unit's cell pinned?"""
+    model = _Model()
+    measures = [*GENDER_FIGURES, VISITS, *(BAND_PREFIX + b for b in AGE_BANDS)]
+    targets: list[Key] = []
+    for scope, period in family.cells():
+        participation = (documents.get((scope, period)) or {}).get("participation", {})
+        for measure in measures:
+            if measure.startswith(BAND_PREFIX):
+                bands = participation.get("age_bands", {})
+                band = measure[len(BAND_PREFIX) :]
+                value = bands.get(band, 0) if band in bands else 0
+            else:
+                value = participation.get(measure, 0)
+            key = (scope, period, measure)
+            if value is None:
+                # Only groups that are not empty are ever suppressed.
+                model.var(key, 1.0, None)
+                if scope.startswith("unit:") and measure != VISITS:
+                    targets.append(key)
+            else:
+                model.var(key, float(value), float(value))
+    _tree(family, model, measures)
+    for scope, period in family.cells():
+        model.relation((scope, period, VISITS), [(scope, period, g) for g in GENDER_FIGURES])
+        model.relation(
+            (scope, period, VISITS),
+            [(scope, period, BAND_PREFIX + b) for b in AGE_BANDS],
+            at_most=True,
+        )
+    findings = []
+    for key in targets:
+        low, high = model.solve_range(key)
+        if _pinned(low, high) and 1 <= round(low) < thresholds.participation:
+            findings.append(Finding(family.year, *key, "count", low, high))
+    return findings, len(targets), model.programs
+
+
+def audit_indicators(
+    family: Family, documents: Documents, thresholds: Thresholds
+) -> tuple[list[Finding], int, int]:
+    """Survey indicators: is any suppressed small group's count or sum pinned?"""
+    names: set[str] = set()
+    for document in documents.values():
+        names |= set(document.get("indicators", {}))
+    findings: list[Finding] = []
+    checked = solved = 0
+    k = thresholds.respondents
+    for name in sorted(names):
+        counts, sums = _Model(), _Model()
+        targets: list[Key] = []
+        measure = "i:" + name
+        for scope, period in family.cells():
+            figure = (documents.get((scope, period)) or {}).get("indicators", {}).get(name)
+            key = (scope, period, measure)
+            if figure is None or figure.get("reason") == NO_RESPONDENTS:
+                counts.var(key, 0.0, 0.0)
+                sums.var(key, 0.0, 0.0)
+            elif figure.get("suppressed"):
+                if figure["reason"] == TOO_FEW_RESPONDENTS:
+                    # Also said of answers not yet released: 0 … k − 1 as far as anyone knows.
+                    counts.var(key, 0.0, float(k - 1))
+                    targets.append(key)
+                elif figure["reason"] == PROTECTS_ANOTHER_CELL:
+                    counts.var(key, float(k), None)
+                else:
+                    counts.var(key, 0.0, None)
+                sums.var(key, 0.0, None)
+            else:
+                n = float(figure["n"])
+                counts.var(key, n, n)
+                # The mean is published to two decimals: the sum lies within ±0.005·n.
+                mean = float(figure["mean"])
+                sums.var(key, max(0.0, (mean - 0.005) * n), (mean + 0.005) * n)
+        _tree(family, counts, [measure])
+        _tree(family, sums, [measure])
+        for key in targets:
+            checked += 1
+            low, high = counts.solve_range(key)
+            s_low, s_high = sums.solve_range(key)
+            if _pinned(low, high) and low > 0.5:
+                findings.append(Finding(family.year, *key, "count", low, high))
+            if s_high - s_low < 1.0 and s_low > 0:
+                findings.append(Finding(family.year, *key, "sum", s_low, s_high))
+        solved += counts.programs + sums.programs
+    return findings, checked, solved
+
+
+def audit_family(family: Family, documents: Documents, thresholds: Thresholds) -> AuditResult:
+    """Every derivable small group of one family (empty list: none)."""
+    found_p, checked_p, solved_p = audit_participation(family, documents, thresholds)
+    found_i, checked_i, solved_i = audit_indicators(family, documents, thresholds)
+    return AuditResult(found_p + found_i, checked_p + checked_i, solved_p + solved_i)
+
+
+# ------------------------------------------------------------------ local stack
+
+
+def suppression_report(family: Family, store: Any, thresholds: Thresholds) -> str:
+    """How many cells of a year the publication layer suppresses, and why."""
+    from chalicelib.domain.publication import (
+        complete_suppression,
+        participation_problem,
+        roll_up,
+        survey_problem,
+    )
+
+    inputs = store.read_inputs(family)
+    activity = {key: figures for key, (figures, _) in inputs.activity.items()}
+    released = {
+        (scope.split(":", 1)[1], period): figures
+        for (scope, period), (figures, _) in inputs.released.items()
+    }
+    lines = [f"{family.year}: {len(family.units)} units, {len(family.orgs)} organisations"]
+    for name, problem in (
+        ("participation counts", participation_problem(family, activity, thresholds.participation)),
+        (
+            "indicator cells",
+            survey_problem(family, roll_up(family, released), thresholds.respondents),
+        ),
+    ):
+        reasons = complete_suppression(problem)
+        nonzero = sum(1 for value in problem.values.values() if value)
+        primary = sum(1 for cell in reasons if cell in problem.primary)
+        lines.append(
+            f"  {name}: {len(problem.values)} cells ({nonzero} not zero), "
+            f"{primary} primary, {len(reasons) - primary} complementary suppressed"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from chalicelib.settings import Settings
+    from chalicelib.store.publication import PublicationStore
+    from chalicelib.store.stats import stats_client
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--endpoint", default="http://127.0.0.1:8001")
+    parser.add_argument("--stats-table", default=None)
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="also count suppressed cells by kind (primary, complementary) per year",
+    )
+    arguments = parser.parse_args(argv)
+    settings = Settings.from_environment()
+    settings = settings.model_copy(update={"dynamodb_endpoint": arguments.endpoint})
+    store = PublicationStore(stats_client(settings), arguments.stats_table or settings.stats_table)
+    thresholds = Thresholds(settings.suppression_threshold, settings.participation_threshold)
+    started = time.perf_counter()
+    findings: list[Finding] = []
+    checked = solved = families = 0
+    for year in store.years():
+        family = store.read_family(year)
+        documents = store.read_documents(family)
+        if arguments.report:
+            print(suppression_report(family, store, thresholds))
+        result = audit_family(family, documents, thresholds)
+        findings += result.findings
+        checked += result.cells_checked
+        solved += result.programs_solved
+        families += 1
+    elapsed = time.perf_counter() - started
+    print(
+        f"privacy audit: {families} year(s), {checked} suppressed small cells checked, "
+        f"{solved} linear programs, {elapsed:.1f} s"
+    )
+    for finding in findings:
+        print(f"DERIVABLE {finding.year}: {finding}", file=sys.stderr)
+    if findings:
+        print(f"privacy audit FAILED: {len(findings)} derivable small group(s)", file=sys.stderr)
+        return 1
+    print("privacy audit passed: 0 derivable small groups")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
