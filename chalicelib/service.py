@@ -6,6 +6,8 @@ methods, so demo data goes through the same rules as real data.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -65,6 +67,12 @@ def strip_server_fields(body: dict[str, Any], *, keep_version: bool = False) -> 
     }
 
 
+# How long a warm instance keeps the inputs of an organisation-year's derived figures,
+# and for how many organisation-years at most.
+DERIVED_INPUTS_SECONDS = 60.0
+DERIVED_INPUTS_KEPT = 4096
+
+
 class Logbook:
     """Every use case of organisations, their people and their activities."""
 
@@ -77,6 +85,11 @@ class Logbook:
         self.directory = directory
         self.activities = activities
         self.accounts = accounts or LocalAccounts()
+        self.clock: Callable[[], float] = time.monotonic
+        # (org id, year) → (kept until, the organisation's youth population, key figures)
+        self._derived_inputs: dict[
+            tuple[str, int], tuple[float, int | None, dict[str, Any] | None]
+        ] = {}
 
     @classmethod
     def from_table(cls, table: Any, accounts: SignInAccounts | None = None) -> Logbook:
@@ -158,6 +171,7 @@ class Logbook:
         self._check_org(data)
         org = current.model_copy(update={**data.model_dump(), "updated_at": utc_now_iso()})
         self.directory.replace_org(org.model_dump())
+        self._forget_derived_inputs(org_id)
         return org
 
     def list_orgs(self, principal: Principal) -> list[Org]:
@@ -280,26 +294,51 @@ class Logbook:
             for name, value in figures.model_dump().items()
         }
         self.directory.put_key_figures(stored)
+        self._forget_derived_inputs(org_id)
         return figures
 
     def with_derived_figures(self, statistics: dict[str, Any]) -> dict[str, Any]:
         """A public statistics document of an organisation's year, with its derived figures.
 
-        Other scopes and periods are answered unchanged. Two key lookups (the
-        organisation and its key figures of the year); the rule is
-        ``domain.key_figures.derived_figures``.
+        Other scopes and periods are answered unchanged. The rule is
+        ``domain.key_figures.derived_figures``; its inputs (the organisation's youth
+        population and the year's key figures: two key lookups) are kept by a warm
+        instance for ``DERIVED_INPUTS_SECONDS``, so a public read stays one GetItem of
+        the published document however many requests bust the CDN's cache, and a
+        change through this instance is seen at once (others within the minute).
         """
         scope, period = str(statistics.get("scope", "")), str(statistics.get("period", ""))
         if not scope.startswith("org:") or year_problem(period):
             return statistics
-        org = self.directory.get_org(scope.removeprefix("org:"))
-        if org is None:
+        inputs = self._inputs_of_derived_figures(scope.removeprefix("org:"), int(period))
+        if inputs is None:
             return statistics
-        figures = self.directory.get_key_figures(org["id"], int(period))
-        return {
-            **statistics,
-            **derived_figures(statistics, figures, org.get("youth_population")),
-        }
+        population, figures = inputs
+        return {**statistics, **derived_figures(statistics, figures, population)}
+
+    def _inputs_of_derived_figures(
+        self, org_id: str, year: int
+    ) -> tuple[int | None, dict[str, Any] | None] | None:
+        now = self.clock()
+        kept = self._derived_inputs.get((org_id, year))
+        if kept is not None and kept[0] > now:
+            return kept[1], kept[2]
+        org = self.directory.get_org(org_id)
+        if org is None:
+            return None  # an unknown organisation is not kept: it may be created
+        figures = self.directory.get_key_figures(org_id, year)
+        if len(self._derived_inputs) >= DERIVED_INPUTS_KEPT:
+            self._derived_inputs.clear()
+        self._derived_inputs[(org_id, year)] = (
+            now + DERIVED_INPUTS_SECONDS,
+            org.get("youth_population"),
+            figures,
+        )
+        return org.get("youth_population"), figures
+
+    def _forget_derived_inputs(self, org_id: str) -> None:
+        for key in [key for key in self._derived_inputs if key[0] == org_id]:
+            del self._derived_inputs[key]
 
     @staticmethod
     def _year(year: str) -> int:

@@ -538,6 +538,47 @@ def test_public_statistics_of_an_organisations_year_carry_the_derived_figures(ap
     assert foreign["cost_per_visit"] is None and foreign["visits_per_1000"] is None
 
 
+def test_an_organisations_year_stays_one_read_however_often_it_is_asked(api, world, stream):
+    from chalicelib.service import DERIVED_INPUTS_SECONDS, get_logbook
+    from chalicelib.statistics_service import get_statistics_service
+
+    # Given an organisation's year with key figures, read once (the inputs are now kept)
+    created = record(api, world, activity(participants={"girls": 30, "boys": 20}, age_bands=None))
+    stream.follow(world.unit, created["id"])
+    api.call("PUT", key_figures_path(world), {"costs_eur": 1000}, token=world.org_admin)
+    path = f"/public/stats?scope=org:{world.org}&period=2026"
+    assert api.call("GET", path).json["cost_per_visit"] == 20.0
+    logbook = get_logbook()
+    clients = {
+        id(client): client
+        for client in (
+            logbook.directory._table.meta.client,
+            get_statistics_service()._store._client,  # type: ignore[attr-defined]
+        )
+    }
+    calls: list[str] = []
+    for client in clients.values():
+        client.meta.events.register(
+            "before-call.dynamodb", lambda model, **_: calls.append(model.name)
+        )
+
+    # When the public asks 20 times (straight at the API, past any CDN)
+    for _ in range(20):
+        assert api.call("GET", path).json["cost_per_visit"] == 20.0
+
+    # Then each answer was one GetItem of the published document
+    assert calls == ["GetItem"] * 20
+
+    # And a correction of the key figures is public at once, expiry reads them again
+    api.call("PUT", key_figures_path(world), {"costs_eur": 500}, token=world.org_admin)
+    assert api.call("GET", path).json["cost_per_visit"] == 10.0
+    now = logbook.clock()
+    logbook.clock = lambda: now + DERIVED_INPUTS_SECONDS + 1
+    calls.clear()
+    assert api.call("GET", path).json["cost_per_visit"] == 10.0
+    assert calls == ["GetItem"] * 3
+
+
 def test_the_list_filters_planned_and_done_for_the_upcoming_view(api, world):
     plan = record(api, world, plan_body(date="2026-05-01"))
     done = record(api, world, activity(date="2026-03-01"))
