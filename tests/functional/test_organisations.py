@@ -256,6 +256,34 @@ def test_public_orgs_show_names_and_ids_only(api, world):
     assert "lj.test" not in str(answer.json)
 
 
+def test_public_orgs_is_one_query_however_many_organisations(api, world):
+    from chalicelib.service import get_logbook
+
+    client = get_logbook().directory._table.meta.client
+    calls: list[str] = []
+    client.meta.events.register("before-call.dynamodb", lambda model, **_: calls.append(model.name))
+
+    def reads_of_public_orgs() -> tuple[list[str], int]:
+        calls.clear()
+        answer = api.call("GET", "/public/orgs")
+        assert answer.status == 200
+        return list(calls), len(answer.json["items"])
+
+    few, orgs_before = reads_of_public_orgs()
+    for index in range(12):
+        created = api.call(
+            "POST", "/orgs", {"name": f"Extra {index}", "country": "FI"}, token=world.admin
+        )
+        assert created.status == 201
+        unit = {"name": f"Centre {index}"}
+        units = f"/orgs/{created.json['id']}/units"
+        assert api.call("POST", units, unit, token=world.admin).status == 201
+    many, orgs_after = reads_of_public_orgs()
+
+    assert orgs_after == orgs_before + 12
+    assert few == many == ["Query"]
+
+
 def test_a_path_parameter_that_cannot_be_an_id_is_400(api, world):
     answer = api.call("GET", "/orgs/" + "x" * 300, token=world.admin)
     assert answer.status == 400

@@ -164,3 +164,53 @@ def test_a_large_request_is_a_few_batch_gets_and_no_scan(
     # One key (the published document) per cell, 100 keys per call; every scope has
     # figures in some period, so the data table is not asked.
     assert client.batch_gets == [100, 32]
+
+
+class ThrottledClient:
+    """A DynamoDB client whose every BatchGetItem leaves all keys unprocessed."""
+
+    def __init__(self) -> None:
+        self.batch_gets = 0
+
+    def batch_get_item(self, **kwargs: Any) -> Any:
+        self.batch_gets += 1
+        return {"Responses": {}, "UnprocessedKeys": kwargs["RequestItems"]}
+
+
+def test_unprocessed_keys_are_retried_a_bounded_number_of_times_then_429(
+    api: Api, recorded: dict[str, str]
+) -> None:
+    from chalicelib.api.errors import domain_error_response
+    from chalicelib.store.publication import MAX_BATCH_ATTEMPTS, StatisticsUnavailable
+
+    # Given a table that never processes a key (throttled for good)
+    settings = get_settings()
+    client = ThrottledClient()
+    pauses: list[float] = []
+    reader = StatisticsService(
+        PublicationStore(client, settings.stats_table, sleep=pauses.append),
+        DirectoryRepository(clients.data_table(settings)).unknown_scopes,
+    )
+
+    # When the public compares, the reader gives up after a bounded number of tries …
+    with pytest.raises(StatisticsUnavailable) as refused:
+        reader.compare(["all", f"org:{recorded['org']}"], ["2026", "2026-Q1"])
+    assert client.batch_gets == MAX_BATCH_ATTEMPTS
+    assert sum(pauses) < 3  # backoff, each pause at most a second
+
+    # … and the caller gets a 429 that says when to try again
+    answer = domain_error_response(refused.value)
+    assert answer.status_code == 429
+    assert answer.headers["Retry-After"] == "1"
+
+
+def test_the_directory_check_of_scopes_is_bounded_too() -> None:
+    from types import SimpleNamespace
+
+    from chalicelib.domain.errors import TooManyRequests
+
+    client = ThrottledClient()
+    table = SimpleNamespace(name="data", meta=SimpleNamespace(client=client))
+    with pytest.raises(TooManyRequests):
+        DirectoryRepository(table).unknown_scopes(["org:o1", "unit:u1"])
+    assert client.batch_gets == 6
