@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import hmac
 import ipaddress
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -98,4 +99,4 @@ def window_of(now: dt.datetime, seconds: int) -> tuple[dt.datetime, dt.datetime]
 
 def seconds_until(now: dt.datetime, end: dt.datetime) -> int:
     """Whole seconds from ``now`` to ``end``, at least 1 (a Retry-After value)."""
-    return max(1, int((end - now).total_seconds() + 0.999))
+    return max(1, math.ceil((end - now).total_seconds()))

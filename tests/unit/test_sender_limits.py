@@ -75,3 +75,7 @@ def test_windows_are_fixed_and_end_at_midnight_at_the_latest() -> None:
     late = dt.datetime(2026, 5, 4, 23, 59, 59, 500000, tzinfo=dt.UTC)
     assert window_of(late, 7 * 3600)[1] == dt.datetime(2026, 5, 5, tzinfo=dt.UTC)
     assert seconds_until(late, dt.datetime(2026, 5, 5, tzinfo=dt.UTC)) == 1
+    # A sliver past a whole second still waits for the whole second after it (the
+    # functional test's frozen clock once landed 0.9995 s into its second: 539 ≠ 540).
+    sliver = dt.datetime(2026, 5, 4, 13, 21, 0, 999_500, tzinfo=dt.UTC)
+    assert seconds_until(sliver, end) == 540
