@@ -9,7 +9,7 @@ export const API_URL = (config.apiUrl || "").replace(/\/$/, "");
 /** An answer other than 2xx; `status` 0 means the network failed (nothing was sent or heard). */
 export class ApiError extends Error {
   constructor(status, body) {
-    super(body?.message || `HTTP ${status}`);
+    super((body && body.message) || `HTTP ${status}`);
     this.status = status;
     this.body = body || {};
   }
@@ -78,7 +78,12 @@ export function forgetOfflineAnswers() {
 }
 
 /** Call the API; resolves to the parsed JSON (null for 204), rejects with ApiError. */
-export async function call(method, path, body, { auth = true, accept, cache, headers: extra } = {}) {
+export async function call(
+  method,
+  path,
+  body,
+  { auth = true, accept, cache, headers: extra } = {},
+) {
   const headers = { ...(extra || {}) };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (accept) headers.Accept = accept;

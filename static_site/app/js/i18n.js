@@ -32,7 +32,9 @@ export function setLang(code) {
 /** The message `key` in the chosen language (English if missing), with {name} filled in. */
 export function t(key, vars = {}) {
   const template = MESSAGES[current][key] ?? MESSAGES.en[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`));
+  return template.replace(/\{(\w+)\}/g, (_, name) =>
+    name in vars ? String(vars[name]) : `{${name}}`,
+  );
 }
 
 export function formatNumber(value, options = {}) {
