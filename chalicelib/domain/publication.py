@@ -40,7 +40,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from chalicelib.domain.stats import Figures, Number, add_into, indicator_sums, without_zeros
+from chalicelib.domain.stats import (
+    Figures,
+    Number,
+    add_into,
+    indicator_sums,
+    whole_figure,
+    without_zeros,
+)
 from chalicelib.domain.stats_math import summarise
 from chalicelib.domain.vocabulary import AGE_BANDS, INDICATORS
 
@@ -634,10 +641,6 @@ def publish_family(
     }
 
 
-def _int(figures: Mapping[str, Number], name: str) -> int:
-    return int(figures.get(name, 0))
-
-
 def _prefixed(figures: Mapping[str, Number], prefix: str) -> dict[str, int]:
     return {
         name[len(prefix) :]: int(value)
@@ -656,7 +659,7 @@ def document(
 ) -> dict[str, Any]:
     """One scope and period's public document (CONTRACT.md) under the suppression given."""
     activity = cell.activity
-    count, youth_led = _int(activity, "n"), _int(activity, "y")
+    count, youth_led = whole_figure(activity, "n"), whole_figure(activity, "y")
     suppressed_names: list[str] = []
 
     def shown(measure: str) -> int | None:
@@ -672,7 +675,7 @@ def document(
         value = shown(BAND_PREFIX + band)
         if value != 0:
             bands[band] = value
-    unique = _int(activity, "uv")
+    unique = whole_figure(activity, "uv")
     unique_shown: int | None = unique
     if scope.startswith("unit:") and 0 < unique < thresholds.participation:
         unique_shown = None
@@ -682,7 +685,7 @@ def document(
         "period": period,
         "activities": {
             "count": count,
-            "hours": round(_int(activity, "m") / 60, 2),
+            "hours": round(whole_figure(activity, "m") / 60, 2),
             "youth_led": youth_led,
             "youth_led_share": round(youth_led / count, 3) if count else 0.0,
             "by_kind": _prefixed(activity, "k."),
@@ -692,10 +695,10 @@ def document(
             "visits": visits,
             **genders,
             "age_bands": bands,
-            "new": _int(activity, "w"),
-            "volunteers": _int(activity, "v"),
-            "youth_leaders": _int(activity, "l"),
-            "checkins": _int(activity, "ci"),
+            "new": whole_figure(activity, "w"),
+            "volunteers": whole_figure(activity, "v"),
+            "youth_leaders": whole_figure(activity, "l"),
+            "checkins": whole_figure(activity, "ci"),
             "unique_visitors": unique_shown,
             "suppressed": suppressed_names,
         },
@@ -705,7 +708,7 @@ def document(
             period,
             cell.survey,
             indicators,
-            waiting=cell.responses > 0 and not _int(cell.survey, "r"),
+            waiting=cell.responses > 0 and not whole_figure(cell.survey, "r"),
         ),
         "indicators_as_of": cell.indicators_as_of,
         "updated_at": cell.updated_at,

@@ -307,16 +307,9 @@ def without_zeros(figures: Mapping[str, Number]) -> Figures:
 # What may be published is decided in ``chalicelib.domain.publication`` only.
 
 
-def _int(figures: Mapping[str, Number], name: str) -> int:
+def whole_figure(figures: Mapping[str, Number], name: str) -> int:
+    """A stored count as a whole number (absent: 0)."""
     return int(figures.get(name, 0))
-
-
-def _prefixed(figures: Mapping[str, Number], prefix: str) -> dict[str, int]:
-    return {
-        name[len(prefix) :]: int(value)
-        for name, value in sorted(figures.items())
-        if name.startswith(prefix) and value != 0
-    }
 
 
 def indicator_sums(figures: Mapping[str, Number]) -> dict[str, IndicatorSums]:
@@ -324,12 +317,14 @@ def indicator_sums(figures: Mapping[str, Number]) -> dict[str, IndicatorSums]:
     names = {name.rsplit(".", 1)[0] for name in figures if "." in name}
     sums: dict[str, IndicatorSums] = {}
     for indicator in sorted(names):
-        distribution = tuple(_int(figures, f"{indicator}.{bucket}") for bucket in range(1, 6))
+        distribution = tuple(
+            whole_figure(figures, f"{indicator}.{bucket}") for bucket in range(1, 6)
+        )
         sums[indicator] = IndicatorSums(
             distribution=distribution,  # type: ignore[arg-type]
             total=Decimal(figures.get(f"{indicator}.s", 0)),
             total_of_squares=Decimal(figures.get(f"{indicator}.q", 0)),
-            agreeing=_int(figures, f"{indicator}.a"),
+            agreeing=whole_figure(figures, f"{indicator}.a"),
         )
     return sums
 

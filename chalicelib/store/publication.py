@@ -324,26 +324,7 @@ class PublicationStore:
     def put_summary(self, year: str, org: str, summary: OrgSummary, version: int) -> bool:
         """Store an organisation's summary unless a newer publication already did."""
         pk, _ = family_key(year)
-        try:
-            response = self._client.put_item(
-                TableName=self._table,
-                Item={
-                    "PK": {"S": pk},
-                    "SK": {"S": SUMMARY_PREFIX + org},
-                    DOCUMENT: {"S": summary.to_json()},
-                    PUBLICATION_VERSION: {"N": str(version)},
-                },
-                ConditionExpression="attribute_not_exists(#v) OR #v < :v",
-                ExpressionAttributeNames={"#v": PUBLICATION_VERSION},
-                ExpressionAttributeValues={":v": {"N": str(version)}},
-                ReturnConsumedCapacity=self._capacity,
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise
-        self._count_write(response)
-        return True
+        return self._put_newer(pk, SUMMARY_PREFIX + org, summary.to_json(), version)
 
     def read_all_scope(self, year: str) -> FamilyInputs:
         """``all``'s exact activity and published documents of a year (consistent)."""
@@ -370,12 +351,17 @@ class PublicationStore:
 
     def put_document(self, scope: str, period: str, document: str, version: int) -> bool:
         """Store a published document unless a newer publication already did."""
+        return self._put_newer(stats_pk(scope, period), PUBLISHED, document, version)
+
+    def _put_newer(self, pk: str, sk: str, document: str, version: int) -> bool:
+        """Put a JSON document with its publication number unless the stored one is
+        newer (two publish steps may race: the later number wins); False if it was."""
         try:
             response = self._client.put_item(
                 TableName=self._table,
                 Item={
-                    "PK": {"S": stats_pk(scope, period)},
-                    "SK": {"S": PUBLISHED},
+                    "PK": {"S": pk},
+                    "SK": {"S": sk},
                     DOCUMENT: {"S": document},
                     PUBLICATION_VERSION: {"N": str(version)},
                 },
