@@ -147,6 +147,8 @@ class DirectoryRepository(DataTableRepository):
         orgs: list[dict[str, Any]] = []
         units: list[dict[str, Any]] = []
         for item in self._query(KeyConditionExpression=Key("PK").eq(keys.PUBLIC_LISTING_PK)):
+            if item["SK"].startswith("NETWORK#"):
+                continue  # networks' entries (chalicelib/store/networks.py)
             entry = without_keys(item)
             entry.pop("type", None)
             (orgs if item["SK"].startswith("ORG#") else units).append(entry)
@@ -271,8 +273,11 @@ class DirectoryRepository(DataTableRepository):
         platform_admin = False
         grants: dict[str, Grant] = {}
         subject = None
+        networks: set[str] = set()
         for item in self._query(KeyConditionExpression=Key("PK").eq(keys.user_pk(email))):
-            if item["type"] == "platform_admin":
+            if item["type"] == "coordinator":
+                networks.add(str(item["network_id"]))
+            elif item["type"] == "platform_admin":
                 platform_admin = True
             elif item["type"] == "member":
                 grants[item["org_id"]] = Grant(
@@ -282,7 +287,12 @@ class DirectoryRepository(DataTableRepository):
                 )
             elif item["type"] == "subject":
                 subject = str(item["sub"])
-        return Account(platform_admin=platform_admin, grants=grants, subject=subject)
+        return Account(
+            platform_admin=platform_admin,
+            grants=grants,
+            subject=subject,
+            networks=frozenset(networks),
+        )
 
     def bind_subject(self, email: str, subject: str, bound_at: str) -> str:
         """Bind ``email`` to ``subject`` unless it is bound already; the subject that holds.
