@@ -34,7 +34,9 @@ from chalicelib.domain.stats import Figures, StatsKey, fold_items, without_zeros
 from chalicelib.events.aggregate import format_watermark, shard_token
 from chalicelib.events.publish import Publisher
 from chalicelib.settings import get_settings
+from chalicelib.store.clients import dynamodb_resource
 from chalicelib.store.directory import listing_entry
+from chalicelib.store.networks import NetworkRepository, network_listing_entry
 from chalicelib.store.publication import PublicationStore
 from chalicelib.store.stats import StatsStore
 
@@ -133,6 +135,8 @@ def rebuild(
                 members.add(member)
             if item.get("type") in ("org", "unit") and item.get("SK") in ("ORG", "UNIT"):
                 listing.append(listing_entry(str(item["type"]), item))
+            elif item.get("type") == "network" and item.get("SK") == "NETWORK":
+                listing.append(network_listing_entry(item))
             yield item
 
     totals = fold_items(noting(scan_items(client, data_table, progress)))
@@ -151,6 +155,7 @@ def rebuild(
     Publisher(
         PublicationStore(store.client, store.table_name),
         Thresholds(settings.suppression_threshold, settings.participation_threshold),
+        groups=NetworkRepository(dynamodb_resource(settings).Table(data_table)).memberships,
     ).publish(members)
     return len(totals), len(stale)
 

@@ -42,7 +42,9 @@ class StatsQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
-    scope: str = Field(description="all, org:{org_id} or unit:{unit_id}")
+    scope: str = Field(
+        description="all, org:{org_id}, unit:{unit_id}, network:{network_id} or country:{CC}"
+    )
     period: str = Field(description="YYYY, YYYY-Qn or YYYY-MM")
 
     @field_validator("scope")

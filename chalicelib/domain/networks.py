@@ -20,7 +20,7 @@ members' documents do not (the proof is in docs/privacy.md).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -206,7 +206,7 @@ def group_document(
 
 def group_scopes(
     orgs: Sequence[str],
-    networks: Mapping[str, Sequence[str]],
+    networks: Mapping[str, Iterable[str]],
     countries: Mapping[str, str],
 ) -> list[str]:
     """The ``network:`` and ``country:`` scopes whose figures depend on ``orgs``."""
@@ -217,7 +217,7 @@ def group_scopes(
 
 
 def group_members(
-    scope: str, networks: Mapping[str, Sequence[str]], countries: Mapping[str, str]
+    scope: str, networks: Mapping[str, Iterable[str]], countries: Mapping[str, str]
 ) -> list[str]:
     """The member organisations of a ``network:`` or ``country:`` scope (sorted)."""
     kind, _, identifier = scope.partition(":")

@@ -155,15 +155,26 @@ class DirectoryRepository(DataTableRepository):
         return orgs, units
 
     def unknown_scopes(self, scopes: Sequence[str]) -> list[str]:
-        """The ``org:``/``unit:`` scopes with no such organisation or unit (BatchGetItem,
-        a bounded number of retries of unprocessed keys)."""
+        """The ``org:``/``unit:``/``network:`` scopes with no such organisation, unit or
+        network (BatchGetItem, a bounded number of retries of unprocessed keys), and the
+        ``country:`` scopes without any organisation (one Query of the public listing)."""
         wanted: dict[tuple[str, str], str] = {}
+        countries: list[str] = []
         for scope in scopes:
             kind, _, identifier = scope.partition(":")
             if kind == "org":
                 wanted[(keys.org_pk(identifier), "ORG")] = scope
             elif kind == "unit":
                 wanted[(keys.unit_pk(identifier), "UNIT")] = scope
+            elif kind == "network":
+                wanted[(f"NETWORK#{identifier}", "NETWORK")] = scope
+            elif kind == "country":
+                countries.append(scope)
+        unknown_countries: list[str] = []
+        if countries:
+            orgs, _ = self.public_listing()
+            present = {f"country:{org.get('country')}" for org in orgs}
+            unknown_countries = [scope for scope in countries if scope not in present]
         found: set[tuple[str, str]] = set()
         pending = [{"PK": pk, "SK": sk} for pk, sk in wanted]
         for start in range(0, len(pending), 100):
@@ -178,7 +189,7 @@ class DirectoryRepository(DataTableRepository):
                 time.sleep(min(0.05 * 2**attempt, 1.0))
             else:
                 raise TooManyRequests("the directory is busy; try again", retry_after=1)
-        return [scope for key, scope in wanted.items() if key not in found]
+        return [scope for key, scope in wanted.items() if key not in found] + unknown_countries
 
     @staticmethod
     def _unit_item(unit: dict[str, Any]) -> dict[str, Any]:

@@ -105,6 +105,12 @@ class NetworkRepository(DataTableRepository):
                 countries[str(item["id"])] = str(item["country"])
         return networks, countries
 
+    def memberships(self) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """Each network's member organisations and each organisation's country (one
+        Query: what the publish step needs to publish ``network:``/``country:``)."""
+        networks, countries = self.groups()
+        return {n: list(entry["org_ids"]) for n, entry in networks.items()}, countries
+
     # ------------------------------------------------------------ coordinators
     def put_coordinator(self, network_id: str, email: str, created_at: str) -> None:
         """Make ``email`` a coordinator of a network (idempotent)."""

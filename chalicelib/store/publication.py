@@ -40,6 +40,7 @@ from chalicelib.store.stats_keys import (
     family_key,
     pending_key,
     stats_pk,
+    years_key,
 )
 
 BATCH_GET_LIMIT = 100
@@ -168,7 +169,43 @@ class PublicationStore:
         )
         self._count_write(response)
         attributes = response["Attributes"]
-        return self._family(year, attributes), int(attributes["v"]["N"])
+        version = int(attributes["v"]["N"])
+        if version == 1:
+            # A year's first publication: note the year (networks rebuild every year).
+            self._add_years([year])
+        return self._family(year, attributes), version
+
+    def _add_years(self, years: Iterable[str]) -> None:
+        pk, sk = years_key()
+        self._count_write(
+            self._client.update_item(
+                TableName=self._table,
+                Key={"PK": {"S": pk}, "SK": {"S": sk}},
+                UpdateExpression="ADD #y :y",
+                ExpressionAttributeNames={"#y": "y"},
+                ExpressionAttributeValues={":y": {"SS": sorted(set(years))}},
+                ReturnConsumedCapacity=self._capacity,
+            )
+        )
+
+    def published_years(self) -> list[str]:
+        """Every year with a family: one GetItem (a Scan, once, on tables published
+        before the list of years existed; the list is kept from then on)."""
+        pk, sk = years_key()
+        response = self._client.get_item(
+            TableName=self._table,
+            Key={"PK": {"S": pk}, "SK": {"S": sk}},
+            ConsistentRead=True,
+            ReturnConsumedCapacity=self._capacity,
+        )
+        self._count_read(response)
+        item = response.get("Item")
+        if item is not None:
+            return sorted(item.get("y", {}).get("SS", []))
+        years = self.years()
+        if years:
+            self._add_years(years)
+        return years
 
     def defer(self, members: Iterable[tuple[str, str, str]], now: int) -> int:
         """Note ``(year, unit, org)`` as waiting for publication; since when any waits.
