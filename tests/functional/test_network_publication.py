@@ -24,8 +24,7 @@ _SEQUENCE = itertools.count(1)
 NOW = "2026-01-01T00:00:00Z"
 
 
-@pytest.fixture
-def world(aws: None) -> Iterator[dict[str, Any]]:
+def make_world() -> dict[str, Any]:
     """Ljubljana and Maribor (SI, units l1, l2 and m1), Tampere (FI, unit t1)."""
     table = data_table(get_settings())
     directory = DirectoryRepository(table)
@@ -41,7 +40,12 @@ def world(aws: None) -> Iterator[dict[str, Any]]:
         directory.create_unit(
             {"id": unit, "org_id": org, "name": unit, "created_at": NOW, "updated_at": NOW}
         )
-    yield {"networks": NetworkRepository(table)}
+    return {"networks": NetworkRepository(table)}
+
+
+@pytest.fixture
+def world(aws: None) -> dict[str, Any]:
+    return make_world()
 
 
 def fold(items: list[dict[str, Any]], old: list[dict[str, Any] | None] | None = None) -> None:
