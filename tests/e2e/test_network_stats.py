@@ -1,0 +1,48 @@
+"""/stats/ with a network scope (docs/networks.md): one lean Chromium check on the live
+local stack: the picker offers the network and its figures are the published ones."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tests.e2e.test_stats_site import call, cell_values, open_view
+
+
+def test_a_network_scope_shows_its_figures(page: Any, live_stack: Any) -> None:
+    # Given two organisations of a network, with an activity each
+    base = live_stack.api_url
+    token = call(base, "POST", "/auth/local-login", {"email": "admin@logbook.local"})["token"]
+    org_ids = []
+    for name, country, girls in (("Kranj", "SI", 6), ("Turku", "FI", 9)):
+        org = call(base, "POST", "/orgs", {"name": name, "country": country}, token)
+        unit = call(base, "POST", f"/orgs/{org['id']}/units", {"name": f"{name} centre"}, token)
+        activity = {
+            "date": "2025-05-14",
+            "duration_minutes": 120,
+            "kind": "open",
+            "title": "Open evening",
+            "participants": {"girls": girls, "boys": 5},
+        }
+        call(base, "POST", f"/units/{unit['id']}/activities", activity, token)
+        org_ids.append(org["id"])
+    network = call(base, "POST", "/networks", {"name": "Baltic ring", "org_ids": org_ids}, token)
+    scope = f"network:{network['id']}"
+
+    # When the network's figures are published (the stream pump, within seconds)
+    deadline = time.monotonic() + 60
+    while True:
+        figures = call(base, "GET", f"/public/stats?scope={scope}&period=2025")
+        if figures["activities"]["count"] == 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert figures["participation"]["visits"] == 25
+
+    # Then /stats/ offers the network in its picker and shows those figures
+    open_view(page, live_stack.site_url, f"?scope={scope}&period=2025")
+    assert page.eval_on_selector("#scope", "select => select.value") == scope
+    assert "Baltic ring" in page.inner_text("#scope")
+    cells = cell_values(page, "#summary")
+    assert cells["visits"] == 25
+    assert cells["activities"] == 2
+    assert page.script_errors == []
