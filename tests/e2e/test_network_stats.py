@@ -26,7 +26,14 @@ def test_a_network_scope_shows_its_figures(page: Any, live_stack: Any) -> None:
         }
         call(base, "POST", f"/units/{unit['id']}/activities", activity, token)
         org_ids.append(org["id"])
-    network = call(base, "POST", "/networks", {"name": "Baltic ring", "org_ids": org_ids}, token)
+    coordinator = "coordinator@baltic.test"
+    network = call(
+        base,
+        "POST",
+        "/networks",
+        {"name": "Baltic ring", "org_ids": org_ids, "coordinators": [coordinator]},
+        token,
+    )
     scope = f"network:{network['id']}"
 
     # When the network's figures are published (the stream pump, within seconds)
@@ -45,4 +52,18 @@ def test_a_network_scope_shows_its_figures(page: Any, live_stack: Any) -> None:
     cells = cell_values(page, "#summary")
     assert cells["visits"] == 25
     assert cells["activities"] == 2
+    assert page.script_errors == []
+
+    # And its coordinator sees the organisations' units side by side in the app
+    page.goto(f"{live_stack.site_url}/app/")
+    page.get_by_label("Your e-mail address").fill(coordinator)
+    page.get_by_role("button", name="Sign in").click()
+    page.click("#networks-link")
+    page.wait_for_selector("#network-figures")
+    page.goto(f"{live_stack.site_url}/app/#/networks/{network['id']}?period=2025")
+    page.wait_for_selector("#network-figures")
+    total = page.locator("#network-figures tbody tr").last
+    assert "Network total" in total.inner_text()
+    assert "25" in total.inner_text()
+    assert page.locator("#network-campaign").count() == 1
     assert page.script_errors == []
