@@ -236,3 +236,49 @@ def test_compare_takes_network_and_country_scopes(client: Client, world: dict[st
     items = json.loads(answer.body)["items"]
     assert [item["scope"] for item in items] == ["network:n1", "country:SI", "country:FI"]
     assert [item["activities"]["count"] for item in items] == [3, 3, 1]
+
+
+def test_an_organisation_that_moves_country_moves_its_figures(
+    client: Client, world: dict[str, Any]
+) -> None:
+    fold(activities())
+    directory = DirectoryRepository(data_table(get_settings()))
+    before = directory.get_org("mb")
+    assert before is not None
+    after = {**before, "country": "FI"}
+    directory.replace_org(after)
+    org_item = {"PK": "ORG#mb", "SK": "ORG", "type": "org"}
+    fold([{**org_item, **after}], [{**org_item, **before}])
+    get = lambda s, p: read(client, s, p)  # noqa: E731
+    assert_sum(get, "country:SI", ["lj"])
+    assert_sum(get, "country:FI", ["mb", "tre"])
+    # Nothing else changed: the same record again rebuilds the same documents.
+    fold([{**org_item, **after}], [{**org_item, **before}])
+    assert_sum(get, "country:FI", ["mb", "tre"])
+
+
+def test_a_rebuild_restores_a_networks_entry_and_figures(
+    client: Client, world: dict[str, Any]
+) -> None:
+    import boto3
+
+    from chalicelib.store.stats import StatsStore
+    from tools import stats_admin
+
+    set_network(world, ["lj", "tre"], None)
+    fold(activities())
+    settings = get_settings()
+    table = data_table(settings)
+    table.delete_item(Key={"PK": "PUBLIC#LISTING", "SK": "NETWORK#n1"})
+    client_ = boto3.client("dynamodb", region_name=settings.region)
+    stats_admin.rebuild(
+        client_,
+        boto3.client("dynamodbstreams", region_name=settings.region),
+        settings.data_table,
+        StatsStore(client_, settings.stats_table),
+        progress=False,
+    )
+    assert [n["id"] for n in json.loads(client.http.get("/public/networks").body)["items"]] == [
+        "n1"
+    ]
+    assert_sum(lambda s, p: read(client, s, p), "network:n1", ["lj", "tre"])
