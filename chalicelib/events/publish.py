@@ -101,17 +101,12 @@ class Publisher:
         for year, unit, org in members:
             by_year.setdefault(year, set()).add((unit, org))
         outcome = PublishOutcome()
-        groups: list[Groups] = []  # read once per publish step, on first need
         for year in sorted(by_year):
-            self._publish_year(year, by_year[year], outcome, groups)
+            self._publish_year(year, by_year[year], outcome)
         return outcome
 
     def _publish_year(
-        self,
-        year: str,
-        members: set[tuple[str, str]],
-        outcome: PublishOutcome,
-        groups: list[Groups] | None = None,
+        self, year: str, members: set[tuple[str, str]], outcome: PublishOutcome
     ) -> None:
         started = time.perf_counter()
         family, version = self._store.register(year, members)
@@ -138,10 +133,7 @@ class Publisher:
         if self._groups is not None:
             # After ``all``: the newest number, taken after every organisation's
             # documents of this step were written, so a later step reads them all.
-            groups = groups if groups is not None else []
-            if not groups:
-                groups.append(self._groups())
-            networks, countries = groups[0]
+            networks, countries = self._groups()
             scopes = group_scopes(sorted(solved), networks, countries)
             self._publish_group_scopes(
                 year, scopes, networks, countries, summaries, version, outcome
