@@ -132,7 +132,9 @@ class Publisher:
         self._write_documents(documents, inputs.documents, version, outcome)
         if self._groups is not None:
             # After ``all``: the newest number, taken after every organisation's
-            # documents of this step were written, so a later step reads them all.
+            # documents of this step were written, so a later step reads them all; and
+            # the memberships read after taking it, so a network change this read
+            # misses is rebuilt from the stream under a newer number.
             networks, countries = self._groups()
             scopes = group_scopes(sorted(solved), networks, countries)
             self._publish_group_scopes(

@@ -91,12 +91,16 @@ class NetworkRepository(DataTableRepository):
         network = self.get_network(network_id)
         return sorted(network["org_ids"]) if network else None
 
-    def groups(self) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    def groups(
+        self, *, consistent: bool = False
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
         """Every network's public entry and every organisation's country, from the
         public listing's partition: one Query (paged per MB), whatever their number."""
         networks: dict[str, dict[str, Any]] = {}
         countries: dict[str, str] = {}
-        for item in self._query(KeyConditionExpression=Key("PK").eq(keys.PUBLIC_LISTING_PK)):
+        for item in self._query(
+            KeyConditionExpression=Key("PK").eq(keys.PUBLIC_LISTING_PK), ConsistentRead=consistent
+        ):
             sk = str(item["SK"])
             if sk.startswith("NETWORK#"):
                 entry = without_keys(item)
@@ -107,8 +111,12 @@ class NetworkRepository(DataTableRepository):
 
     def memberships(self) -> tuple[dict[str, list[str]], dict[str, str]]:
         """Each network's member organisations and each organisation's country (one
-        Query: what the publish step needs to publish ``network:``/``country:``)."""
-        networks, countries = self.groups()
+        Query: what the publish step needs to publish ``network:``/``country:``).
+
+        A consistent read: the publish step reads it after taking its publication
+        number, so a membership change it does not see is rebuilt under a newer number
+        (chalicelib/events/publish.py)."""
+        networks, countries = self.groups(consistent=True)
         return {n: list(entry["org_ids"]) for n, entry in networks.items()}, countries
 
     # ------------------------------------------------------------ coordinators
