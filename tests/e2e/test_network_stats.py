@@ -65,5 +65,10 @@ def test_a_network_scope_shows_its_figures(page: Any, live_stack: Any) -> None:
     total = page.locator("#network-figures tbody tr").last
     assert "Network total" in total.inner_text()
     assert "25" in total.inner_text()
-    assert page.locator("#network-campaign").count() == 1
+    # And opens a campaign in both organisations at once
+    page.get_by_role("button", name="Open in every organisation").click()
+    page.wait_for_function(
+        "document.querySelectorAll('.campaign-results li').length === 2", timeout=15000
+    )
+    assert page.locator(".campaign-results a").count() == 2, page.inner_text(".campaign-results")
     assert page.script_errors == []
