@@ -8,7 +8,7 @@ import { call } from "./api.js";
 import { h, replace, uid } from "./dom.js";
 import { loadMe } from "./context.js";
 import { MESSAGES } from "./messages.js";
-import { formatNumber, formatPercent, t } from "./i18n.js";
+import { formatNumber, formatPercent, lang, t } from "./i18n.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
 import { periodOf, periodPicker, statsUnavailable } from "./unit.js";
 
@@ -180,10 +180,12 @@ export async function networkPage(main, networkId, period) {
   let me;
   let network;
   let orgs = [];
+  let templates = [];
   try {
     me = await loadMe();
     network = await call("GET", path(networkId));
     if (me.platform_admin) orgs = (await call("GET", "/orgs")).items;
+    templates = (await call("GET", "/survey-templates")).items.filter((item) => item.builtin);
   } catch (error) {
     replace(main, ...failurePage(error, t("net.title")));
     return;
@@ -199,7 +201,7 @@ export async function networkPage(main, networkId, period) {
       h("a", { href: statsLink }, t("net.public"))),
     h("h2", {}, t("net.sideBySide")),
     periodPicker(period, go), body,
-    campaignForm(network),
+    campaignForm(network, templates),
     h("ul", {}, network.orgs.map((org) => h("li", {},
       h("a", { href: `#/orgs/${encodeURIComponent(org.id)}/campaigns` }, t("net.campaigns", { org: org.name }))))),
     me.platform_admin ? networkForm(orgs, network, () => networkPage(main, networkId, period)) : null);
@@ -232,7 +234,7 @@ export async function networkPage(main, networkId, period) {
 
 /** One campaign per member organisation, each POST with its own Idempotency-Key: a retry
  * after a lost answer opens nothing twice, and the page says where it worked. */
-function campaignForm(network) {
+function campaignForm(network, templates) {
   const start = new Date();
   start.setMinutes(0, 0, 0);
   const end = new Date(start.getTime() + 21 * 86400000);
@@ -242,8 +244,11 @@ function campaignForm(network) {
   };
   const instant = (value) => new Date(value).toISOString().replace(/\.\d{3}Z$/, "Z");
   const results = h("ul", { className: "campaign-results", role: "status" });
+  // The built-in surveys every organisation has (an organisation's own are its own).
+  const title = (item) => item.title[lang()] || item.title.en || item.id;
   const template = h("select", { name: "template_id" },
-    h("option", { value: "annual", selected: true }, "annual"), h("option", { value: "feedback" }, "feedback"));
+    (templates.length ? templates : [{ id: "annual", title: {} }]).map((item) =>
+      h("option", { value: item.id, selected: item.id === "annual" }, title(item))));
   const form = h("form", { className: "inline-form", id: "network-campaign" },
     h("h2", {}, t("net.campaign")),
     field(t("net.campaignTitle"), h("input", { name: "title", required: true, maxlength: 200, value: t("net.defaultTitle", { year: start.getFullYear() }) })),
