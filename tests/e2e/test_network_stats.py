@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from tests.e2e.test_stats_site import call, cell_values, open_view
+from tests.e2e.test_worker_app import axe_violations
 
 
 def test_a_network_scope_shows_its_figures(page: Any, live_stack: Any) -> None:
@@ -65,6 +66,7 @@ def test_a_network_scope_shows_its_figures(page: Any, live_stack: Any) -> None:
     total = page.locator("#network-figures tbody tr").last
     assert "Network total" in total.inner_text()
     assert "25" in total.inner_text()
+    assert axe_violations(page) == []
     # And opens a campaign in both organisations at once
     page.get_by_role("button", name="Open in every organisation").click()
     page.wait_for_function(
