@@ -160,9 +160,10 @@ class Publisher:
         if self._groups is None or not wanted:
             return outcome
         networks, countries = self._groups()
+        members = {org for scope in wanted for org in group_members(scope, networks, countries)}
         for year in self._store.published_years():
             _, version = self._store.register(year, ())
-            summaries = self._store.read_summaries(year)
+            summaries = self._store.read_org_summaries(year, sorted(members))
             self._publish_group_scopes(
                 year, wanted, networks, countries, summaries, version, outcome
             )

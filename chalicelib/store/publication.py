@@ -358,6 +358,16 @@ class PublicationStore:
                 summaries[org] = OrgSummary.from_json(item[DOCUMENT]["S"])
         return summaries
 
+    def read_org_summaries(self, year: str, orgs: Iterable[str]) -> dict[str, OrgSummary]:
+        """Some organisations' summaries of a year, by key (BatchGetItem per 100; a
+        network's rebuild needs its members', not the whole platform's)."""
+        pk, _ = family_key(year)
+        found = self._batch_get([(pk, SUMMARY_PREFIX + org) for org in orgs], consistent=True)
+        return {
+            sk[len(SUMMARY_PREFIX) :]: OrgSummary.from_json(item[DOCUMENT]["S"])
+            for (_, sk), item in found.items()
+        }
+
     def put_summary(self, year: str, org: str, summary: OrgSummary, version: int) -> bool:
         """Store an organisation's summary unless a newer publication already did."""
         pk, _ = family_key(year)

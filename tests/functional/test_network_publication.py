@@ -175,8 +175,11 @@ def test_a_network_follows_its_members_as_they_join_and_leave(
     client: Client, world: dict[str, Any]
 ) -> None:
     fold(activities())
+    fold([response_item(f"r{i}", "l1", "lj", "2026-03-05", {"safety": 4}) for i in range(16)])
     network = set_network(world, ["lj"], None)
     assert_sum(lambda s, p: read(client, s, p), "network:n1", ["lj"])
+    # The rebuild recombined the member's released survey sums too.
+    assert read(client, "network:n1", "2026")["indicators"]["safety"]["n"] == 16
     network = set_network(world, ["lj", "tre"], network)
     assert_sum(lambda s, p: read(client, s, p), "network:n1", ["lj", "tre"])
     network = set_network(world, ["tre"], network)
