@@ -285,3 +285,25 @@ def test_a_rebuild_restores_a_networks_entry_and_figures(
         "n1"
     ]
     assert_sum(lambda s, p: read(client, s, p), "network:n1", ["lj", "tre"])
+
+
+def test_the_open_data_package_has_networks_and_countries(
+    client: Client, world: dict[str, Any]
+) -> None:
+    import csv
+    import io
+
+    set_network(world, ["lj", "mb"], None)
+    fold(activities())
+    answer = client.http.get("/public/datapackage/figures-2026.csv")
+    assert answer.status_code == 200, answer.body
+    rows = list(csv.DictReader(io.StringIO(answer.body.decode("utf-8-sig"))))
+    visits = {
+        (row["scope"], row["period"]): row["value"]
+        for row in rows
+        if row["section"] == "summary" and row["measure"] == "visits"
+    }
+    assert visits[("network:n1", "2026-03")] == "32"
+    assert visits[("country:FI", "2026")] == "16"
+    names = {row["scope"]: row["scope_name"] for row in rows}
+    assert names["network:n1"] == "MaMa" and names["country:SI"] == "SI"
