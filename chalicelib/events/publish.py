@@ -187,8 +187,13 @@ class Publisher:
             return
         periods = periods_of_year(year)
         orgs = sorted({org for members in members_of.values() for org in members})
-        published = self._store.read_documents([(f"org:{o}", p) for o in orgs for p in periods])
-        stored = self._store.read_documents([(s, p) for s in members_of for p in periods])
+        # Consistent: the organisations' documents this step has just written.
+        published = self._store.read_documents(
+            [(f"org:{o}", p) for o in orgs for p in periods], consistent=True
+        )
+        stored = self._store.read_documents(
+            [(s, p) for s in members_of for p in periods], consistent=True
+        )
         empty = OrgSummary()
         documents = {
             (scope, period): group_document(

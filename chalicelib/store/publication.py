@@ -93,13 +93,14 @@ class PublicationStore:
         return json.loads(item[DOCUMENT]["S"]) if item else None
 
     def read_documents(
-        self, cells: Family | Sequence[tuple[str, str]]
+        self, cells: Family | Sequence[tuple[str, str]], *, consistent: bool = False
     ) -> dict[tuple[str, str], dict[str, Any]]:
-        """Published documents of many scopes and periods (BatchGetItem per 100 keys)."""
+        """Published documents of many scopes and periods (BatchGetItem per 100 keys;
+        ``consistent`` for the publish step, which reads what it has just written)."""
         wanted = cells.cells() if isinstance(cells, Family) else list(cells)
         keys = [(stats_pk(scope, period), PUBLISHED) for scope, period in wanted]
         by_pk = {stats_pk(scope, period): (scope, period) for scope, period in wanted}
-        found = self._batch_get(keys, projection=True)
+        found = self._batch_get(keys, projection=True, consistent=consistent)
         return {
             by_pk[pk]: json.loads(item[DOCUMENT]["S"])
             for (pk, _), item in found.items()
