@@ -74,3 +74,24 @@ def test_a_network_scope_shows_its_figures(page: Any, live_stack: Any) -> None:
     )
     assert page.locator(".campaign-results a").count() == 2, page.inner_text(".campaign-results")
     assert page.script_errors == []
+
+
+def test_a_platform_admin_makes_a_network_in_the_app(page: Any, live_stack: Any) -> None:
+    base = live_stack.api_url
+    token = call(base, "POST", "/auth/local-login", {"email": "admin@logbook.local"})["token"]
+    org = call(base, "POST", "/orgs", {"name": "Lahti", "country": "FI"}, token)
+    page.goto(f"{live_stack.site_url}/app/")
+    page.get_by_label("Your e-mail address").fill("admin@logbook.local")
+    page.get_by_role("button", name="Sign in").click()
+    page.click("#networks-link")
+    form = page.locator("#new-network")
+    form.get_by_label("Name").fill("Päijät-Häme")
+    form.get_by_label("Lahti (FI)").check()
+    form.get_by_label("Coordinators (e-mail addresses, one per line)").fill("Coord@Lahti.test")
+    form.get_by_role("button", name="Create network").click()
+    page.wait_for_selector("#network-figures")
+    assert page.inner_text("#page-title") == "Päijät-Häme"
+    listed = call(base, "GET", "/networks", token=token)["items"]
+    made = next(n for n in listed if n["name"] == "Päijät-Häme")
+    assert made["org_ids"] == [org["id"]] and made["coordinators"] == ["coord@lahti.test"]
+    assert page.script_errors == []
