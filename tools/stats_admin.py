@@ -34,7 +34,6 @@ from chalicelib.domain.stats import Figures, StatsKey, fold_items, without_zeros
 from chalicelib.events.aggregate import format_watermark, shard_token
 from chalicelib.events.publish import Publisher
 from chalicelib.settings import get_settings
-from chalicelib.store.clients import dynamodb_resource
 from chalicelib.store.directory import listing_entry
 from chalicelib.store.networks import NetworkRepository, network_listing_entry
 from chalicelib.store.publication import PublicationStore
@@ -119,6 +118,14 @@ def stream_positions(client: Any, streams: Any, data_table: str) -> dict[str, st
     return marks
 
 
+def _table_of(client: Any, name: str) -> Any:
+    """A Table resource on the same endpoint and region as ``client``."""
+    resource = boto3.resource(
+        "dynamodb", region_name=client.meta.region_name, endpoint_url=client.meta.endpoint_url
+    )
+    return resource.Table(name)
+
+
 def rebuild(
     client: Any, streams: Any, data_table: str, store: StatsStore, progress: bool = True
 ) -> tuple[int, int]:
@@ -155,7 +162,7 @@ def rebuild(
     Publisher(
         PublicationStore(store.client, store.table_name),
         Thresholds(settings.suppression_threshold, settings.participation_threshold),
-        groups=NetworkRepository(dynamodb_resource(settings).Table(data_table)).memberships,
+        groups=NetworkRepository(_table_of(client, data_table)).memberships,
     ).publish(members)
     return len(totals), len(stale)
 
