@@ -11,7 +11,8 @@ it**, with their count — how Kolada computes group values. What "reports" mean
 * ``indicator:<name>`` by a member whose indicator is *published* (never a suppressed
   one: a suppressed cell carries no mean, and nothing here reads anything else);
 * a key figure (``cost_per_visit``, ``visits_per_1000``, ``visits_per_open_week``) by a
-  member whose public statistics carry it.
+  member whose public statistics carry it and that has at least one activity (visits
+  per 1,000 young residents of a year without activity is no figure of youth work).
 
 Every input is a public statistics document (what ``/public/stats`` answers), so a
 mean is a function of published figures only and reveals nothing they do not.
@@ -105,7 +106,7 @@ def reported_values(stats: Mapping[str, Any]) -> dict[str, float]:
     for name, value in values.items():
         if name in OTHER_COUNTS:
             reports = value >= 1  # a centre that ran no survey reports no responses
-        elif name.startswith(INDICATOR_PREFIX) or name in DERIVED:
+        elif name.startswith(INDICATOR_PREFIX):
             reports = True  # present only when published
         else:
             reports = has_activity

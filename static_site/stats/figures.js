@@ -24,9 +24,16 @@ export const MEASURES = {
   hours: { read: (s) => s.activities.hours, format: "dec1" },
   visits: { read: (s) => s.participation.visits, format: "int" },
   visits_per_1000: {
-    read: (s, population) => (population ? (s.participation.visits * 1000) / population : null),
+    // The API's own figure for an organisation's year (its key figures), else from the population.
+    read: (s, population) => {
+      if (typeof s.visits_per_1000 === "number") return s.visits_per_1000;
+      return population && s.participation.visits != null ? (s.participation.visits * 1000) / population : null;
+    },
     format: "dec1",
   },
+  // Key figures: the API gives them for an organisation's year where it reported them.
+  cost_per_visit: { read: (s) => s.cost_per_visit ?? null, format: "dec2" },
+  visits_per_open_week: { read: (s) => s.visits_per_open_week ?? null, format: "dec1" },
   new: { read: (s) => s.participation.new, format: "int" },
   volunteers: { read: (s) => s.participation.volunteers, format: "int" },
   youth_leaders: { read: (s) => s.participation.youth_leaders, format: "int" },
@@ -39,6 +46,7 @@ export const MEASURES = {
 export const SUMMARY_MEASURES = [
   "activities", "hours", "youth_led_share", "visits", "visits_per_1000", "new",
   "volunteers", "youth_leaders", "responses", "checkins", "unique_visitors",
+  "cost_per_visit", "visits_per_open_week",
 ];
 export const COMPARE_COLUMNS = ["activities", "hours", "visits", "visits_per_1000", "new", "youth_led_share", "responses"];
 export const METRICS = [...COMPARE_COLUMNS, "volunteers", ...INDICATORS.map((name) => `indicator:${name}`)];

@@ -91,9 +91,16 @@ def test_responses_are_reported_by_members_that_ran_a_survey() -> None:
     assert answer["measures"]["responses"] == {"mean": 30.0, "members": 1}
 
 
-def test_key_figures_count_where_given() -> None:
-    answer = average([document(1, 5, 2, cost_per_visit=12.5), document(1, 5, 2)])
+def test_key_figures_count_where_given_with_activity() -> None:
+    answer = average(
+        [
+            document(1, 5, 2, cost_per_visit=12.5, visits_per_1000=2.0),
+            document(1, 5, 2),
+            document(0, 0, 0, visits_per_1000=0.0),  # a population, but no activity
+        ]
+    )
     assert answer["measures"]["cost_per_visit"] == {"mean": 12.5, "members": 1}
+    assert answer["measures"]["visits_per_1000"] == {"mean": 2.0, "members": 1}
 
 
 def test_no_members_no_measures() -> None:
