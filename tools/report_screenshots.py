@@ -6,7 +6,9 @@ make dev``), with Playwright and Debian's Chromium.
         --org "Mestna občina Ljubljana" --year 2026
 
 Writes ``docs/screenshots/report-first-page.png`` (the first page of the A4 PDF, as
-the browser's Save as PDF lays it out; rendered with poppler's ``pdftoppm``), ``docs/screenshots/stats-against-average.png`` and
+the browser's Save as PDF lays it out; rendered with poppler's ``pdftoppm``), ``docs/screenshots/stats-against-average.png`` (an organisation's figures against
+its country's average), ``docs/screenshots/stats-compare-average.png`` (its centres
+side by side with the average row) and
 prints the page count of the A4 PDF.
 """
 
@@ -94,12 +96,12 @@ def main(argv: list[str] | None = None) -> int:
         page.set_viewport_size({"width": 1100, "height": 760})
         page.emulate_media(media="screen")
         page.goto(
-            f"{args.site}/stats/?scope=org:{org}&period={args.year}&compare=orgs"
+            f"{args.site}/stats/?scope=org:{org}&period={args.year}&compare=units"
             f"&metric=indicator:safety&lang={args.lang}"
         )
-        page.wait_for_selector("#compare tr.average-row")
-        page.evaluate("document.querySelector('#summary').scrollIntoView()")
-        page.screenshot(path=str(OUT / "stats-against-average.png"))
+        page.wait_for_selector("section#compare tr.average-row")
+        page.locator("#summary").screenshot(path=str(OUT / "stats-against-average.png"))
+        page.locator("section#compare").screenshot(path=str(OUT / "stats-compare-average.png"))
         browser.close()
     print(f"report: {pages} A4 pages ({len(pdf) / 1024:.0f} KiB PDF)")
     return 0

@@ -76,9 +76,14 @@ def organisation(live_stack: Any) -> dict[str, Any]:
     ):
         status, answer = api(live_stack, "PUT", f"/orgs/{org['id']}/{scope}/{year}", body, admin)
         assert status == 200, answer
-    _published(live_stack, f"org:{org['id']}", year, 3)
-    _published(live_stack, f"org:{peer['id']}", year, 1)
-    return {"org": org, "year": year}
+    for scope, count in (
+        (f"org:{org['id']}", 3),
+        (f"unit:{units[0]['id']}", 2),
+        (f"unit:{units[1]['id']}", 1),
+        (f"org:{peer['id']}", 1),
+    ):
+        _published(live_stack, scope, year, count)
+    return {"org": org, "year": year, "units": [unit["id"] for unit in units]}
 
 
 def _texts(page: Any, selector: str) -> list[str]:
@@ -146,8 +151,9 @@ def test_stats_links_the_report_and_sets_figures_against_the_peers(
     page.goto(
         f"{live_stack.site_url}/stats/?scope=org:{org['id']}&period={year}&compare=units&lang=en"
     )
-    page.wait_for_selector("#compare tfoot tr.average-row")
+    page.wait_for_selector("section#compare tfoot tr.average-row")
     assert (
-        page.locator("#compare tr.average-row td[data-measure='activities']").inner_text() == "1.5"
+        page.locator("section#compare tr.average-row td[data-measure='activities']").inner_text()
+        == "1.5"
     )
     assert page.script_errors == []

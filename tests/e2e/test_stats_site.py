@@ -665,8 +665,12 @@ class _ReferenceSiteHandler(SimpleHTTPRequestHandler):
 
 @pytest.mark.parametrize(
     "view",
-    ["?scope=org:{lj}&period=2025&compare=units", "?scope=org:{lj}&period=2025&compare=months"],
-    ids=["units-side-by-side", "month-by-month"],
+    [
+        "?scope=org:{lj}&period=2025&compare=units",
+        "?scope=org:{lj}&period=2025&compare=months",
+        "report.html?scope=org:{lj}&year=2025",
+    ],
+    ids=["units-side-by-side", "month-by-month", "annual-report"],
 )
 def test_lighthouse_scores_and_page_weight_meet_the_budget(
     live_stack: Any, demo: Demo, stats_source: str, view: str
