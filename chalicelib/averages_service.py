@@ -72,15 +72,18 @@ class AveragesService:
 
     # ------------------------------------------------------------------ averages
 
-    def averages(self, group: str, level: str | None, period: str) -> dict[str, Any]:
-        """``{"group", "level", "period", "members", "measures"}`` (CONTRACT.md)."""
+    def averages(
+        self, group: str, level: str | None, period: str, listing: Listing | None = None
+    ) -> dict[str, Any]:
+        """``{"group", "level", "period", "members", "measures"}`` (CONTRACT.md);
+        ``listing`` when the caller has already read it."""
         level = level or default_level(group)
         key = (group, level, period)
         now = self._clock()
         kept = self._kept.get(key)
         if kept is not None and kept[0] > now:
             return kept[1]
-        answer = self._averages(group, level, period, self._listing())
+        answer = self._averages(group, level, period, listing or self._listing())
         if len(self._kept) >= KEPT_ANSWERS:
             self._kept.clear()
         self._kept[key] = (now + KEPT_SECONDS, answer)
@@ -188,7 +191,7 @@ class AveragesService:
         averages = None
         if peers is not None:
             group, level = peers
-            averages = self.averages(group, level, year)
+            averages = self.averages(group, level, year, listing)
         targets: dict[str, Any] = {}
         analysis = None
         if org_id is not None:

@@ -241,3 +241,50 @@ def test_bad_report_queries(api: Api, query: str, status: int, field: str) -> No
     answer = api.call("GET", f"/public/report?{query}")
     assert answer.status == status, answer.json
     assert field in {e["field"] for e in answer.json["errors"]}
+
+
+class CallLog:
+    """Every DynamoDB operation a client makes (botocore's before-call event)."""
+
+    def __init__(self, *clients: Any) -> None:
+        self.calls: list[str] = []
+        for client in clients:
+            client.meta.events.register("before-call.dynamodb.*", self._record)
+
+    def _record(self, model: Any, **_: Any) -> None:
+        self.calls.append(model.name)
+
+
+def test_averages_and_a_report_are_a_few_key_reads_and_no_scan(
+    api: Api, world: dict[str, Any]
+) -> None:
+    from chalicelib.averages_service import AveragesService
+    from chalicelib.evaluation_service import get_evaluation_service
+    from chalicelib.statistics_service import StatisticsService
+    from chalicelib.store import clients
+    from chalicelib.store.directory import DirectoryRepository
+
+    settings = get_settings()
+    stats_client = boto3.client("dynamodb", region_name=settings.region)
+    table = clients.data_table(settings)
+    log = CallLog(stats_client, table.meta.client)
+    directory = DirectoryRepository(table)
+    service = AveragesService(
+        StatisticsService(
+            PublicationStore(stats_client, settings.stats_table), directory.unknown_scopes
+        ),
+        directory,
+        get_evaluation_service(settings).public_year,
+    )
+
+    # All organisations of a year: the listing, their documents, their key figures.
+    service.averages("all", None, "2026")
+    assert sorted(log.calls) == ["BatchGetItem", "BatchGetItem", "Query"]
+
+    # A report: the listing, two years' documents, their key figures, the peers'
+    # documents and key figures, and the organisation's year of targets and analyses.
+    log.calls.clear()
+    service.report(f"org:{world['Kranj']}", "2026")
+    assert "Scan" not in log.calls
+    assert log.calls.count("Query") == 2
+    assert log.calls.count("BatchGetItem") == 5
