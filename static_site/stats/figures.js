@@ -49,7 +49,7 @@ export const SUMMARY_MEASURES = [
   "cost_per_visit", "visits_per_open_week",
 ];
 export const COMPARE_COLUMNS = ["activities", "hours", "visits", "visits_per_1000", "new", "youth_led_share", "responses"];
-export const METRICS = [...COMPARE_COLUMNS, "volunteers", ...INDICATORS.map((name) => `indicator:${name}`)];
+export const METRICS = [...COMPARE_COLUMNS, "volunteers", "cost_per_visit", "visits_per_open_week", ...INDICATORS.map((name) => `indicator:${name}`)];
 
 const PERIOD = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/;
 

@@ -23,6 +23,20 @@ export function averageOf(averages, measure) {
   return entry && typeof entry.mean === "number" ? entry : null;
 }
 
+// Counts reported only by members that have at least one (chalicelib/domain/averages.py).
+const OPTIONAL = new Set(["responses", "checkins", "unique_visitors"]);
+
+/**
+ * Whether a scope's statistics report a measure in the averages' sense: only then is
+ * it set against the average (a centre without check-ins is not "100 % below").
+ */
+export function reports(stats, measure, value) {
+  if (typeof value !== "number") return false;
+  if (measure.startsWith("indicator:")) return true;
+  if (OPTIONAL.has(measure)) return value >= 1;
+  return ((stats && stats.activities) || {}).count >= 1;
+}
+
 /**
  * How ``value`` stands against ``mean``: direction ``above`` / ``below`` / ``same``
  * and by how much — a difference on the 1–5 scale for indicators (``points``), a

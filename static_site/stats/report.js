@@ -7,7 +7,7 @@
 import { barChart, intervalChart, setChartWidth } from "./charts.js";
 import { AGE_BANDS, GENDERS, INDICATORS, KINDS, MEASURES, countOf, directory, orderedKeys, readMeasure } from "./figures.js";
 import { LANGUAGES, initialLanguage, rememberLanguage, translator } from "./i18n.js";
-import { averageOf, differenceText, tone, versus } from "./peers.js";
+import { averageOf, differenceText, reports, tone, versus } from "./peers.js";
 import "./report-texts.js";
 
 const config = window.LOGBOOK_CONFIG || {};
@@ -206,8 +206,8 @@ function glanceSection() {
     const average = averageOf(report.averages, measure);
     if (current === null && previous === null && !average) continue;
     const change = current !== null && previous ? (current - previous) / Math.abs(previous) : null;
-    const comparison = average ? versus(measure, current, average.mean) : null;
-    const index = current !== null && average && average.mean > 0 ? Math.round((current / average.mean) * 100) : null;
+    const comparison = average && reports(report.figures, measure, current) ? versus(measure, current, average.mean) : null;
+    const index = comparison && average.mean > 0 ? Math.round((current / average.mean) * 100) : null;
     if (index !== null) items.push({ label: measureName(measure), value: index, display: tr.int(index) });
     rows.push(h("tr", { dataset: { measure } },
       h("th", { scope: "row", text: measureName(measure) }),

@@ -10,7 +10,7 @@ import {
   periodKey, rankAndQuintile, readMeasure, row, seriesPeriods, toCsv,
 } from "./figures.js";
 import { LANGUAGES, initialLanguage, rememberLanguage, translator } from "./i18n.js";
-import { averageOf, averagesPath, peerGroup, tone, versus, versusText } from "./peers.js";
+import { averageOf, averagesPath, peerGroup, reports, tone, versus, versusText } from "./peers.js";
 import "./report-texts.js";
 
 const config = window.LOGBOOK_CONFIG || {};
@@ -341,7 +341,7 @@ function summarySection(target, name, stats, peers) {
     if (value === null && !suppressed) continue; // e.g. per-capita without a population
     shown.rows.push(row("summary", target.scope, name, target.period, measure, value, suppressed ? { suppressed: true, reason: "small_count" } : {}));
     const average = averageOf(peers, measure);
-    const comparison = average ? versus(measure, value, average.mean) : null;
+    const comparison = average && reports(stats, measure, value) ? versus(measure, value, average.mean) : null;
     cards.push(h("div", { class: suppressed ? "card suppressed" : "card" },
       h("dt", { text: tr.t(`m.${measure}`) }),
       h("dd", { text: suppressed ? tr.t("suppressed") : formatValue(measure, value), dataset: { measure, value: suppressed ? "" : String(value) } }),

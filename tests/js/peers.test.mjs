@@ -55,3 +55,15 @@ test("above is better except where lower is better", async () => {
   assert.equal(tone("visits", versus("visits", 100, 100)), "same");
   assert.equal(tone("visits", null), "same");
 });
+
+test("a scope is compared only on what it reports", async () => {
+  const { reports } = await import("../../static_site/stats/peers.js");
+  const active = { activities: { count: 3 } };
+  const idle = { activities: { count: 0 } };
+  assert.equal(reports(active, "visits", 40), true);
+  assert.equal(reports(idle, "visits", 0), false);
+  assert.equal(reports(active, "checkins", 0), false);
+  assert.equal(reports(idle, "responses", 30), true);
+  assert.equal(reports(idle, "indicator:safety", 4.1), true);
+  assert.equal(reports(active, "visits", null), false);
+});
