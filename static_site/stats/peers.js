@@ -68,13 +68,14 @@ export function tone(measure, comparison) {
 /** The sentence "12 % above the average (34)" in the translator's language. */
 export function versusText(tr, comparison, averageText) {
   if (!comparison) return "";
-  return tr.t("avg.vs", { diff: differenceText(tr, comparison), average: averageText });
+  const diff = comparison.direction === "same" ? tr.t("avg.same") : differenceText(tr, comparison);
+  return tr.t("avg.vs", { diff, average: averageText });
 }
 
 /** Just "12 % above" / "0.25 below" / "at" (where the average has its own column). */
 export function differenceText(tr, comparison) {
   if (!comparison) return "";
-  if (comparison.direction === "same") return tr.t("avg.same");
+  if (comparison.direction === "same") return tr.t("avg.level");
   const amount = comparison.points != null ? tr.dec2(comparison.points) : comparison.ratio == null ? "" : tr.pct(comparison.ratio);
   return tr.t(`avg.${comparison.direction}`, { pct: amount }).trim();
 }
