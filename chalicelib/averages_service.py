@@ -132,7 +132,8 @@ class AveragesService:
     def _documents(self, scopes: list[str], period: str) -> list[dict[str, Any]]:
         if not scopes:
             return []
-        return list(self._statistics.compare(scopes, [period]))
+        # Members come from the public listing: no scope is looked up again.
+        return list(self._statistics.compare(scopes, [period], known=True))
 
     def _with_key_figures(
         self, documents: list[dict[str, Any]], listing: Listing, period: str
@@ -184,7 +185,9 @@ class AveragesService:
                 raise _unknown_scope(scope)
             org_id, peers = unit["org_id"], (f"org:{unit['org_id']}", "unit")
         last_year = str(number - 1)
-        this, previous = self._statistics.compare([scope], [year, last_year])
+        # all, and an organisation or unit found in the listing, need no second look-up.
+        known = kind in ("all", "org", "unit")
+        this, previous = self._statistics.compare([scope], [year, last_year], known=known)
         if kind == "org":
             this = self._with_key_figures([this], listing, year)[0]
             previous = self._with_key_figures([previous], listing, last_year)[0]

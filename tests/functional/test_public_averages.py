@@ -281,6 +281,11 @@ def test_averages_and_a_report_are_a_few_key_reads_and_no_scan(
     service.averages("all", None, "2026")
     assert sorted(log.calls) == ["BatchGetItem", "BatchGetItem", "Query"]
 
+    # An organisation's units, one of them without any figures (K3): no look-up of it.
+    log.calls.clear()
+    service.averages(f"org:{world['Kranj']}", None, "2026")
+    assert sorted(log.calls) == ["BatchGetItem", "Query"]
+
     # A report: the listing, two years' documents, their key figures, the peers'
     # documents and key figures, and the organisation's year of targets and analyses.
     log.calls.clear()
