@@ -24,10 +24,11 @@ export const MEASURES = {
   hours: { read: (s) => s.activities.hours, format: "dec1" },
   visits: { read: (s) => s.participation.visits, format: "int" },
   visits_per_1000: {
-    // The API's own figure for an organisation's year (its key figures), else from the population.
+    // From the organisation's population where the page knows it, else the API's own
+    // figure of an organisation's year (its key figures: the year's population).
     read: (s, population) => {
-      if (typeof s.visits_per_1000 === "number") return s.visits_per_1000;
-      return population && s.participation.visits != null ? (s.participation.visits * 1000) / population : null;
+      if (population) return s.participation.visits == null ? null : (s.participation.visits * 1000) / population;
+      return typeof s.visits_per_1000 === "number" ? s.visits_per_1000 : null;
     },
     format: "dec1",
   },

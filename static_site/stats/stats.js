@@ -345,7 +345,7 @@ function summarySection(target, name, stats, peers) {
     cards.push(h("div", { class: suppressed ? "card suppressed" : "card" },
       h("dt", { text: tr.t(`m.${measure}`) }),
       h("dd", { text: suppressed ? tr.t("suppressed") : formatValue(measure, value), dataset: { measure, value: suppressed ? "" : String(value) } }),
-      comparison ? h("dd", { class: `vs ${tone(measure, comparison)}`, dataset: { measure, average: String(average.mean) }, text: versusText(tr, comparison, formatAverage(measure, average.mean)) }) : null));
+      comparison ? h("dd", { class: `vs ${tone(measure, comparison)}`, dataset: { peerMeasure: measure, average: String(average.mean) }, text: versusText(tr, comparison, formatAverage(measure, average.mean)) }) : null));
   }
   const notes = peers ? [h("p", { class: "note", id: "peers-note", text: `${peersName(peers)}. ${tr.t("avg.note", { total: tr.int(peers.members) })}` })] : [];
   return section("summary", "s.summary", h("dl", { class: "cards" }, cards), ...notes, reportLink(target));
@@ -472,7 +472,7 @@ function peerCell(measure, value, peers) {
   const average = averageOf(peers, measure);
   if (!average) return h("td", { text: "–" });
   const comparison = versus(measure, value, average.mean);
-  return h("td", { class: comparison ? `vs ${tone(measure, comparison)}` : null, dataset: { measure, average: String(average.mean) }, text: comparison ? versusText(tr, comparison, formatAverage(measure, average.mean)) : formatAverage(measure, average.mean) });
+  return h("td", { class: comparison ? `vs ${tone(measure, comparison)}` : null, dataset: { peerMeasure: measure, average: String(average.mean) }, text: comparison ? versusText(tr, comparison, formatAverage(measure, average.mean)) : formatAverage(measure, average.mean) });
 }
 
 function comparisonSection(target, plan, addSource) {
@@ -560,7 +560,7 @@ function averageRow(averages, columns, series) {
     shown.rows.push(row("compare_average", averages.group, label, averages.period, column, average ? average.mean : null, { members: average ? average.members : 0 }));
     return h("td", { dataset: { measure: column, value: average ? String(average.mean) : "" }, text: average ? formatAverage(column, average.mean) : "–" });
   });
-  return h("tr", { class: "average-row", dataset: { scope: averages.group } }, h("th", { scope: "row", text: label }), series ? null : h("td", { text: "–" }), ...cells);
+  return h("tr", { class: "average-row", dataset: { scope: averages.group, period: averages.period } }, h("th", { scope: "row", text: label }), series ? null : h("td", { text: "–" }), ...cells);
 }
 
 function openDataSection(target, name, periodLabel) {

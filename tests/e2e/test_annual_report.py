@@ -145,7 +145,7 @@ def test_stats_links_the_report_and_sets_figures_against_the_peers(
     page.wait_for_selector("#summary .card dd.vs")
     href = page.get_attribute("#report-link", "href")
     assert href == f"report.html?scope=org%3A{org['id']}&year={year}"
-    visits = page.locator("#summary dd.vs[data-measure='visits']")
+    visits = page.locator("#summary dd.vs[data-peer-measure='visits']")
     assert re.search(r"(above|below|at) the average", visits.inner_text())
     assert "Average of organisations in Slovenia" in page.inner_text("#peers-note")
     page.goto(
