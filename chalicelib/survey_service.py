@@ -28,6 +28,7 @@ from chalicelib.domain.errors import (
 )
 from chalicelib.domain.ideas import MAX_IDEA_TEXT, Adoption, PublicIdea, idea_texts, text_in
 from chalicelib.domain.ids import new_id
+from chalicelib.domain.periods import period_end, periods_of
 from chalicelib.domain.sender_limits import SenderLimits
 from chalicelib.domain.surveys import (
     BUILTIN_TEMPLATES,
@@ -54,8 +55,6 @@ from chalicelib.domain.surveys import (
     keyed_visitor,
     localised_questions,
     new_collection_code,
-    period_end,
-    periods_of,
     pick_language,
 )
 from chalicelib.sender_limits import SenderLimiter
