@@ -21,7 +21,7 @@ function problemNotice(error) {
   const inUse = error.body && error.body.in_use;
   if (inUse) {
     return notice("error", h("p", {}, t("vocab.inUse")),
-      h("ul", {}, Object.entries(inUse).map(([id, n]) => h("li", {}, t("vocab.usedBy", { id, n: formatNumber(n) })))));
+      h("ul", {}, Object.entries(inUse).map(([id, n]) => h("li", {}, t("vocab.usedBy", { id, n: formatNumber(n), count: n })))));
   }
   return notice("error", h("p", {}, explainError(error)), lines);
 }

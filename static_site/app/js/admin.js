@@ -7,7 +7,8 @@ import { barChart } from "./charts.js";
 import { forgetUnits, isOrgAdmin, loadMe, orgUnits } from "./context.js";
 import { formatNumber, formatPercent, t } from "./i18n.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading, pendingSection } from "./ui.js";
-import { fetchStats, periodOf, periodPicker, statsUnavailable } from "./unit.js";
+import { periodOf } from "./periods.js";
+import { fetchStats, periodPicker, statsUnavailable } from "./unit.js";
 import { structureSections } from "./admin-structure.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
