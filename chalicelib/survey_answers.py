@@ -303,7 +303,7 @@ class SurveyAnswers:
             "unit_id": item["unit_id"],
             "org_id": item["org_id"],
             "date": day.isoformat(),
-            # The phone's hash is keyed again before anything is stored (DESIGN.md).
+            # The phone's hash is keyed again before anything is stored (docs/architecture.md, "Rules the code relies on").
             "visitor": keyed_visitor(self.surveys.checkin_key(item["org_id"]), data.visitor),
         }
         if data.gender:
