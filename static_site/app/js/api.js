@@ -102,7 +102,8 @@ export async function call(
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       ...(cache ? { cache } : {}),
-      ...(method === "GET" ? { signal: AbortSignal.timeout(timeout) } : {}),
+      // (Browsers before AbortSignal.timeout, e.g. Safari 15, wait as before.)
+      ...(method === "GET" && typeof AbortSignal !== "undefined" && AbortSignal.timeout ? { signal: AbortSignal.timeout(timeout) } : {}),
     });
   } catch (error) {
     if (method === "GET") {
