@@ -288,15 +288,19 @@ export async function orgPage(main, orgId) {
 // ------------------------------------------------------------------ side by side
 export async function orgFiguresPage(main, orgId, period) {
   replace(main, loading());
-  let org;
-  let units;
+  let name;
+  let unitsAnswer;
   try {
     const me = await loadMe();
     if (!isOrgAdmin(me, orgId)) {
       replace(main, ...failurePage({ status: 403 }, t("admin.refused")));
       return;
     }
-    [org, units] = await Promise.all([call("GET", `/orgs/${encodeURIComponent(orgId)}`), orgUnits(orgId, true)]);
+    unitsAnswer = orgUnits(orgId, true);
+    unitsAnswer.catch(() => {}); // answered below, in the page's body
+    // The heading at once from the sign-in's memberships; a platform admin's from the organisation.
+    name = me.memberships.find((m) => m.org_id === orgId)?.org_name
+      || (await call("GET", `/orgs/${encodeURIComponent(orgId)}`)).name;
   } catch (error) {
     replace(main, ...failurePage(error, t("admin.refused")));
     return;
@@ -305,13 +309,21 @@ export async function orgFiguresPage(main, orgId, period) {
   const go = (next) => { window.location.hash = `#/orgs/${encodeURIComponent(orgId)}/figures?period=${next}`; };
   const body = h("div", { "aria-busy": "true" }, loading());
   replace(main,
-    h("p", { className: "crumbs" }, h("a", { href: "#/" }, t("nav.home")), " › ", org.name),
-    pageHeading(t("side.title", { org: org.name })),
+    h("p", { className: "crumbs" }, h("a", { href: "#/" }, t("nav.home")), " › ", name),
+    pageHeading(t("side.title", { org: name })),
     h("nav", { className: "tabs", "aria-label": t("admin.nav") },
       h("a", { href: `#/orgs/${encodeURIComponent(orgId)}` }, t("admin.manage")),
       h("a", { href: `#/orgs/${encodeURIComponent(orgId)}/figures`, "aria-current": "page" }, t("home.sideBySide")),
       evaluationTabs(orgId)),
     periodPicker(period, go), body);
+  let units;
+  try {
+    units = await unitsAnswer;
+  } catch (error) {
+    body.setAttribute("aria-busy", "false");
+    replace(body, notice("error", h("p", {}, explainError(error))));
+    return;
+  }
   const scopes = [...units.map((u) => [u.name, `unit:${u.id}`]), [t("side.total"), `org:${orgId}`]];
   const results = await Promise.allSettled(scopes.map(([, scope]) => fetchStats(scope, period)));
   const failed = results.find((r) => r.status === "rejected");
