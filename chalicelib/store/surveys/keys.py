@@ -1,6 +1,6 @@
 """The data table's survey items: their keys and types.
 
-Survey keys live in ``keys.py`` of this package, in the style of ``store/keys.py``:
+In the style of ``store/keys.py``:
 
 | item                | PK                                | SK                    | GSI1PK                 | GSI1SK            | TTL |
 |---------------------|-----------------------------------|-----------------------|------------------------|-------------------|-----|
