@@ -75,7 +75,7 @@ class AveragesService:
     def averages(
         self, group: str, level: str | None, period: str, listing: Listing | None = None
     ) -> dict[str, Any]:
-        """``{"group", "level", "period", "members", "measures"}`` (CONTRACT.md);
+        """``{"group", "level", "period", "members", "measures"}`` (docs/evaluation.md);
         ``listing`` when the caller has already read it."""
         level = level or default_level(group)
         key = (group, level, period)

@@ -1,4 +1,4 @@
-"""``GET /public/averages`` and ``GET /public/report`` (CONTRACT.md, "The evaluation cycle").
+"""``GET /public/averages`` and ``GET /public/report`` (docs/evaluation.md, "Averages" and "The annual report").
 
 Both are anonymous and read only published documents (``chalicelib.averages_service``);
 answers carry the same ``Cache-Control`` as ``/public/stats``. docs/evaluation.md
@@ -127,7 +127,7 @@ class TargetResult(Output):
 
 
 class Report(Output):
-    """The annual report of a scope (CONTRACT.md)."""
+    """The annual report of a scope (docs/evaluation.md)."""
 
     scope: str
     year: str
