@@ -315,6 +315,10 @@ def _query_values(model: Any, world: PlantedWorld) -> Iterator[dict[str, str]]:
         "from": ["2026-01"],
         "to": ["2026-12"],
         "grain": ["month", "quarter", "year"],
+        # /public/averages and /public/report (chalicelib/api/public_report.py).
+        "group": ["all", f"org:{world.org_id}"],
+        "level": ["org", "unit"],
+        "year": ["2026"],
         "lang": ["en"],
     }
     if model is None:
