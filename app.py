@@ -16,6 +16,7 @@ from chalicelib.api import (
     open_data,
     organisations,
     public_compare,
+    public_report,
     public_stats,
     surveys,
 )
@@ -48,6 +49,7 @@ app.register_blueprint(evaluation.bp)
 app.register_blueprint(networks.bp)
 app.register_blueprint(public_stats.bp)
 app.register_blueprint(public_compare.bp)
+app.register_blueprint(public_report.bp)
 app.register_blueprint(open_data.bp)
 if "AWS_LAMBDA_FUNCTION_NAME" not in os.environ:
     # The stream consumer is a Lambda function of its own, whose handler lives in

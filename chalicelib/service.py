@@ -130,7 +130,7 @@ class Logbook:
         return coordinated
 
     def principal_for(self, signed_in: SignedIn) -> Principal:
-        """What the person behind a verified token may do (DESIGN.md, Identity).
+        """What the person behind a verified token may do (docs/identity.md).
 
         An invitation names an address; the first sign-in with that address, verified
         and written as stored, binds it to the token's subject. From then on only that

@@ -56,12 +56,16 @@ class StatisticsService:
             stored = empty_document(scope, period)
         return finalise(stored, self._today())
 
-    def compare(self, scopes: Sequence[str], periods: Sequence[str]) -> list[dict[str, Any]]:
-        """Documents of every scope × period, scopes outer, periods inner."""
+    def compare(
+        self, scopes: Sequence[str], periods: Sequence[str], *, known: bool = False
+    ) -> list[dict[str, Any]]:
+        """Documents of every scope × period, scopes outer, periods inner. ``known``:
+        the caller took the scopes from the directory, so none is looked up again."""
         cells = [(scope, period) for scope in scopes for period in periods]
         stored = self._store.read_documents(cells)
         with_figures = {scope for scope, _ in stored}
-        self._require_known([s for s in scopes if s not in with_figures], "scopes")
+        if not known:
+            self._require_known([s for s in scopes if s not in with_figures], "scopes")
         today = self._today()
         return [finalise(stored.get(cell) or empty_document(*cell), today) for cell in cells]
 

@@ -24,9 +24,17 @@ export const MEASURES = {
   hours: { read: (s) => s.activities.hours, format: "dec1" },
   visits: { read: (s) => s.participation.visits, format: "int" },
   visits_per_1000: {
-    read: (s, population) => (population ? (s.participation.visits * 1000) / population : null),
+    // From the organisation's population where the page knows it, else the API's own
+    // figure of an organisation's year (its key figures: the year's population).
+    read: (s, population) => {
+      if (population) return s.participation.visits == null ? null : (s.participation.visits * 1000) / population;
+      return typeof s.visits_per_1000 === "number" ? s.visits_per_1000 : null;
+    },
     format: "dec1",
   },
+  // Key figures: the API gives them for an organisation's year where it reported them.
+  cost_per_visit: { read: (s) => s.cost_per_visit ?? null, format: "dec2" },
+  visits_per_open_week: { read: (s) => s.visits_per_open_week ?? null, format: "dec1" },
   new: { read: (s) => s.participation.new, format: "int" },
   volunteers: { read: (s) => s.participation.volunteers, format: "int" },
   youth_leaders: { read: (s) => s.participation.youth_leaders, format: "int" },
@@ -39,9 +47,10 @@ export const MEASURES = {
 export const SUMMARY_MEASURES = [
   "activities", "hours", "youth_led_share", "visits", "visits_per_1000", "new",
   "volunteers", "youth_leaders", "responses", "checkins", "unique_visitors",
+  "cost_per_visit", "visits_per_open_week",
 ];
 export const COMPARE_COLUMNS = ["activities", "hours", "visits", "visits_per_1000", "new", "youth_led_share", "responses"];
-export const METRICS = [...COMPARE_COLUMNS, "volunteers", ...INDICATORS.map((name) => `indicator:${name}`)];
+export const METRICS = [...COMPARE_COLUMNS, "volunteers", "cost_per_visit", "visits_per_open_week", ...INDICATORS.map((name) => `indicator:${name}`)];
 
 const PERIOD = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/;
 
@@ -209,7 +218,7 @@ export class PublicApi {
   /**
    * Fetch many cells with ``/public/compare`` (scopes × periods, one request per
    * ``MAX_COMPARE_CELLS``) and keep each as if ``/public/stats`` had answered it.
-   * Returns false when that route cannot help (an older API, an unknown scope): the
+   * Returns false when that route cannot help (it failed, or a scope it does not know): the
    * cells are then fetched one by one.
    */
   async prefetch(pairs) {

@@ -59,7 +59,7 @@ ROLES = (
     "impostor",
 )
 # No role: "outsider" has a valid token and no role; "impostor" has a valid token with the
-# platform admin's own address, verified, but another subject (DESIGN.md, Identity).
+# platform admin's own address, verified, but another subject (docs/identity.md).
 NO_ROLE = ("outsider", "impostor")
 TARGETS = ("own", "foreign", "missing")
 EMAILS = {
@@ -377,6 +377,16 @@ def adopted_of_target(world: World, path: str, role: str, target: str) -> Reques
     return Request(fill(path, {"org_id": world.orgs[target]}) + "?year=2026")
 
 
+def averages_of_target(world: World, path: str, role: str, target: str) -> Request:
+    """The averages of the target organisation's units."""
+    return Request(f"{path}?group=org:{world.orgs[target]}&period=2026")
+
+
+def report_of_target(world: World, path: str, role: str, target: str) -> Request:
+    """The annual report of the target unit."""
+    return Request(f"{path}?scope=unit:{world.units[target]}&year=2026")
+
+
 def compare_target(world: World, path: str, role: str, target: str) -> Request:
     """The target unit beside everything, over two periods."""
     return Request(f"{path}?scopes=all,unit:{world.units[target]}&periods=2026,2026-Q1")
@@ -555,6 +565,8 @@ EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
     ("GET", "/public/stats"): ("public_scoped", stats_of_target),
     ("GET", "/public/stats.csv"): ("public_scoped", stats_of_target),
     ("GET", "/public/compare"): ("public_scoped", compare_target),
+    ("GET", "/public/averages"): ("public_scoped", averages_of_target),
+    ("GET", "/public/report"): ("public_scoped", report_of_target),
     # Surveys: templates by organisation, QR points by unit, answers by anyone with a code.
     ("GET", "/survey-templates"): ("signed_in", plain()),
     ("POST", "/orgs/{org_id}/survey-templates"): (
