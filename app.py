@@ -12,6 +12,7 @@ from chalicelib.api import (
     exports,
     ideas,
     meta,
+    networks,
     open_data,
     organisations,
     public_compare,
@@ -45,6 +46,7 @@ app.register_blueprint(data.bp)
 app.register_blueprint(surveys.bp)
 app.register_blueprint(ideas.bp)
 app.register_blueprint(evaluation.bp)
+app.register_blueprint(networks.bp)
 app.register_blueprint(public_stats.bp)
 app.register_blueprint(public_compare.bp)
 app.register_blueprint(public_report.bp)

@@ -29,15 +29,18 @@ KEPT_ANSWERS = 256
 
 
 def network_members(network_id: str) -> list[str]:
-    """The organisation ids of a network — the one place networks are resolved.
+    """The organisation ids of a network — the one place networks are resolved
+    (``chalicelib.networks_service.network_members``, docs/networks.md); an unknown
+    network is a 404 naming ``group``."""
+    from chalicelib.networks_service import network_members as members_of
 
-    Networks are being added on another branch; until they are merged here every
-    network is unknown (404 naming ``group``).
-    """
-    raise NotFound(
-        f"unknown network {network_id}",
-        errors=[FieldProblem("group", f"unknown network network:{network_id}")],
-    )
+    members = members_of(network_id)
+    if members is None:
+        raise NotFound(
+            f"unknown network {network_id}",
+            errors=[FieldProblem("group", f"unknown network network:{network_id}")],
+        )
+    return members
 
 
 @dataclass(frozen=True)

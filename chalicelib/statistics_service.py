@@ -23,6 +23,13 @@ from chalicelib.store.directory import DirectoryRepository
 from chalicelib.store.publication import PublicationStore
 from chalicelib.store.stats import stats_client
 
+_KINDS = {
+    "org": "organisation or unit",
+    "unit": "organisation or unit",
+    "network": "network",
+    "country": "country (no organisation there)",
+}
+
 
 def _today() -> date:
     return datetime.now(tz=UTC).date()
@@ -66,8 +73,10 @@ class StatisticsService:
         unknown = self._unknown_scopes(scopes)
         if unknown:
             raise NotFound(
-                f"no such organisation or unit: {', '.join(unknown)}",
-                errors=[FieldProblem(field, f"unknown organisation or unit {s}") for s in unknown],
+                f"no such organisation, unit, network or country: {', '.join(unknown)}",
+                errors=[
+                    FieldProblem(field, f"unknown {_KINDS[s.split(':')[0]]} {s}") for s in unknown
+                ],
             )
 
 

@@ -147,23 +147,36 @@ class DirectoryRepository(DataTableRepository):
         orgs: list[dict[str, Any]] = []
         units: list[dict[str, Any]] = []
         for item in self._query(KeyConditionExpression=Key("PK").eq(keys.PUBLIC_LISTING_PK)):
+            if item["SK"].startswith("NETWORK#"):
+                continue  # networks' entries (chalicelib/store/networks.py)
             entry = without_keys(item)
             entry.pop("type", None)
             (orgs if item["SK"].startswith("ORG#") else units).append(entry)
         return orgs, units
 
     def unknown_scopes(self, scopes: Sequence[str]) -> list[str]:
-        """The ``org:``/``unit:`` scopes with no such organisation or unit (BatchGetItem,
-        a bounded number of retries of unprocessed keys)."""
+        """The ``org:``/``unit:``/``network:`` scopes with no such organisation, unit or
+        network (BatchGetItem, a bounded number of retries of unprocessed keys), and the
+        ``country:`` scopes without any organisation (one Query of the public listing)."""
         wanted: dict[tuple[str, str], str] = {}
+        countries: list[str] = []
         for scope in scopes:
             kind, _, identifier = scope.partition(":")
             if kind == "org":
                 wanted[(keys.org_pk(identifier), "ORG")] = scope
             elif kind == "unit":
                 wanted[(keys.unit_pk(identifier), "UNIT")] = scope
+            elif kind == "network":
+                wanted[(f"NETWORK#{identifier}", "NETWORK")] = scope
+            elif kind == "country":
+                countries.append(scope)
+        unknown_countries: list[str] = []
+        if countries:
+            orgs, _ = self.public_listing()
+            present = {f"country:{org.get('country')}" for org in orgs}
+            unknown_countries = [scope for scope in countries if scope not in present]
         found = self._batch_get(list(wanted), "PK, SK")
-        return [scope for key, scope in wanted.items() if key not in found]
+        return [scope for key, scope in wanted.items() if key not in found] + unknown_countries
 
     def _batch_get(
         self, wanted: Sequence[tuple[str, str]], projection: str | None = None
@@ -282,8 +295,11 @@ class DirectoryRepository(DataTableRepository):
         platform_admin = False
         grants: dict[str, Grant] = {}
         subject = None
+        networks: set[str] = set()
         for item in self._query(KeyConditionExpression=Key("PK").eq(keys.user_pk(email))):
-            if item["type"] == "platform_admin":
+            if item["type"] == "coordinator":
+                networks.add(str(item["network_id"]))
+            elif item["type"] == "platform_admin":
                 platform_admin = True
             elif item["type"] == "member":
                 grants[item["org_id"]] = Grant(
@@ -293,7 +309,12 @@ class DirectoryRepository(DataTableRepository):
                 )
             elif item["type"] == "subject":
                 subject = str(item["sub"])
-        return Account(platform_admin=platform_admin, grants=grants, subject=subject)
+        return Account(
+            platform_admin=platform_admin,
+            grants=grants,
+            subject=subject,
+            networks=frozenset(networks),
+        )
 
     def bind_subject(self, email: str, subject: str, bound_at: str) -> str:
         """Bind ``email`` to ``subject`` unless it is bound already; the subject that holds.

@@ -126,8 +126,12 @@ export function rankAndQuintile(values) {
   });
 }
 
-/** The scopes of the organisations' directory, by key (``all``, ``org:ID``, ``unit:ID``). */
-export function directory(orgs) {
+/**
+ * The scopes of the organisations' directory, by key (``all``, ``org:ID``, ``unit:ID``,
+ * and from ``/public/networks`` ``network:ID``; ``country:CC`` for every country with an
+ * organisation). A network's or country's ``orgIds`` are its members (docs/networks.md).
+ */
+export function directory(orgs, networks = []) {
   const scopes = new Map();
   const allHavePopulation = orgs.length > 0 && orgs.every((org) => org.youth_population > 0);
   scopes.set("all", {
@@ -146,6 +150,23 @@ export function directory(orgs) {
         key: `unit:${unit.id}`, kind: "unit", name: unit.name, org, population: null,
       });
     }
+  }
+  const byId = new Map(orgs.map((org) => [org.id, org]));
+  const population = (members) => (members.length > 0 && members.every((org) => org.youth_population > 0)
+    ? members.reduce((sum, org) => sum + org.youth_population, 0) : null);
+  for (const network of networks) {
+    const members = network.org_ids.map((id) => byId.get(id)).filter(Boolean);
+    scopes.set(`network:${network.id}`, {
+      key: `network:${network.id}`, kind: "network", name: network.name, org: null,
+      orgIds: members.map((org) => org.id), population: population(members),
+    });
+  }
+  for (const country of [...new Set(orgs.map((org) => org.country))].sort()) {
+    const members = orgs.filter((org) => org.country === country);
+    scopes.set(`country:${country}`, {
+      key: `country:${country}`, kind: "country", name: country, country, org: null,
+      orgIds: members.map((org) => org.id), population: population(members),
+    });
   }
   return scopes;
 }
@@ -180,6 +201,10 @@ export class PublicApi {
 
   orgs() {
     return this.get("/public/orgs").then((body) => (body ? body.items : []));
+  }
+
+  networks() {
+    return this.get("/public/networks").then((body) => (body ? body.items : []));
   }
 
   static statsPath(scope, period) {

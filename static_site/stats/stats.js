@@ -74,10 +74,20 @@ function viewSearch(target) {
   return `?${params}`;
 }
 
+/** A country's name in the page's language (its ISO code where the browser has none). */
+function countryName(code) {
+  try {
+    return new Intl.DisplayNames([tr.lang], { type: "region" }).of(code) || code;
+  } catch {
+    return code;
+  }
+}
+
 function scopeName(key) {
   const scope = scopes.get(key);
   if (!scope || scope.kind === "all") return tr.t("scope.all");
   if (scope.kind === "unit") return tr.t("scope.unitOf", { unit: scope.name, org: scope.org.name });
+  if (scope.kind === "country") return countryName(scope.country);
   return scope.name;
 }
 
@@ -135,8 +145,16 @@ function syncForm() {
     }
     return group;
   });
+  // Networks and countries (docs/networks.md), each the sum of its organisations.
+  const groupOf = (kind, label) => {
+    const items = [...scopes.values()].filter((scope) => scope.kind === kind);
+    if (!items.length) return null;
+    return h("optgroup", { label: tr.t(label) },
+      ...items.map((item) => h("option", { value: item.key, text: scopeName(item.key), selected: item.key === view.scope })));
+  };
   const scopeSelect = $("#scope");
-  scopeSelect.replaceChildren(h("option", { value: "all", text: tr.t("scope.all"), selected: view.scope === "all" }), ...orgGroups);
+  scopeSelect.replaceChildren(h("option", { value: "all", text: tr.t("scope.all"), selected: view.scope === "all" }),
+    groupOf("network", "scope.networks"), groupOf("country", "scope.countries"), ...orgGroups);
 
   fillSelect($("#grain"), ["year", "quarter", "month"].map((grain) => [grain, tr.t(`grain.${grain}`)]), period.grain);
   const thisYear = new Date().getFullYear();
@@ -198,7 +216,7 @@ function applyStaticTexts() {
 function comparisonPlan(target) {
   const scope = scopes.get(target.scope);
   if (target.compare === "units") {
-    if (!scope || scope.kind === "all") return { needOrg: true, rows: [], reference: null };
+    if (!scope || !["org", "unit"].includes(scope.kind)) return { needOrg: true, rows: [], reference: null };
     const org = scope.kind === "org" ? scope : scopes.get(`org:${scope.org.id}`);
     return {
       rows: org.org.units.map((unit) => ({ scope: `unit:${unit.id}`, period: target.period, current: `unit:${unit.id}` === target.scope })),
@@ -206,10 +224,12 @@ function comparisonPlan(target) {
     };
   }
   if (target.compare === "orgs") {
-    const orgs = [...scopes.values()].filter((item) => item.kind === "org");
+    // A network or a country compares its own organisations, against its total.
+    const group = scope && (scope.kind === "network" || scope.kind === "country") ? scope : null;
+    const orgs = [...scopes.values()].filter((item) => item.kind === "org" && (!group || group.orgIds.includes(item.org.id)));
     return {
       rows: orgs.map((org) => ({ scope: org.key, period: target.period, current: org.key === target.scope })),
-      reference: { scope: "all", period: target.period },
+      reference: { scope: group ? group.key : "all", period: target.period },
     };
   }
   if (["months", "quarters", "years"].includes(target.compare)) {
@@ -624,8 +644,9 @@ function downloadCsv() {
 async function start() {
   applyStaticTexts();
   try {
-    const orgs = await api.orgs();
-    scopes = directory(orgs);
+    // An API without networks (404, or a failure) still shows every organisation.
+    const [orgs, networks] = await Promise.all([api.orgs(), api.networks().catch(() => [])]);
+    scopes = directory(orgs, networks);
   } catch (error) {
     $("#alert").textContent = tr.t("error", { message: error.message });
   }

@@ -121,6 +121,20 @@ def test_organisations_of_a_country(api: Api, world: dict[str, Any]) -> None:
     assert (units["members"], units["measures"]["visits"]["members"]) == (4, 2)
 
 
+def test_organisations_of_a_network(api: Api, world: dict[str, Any]) -> None:
+    # A network across borders: Kranj (SI) and Espoo (FI), docs/networks.md
+    made = api.call(
+        "POST",
+        "/networks",
+        {"name": "Twins", "org_ids": [world["Kranj"], world["Espoo"]]},
+        token=world["token"],
+    )
+    assert made.status == 201, made.json
+    body = api.call("GET", f"/public/averages?group=network:{made.json['id']}&period=2026").json
+    assert (body["level"], body["members"]) == ("org", 2)
+    assert body["measures"]["visits"] == {"mean": 70.0, "members": 2}  # (40 + 100) / 2
+
+
 def test_key_figures_are_averaged_where_given(api: Api, world: dict[str, Any]) -> None:
     token = world["token"]
     for org, costs in (("Kranj", 800.0), ("Koper", 2000.0)):
