@@ -161,6 +161,7 @@ def _signed_url(content: bytes, key: str, filename: str) -> str:
     summary="The whole organisation as a Frictionless data package (organisation admins)",
     tag="data",
     content_type=ZIP_MEDIA_TYPE,
+    json_alternative=ExportLink,
     query=ExportQuery,
     errors=(400, 401, 403, 404, 413),
 )

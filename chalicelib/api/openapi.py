@@ -110,6 +110,10 @@ def _operation(route: RouteDoc, refs: dict[Any, dict[str, Any]]) -> dict[str, An
             "description": "OK",
             "content": {route.content_type: {"schema": {"type": "string"}}},
         }
+        if route.json_alternative is not None:
+            responses[str(route.status)]["content"]["application/json"] = {
+                "schema": refs[(route.json_alternative, "serialization")]
+            }
     codes = set(route.errors)
     if route.body is not None or route.query is not None:
         codes.add(400)
@@ -148,6 +152,8 @@ def build_openapi(
             models.append((route.body, "validation"))
         if route.response is not None:
             models.append((route.response, "serialization"))
+        if route.json_alternative is not None:
+            models.append((route.json_alternative, "serialization"))
     unique = list(dict.fromkeys(models))
     refs, definitions = models_json_schema(unique, ref_template=REF, by_alias=True)
     schemas = dict(definitions.get("$defs", {}))

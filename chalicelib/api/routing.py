@@ -87,6 +87,8 @@ class RouteDoc:
     response: type[BaseModel] | None = None
     query: type[BaseModel] | None = None
     content_type: str = "application/json"
+    # A file route's other answer when asked for it (e.g. ``?link=1``): JSON of this model.
+    json_alternative: type[BaseModel] | None = None
     errors: tuple[int, ...] = field(default_factory=tuple)
     # Honours an Idempotency-Key header (every creating POST does).
     idempotent: bool = False
@@ -240,6 +242,7 @@ def endpoint(
     status: int = 200,
     public: bool = False,
     content_type: str = "application/json",
+    json_alternative: type[BaseModel] | None = None,
     errors: tuple[int, ...] = (),
     idempotent: bool | None = None,
     uploads: tuple[str, ...] = (),
@@ -344,6 +347,7 @@ def endpoint(
                 response=response,
                 query=query,
                 content_type=content_type,
+                json_alternative=json_alternative,
                 errors=errors,
                 idempotent=keyed,
                 uploads=uploads,

@@ -52,3 +52,14 @@ def test_creating_posts_document_the_idempotency_key_header():
         assert route.idempotent or not creates, (route.method, route.path)
         if route.idempotent:
             assert {"409", "422"} <= set(operation["responses"])
+
+
+def test_the_export_documents_both_answers_the_zip_and_the_link():
+    # ?link=1 answers {url, expires_at} as JSON (what the app asks); a checker reading the
+    # document must not find that answer undocumented.
+    document = build_openapi()
+    answer = document["paths"]["/orgs/{org_id}/export.zip"]["get"]["responses"]["200"]
+    assert set(answer["content"]) == {"application/zip", "application/json"}
+    ref = answer["content"]["application/json"]["schema"]["$ref"]
+    schema = document["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert {"url", "expires_at"} <= set(schema["properties"])
