@@ -41,9 +41,12 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib.domain.stats import (
+    GROUP_SEPARATOR,
+    GROUPINGS,
     Figures,
     Number,
     add_into,
+    group_prefix,
     indicator_sums,
     whole_figure,
     without_zeros,
@@ -64,6 +67,93 @@ VISITS = "visits"
 BAND_PREFIX = "age_bands."
 
 CellKey = tuple[str, str, str]  # (scope, period, measure)
+
+# ----------------------------------------------------------------- groups (by=)
+#
+# A survey figure by gender or age band (``/public/stats?by=``) is published under the
+# same rules as the total. Respondents who skipped the question form the group
+# ``not_answered``, so the groups of a grouping add up to all respondents. Groups are
+# released in their own steps (:func:`release_figures`): a group's figures move only
+# with at least ``k`` new answers of that group; answers of a group not released yet
+# are *pending* — a hidden part of the total (``~``), never published, which the
+# suppression treats as one more group (a small pending part is protected like a
+# small group). In the suppression problem a group's indicator is the measure
+# ``i:{indicator}|{axis}.{group}`` (``i:safety|g.girls``, ``i:safety|a.~``).
+
+NOT_ANSWERED = "not_answered"
+PENDING = "~"
+
+
+def groups_of(by: str) -> tuple[str, ...]:
+    """The published groups of a grouping (``gender``, ``age_band``)."""
+    return (*GROUPINGS[by][2], NOT_ANSWERED)
+
+
+def _group_key(by: str, group: str) -> str:
+    return group_prefix(by, group)[:-1]  # "g.girls"
+
+
+def _totals(figures: Mapping[str, Number]) -> Figures:
+    return {name: value for name, value in figures.items() if GROUP_SEPARATOR not in name}
+
+
+def split_groups(
+    figures: Mapping[str, Number], by: str, *, live: bool = False
+) -> dict[str, Figures]:
+    """One grouping's figures per group, and the pending part (``~``).
+
+    ``live`` figures (the aggregates) keep no ``not_answered`` group: it is the total
+    minus the answered groups there. Released and published figures keep it, and
+    their pending part is the total minus every group.
+    """
+    split: dict[str, Figures] = {}
+    for group in GROUPINGS[by][2] if live else groups_of(by):
+        prefix = group_prefix(by, group)
+        split[group] = {
+            name[len(prefix) :]: value for name, value in figures.items() if name.startswith(prefix)
+        }
+    rest = _totals(figures)
+    for part in split.values():
+        add_into(rest, part, -1)
+    if live:
+        split[NOT_ANSWERED] = without_zeros(rest)
+    else:
+        split[PENDING] = without_zeros(rest)
+    return split
+
+
+def release_figures(
+    live: Mapping[str, Number], released: Mapping[str, Number] | None, k: int
+) -> Figures | None:
+    """What a unit month releases now (None: nothing moves), totals and groups.
+
+    The totals move as :func:`release` says. With them, each group moves to its live
+    state only when at least ``k`` of its responses stand between (else it keeps what
+    was released, and the difference stays pending); if pending would go below zero
+    (answers were deleted) every group of that grouping moves.
+    """
+    if not release(live, released, k):
+        return None
+    before = released or {}
+    totals = _totals(live)
+    result: Figures = dict(totals)
+    for by in GROUPINGS:
+        now, then = split_groups(live, by, live=True), split_groups(before, by)
+        chosen = {
+            group: now[group]
+            if abs(int(now[group].get("r", 0)) - int(then[group].get("r", 0))) >= k
+            else then[group]
+            for group in groups_of(by)
+        }
+        pending = dict(totals)
+        for figures in chosen.values():
+            add_into(pending, figures, -1)
+        if any(value < 0 for value in pending.values()):
+            chosen = {group: now[group] for group in groups_of(by)}
+        for group, figures in chosen.items():
+            prefix = group_prefix(by, group)
+            result.update({prefix + name: value for name, value in figures.items()})
+    return without_zeros(result)
 
 
 @dataclass(frozen=True)
@@ -271,6 +361,38 @@ def participation_patterns(measure: str) -> list[MeasurePattern]:
     return [(((measure, 1),), 0)]
 
 
+def _group_measures(indicator: str, by: str) -> list[str]:
+    """The measures of one grouping of an indicator, its pending part last."""
+    return [f"i:{indicator}|{_group_key(by, g)}" for g in (*groups_of(by), PENDING)]
+
+
+def survey_patterns(measure: str, grouped: set[str]) -> list[MeasurePattern]:
+    """Signed survey measures that keep every grouping's sum (groups + pending = total).
+
+    Without groups an indicator is its own axis. With groups, two groups of one
+    grouping move against each other (+1, −1), or a group moves with the total and
+    with one group of the other grouping (+1, +1, +1), since both groupings add up to
+    the same total.
+    """
+    indicator, _, group = measure[2:].partition(GROUP_SEPARATOR)
+    if indicator not in grouped:
+        return [(((measure, 1),), 0)]
+    total = "i:" + indicator
+    axes = {by: _group_measures(indicator, by) for by in GROUPINGS}
+    if not group:
+        first, second = axes.values()
+        return [(((total, 1), (a, 1), (b, 1)), 0) for a in first for b in second]
+    (own,) = [by for by, measures in axes.items() if measure in measures]
+    (other,) = [by for by in axes if by != own]
+    siblings: list[MeasurePattern] = [
+        (((measure, 1), (sibling, -1)), 0) for sibling in axes[own] if sibling != measure
+    ]
+    chains: list[MeasurePattern] = [
+        (((measure, 1), (total, 1), (crossing, 1)), 0) for crossing in axes[other]
+    ]
+    return [*siblings, *chains]
+
+
 @dataclass
 class SuppressionProblem:
     """Cells with exact values and the primary ones, for one kind of figure.
@@ -287,6 +409,8 @@ class SuppressionProblem:
     kind: str
     k: int
     targets: set[CellKey] | None = None
+    # Survey indicators that have groups in this problem (:func:`survey_patterns`).
+    grouped: set[str] = field(default_factory=set)
     suppressed: dict[CellKey, str] = field(default_factory=dict)
     # Signs each suppressed cell takes in some certificate (a certificate holds only
     # while each of its cells can move that way: :func:`certificate_holds`).
@@ -302,6 +426,8 @@ class SuppressionProblem:
             return False  # an empty cell is never suppressed: a reader knows it is 0
         if self.kind == "count":
             return sign > 0 or value >= 2
+        if is_hidden(cell[2]):  # never published: a reader knows only that it is ≥ 0
+            return True
         if value < self.k:  # reads as 1 … k − 1 ("too few respondents")
             return sign < 0 or value <= self.k - 2
         return sign > 0 or value >= self.k + 1  # reads as ≥ k ("protects another cell")
@@ -314,16 +440,32 @@ class SuppressionProblem:
         )
 
 
+def is_hidden(measure: str) -> bool:
+    """Whether a survey measure is never published (a grouping's pending part)."""
+    return measure.endswith("." + PENDING)
+
+
 def _weight(cell: CellKey) -> float:
     """What suppressing one more cell costs: coarser figures are read by more people."""
     scope, period, measure = cell
+    if measure.startswith("i:"):
+        if is_hidden(measure):
+            return 0.0
+        # A total is what everybody reads first; its groups come second.
+        weight = 4.0 if GROUP_SEPARATOR not in measure else 1.0
+        return weight * _scope_period_weight(scope, period)
+    weight = _scope_period_weight(scope, period)
+    if measure == VISITS:  # the figure everybody reads first
+        weight *= 10.0
+    return weight
+
+
+def _scope_period_weight(scope: str, period: str) -> float:
     weight = {"unit": 1.0, "org": 2.0}.get(scope.split(":", 1)[0], 6.0)
     if len(period) == 4:
         weight *= 4.0
     elif period[5] == "Q":
         weight *= 1.5
-    if measure == VISITS:  # the figure everybody reads first
-        weight *= 10.0
     return weight
 
 
@@ -361,7 +503,9 @@ def best_box(problem: SuppressionProblem, target: CellKey) -> list[tuple[CellKey
     scopes = scope_patterns(scope, problem.units_of, problem.org_of)
     periods = period_patterns(period)
     measures = (
-        participation_patterns(measure) if problem.kind == "count" else [(((measure, 1),), 0)]
+        participation_patterns(measure)
+        if problem.kind == "count"
+        else survey_patterns(measure, problem.grouped)
     )
     best: tuple[float, list[tuple[CellKey, Sign]]] | None = None
     for a in scopes:
@@ -444,22 +588,42 @@ def survey_measures(survey: Iterable[Mapping[str, Number]]) -> list[str]:
     return ["i:" + name for name in sorted(indicators)]
 
 
+def survey_values(figures: Mapping[str, Number]) -> dict[str, int]:
+    """Respondents of every survey measure with answers (totals, groups, pending)."""
+    values = {"i:" + name: state.n for name, state in indicator_sums(figures).items()}
+    if GROUP_SEPARATOR not in "".join(figures):
+        return {m: n for m, n in values.items() if n}
+    for by in GROUPINGS:
+        for group, part in split_groups(figures, by).items():
+            for name, state in indicator_sums(part).items():
+                values[f"i:{name}|{_group_key(by, group)}"] = state.n
+    return {m: n for m, n in values.items() if n}
+
+
 def survey_problem(
     family: Family, survey: Mapping[tuple[str, str], Mapping[str, Number]], k: int
 ) -> SuppressionProblem:
-    """Respondents per indicator of a family as a suppression problem."""
-    measures = survey_measures(survey.values())
+    """Respondents per indicator (and per group of it) of a family as a suppression
+    problem."""
     values: dict[CellKey, int] = {}
     primary: set[CellKey] = set()
-    for scope, period in family.cells():
-        sums = indicator_sums(survey.get((scope, period), {}))
+    grouped: set[str] = set()
+    by_cell = {cell: survey_values(survey.get(cell, {})) for cell in family.cells()}
+    for cell_values in by_cell.values():
+        for measure in cell_values:
+            if GROUP_SEPARATOR in measure and not is_hidden(measure):
+                grouped.add(measure[2:].split(GROUP_SEPARATOR, 1)[0])
+    measures = survey_measures(survey.values())
+    for indicator in sorted(grouped):
+        for by in GROUPINGS:
+            measures += _group_measures(indicator, by)
+    for (scope, period), cell_values in by_cell.items():
         for measure in measures:
-            state = sums.get(measure[2:])
-            n = state.n if state else 0
+            n = cell_values.get(measure, 0)
             values[(scope, period, measure)] = n
             if 0 < n < k:
                 primary.add((scope, period, measure))
-    return SuppressionProblem(values, primary, _units_of(family), "respondents", k)
+    return SuppressionProblem(values, primary, _units_of(family), "respondents", k, grouped=grouped)
 
 
 @dataclass(frozen=True)
@@ -495,8 +659,7 @@ def responsible_org(
 ) -> str | None:
     """Which organisation certifies a small ``all`` survey cell: the first with answers."""
     for org in sorted(survey_by_org):
-        state = indicator_sums(survey_by_org[org].get(period, {})).get(measure[2:])
-        if state is not None and state.n > 0:
+        if survey_values(survey_by_org[org].get(period, {})).get(measure, 0) > 0:
             return org
     return None
 
@@ -712,7 +875,51 @@ def document(
         ),
         "indicators_as_of": cell.indicators_as_of,
         "updated_at": cell.updated_at,
+        **publish_groups(scope, period, cell.survey, indicators),
     }
+
+
+def publish_groups(
+    scope: str, period: str, survey: Mapping[str, Number], suppressed: Mapping[CellKey, str]
+) -> dict[str, Any]:
+    """``{"groups": {by: {group: {"responses", "indicators"}}}}`` when the figures have
+    groups (else nothing: :func:`finalise` answers every group empty).
+
+    A group's ``responses`` is the most respondents behind any of its published
+    indicators (None when none is published): nothing a reader could not read off the
+    indicators, so it needs no protection of its own.
+    """
+    if GROUP_SEPARATOR not in "".join(survey):
+        return {}
+    groups: dict[str, Any] = {}
+    for by in GROUPINGS:
+        split = split_groups(survey, by)
+        groups[by] = {
+            group: _group_document(
+                publish_indicators(
+                    scope,
+                    period,
+                    split[group],
+                    suppressed,
+                    # Answers not released into a group yet: "too few", as the total
+                    # says of answers collected towards its first step.
+                    waiting=bool(split[PENDING].get("r")),
+                    suffix=GROUP_SEPARATOR + _group_key(by, group),
+                )
+            )
+            for group in groups_of(by)
+        }
+    return {"groups": groups}
+
+
+def _group_document(indicators: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    published = [figure["n"] for figure in indicators.values() if "n" in figure]
+    return {"responses": max(published, default=None), "indicators": indicators}
+
+
+def empty_groups(by: str) -> dict[str, Any]:
+    """Every group of a grouping without answers."""
+    return {group: _group_document(publish_indicators("", "", {}, {})) for group in groups_of(by)}
 
 
 def publish_indicators(
@@ -722,6 +929,7 @@ def publish_indicators(
     suppressed: Mapping[CellKey, str],
     *,
     waiting: bool = False,
+    suffix: str = "",
 ) -> dict[str, dict[str, Any]]:
     """Indicators: the default ones always, others once they have answers.
 
@@ -733,7 +941,7 @@ def publish_indicators(
     published: dict[str, dict[str, Any]] = {}
     for indicator in [*INDICATORS, *sorted(set(sums) - set(INDICATORS))]:
         state = sums.get(indicator)
-        reason = suppressed.get((scope, period, "i:" + indicator))
+        reason = suppressed.get((scope, period, "i:" + indicator + suffix))
         if state is None or state.n == 0:
             published[indicator] = {
                 "suppressed": True,
@@ -765,13 +973,17 @@ def period_end(period: str) -> date:
     return date(year + 1, 1, 1) if month > 12 else date(year, month, 1)
 
 
-def finalise(stored: Mapping[str, Any], today: date) -> dict[str, Any]:
-    """A stored document as published today: ``unique_visitors`` only after its period."""
+def finalise(stored: Mapping[str, Any], today: date, by: str | None = None) -> dict[str, Any]:
+    """A stored document as published today: ``unique_visitors`` only after its period;
+    ``groups`` only when asked for (``by``), that grouping's only."""
     published = dict(stored)
     participation = dict(published["participation"])
     if today < period_end(str(published["period"])):
         participation["unique_visitors"] = None
     published["participation"] = participation
+    groups = published.pop("groups", None) or {}
+    if by is not None:
+        published["groups"] = groups.get(by) or empty_groups(by)
     return published
 
 
@@ -880,9 +1092,12 @@ def plan_org(
             key = (f"unit:{unit}", month)
             live, live_at = live_survey.get(key, ({}, None))
             before, before_at = released.get(key, ({}, None))
-            if release(live, before if key in released else None, thresholds.respondents):
-                releases[(unit, month)] = dict(without_zeros(live))
-                before, before_at = live, now
+            moved = release_figures(
+                live, before if key in released else None, thresholds.respondents
+            )
+            if moved is not None:
+                releases[(unit, month)] = moved
+                before, before_at = moved, now
             if before:
                 unit_months[(unit, month)] = before
                 release_times[(unit, month)] = before_at

@@ -55,7 +55,7 @@ from typing import Any, Literal
 from chalicelib.domain.stats_math import IndicatorSums, Number
 from chalicelib.domain.vocabulary import AGE_BANDS, INDICATORS
 
-Part = Literal["A", "S"]
+Part = Literal["A", "S", "Sg", "Sa"]
 Figures = dict[str, Number]
 
 GENDERS = {"girls": "g", "boys": "b", "nonbinary": "x", "undisclosed": "u"}
@@ -203,6 +203,37 @@ def _response_figures(item: Mapping[str, Any]) -> Figures:
     return figures
 
 
+# Survey figures by group (``/public/stats?by=``): kept for unit months only, the
+# level at which answers are released (every coarser figure is a roll-up of released
+# unit months), one part per grouping so that one batch's ``ADD`` stays well under
+# DynamoDB's 4 KB expression limit. Names: ``{axis}.{group}|{figure}``.
+GROUPINGS: dict[str, tuple[Part, str, tuple[str, ...]]] = {
+    # by=…: (part, axis prefix, groups with stored figures)
+    "gender": ("Sg", "g", tuple(GENDERS)),
+    "age_band": ("Sa", "a", AGE_BANDS),
+}
+GROUP_SEPARATOR = "|"
+
+
+def group_prefix(by: str, group: str) -> str:
+    """The prefix of one group's survey figures (``g.girls|``, ``a.13_15|``)."""
+    return f"{GROUPINGS[by][1]}.{group}{GROUP_SEPARATOR}"
+
+
+def _response_group_figures(item: Mapping[str, Any], totals: Figures) -> dict[Part, Figures]:
+    """A response's figures once more under its gender and its age band (if answered)."""
+    parts: dict[Part, Figures] = {}
+    for by, (part, _axis, groups) in GROUPINGS.items():
+        group = item.get(by)
+        if group is None:
+            continue  # "not_answered": the total minus the answered groups
+        if group not in groups:
+            raise ValueError(f"bad {by} {group!r}")
+        prefix = group_prefix(by, str(group))
+        parts[part] = {prefix + name: value for name, value in totals.items()}
+    return parts
+
+
 def _first_visit_periods(item: Mapping[str, Any], level: str) -> list[str]:
     periods = (item.get("first_visit") or {}).get(level) or []
     for period in periods:
@@ -240,6 +271,9 @@ def contribution(
             figures, part = _activity_figures(item), "A"
         elif item_type == "response":
             figures, part = _response_figures(item), "S"
+            unit_scope, month = scopes[0], periods[2]
+            for group_part, group_figures in _response_group_figures(item, figures).items():
+                _put(result, StatsKey(unit_scope, month, group_part), group_figures)
         else:
             figures, part = {"ci": 1}, "A"
             unit_scope, org_scope, all_scope = scopes
@@ -314,7 +348,9 @@ def whole_figure(figures: Mapping[str, Number], name: str) -> int:
 
 def indicator_sums(figures: Mapping[str, Number]) -> dict[str, IndicatorSums]:
     """The per-indicator sums found in survey figures."""
-    names = {name.rsplit(".", 1)[0] for name in figures if "." in name}
+    names = {
+        name.rsplit(".", 1)[0] for name in figures if "." in name and GROUP_SEPARATOR not in name
+    }
     sums: dict[str, IndicatorSums] = {}
     for indicator in sorted(names):
         distribution = tuple(
