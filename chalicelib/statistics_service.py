@@ -41,13 +41,14 @@ class StatisticsService:
         self._unknown_scopes = unknown_scopes
         self._today = today
 
-    def statistics(self, scope: str, period: str) -> dict[str, Any]:
-        """The published document; NotFound for an unknown organisation or unit."""
+    def statistics(self, scope: str, period: str, by: str | None = None) -> dict[str, Any]:
+        """The published document (with one grouping's groups when ``by`` is given:
+        they are in the same document); NotFound for an unknown organisation or unit."""
         stored = self._store.read_document(scope, period)
         if stored is None:
             self._require_known([scope], "scope")
             stored = empty_document(scope, period)
-        return finalise(stored, self._today())
+        return finalise(stored, self._today(), by)
 
     def compare(self, scopes: Sequence[str], periods: Sequence[str]) -> list[dict[str, Any]]:
         """Documents of every scope × period, scopes outer, periods inner."""

@@ -903,7 +903,9 @@ def publish_groups(
                     suppressed,
                     # Answers not released into a group yet: "too few", as the total
                     # says of answers collected towards its first step.
-                    waiting=bool(split[PENDING].get("r")),
+                    waiting={
+                        name for name, state in indicator_sums(split[PENDING]).items() if state.n
+                    },
                     suffix=GROUP_SEPARATOR + _group_key(by, group),
                 )
             )
@@ -928,14 +930,15 @@ def publish_indicators(
     survey: Mapping[str, Number],
     suppressed: Mapping[CellKey, str],
     *,
-    waiting: bool = False,
+    waiting: bool | set[str] = False,
     suffix: str = "",
 ) -> dict[str, dict[str, Any]]:
     """Indicators: the default ones always, others once they have answers.
 
     A suppressed indicator is exactly ``{"suppressed": true, "reason": code}``. With
     responses that are not released yet (``waiting``: fewer than ``k`` so far), an
-    indicator without released answers says ``too_few_respondents``, as a small one.
+    indicator without released answers says ``too_few_respondents``, as a small one
+    (for a group: the indicators its grouping's pending answers have, a set).
     """
     sums = indicator_sums(survey)
     published: dict[str, dict[str, Any]] = {}
@@ -945,7 +948,9 @@ def publish_indicators(
         if state is None or state.n == 0:
             published[indicator] = {
                 "suppressed": True,
-                "reason": TOO_FEW_RESPONDENTS if waiting else NO_RESPONDENTS,
+                "reason": TOO_FEW_RESPONDENTS
+                if (indicator in waiting if isinstance(waiting, set) else waiting)
+                else NO_RESPONDENTS,
             }
         elif reason is not None:
             published[indicator] = {"suppressed": True, "reason": reason}

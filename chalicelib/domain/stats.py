@@ -366,10 +366,36 @@ def indicator_sums(figures: Mapping[str, Number]) -> dict[str, IndicatorSums]:
 
 
 CSV_COLUMNS = ("scope", "period", "section", "figure", "key", "value")
+Row = tuple[str, str, str, str, str, Any]
 
 
-def statistics_rows(statistics: Mapping[str, Any]) -> list[tuple[str, str, str, str, str, Any]]:
+def _indicator_rows(
+    scope: str, period: str, section: str, indicators: Mapping[str, Mapping[str, Any]]
+) -> list[Row]:
+    rows: list[Row] = []
+    for indicator, published in indicators.items():
+        for measure, value in published.items():
+            if measure == "ci95":
+                rows.append((scope, period, section, indicator, "ci95_low", value[0]))
+                rows.append((scope, period, section, indicator, "ci95_high", value[1]))
+            elif measure == "distribution":
+                rows.extend(
+                    (scope, period, section, indicator, f"dist_{bucket}", count)
+                    for bucket, count in value.items()
+                )
+            else:
+                rows.append((scope, period, section, indicator, measure, value))
+    return rows
+
+
+def statistics_rows(
+    statistics: Mapping[str, Any], by: str | None = None
+) -> list[tuple[str, str, str, str, str, Any]]:
     """One row per figure: ``scope, period, section, figure, key, value``.
+
+    With ``by`` (the grouping of ``statistics["groups"]``), each group adds a
+    ``responses`` row and its indicators' rows in section ``{by}={group}``
+    (``gender=girls``, ``age_band=13_15``).
 
     ``key`` is empty for plain figures; it names the kind, category or age band of a
     breakdown, and the measure of an indicator (``n``, ``mean``, ``ci95_low``,
@@ -388,18 +414,12 @@ def statistics_rows(statistics: Mapping[str, Any]) -> list[tuple[str, str, str, 
             else:
                 rows.append((scope, period, section, figure, "", value))
     rows.append((scope, period, "responses", "responses", "", statistics["responses"]))
-    for indicator, published in statistics["indicators"].items():
-        for measure, value in published.items():
-            if measure == "ci95":
-                rows.append((scope, period, "indicators", indicator, "ci95_low", value[0]))
-                rows.append((scope, period, "indicators", indicator, "ci95_high", value[1]))
-            elif measure == "distribution":
-                rows.extend(
-                    (scope, period, "indicators", indicator, f"dist_{bucket}", count)
-                    for bucket, count in value.items()
-                )
-            else:
-                rows.append((scope, period, "indicators", indicator, measure, value))
+    rows += _indicator_rows(scope, period, "indicators", statistics["indicators"])
+    for by_group, group in (statistics.get("groups") or {}).items():
+        # by=: section "{group}" of the grouping asked for (gender=girls, age_band=13_15)
+        section = f"{by}={by_group}"
+        rows.append((scope, period, section, "responses", "", group["responses"]))
+        rows += _indicator_rows(scope, period, section, group["indicators"])
     for figure in ("cost_per_visit", "visits_per_1000", "visits_per_open_week"):
         if figure in statistics:  # an organisation's year, with its key figures
             value = statistics[figure]
