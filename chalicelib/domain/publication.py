@@ -33,7 +33,9 @@ Reason codes are stable API (the pages translate them): see ``REASONS``.
 
 from __future__ import annotations
 
+import base64
 import json
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -1008,6 +1010,9 @@ def _iso(epoch: int | None) -> str | None:
     return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+SUMMARY_PLAIN_LIMIT = 64_000
+
+
 @dataclass
 class OrgSummary:
     """What an organisation's publication leaves for ``all`` (stored per year and org).
@@ -1023,6 +1028,16 @@ class OrgSummary:
     demands: Demands = field(default_factory=dict)
 
     def to_json(self) -> str:
+        """Compact JSON; past 64 KB (survey figures by group of many periods) zlib'd in
+        base64 (``{"z": …}``), which keeps even a busy organisation's year far below
+        DynamoDB's 400 KB item limit (a year of 400 answers a month: 435 KB → 12 KB)."""
+        text = self._plain_json()
+        if len(text) <= SUMMARY_PLAIN_LIMIT:
+            return text
+        packed = base64.b64encode(zlib.compress(text.encode(), 6)).decode("ascii")
+        return json.dumps({"z": packed}, separators=(",", ":"))
+
+    def _plain_json(self) -> str:
         return json.dumps(
             {
                 "survey": {
@@ -1041,6 +1056,8 @@ class OrgSummary:
     @classmethod
     def from_json(cls, text: str) -> OrgSummary:
         data = json.loads(text)
+        if "z" in data:
+            data = json.loads(zlib.decompress(base64.b64decode(data["z"])))
 
         def number(value: str) -> Number:
             exact = Decimal(value)

@@ -19,6 +19,7 @@ from chalicelib.domain.publication import (
     Thresholds,
     finalise,
     org_family,
+    periods_of_year,
     plan_org,
     plan_top,
     publish_family,
@@ -427,3 +428,21 @@ def test_only_the_grouping_asked_for_is_published() -> None:
             for name in finalise(empty, date(2027, 1, 1))["indicators"]
         },
     }
+
+
+def test_a_busy_organisations_summary_stays_far_below_the_item_limit() -> None:
+    # Given an organisation whose every period has answers of every group
+    rng = random.Random(9)
+    figures = release_figures(mixed_answers(400, rng), None, 15)
+    assert figures is not None
+    for name in ("belonging", "fairness", "future", "identity", "influence"):
+        add_into(
+            figures, {k.replace("safety", name): v for k, v in figures.items() if "safety" in k}
+        )
+    summary = OrgSummary(
+        survey={p: dict(figures) for p in periods_of_year(YEAR)}, responses={YEAR: 400}
+    )
+    # Then its stored form is small and reads back exactly
+    text = summary.to_json()
+    assert text.startswith('{"z":') and len(text) < 100_000
+    assert OrgSummary.from_json(text) == summary
