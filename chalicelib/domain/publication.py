@@ -543,6 +543,34 @@ def complete_suppression(problem: SuppressionProblem) -> dict[CellKey, str]:
     return problem.suppressed
 
 
+def protect_rests(problem: SuppressionProblem, suppressed: dict[CellKey, str]) -> None:
+    """No grouping's unpublished part of a cell may be small (mutates ``suppressed``).
+
+    Where the total is published, total − published groups is known: the answers of
+    its suppressed groups and pending part together. Each of those may be protected by
+    its certificate (a box that moves one against another keeps each uncertain) while
+    their sum is not; so while that rest has 1 … ``k`` − 1 respondents, its smallest
+    published group is suppressed too (the rest then has at least ``k``).
+    """
+    if not problem.grouped:
+        return
+    for scope, period in sorted({(scope, period) for scope, period, _ in problem.values}):
+        for indicator in sorted(problem.grouped):
+            total = (scope, period, "i:" + indicator)
+            if total in suppressed or not problem.values.get(total):
+                continue
+            for by in GROUPINGS:
+                parts = [(scope, period, m) for m in _group_measures(indicator, by)]
+                while True:
+                    hidden = [c for c in parts if c in suppressed or is_hidden(c[2])]
+                    rest = sum(problem.values.get(c, 0) for c in hidden)
+                    shown = [c for c in parts if c not in hidden and problem.values.get(c, 0)]
+                    if not 0 < rest < problem.k or not shown:
+                        break
+                    smallest = min(shown, key=lambda c: (problem.values[c], c))
+                    suppressed[smallest] = PROTECTS_ANOTHER_CELL
+
+
 def certificate_holds(problem: SuppressionProblem, cell: CellKey, signs: Iterable[Sign]) -> bool:
     """Whether a cell of some certificate can still move every way it has to."""
     return all(problem.can_move(cell, sign) for sign in signs)
@@ -594,6 +622,10 @@ def survey_values(figures: Mapping[str, Number]) -> dict[str, int]:
     """Respondents of every survey measure with answers (totals, groups, pending)."""
     values = {"i:" + name: state.n for name, state in indicator_sums(figures).items()}
     if GROUP_SEPARATOR not in "".join(figures):
+        # No group released: every answer is pending in both groupings.
+        for measure, n in list(values.items()):
+            for by in GROUPINGS:
+                values[f"{measure}|{_group_key(by, PENDING)}"] = n
         return {m: n for m, n in values.items() if n}
     for by in GROUPINGS:
         for group, part in split_groups(figures, by).items():
@@ -685,6 +717,7 @@ def solve_org(
     survey_problem_ = survey_problem(family, survey, thresholds.respondents)
     survey_problem_.targets = {c for c in survey_problem_.primary if c[0] in own} | set(responsible)
     complete_suppression(survey_problem_)
+    protect_rests(survey_problem_, survey_problem_.suppressed)
     demands: Demands = {}
     for problem in (counts_problem, survey_problem_):
         for cell, signs in problem.signs.items():
@@ -748,6 +781,7 @@ def solve_top(
         responsible = responsible_org(survey_by_org, cell[1], cell[2])
         if responsible is not None:
             recheck.add(responsible)
+    protect_rests(survey_problem_, indicators)
     return TopSolution(counts, indicators, recheck)
 
 
@@ -884,14 +918,14 @@ def document(
 def publish_groups(
     scope: str, period: str, survey: Mapping[str, Number], suppressed: Mapping[CellKey, str]
 ) -> dict[str, Any]:
-    """``{"groups": {by: {group: {"responses", "indicators"}}}}`` when the figures have
-    groups (else nothing: :func:`finalise` answers every group empty).
+    """``{"groups": {by: {group: {"responses", "indicators"}}}}`` when there are
+    released survey figures (else nothing: :func:`finalise` answers every group empty).
 
     A group's ``responses`` is the most respondents behind any of its published
     indicators (None when none is published): nothing a reader could not read off the
     indicators, so it needs no protection of its own.
     """
-    if GROUP_SEPARATOR not in "".join(survey):
+    if not whole_figure(survey, "r"):
         return {}
     groups: dict[str, Any] = {}
     for by in GROUPINGS:

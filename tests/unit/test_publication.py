@@ -185,11 +185,24 @@ BAND_CHOICES = ("13_15", "13_15", "16_18", "16_18", "19_24", "under_13", None)
 
 
 def mixed_answers(count: int, rng: random.Random) -> Figures:
-    """Answers of young people of every gender and age band, some skipping either."""
+    """Answers of young people of every gender and age band, some skipping either, and
+    some skipping the fairness statement (so an indicator's n is not the responses')."""
     figures: Figures = {}
     for _ in range(count):
+        item: dict[str, Any] = {
+            "type": "response",
+            "unit_id": "u",
+            "org_id": "o",
+            "date": f"{YEAR}-01-01",
+            "scores": {"safety": rng.randint(1, 5)},
+        }
+        if rng.random() < 0.8:
+            item["scores"]["fairness"] = rng.randint(1, 5)
         gender, band = rng.choice(GENDER_CHOICES), rng.choice(BAND_CHOICES)
-        add_into(figures, answers(1, rng, gender=gender, age_band=band))
+        item.update({k: v for k, v in (("gender", gender), ("age_band", band)) if v})
+        for key, part in contribution(item).items():
+            if key.scope == "unit:u" and key.period == f"{YEAR}-01":
+                add_into(figures, part)
     return figures
 
 
@@ -446,3 +459,18 @@ def test_a_busy_organisations_summary_stays_far_below_the_item_limit() -> None:
     text = summary.to_json()
     assert text.startswith('{"z":') and len(text) < 100_000
     assert OrgSummary.from_json(text) == summary
+
+
+def test_groups_still_collecting_their_first_k_answers_say_too_few() -> None:
+    # Given 8 girls and 8 boys: the total is released, no gender group is (each below k)
+    rng = random.Random(10)
+    live = add_into(answers(8, rng, gender="girls"), answers(8, rng, gender="boys"))
+    released = release_figures(live, None, 15)
+    assert released is not None and not any(name.startswith("g.") for name in released)
+    docs = publish_world(Family(YEAR, {"a": "o"}), {("a", f"{YEAR}-04"): released})
+    groups = docs[("unit:a", f"{YEAR}-04")]["groups"]["gender"]
+    # Then every group says too few for the indicator they answered, not "nobody"
+    assert groups["girls"]["indicators"]["safety"]["reason"] == TOO_FEW_RESPONDENTS
+    assert groups["nonbinary"]["indicators"]["safety"]["reason"] == TOO_FEW_RESPONDENTS
+    assert groups["girls"]["indicators"]["fairness"]["reason"] == "no_respondents"
+    assert groups["girls"]["responses"] is None
