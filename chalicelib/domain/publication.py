@@ -510,10 +510,27 @@ def best_box(problem: SuppressionProblem, target: CellKey) -> list[tuple[CellKey
         else survey_patterns(measure, problem.grouped)
     )
     best: tuple[float, list[tuple[CellKey, Sign]]] | None = None
-    for a in scopes:
-        for b in periods:
-            for c in measures:
+
+    def line(cells: Iterable[tuple[CellKey, Sign]]) -> bool:
+        return all(problem.can_move(cell, sign) for cell, sign in cells)
+
+    # Every box holds the three lines through the target (each pattern starts with it
+    # at +1): a pattern whose own line cannot move rules out every box it is in.
+    usable = {
+        sign: (
+            [line(((x, period, measure), sign * g) for x, g in a) for a in scopes],
+            [line(((scope, x, measure), sign * g) for x, g in b) for b in periods],
+            [line(((scope, period, x), sign * g) for x, g in c[0]) for c in measures],
+        )
+        for sign in (1, -1)
+    }
+    for i, a in enumerate(scopes):
+        for j, b in enumerate(periods):
+            for m, c in enumerate(measures):
                 for sign in (1, -1):
+                    ok_a, ok_b, ok_c = usable[sign]
+                    if not (ok_a[i] and ok_b[j] and ok_c[m]):
+                        continue
                     limit = best[0] if best is not None else INF
                     found = _box_cost(problem, (a, b, c), sign, limit)
                     if found is not None:
@@ -689,11 +706,19 @@ def org_family(family: Family, org: str) -> Family:
 
 
 def responsible_org(
-    survey_by_org: Mapping[str, Mapping[str, Mapping[str, Number]]], period: str, measure: str
+    survey_by_org: Mapping[str, Mapping[str, Mapping[str, Number]]],
+    period: str,
+    measure: str,
+    seen: dict[tuple[str, str], dict[str, int]] | None = None,
 ) -> str | None:
-    """Which organisation certifies a small ``all`` survey cell: the first with answers."""
+    """Which organisation certifies a small ``all`` survey cell: the first with answers.
+
+    ``seen`` keeps each organisation period's measures across calls (pass one dict)."""
+    seen = {} if seen is None else seen
     for org in sorted(survey_by_org):
-        if survey_values(survey_by_org[org].get(period, {})).get(measure, 0) > 0:
+        if (org, period) not in seen:
+            seen[(org, period)] = survey_values(survey_by_org[org].get(period, {}))
+        if seen[(org, period)].get(measure, 0) > 0:
             return org
     return None
 
@@ -777,8 +802,9 @@ def solve_top(
             covered.add(cell)
             target = indicators if problem is survey_problem_ else counts
             target.setdefault(cell, PROTECTS_ANOTHER_CELL)
+    seen: dict[tuple[str, str], dict[str, int]] = {}
     for cell in sorted(survey_problem_.primary - covered):
-        responsible = responsible_org(survey_by_org, cell[1], cell[2])
+        responsible = responsible_org(survey_by_org, cell[1], cell[2], seen)
         if responsible is not None:
             recheck.add(responsible)
     protect_rests(survey_problem_, indicators)
@@ -807,6 +833,7 @@ def publish_family(
         {("all", p): f for p, f in all_survey.items()},
         thresholds.respondents,
     ).primary
+    seen: dict[tuple[str, str], dict[str, int]] = {}
     counts: dict[CellKey, str] = {}
     indicators: dict[CellKey, str] = {}
     demands: dict[str, Demands] = {}
@@ -818,7 +845,7 @@ def publish_family(
             {key: cells.get(key, empty).activity for key in keys},
             {key: cells.get(key, empty).survey for key in keys},
             thresholds,
-            [c for c in top_primary if responsible_org(survey_by_org, c[1], c[2]) == org],
+            [c for c in top_primary if responsible_org(survey_by_org, c[1], c[2], seen) == org],
         )
         counts.update(solution.counts)
         indicators.update(solution.indicators)
@@ -1183,6 +1210,7 @@ def plan_org(
     top_primary = survey_problem(
         Family(family.year, {}), all_survey, thresholds.respondents
     ).primary
+    seen: dict[tuple[str, str], dict[str, int]] = {}
     keys = family.cells()
     solution = solve_org(
         family,
@@ -1192,7 +1220,7 @@ def plan_org(
         },
         {**{key: survey.get(key, {}) for key in keys if key[0] != "all"}, **all_survey},
         thresholds,
-        [c for c in top_primary if responsible_org(survey_by_org, c[1], c[2]) == org],
+        [c for c in top_primary if responsible_org(survey_by_org, c[1], c[2], seen) == org],
     )
     summary.demands = solution.demands
     documents = {}
