@@ -11,7 +11,9 @@ Aggregate keys are (scope × period × part):
 * scope: ``unit:{id}``, ``org:{id}``, ``all``;
 * period: ``YYYY``, ``YYYY-Qn``, ``YYYY-MM`` of the item's ``date``;
 * part: ``A`` (activities, participation and check-ins) or ``S`` (survey responses and
-  indicators). Two parts keep each stored item small (DynamoDB bills a write by the
+  indicators); for unit months also ``Sg`` and ``Sa``: a response's ``S`` figures once
+  more under its gender and its age band (``g.girls|safety.s``, ``a.13_15|r``; a skipped
+  question adds nothing there), the survey results by group of ``/public/stats?by=``. Two parts keep each stored item small (DynamoDB bills a write by the
   larger of the old and new item per 1 KB) and an activity write never rewrites the
   survey figures.
 

@@ -230,3 +230,27 @@ def test_numbers_are_sent_to_dynamodb_without_exponents(value: Decimal | int, te
     from chalicelib.store.stats import _number
 
     assert _number(value) == text
+
+
+def test_a_response_counts_again_under_its_gender_and_age_band_in_its_unit_month() -> None:
+    from chalicelib.domain.stats import StatsKey, contribution
+
+    item = {**response_item("r1", "u1", "o1", "2026-10-05", {"safety": 4}), "gender": "girls"}
+    result = contribution({**item, "age_band": "13_15"})
+    assert result[StatsKey("unit:u1", "2026-10", "Sg")] == {
+        "g.girls|r": 1,
+        "g.girls|safety.4": 1,
+        "g.girls|safety.s": Decimal("4.000"),
+        "g.girls|safety.q": Decimal("16.000000"),
+        "g.girls|safety.a": 1,
+    }
+    assert result[StatsKey("unit:u1", "2026-10", "Sa")]["a.13_15|r"] == 1
+    # Only the unit month: every coarser figure is a roll-up of released unit months
+    assert {k.part for k in result if k != StatsKey("unit:u1", "2026-10", k.part)} == {"S"}
+    # A skipped question adds nothing (not answered = total − answered groups)
+    skipped = contribution(response_item("r2", "u1", "o1", "2026-10-05", {"safety": 4}))
+    assert {k.part for k in skipped} == {"S"}
+    # A gender the questions do not have makes the item invalid, said through on_invalid
+    problems: list[str] = []
+    bad = contribution({**item, "gender": "martian"}, lambda _, why: problems.append(why))
+    assert bad == {} and "gender" in problems[0]
