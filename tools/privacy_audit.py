@@ -410,6 +410,7 @@ def suppression_report(family: Family, store: Any, thresholds: Thresholds) -> st
     from chalicelib.domain.publication import (
         complete_suppression,
         participation_problem,
+        protect_rests,
         roll_up,
         survey_problem,
     )
@@ -429,6 +430,7 @@ def suppression_report(family: Family, store: Any, thresholds: Thresholds) -> st
         ),
     ):
         reasons = complete_suppression(problem)
+        protect_rests(problem, reasons)  # a survey grouping's small unpublished rest
         nonzero = sum(1 for value in problem.values.values() if value)
         primary = sum(1 for cell in reasons if cell in problem.primary)
         lines.append(
