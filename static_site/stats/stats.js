@@ -597,7 +597,7 @@ function downloadJson() {
     url: new URL(viewSearch(target), location.href).href,
     api: config.publicApiUrl || config.apiUrl || location.origin,
     generated_at: new Date().toISOString(),
-    view: { scope: target.scope, period: target.period, compare: target.compare, metric: target.metric, by: target.by },
+    view: { scope: target.scope, period: target.period, compare: target.compare, metric: target.metric, ...(target.by !== "none" ? { by: target.by } : {}) },
     rows: withCodes(shown.rows),
     sources: shown.sources,
   };
