@@ -124,20 +124,38 @@ def split_groups(
     return split
 
 
+def _group_count(figures: Mapping[str, Number], by: str, group: str) -> int:
+    return int(figures.get(group_prefix(by, group) + "r", 0))
+
+
+def _live_group_counts(live: Mapping[str, Number], by: str) -> dict[str, int]:
+    counts = {group: _group_count(live, by, group) for group in GROUPINGS[by][2]}
+    counts[NOT_ANSWERED] = int(live.get("r", 0)) - sum(counts.values())
+    return counts
+
+
 def release_figures(
     live: Mapping[str, Number], released: Mapping[str, Number] | None, k: int
 ) -> Figures | None:
     """What a unit month releases now (None: nothing moves), totals and groups.
 
-    The totals move as :func:`release` says. With them, each group moves to its live
-    state only when at least ``k`` of its responses stand between (else it keeps what
-    was released, and the difference stays pending); if pending would go below zero
-    (answers were deleted) every group of that grouping moves.
+    The totals move as :func:`release` says. Each group moves to its live state only
+    when at least ``k`` of its responses stand between (else it keeps what was
+    released, and the difference stays pending), with the totals or on its own — as
+    long as pending stays at least zero: a group can then catch up on a total released
+    earlier (or before groups existed), never run ahead of it. If pending would go
+    below zero while the totals move (answers were deleted), every group of that
+    grouping moves with them.
     """
-    if not release(live, released, k):
-        return None
     before = released or {}
-    totals = _totals(live)
+    moved = release(live, released, k)
+    if not moved and not any(
+        abs(now - _group_count(before, by, group)) >= k
+        for by in GROUPINGS
+        for group, now in _live_group_counts(live, by).items()
+    ):
+        return None  # the common case, checked on the counts alone
+    totals = _totals(live) if moved else _totals(before)
     result: Figures = dict(totals)
     for by in GROUPINGS:
         now, then = split_groups(live, by, live=True), split_groups(before, by)
@@ -151,11 +169,14 @@ def release_figures(
         for figures in chosen.values():
             add_into(pending, figures, -1)
         if any(value < 0 for value in pending.values()):
-            chosen = {group: now[group] for group in groups_of(by)}
+            chosen = {group: (now if moved else then)[group] for group in groups_of(by)}
         for group, figures in chosen.items():
             prefix = group_prefix(by, group)
             result.update({prefix + name: value for name, value in figures.items()})
-    return without_zeros(result)
+    result = without_zeros(result)
+    if not moved and result == without_zeros(before):
+        return None
+    return result
 
 
 @dataclass(frozen=True)

@@ -474,3 +474,20 @@ def test_groups_still_collecting_their_first_k_answers_say_too_few() -> None:
     assert groups["nonbinary"]["indicators"]["safety"]["reason"] == TOO_FEW_RESPONDENTS
     assert groups["girls"]["indicators"]["fairness"]["reason"] == "no_respondents"
     assert groups["girls"]["responses"] is None
+
+
+def test_a_group_catches_up_on_a_total_released_before_it() -> None:
+    rng = random.Random(11)
+    # Given a total released before groups existed (no group figures in it)
+    live = add_into(answers(16, rng, gender="girls"), answers(5, rng, gender="boys"))
+    before = {name: value for name, value in live.items() if "|" not in name}
+    # When nothing new is answered, the girls still move to their 16 answers …
+    caught_up = release_figures(live, before, 15)
+    assert caught_up is not None and caught_up["g.girls|r"] == 16
+    assert caught_up["r"] == 21 and "g.boys|r" not in caught_up  # 5 boys stay pending
+    # … and once caught up, nothing moves again
+    assert release_figures(live, caught_up, 15) is None
+    # A group never runs ahead of its total: 16 new girls, total not yet released
+    assert release_figures(live, None, 15) is not None  # first step: 21 answers
+    young = answers(14, rng, gender="girls")
+    assert release_figures(young, None, 15) is None
