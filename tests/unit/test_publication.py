@@ -491,3 +491,28 @@ def test_a_group_catches_up_on_a_total_released_before_it() -> None:
     assert release_figures(live, None, 15) is not None  # first step: 21 answers
     young = answers(14, rng, gender="girls")
     assert release_figures(young, None, 15) is None
+
+
+def test_the_organisations_girls_minus_the_other_centres_girls_gives_nothing_away() -> None:
+    # Given two centres' girls: 16 who all answered fairness, and 15 of whom 3 did
+    rng = random.Random(12)
+    family = Family(YEAR, {"a": "o", "b": "o"})
+    live_a = add_into(answers(16, rng, gender="girls"), answers(16, rng, "fairness", "girls"))
+    live_a["r"], live_a["g.girls|r"] = 16, 16  # the same 16 girls answered both
+    live_b = add_into(answers(15, rng, gender="girls"), answers(3, rng, "fairness", "girls"))
+    live_b["r"], live_b["g.girls|r"] = 15, 15
+    survey = {}
+    for unit, live in (("a", live_a), ("b", live_b)):
+        released = release_figures(live, None, 15)
+        assert released is not None and released["g.girls|r"] >= 15
+        survey[(unit, f"{YEAR}-10")] = released
+    docs = publish_world(family, survey)
+    # Then the 3 girls' fairness is suppressed at b, and the organisation's girls or
+    # a's girls are suppressed too (org − a would give the 3 away)
+    girls = {
+        scope: docs[(scope, f"{YEAR}-10")]["groups"]["gender"]["girls"]["indicators"]["fairness"]
+        for scope in ("unit:a", "unit:b", "org:o")
+    }
+    assert girls["unit:b"] == {"suppressed": True, "reason": TOO_FEW_RESPONDENTS}
+    assert girls["unit:a"].get("suppressed") or girls["org:o"].get("suppressed")
+    assert audit_family(family, docs, THRESHOLDS).findings == []
