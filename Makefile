@@ -133,7 +133,8 @@ fmt: $(STAMP_PY)
 test: install chromium binutils lint test-js
 	$(VENV)/bin/pytest -n 2 --dist loadfile
 
-# The app's pure JavaScript modules (the outbox's rules) with Node's own test runner.
+# The pure JavaScript modules (the outbox's rules, periods, plural forms, the statistics'
+# figures and CSV) with Node's own test runner: tests/js/*.test.mjs.
 .PHONY: test-js
 test-js:
 	node --test tests/js/

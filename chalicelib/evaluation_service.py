@@ -40,7 +40,8 @@ from chalicelib.domain.targets import (
 from chalicelib.settings import Settings, get_settings
 from chalicelib.store.campaigns import CampaignRepository, analysis_sk, targets_sk
 from chalicelib.store.clients import data_table
-from chalicelib.survey_service import Clock, SurveyService, _iso
+from chalicelib.survey_answers import Clock, iso_instant
+from chalicelib.survey_service import SurveyService
 
 
 def _parse(value: str) -> dt.datetime:
@@ -102,14 +103,14 @@ class EvaluationService:
         now = self.clock()
         if data.closes_at <= now:
             raise InvalidInput.field("closes_at", "is in the past")
-        created_at = _iso(now)
+        created_at = iso_instant(now)
         campaign: dict[str, Any] = {
             "id": new_id(),
             "org_id": org_id,
             "title": data.title,
             "template_id": template.id,
-            "opens_at": _iso(data.opens_at),
-            "closes_at": _iso(data.closes_at),
+            "opens_at": iso_instant(data.opens_at),
+            "closes_at": iso_instant(data.closes_at),
             "created_by": principal.email,
             "created_at": created_at,
         }
@@ -243,7 +244,7 @@ class EvaluationService:
             "scope": data.scope,
             "targets": data.targets,
             "updated_by": principal.email,
-            "updated_at": _iso(self.clock()),
+            "updated_at": iso_instant(self.clock()),
         }
         self.campaigns.put_year_item(org_id, sk, "targets", _decimals(stored))
         return Targets(**stored)
@@ -274,7 +275,7 @@ class EvaluationService:
             "text": data.text,
             "public": data.public,
             "updated_by": principal.email,
-            "updated_at": _iso(self.clock()),
+            "updated_at": iso_instant(self.clock()),
         }
         self.campaigns.put_year_item(org_id, sk, "analysis", stored)
         return Analysis(**stored)

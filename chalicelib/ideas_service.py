@@ -2,7 +2,7 @@
 
 Anyone with an ideas point's code may propose a statement and vote on approved ones;
 each submission counts once, under the id the page drew. The unit's members read the
-proposals with their votes (CONTRACT.md); its workers and the organisation's admins
+proposals with their votes (docs/ideas.md); its workers and the organisation's admins
 decide which are shown — not partners, outside groups given the unit. Adoption into a
 survey template goes through ``SurveyService.create_template`` (``from_idea``).
 """

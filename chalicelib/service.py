@@ -107,7 +107,7 @@ class Logbook:
         return Principal(email=email, platform_admin=platform_admin, grants=grants)
 
     def principal_for(self, signed_in: SignedIn) -> Principal:
-        """What the person behind a verified token may do (DESIGN.md, Identity).
+        """What the person behind a verified token may do (docs/identity.md).
 
         An invitation names an address; the first sign-in with that address, verified
         and written as stored, binds it to the token's subject. From then on only that

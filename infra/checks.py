@@ -60,11 +60,11 @@ REASONS: Final[dict[str, str]] = {
     ),
     "CKV_AWS_86": (
         "No CloudFront access logs: they would store visitors' IP addresses, young people's "
-        "included (DESIGN.md privacy rules)"
+        "included (docs/privacy.md)"
     ),
     "CKV_AWS_18": (
         "No S3 access logs: only CloudFront reads the bucket (origin access control); its "
-        "visitors' addresses are not to be stored (DESIGN.md privacy rules)"
+        "visitors' addresses are not to be stored (docs/privacy.md)"
     ),
     "CKV_AWS_174": (
         "No custom domain set: the default *.cloudfront.net certificate has a policy CloudFront "

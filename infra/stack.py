@@ -68,7 +68,7 @@ INVITATION_EMAIL: Final = (
 )
 
 # API Gateway's access log: what was asked, how it ended and why (THROTTLED, WAF_FILTERED,
-# UNAUTHORIZED, ...). Never the caller's IP address or user agent (DESIGN.md privacy
+# UNAUTHORIZED, ...). Never the caller's IP address or user agent (docs/privacy.md
 # rules), and the resource template (/public/collections/{code}), not the path with codes.
 ACCESS_LOG_FORMAT: Final = {
     "requestId": "$context.requestId",

@@ -1,4 +1,4 @@
-"""The open data package of public statistics (CONTRACT.md, "Moving data in and out").
+"""The open data package of public statistics (docs/data.md).
 
 ``GET /public/datapackage.json`` describes the package: a data dictionary and one
 resource of tidy figures per year (``GET /public/datapackage/figures-YYYY.csv``: every

@@ -7,7 +7,7 @@ signature, issuer, audience and expiry by ``TokenVerifier``.
 
 A token speaks for its subject (``sub``); its ``email`` and ``email_verified`` claims
 are passed on as they are, and ``Logbook.principal_for`` decides what they are worth
-(DESIGN.md, Identity). The local issuer gives every account one stable subject, as
+(docs/identity.md). The local issuer gives every account one stable subject, as
 Cognito does, so the same binding code runs locally and in AWS.
 """
 

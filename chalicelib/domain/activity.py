@@ -1,4 +1,4 @@
-"""Activities: what happened in a youth centre, by the rules of CONTRACT.md."""
+"""Activities: what happened in a youth centre, by the rules of docs/architecture.md ("Rules the code relies on")."""
 
 from __future__ import annotations
 

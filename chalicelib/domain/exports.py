@@ -3,7 +3,7 @@
 Pure: the caller passes activities, goals, questions and whether the reader may see
 the diary; this module decides the columns and renders the bytes.
 
-Who sees notes and reflections (the diary is never public, DESIGN.md): the
+Who sees notes and reflections (the diary is never public, docs/privacy.md): the
 organisation's admins, and the workers of the unit; partners only see (and so
 export) their own activities, with their own notes. Platform admins operate the
 platform and are not part of the organisation's team, so their exports carry

@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Literal
 
+from chalicelib.domain.periods import PERIOD_PATTERN, periods_of
 from chalicelib.domain.stats_math import IndicatorSums, Number
 from chalicelib.domain.vocabulary import AGE_BANDS, INDICATORS
 
@@ -63,11 +64,12 @@ Figures = dict[str, Number]
 GENDERS = {"girls": "g", "boys": "b", "nonbinary": "x", "undisclosed": "u"}
 DEFAULT_INDICATORS = INDICATORS
 
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$")
+_PERIOD = PERIOD_PATTERN
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _NAME = re.compile(r"^[a-z0-9_]{1,40}$")
-_SCORE_QUANTUM = Decimal("0.001")
+# A respondent's stored score (4 decimals, domain/surveys/answers.py) enters the sums
+# rounded to 3, so sums and sums of squares stay exact (see the module docstring).
+AGGREGATED_SCORE_QUANTUM = Decimal("0.001")
 
 
 class InvalidStatsQueryError(ValueError):
@@ -112,17 +114,6 @@ def parse_period(period: str | None) -> str:
     return period
 
 
-def periods_of(date: str) -> tuple[str, str, str]:
-    """The year, quarter and month periods a ``YYYY-MM-DD`` date falls in."""
-    match = _DATE.match(date)
-    if not match:
-        raise ValueError(f"not a YYYY-MM-DD date: {date!r}")
-    year, month = match.group(1), int(match.group(2))
-    if not 1 <= month <= 12 or not 1 <= int(match.group(3)) <= 31:
-        raise ValueError(f"not a YYYY-MM-DD date: {date!r}")
-    return year, f"{year}-Q{(month - 1) // 3 + 1}", f"{year}-{month:02d}"
-
-
 def scopes_of(unit_id: str, org_id: str) -> tuple[str, str, str]:
     """The unit, organisation and ``all`` scopes an item of a unit counts in."""
     return f"unit:{unit_id}", f"org:{org_id}", "all"
@@ -153,7 +144,7 @@ def _score(value: Any) -> Decimal:
         raise ValueError(f"not a score: {value!r}") from error
     if isinstance(value, bool) or not Decimal(1) <= score <= Decimal(5):
         raise ValueError(f"not a score between 1 and 5: {value!r}")
-    return score.quantize(_SCORE_QUANTUM, rounding=ROUND_HALF_UP)
+    return score.quantize(AGGREGATED_SCORE_QUANTUM, rounding=ROUND_HALF_UP)
 
 
 def _activity_figures(item: Mapping[str, Any]) -> Figures:

@@ -30,7 +30,7 @@ Category = Literal[
 ]
 Gender = Literal["girls", "boys", "nonbinary", "undisclosed"]
 AgeBand = Literal["under_13", "13_15", "16_18", "19_24", "25_29", "over_29"]
-# The default indicator framework (DESIGN.md): the social needs Swedish municipal
+# The default indicator framework (docs/architecture.md, "Rules the code relies on"): the social needs Swedish municipal
 # youth work builds its goals on, as the Slovenian annual evaluation reports them.
 Indicator = Literal[
     "safety",

@@ -6,7 +6,7 @@
 | targets       | ORG#{org}   | YEAR#{year}#TARGETS#{scope}       | -      | -      |
 | analysis      | ORG#{org}   | YEAR#{year}#ANALYSIS#{scope}      | -      | -      |
 
-A campaign's QR points are ordinary collections (``chalicelib/store/surveys.py``) that
+A campaign's QR points are ordinary collections (``chalicelib/store/surveys/``) that
 carry ``campaign_id``; the campaign item lists them (``units``: unit id and code), so a
 campaign is one read and its progress one query per QR point. A campaign and all its
 QR points are written in one transaction: all of them or none.

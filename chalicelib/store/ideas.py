@@ -1,6 +1,6 @@
 """Proposals and votes of ideas points in the data table.
 
-Keys, in the style of ``keys.py`` and ``store/surveys.py``:
+Keys, in the style of ``keys.py`` and ``store/surveys/keys.py``:
 
 | item     | PK                  | SK    | GSI1PK               | GSI1SK              |
 |----------|---------------------|-------|----------------------|---------------------|

@@ -9,6 +9,7 @@ const VERSION = "logbook-app-v1";
 const NETWORK_WAIT_MS = 4000;
 const SHELL = [
   "./", "app.css", "manifest.webmanifest", "/config.js",
+  "js/periods.js", "js/plural.js",
   "js/main.js", "js/admin.js", "js/admin-structure.js", "js/api.js", "js/auth.js", "js/charts.js", "js/context.js",
   "js/dom.js", "js/evaluation.js", "js/evaluation-messages.js", "js/form.js", "js/home.js", "js/i18n.js", "js/ideas.js",
   "js/import.js", "js/import-messages.js", "js/messages.js", "js/outbox.js",

@@ -186,7 +186,7 @@ export class PublicApi {
   /**
    * Fetch many cells with ``/public/compare`` (scopes × periods, one request per
    * ``MAX_COMPARE_CELLS``) and keep each as if ``/public/stats`` had answered it.
-   * Returns false when that route cannot help (an older API, an unknown scope): the
+   * Returns false when that route cannot help (it failed, or a scope it does not know): the
    * cells are then fetched one by one.
    */
   async prefetch(pairs) {

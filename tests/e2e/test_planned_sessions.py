@@ -229,7 +229,7 @@ def test_an_org_admin_names_categories_and_reports_key_figures(live_stack: Any, 
     )
     page.get_by_role("region", name="Our categories").get_by_label("Remove").check()
     page.get_by_role("region", name="Our categories").get_by_role("button", name="Save").click()
-    page.get_by_text("homework_club: 1 activities").wait_for()
+    page.get_by_text("homework_club: 1 activity").wait_for()
     assert page.script_errors == []
 
 

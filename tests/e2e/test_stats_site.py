@@ -2,29 +2,25 @@
 
 Demo-like data is recorded through the API (two organisations, five youth centres, a
 year and a half of activities). The figures the page shows come from
-``GET /public/stats``: from the real route when it is served and its figures
-arrive, otherwise from a reference recomputation of exactly the seeded activities
-(and generated survey respondents), answered by intercepting that one route in the
-browser. Either way the page's code path is the same, and every expectation below is
-computed from the seeded records, never typed in.
+``GET /public/stats`` (and ``/public/compare``) once the stream has folded them in;
+every expectation below is computed from the seeded records by a reference
+recomputation of exactly the seeded activities (and generated survey respondents),
+never typed in.
 """
 
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 import math
 import random
-import threading
 import time
 import urllib.error
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -40,7 +36,6 @@ BANDS = ("under_13", "13_15", "16_18", "19_24")
 INDICATORS = ("safety", "belonging", "influence", "fairness")
 THRESHOLD = 15
 PAGE_BUDGET = 200 * 1024
-SITE = Path(__file__).resolve().parents[2] / "static_site"
 
 
 # ---------------------------------------------------------------- HTTP helpers
@@ -65,8 +60,6 @@ class Demo:
     unit_org: dict[str, str]
     activities: list[dict[str, Any]]
     respondents: list[dict[str, Any]]
-    source: str = "reference"
-    served: list[str] = field(default_factory=list)
 
     def org(self, name: str) -> dict[str, Any]:
         return next(org for org in self.orgs if org["name"] == name)
@@ -87,7 +80,7 @@ def _in_period(date: str, period: str) -> bool:
 
 
 def reference_stats(demo: Demo, scope: str, period: str) -> dict[str, Any]:
-    """CONTRACT.md's statistics, recomputed from the seeded records."""
+    """The public statistics (docs/stats.md), recomputed from the seeded records."""
     chosen = [
         a
         for a in demo.activities
@@ -264,72 +257,46 @@ def _record_survey_responses(
 
 def expected_stats(live_stack: Any, demo: Demo, scope: str, period: str) -> dict[str, Any]:
     """What the page should show for a scope no other test's data reaches into (``all``)."""
-    if demo.source == "api":
-        found: dict[str, Any] = call(
-            live_stack.api_url, "GET", f"/public/stats?scope={scope}&period={period}"
-        )
-        return found
-    return reference_stats(demo, scope, period)
-
-
-def _serves_public_stats(base: str) -> bool:
-    return "/public/stats" in call(base, "GET", "/openapi.json")["paths"]
+    found: dict[str, Any] = call(
+        live_stack.api_url, "GET", f"/public/stats?scope={scope}&period={period}"
+    )
+    return found
 
 
 @pytest.fixture(scope="module")
 def stats_source(live_stack: Any, demo: Demo) -> str:
-    """'api' once the real route serves the seeded figures; 'reference' where it is absent."""
+    """Wait until the public routes serve the seeded figures (the stream folded them in);
+    the page's figures always come from the API ("api")."""
     base = live_stack.api_url
-    if _serves_public_stats(base):
-        # This demo's organisations and units only: other tests add to "all". Every
-        # scope is checked: the aggregate writes each statistics item on its own, so an
-        # organisation can be complete a moment before one of its units.
-        def folded_scope(scope: str) -> bool:
-            want = reference_stats(demo, scope, "2025")
-            got = call(base, "GET", f"/public/stats?scope={scope}&period=2025")
-            return bool(
-                got
-                and got["activities"]["count"] == want["activities"]["count"]
-                and got["responses"] == want["responses"]
-            )
 
-        def folded(org: dict[str, Any]) -> bool:
-            return folded_scope(f"org:{org['id']}") and all(
-                folded_scope(f"unit:{unit['id']}") for unit in org["units"]
-            )
-
-        deadline = time.monotonic() + 90  # seconds normally; a loaded CI machine is slower
-        while time.monotonic() < deadline:
-            if all(folded(org) for org in demo.orgs):
-                demo.source = "api"
-                return "api"
-            time.sleep(0.5)
-        pytest.fail("public statistics did not follow the recorded activities within 90 s")
-    demo.source = "reference"
-    return "reference"
-
-
-def answer_stats_from_reference(page: Any, api_url: str, demo: Demo) -> None:
-    """Answer the page's ``/public/stats`` calls with the reference recomputation."""
-
-    def answer(route: Any) -> None:
-        query = parse_qs(urlparse(route.request.url).query)
-        scope, period = query["scope"][0], query["period"][0]
-        demo.served.append(f"{scope} {period}")
-        route.fulfill(
-            status=200,
-            headers={"Access-Control-Allow-Origin": "*", "Content-Type": "application/json"},
-            body=json.dumps(reference_stats(demo, scope, period)),
+    # This demo's organisations and units only: other tests add to "all". Every scope is
+    # checked: the aggregate writes each statistics item on its own, so an organisation
+    # can be complete a moment before one of its units.
+    def folded_scope(scope: str) -> bool:
+        want = reference_stats(demo, scope, "2025")
+        got = call(base, "GET", f"/public/stats?scope={scope}&period=2025")
+        return bool(
+            got
+            and got["activities"]["count"] == want["activities"]["count"]
+            and got["responses"] == want["responses"]
         )
 
-    page.route(f"{api_url}/public/stats?*", answer)
+    def folded(org: dict[str, Any]) -> bool:
+        return folded_scope(f"org:{org['id']}") and all(
+            folded_scope(f"unit:{unit['id']}") for unit in org["units"]
+        )
+
+    deadline = time.monotonic() + 90  # seconds normally; a loaded CI machine is slower
+    while time.monotonic() < deadline:
+        if all(folded(org) for org in demo.orgs):
+            return "api"
+        time.sleep(0.5)
+    pytest.fail("public statistics did not follow the recorded activities within 90 s")
 
 
 @pytest.fixture
 def stats_page(page: Any, live_stack: Any, demo: Demo, stats_source: str) -> Iterator[Any]:
-    """The page, with ``/public/stats`` answered by the reference when the API cannot."""
-    if stats_source == "reference":
-        answer_stats_from_reference(page, live_stack.api_url, demo)
+    """The page, once the public routes serve the seeded figures."""
     yield page
 
 
@@ -453,8 +420,6 @@ def test_the_address_reproduces_a_comparison_and_the_form_writes_it(
     ] == pytest.approx(reference_stats(demo, f"org:{org['id']}", "2025-03")["activities"]["hours"])
 
     again = stats_page.context.new_page()
-    if demo.source == "reference":
-        answer_stats_from_reference(again, live_stack.api_url, demo)
     again.goto(url)
     again.wait_for_selector("#open-data")
     again.wait_for_function("!document.querySelector('#results').hasAttribute('aria-busy')")
@@ -542,8 +507,6 @@ def test_language_follows_the_browser_and_the_choice_is_remembered(
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    if stats_source == "reference":
-        answer_stats_from_reference(page, live_stack.api_url, demo)
     try:
         org = demo.org("Ljubljana")
         open_view(page, live_stack.site_url, f"?scope=org:{org['id']}&period=2025-03")
@@ -553,10 +516,7 @@ def test_language_follows_the_browser_and_the_choice_is_remembered(
         visits = reference_stats(demo, f"org:{org['id']}", "2025-03")["participation"]["visits"]
         shown = page.inner_text("#summary [data-measure='visits']")
         path = f"/public/stats?scope=org:{org['id']}&period=2025-03"
-        if (
-            stats_source == "reference"
-            or call(live_stack.api_url, "GET", path)["participation"]["visits"] is not None
-        ):
+        if call(live_stack.api_url, "GET", path)["participation"]["visits"] is not None:
             assert shown.replace("\u00a0", " ") == f"{visits:,}".replace(",", " ")
         else:  # suppressed by the publication layer: said plainly, in Finnish
             assert shown == "Ei julkaista"
@@ -627,42 +587,6 @@ def test_views_fit_their_screens_and_are_captured(
 
 
 # ---------------------------------------------------------------- Lighthouse
-class _ReferenceSiteHandler(SimpleHTTPRequestHandler):
-    """The static site and the API on one origin, ``/public/stats`` from the reference.
-
-    Lighthouse drives its own Chromium, out of Playwright's reach, so when the API
-    does not serve the figures yet, this server stands in for that one route and
-    forwards every other API call to the live stack.
-    """
-
-    demo: Demo
-    api_url = ""
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self) -> None:
-        path, _, query = self.path.partition("?")
-        if path == "/config.js":
-            self._send(200, b'window.LOGBOOK_CONFIG = {"apiUrl": ""};\n', "text/javascript")
-        elif path == "/public/stats":
-            params = parse_qs(query)
-            figures = reference_stats(self.demo, params["scope"][0], params["period"][0])
-            self._send(200, json.dumps(figures).encode(), "application/json")
-        elif path.startswith("/public/"):
-            with urllib.request.urlopen(f"{self.api_url}{self.path}", timeout=10) as answer:
-                self._send(answer.status, answer.read(), "application/json")
-        else:
-            super().do_GET()
-
-
 @pytest.mark.parametrize(
     "view",
     ["?scope=org:{lj}&period=2025&compare=units", "?scope=org:{lj}&period=2025&compare=months"],
@@ -674,20 +598,7 @@ def test_lighthouse_scores_and_page_weight_meet_the_budget(
     from tools.lighthouse_stats import best_of
 
     query = view.format(lj=demo.org("Ljubljana")["id"])
-    if stats_source == "api":
-        report = best_of(f"{live_stack.site_url}/stats/{query}")
-    else:
-        _ReferenceSiteHandler.demo = demo
-        _ReferenceSiteHandler.api_url = live_stack.api_url
-        handler = functools.partial(_ReferenceSiteHandler, directory=str(SITE))
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            port = server.server_address[1]
-            report = best_of(f"http://127.0.0.1:{port}/stats/{query}")
-        finally:
-            server.shutdown()
-            server.server_close()
+    report = best_of(f"{live_stack.site_url}/stats/{query}")
     print("\n".join(report.lines()))
     assert report.within_budget(), report.lines()
 
@@ -708,45 +619,6 @@ def test_the_analysts_guide_shows_this_deployments_api(page: Any, live_stack: An
     assert f'API = "{live_stack.api_url}"' in page.inner_text("main")
     assert page.get_attribute(".api-link", "href") == f"{live_stack.api_url}/openapi.json"
     assert "CC BY 4.0" in page.inner_text("#licence + p")
-    assert page.script_errors == []
-
-
-def test_figures_module_ranks_ties_and_writes_csv_that_round_trips(
-    page: Any, live_stack: Any
-) -> None:
-    page.goto(f"{live_stack.site_url}/stats/about.html")
-    result = page.evaluate(
-        """async () => {
-          const f = await import('/stats/figures.js');
-          return {
-            ranks: f.rankAndQuintile([10, 30, 30, null, 5]),
-            csv: f.toCsv([f.row('compare', 'org:x', 'Ljubljana, "MC", Šiška', '2025', 'visits', 1.5)]),
-            periods: ['2025', '2025-Q4', '2025-12', '2025-13', '2025-Q5', '25'].map(f.parsePeriod),
-            months: f.seriesPeriods('months', '2026-Q1', new Date(Date.UTC(2026, 2, 10))),
-            years: f.seriesPeriods('years', '2025', new Date(Date.UTC(2026, 2, 10))),
-          };
-        }"""
-    )
-    assert [(r["rank"], r["quintile"]) for r in result["ranks"]] == [
-        (3, 3),
-        (1, 1),
-        (1, 1),
-        (None, None),
-        (4, 4),
-    ]
-    (parsed,) = list(csv.DictReader(io.StringIO(result["csv"])))
-    assert parsed["scope_name"] == 'Ljubljana, "MC", Šiška'
-    assert float(parsed["value"]) == 1.5
-    assert [p and p["key"] for p in result["periods"]] == [
-        "2025",
-        "2025-Q4",
-        "2025-12",
-        None,
-        None,
-        None,
-    ]
-    assert result["months"] == ["2026-01", "2026-02", "2026-03"]  # never the future
-    assert result["years"] == ["2021", "2022", "2023", "2024", "2025"]
     assert page.script_errors == []
 
 
@@ -795,8 +667,6 @@ def test_indicators_nobody_answered_are_left_out(
 def test_a_comparison_is_one_request_for_all_its_cells(
     stats_page: Any, live_stack: Any, demo: Demo, stats_source: str
 ) -> None:
-    if stats_source != "api":
-        pytest.skip("the API of this branch has no /public/compare")
     asked: list[str] = []
     stats_page.on(
         "request",

@@ -1,4 +1,4 @@
-"""Spreadsheet import of a unit's activities (CONTRACT.md, "Moving data in and out")."""
+"""Spreadsheet import of a unit's activities (docs/data.md)."""
 
 from __future__ import annotations
 

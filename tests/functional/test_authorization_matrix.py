@@ -50,7 +50,7 @@ from tests.functional.conftest import ADMIN, Api, reset_caches
 
 ROLES = ("anonymous", "platform_admin", "org_admin", "worker", "partner", "outsider", "impostor")
 # No role: "outsider" has a valid token and no role; "impostor" has a valid token with the
-# platform admin's own address, verified, but another subject (DESIGN.md, Identity).
+# platform admin's own address, verified, but another subject (docs/identity.md).
 NO_ROLE = ("outsider", "impostor")
 TARGETS = ("own", "foreign", "missing")
 EMAILS = {

@@ -265,7 +265,7 @@ def test_moderation_is_for_workers_and_admins_of_the_unit(world: World) -> None:
     assert world.propose(code, "Something to ask").status == 201
     idea_id = world.idea_id(code, "Something to ask")
     path = f"/units/{world.unit}/collections/{code}/ideas"
-    # Partners of the unit read proposals (members, CONTRACT.md) but do not decide.
+    # Partners of the unit read proposals (members, docs/ideas.md) but do not decide.
     assert world.api.call("GET", path, token=world.partner).status == 200
     assert world.api.call("GET", path, token=world.other).status == 403
     assert world.api.call("GET", path).status == 401

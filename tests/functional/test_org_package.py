@@ -1,4 +1,4 @@
-"""Whole-organisation export and import (CONTRACT.md, "Moving data in and out")."""
+"""Whole-organisation export and import (docs/data.md)."""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ from tests.functional.conftest import ADMIN, Api
 # Lower case: e-mails are stored lower-cased, and the search is case-insensitive anyway.
 MARKER = f"privmark{uuid.uuid4().hex[:12]}"
 PERIODS = ("2026", "2026-Q1", "2026-03")
-# Fields a suppressed indicator must not carry (CONTRACT.md: n, suppressed, reason).
+# Fields a suppressed indicator must not carry (docs/privacy.md: n, suppressed, reason).
 FIGURES = {"mean", "ci95", "agree_share", "distribution", "sd", "sum", "scores"}
 # Query parameters of a public route that is not in the OpenAPI registry.
 UNREGISTERED_QUERY = object()

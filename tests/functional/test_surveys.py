@@ -14,6 +14,7 @@ import boto3
 import pytest
 
 from chalicelib import survey_service
+from chalicelib.domain.periods import periods_of
 from chalicelib.settings import get_settings
 from tools import checkin_markers
 
@@ -843,7 +844,7 @@ def test_checkins_stored_before_the_key_keep_counting_once(
     code = world.collection({"kind": "checkin"})
     legacy = phone_hash(world, code, "Frog42")
     today = dt.datetime.now(dt.UTC).date()
-    periods = survey_service.periods_of(today)
+    periods = list(periods_of(today))
     table = data_table()
     for scope in (f"unit:{world.unit}", f"org:{world.org}"):
         for period in periods:

@@ -1,4 +1,4 @@
-"""The user pool keeps a person's address theirs (DESIGN.md, Identity), in both stages.
+"""The user pool keeps a person's address theirs (docs/identity.md), in both stages.
 
 Read from the synthesized templates: case-insensitive sign-in, an address change
 that waits for verification, no app client that writes ``email``, and a session

@@ -1,7 +1,7 @@
 """The organisation package keeps every field the API takes: a new field needs a column.
 
 When a model gains a field (a municipality code, an activity's status), this fails until
-``chalicelib/domain/org_package.py`` declares its column, so an export never drops data
+``chalicelib/domain/org_package/tables.py`` declares its column, so an export never drops data
 silently and a round trip still loses nothing.
 """
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chalicelib.domain.periods import periods_of
 from chalicelib.domain.publication import TOO_FEW_RESPONDENTS, CellInput, Thresholds, document
 from chalicelib.domain.stats import (
     CSV_COLUMNS,
@@ -20,7 +21,6 @@ from chalicelib.domain.stats import (
     fold_items,
     parse_period,
     parse_scope,
-    periods_of,
     record_delta,
     statistics_rows,
 )

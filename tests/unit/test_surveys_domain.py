@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.periods import period_end, periods_of
 from chalicelib.domain.surveys import (
     ANNUAL,
     BUILTIN_TEMPLATES,
@@ -26,8 +27,6 @@ from chalicelib.domain.surveys import (
     is_collection_code,
     localised_questions,
     new_collection_code,
-    period_end,
-    periods_of,
     pick_language,
     template_languages,
 )
@@ -181,13 +180,15 @@ def test_collection_status() -> None:
 @pytest.mark.parametrize(
     ("day", "periods"),
     [
-        (dt.date(2026, 1, 1), ["2026", "2026-Q1", "2026-01"]),
-        (dt.date(2026, 6, 30), ["2026", "2026-Q2", "2026-06"]),
-        (dt.date(2026, 12, 31), ["2026", "2026-Q4", "2026-12"]),
+        (dt.date(2026, 1, 1), ("2026", "2026-Q1", "2026-01")),
+        (dt.date(2026, 6, 30), ("2026", "2026-Q2", "2026-06")),
+        (dt.date(2026, 12, 31), ("2026", "2026-Q4", "2026-12")),
     ],
 )
 def test_periods_of(day, periods) -> None:
     assert periods_of(day) == periods
+    # A stored item's date text falls in the same periods as the date (statistics).
+    assert periods_of(day.isoformat()) == periods
 
 
 @given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)))

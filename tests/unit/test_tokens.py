@@ -80,7 +80,7 @@ def test_a_token_of_the_local_issuer_passes(settings: Settings, verifier: TokenV
 def test_the_claims_are_passed_on_exactly_as_signed(
     settings: Settings, verifier: TokenVerifier
 ) -> None:
-    # Letter case and verification are for the binding to judge (DESIGN.md, Identity).
+    # Letter case and verification are for the binding to judge (docs/identity.md).
     token = sign(settings, claims(settings, email="Worker@Example.ORG", sub="s-1"))
     identity = verifier.verify(token)
     assert (identity.email, identity.subject, identity.email_verified) == (

@@ -1,11 +1,11 @@
 // Organisation admins: the organisation's official code and young residents, its own
 // categories (each mapped onto a core one, in four languages), and its key figures
-// per year. Sections of the organisation page (admin.js).
+// per year. Sections of the organisation page (admin.js), each filled when its call answers.
 
 import { call } from "./api.js";
 import { h, replace, uid } from "./dom.js";
 import { formatNumber, t } from "./i18n.js";
-import { announce, explainError, notice } from "./ui.js";
+import { announce, explainError, notice, pendingSection } from "./ui.js";
 import { vocabularyLabel } from "./form.js";
 
 const LANGS = ["en", "sl", "fi", "sv"];
@@ -21,7 +21,7 @@ function problemNotice(error) {
   const inUse = error.body && error.body.in_use;
   if (inUse) {
     return notice("error", h("p", {}, t("vocab.inUse")),
-      h("ul", {}, Object.entries(inUse).map(([id, n]) => h("li", {}, t("vocab.usedBy", { id, n: formatNumber(n) })))));
+      h("ul", {}, Object.entries(inUse).map(([id, n]) => h("li", {}, t("vocab.usedBy", { id, n: formatNumber(n), count: n })))));
   }
   return notice("error", h("p", {}, explainError(error)), lines);
 }
@@ -51,7 +51,7 @@ function orgSection(base, org, reload) {
       replace(banner, problemNotice(error));
     }
   });
-  return h("section", { "aria-labelledby": "org-h" }, h("h2", { id: "org-h" }, t("org.official")), form);
+  return form;
 }
 
 // ------------------------------------------------------------------ vocabulary
@@ -89,8 +89,7 @@ function vocabularySection(base, vocabulary, reload) {
       replace(banner, problemNotice(error));
     }
   });
-  return h("section", { "aria-labelledby": "vocab-h" },
-    h("h2", { id: "vocab-h" }, t("vocab.title")), h("p", { className: "hint" }, t("vocab.hint")), form);
+  return form;
 }
 
 // ------------------------------------------------------------------ key figures
@@ -119,20 +118,21 @@ function keyFiguresSection(base, figures, reload) {
       replace(banner, problemNotice(error));
     }
   });
-  return h("section", { "aria-labelledby": "keyfig-h" },
-    h("h2", { id: "keyfig-h" }, t("keyfig.title", { year: figures.year })), h("p", { className: "hint" }, t("keyfig.hint")), form);
+  return form;
 }
 
-/** The organisation page's sections of issue #17: official code, own words, key figures. */
-export async function structureSections(orgId, org, reload) {
+/**
+ * The organisation page's sections for its official code, own words and key figures:
+ * their headings at once, each form when its call answers (`orgAnswer`: GET /orgs/{id}).
+ */
+export function structureSections(orgId, orgAnswer, reload) {
   const base = `/orgs/${encodeURIComponent(orgId)}`;
   const year = new Date().getFullYear();
-  try {
-    const [vocabulary, figures] = await Promise.all([
-      call("GET", `${base}/vocabulary`), call("GET", `${base}/key-figures/${year}`),
-    ]);
-    return [orgSection(base, org, reload), vocabularySection(base, vocabulary, reload), keyFiguresSection(base, figures, reload)];
-  } catch (error) {
-    return [notice("error", h("p", {}, explainError(error)))];
-  }
+  return [
+    pendingSection("org-h", t("org.official"), orgAnswer, (org) => orgSection(base, org, reload)),
+    pendingSection("vocab-h", t("vocab.title"), call("GET", `${base}/vocabulary`),
+      (vocabulary) => vocabularySection(base, vocabulary, reload), h("p", { className: "hint" }, t("vocab.hint"))),
+    pendingSection("keyfig-h", t("keyfig.title", { year }), call("GET", `${base}/key-figures/${year}`),
+      (figures) => keyFiguresSection(base, figures, reload), h("p", { className: "hint" }, t("keyfig.hint"))),
+  ];
 }

@@ -6,8 +6,9 @@ import { h, replace, uid } from "./dom.js";
 import { barChart } from "./charts.js";
 import { forgetUnits, isOrgAdmin, loadMe, orgUnits } from "./context.js";
 import { formatNumber, formatPercent, t } from "./i18n.js";
-import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
-import { fetchStats, periodOf, periodPicker, statsUnavailable } from "./unit.js";
+import { announce, explainError, failurePage, loading, notice, pageHeading, pendingSection } from "./ui.js";
+import { periodOf } from "./periods.js";
+import { fetchStats, periodPicker, statsUnavailable } from "./unit.js";
 import { structureSections } from "./admin-structure.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -75,29 +76,31 @@ function evaluationTabs(orgId) {
 
 const checkedUnits = (form) => [...form.querySelectorAll('input[name="unit_ids"]:checked')].map((i) => i.value);
 
+/**
+ * The organisation page. The heading, the tabs and every section's heading come at
+ * once; each section fills in when its own calls answer, and a failed call leaves its
+ * notice in that section only (a slow or failing call never holds the whole page).
+ */
 export async function orgPage(main, orgId) {
   replace(main, loading());
-  let org;
-  let units;
-  let members;
-  let goals;
-  let questions;
+  let me;
   try {
-    const me = await loadMe();
-    if (!isOrgAdmin(me, orgId)) {
-      replace(main, ...failurePage({ status: 403 }, t("admin.refused")));
-      return;
-    }
-    const base = `/orgs/${encodeURIComponent(orgId)}`;
-    [org, units, members, goals, questions] = await Promise.all([
-      call("GET", base), orgUnits(orgId, true), call("GET", `${base}/members`),
-      call("GET", `${base}/goals`), call("GET", `${base}/reflection-questions`),
-    ]);
+    me = await loadMe();
   } catch (error) {
     replace(main, ...failurePage(error, t("admin.refused")));
     return;
   }
+  if (!isOrgAdmin(me, orgId)) {
+    replace(main, ...failurePage({ status: 403 }, t("admin.refused")));
+    return;
+  }
   const base = `/orgs/${encodeURIComponent(orgId)}`;
+  // Every call starts now, side by side; the sections wait only for what they show.
+  const orgAnswer = call("GET", base);
+  const unitsAnswer = orgUnits(orgId, true);
+  const membersAnswer = call("GET", `${base}/members`);
+  const goalsAnswer = call("GET", `${base}/goals`);
+  const questionsAnswer = call("GET", `${base}/reflection-questions`);
   const reload = () => { forgetUnits(orgId); orgPage(main, orgId); };
   const year = String(new Date().getFullYear());
   const exportBanner = h("div");
@@ -120,8 +123,7 @@ export async function orgPage(main, orgId) {
   };
 
   // ---------------------------------------------------------------- units
-  const unitSection = h("section", { "aria-labelledby": "units-h" },
-    h("h2", { id: "units-h" }, t("admin.units")),
+  const unitList = (units) => [
     h("ul", { className: "admin-list" }, units.map((unit) => {
       const form = h("form", { className: "inline-form" },
         h("div", { className: "form-banner" }),
@@ -145,53 +147,56 @@ export async function orgPage(main, orgId) {
         submit(form, () => call("POST", `${base}/units`, { name: form.elements.name.value }), () => { announce(t("admin.saved")); reload(); });
       });
       return form;
-    })());
+    })(),
+  ];
 
   // ---------------------------------------------------------------- members
-  const unitName = new Map(units.map((u) => [u.id, u.name]));
   const roleSelect = (value) => h("select", { name: "role", "data-field": "role" },
     ROLES.map((r) => h("option", { value: r, selected: r === value }, t(`role.${r}`))));
-  const memberSection = h("section", { "aria-labelledby": "members-h" },
-    h("h2", { id: "members-h" }, t("admin.members")),
-    h("ul", { className: "admin-list" }, members.items.map((member) => {
-      const form = h("form", { className: "inline-form member" },
-        h("h3", {}, member.email),
-        h("div", { className: "form-banner" }),
-        field(t("admin.role"), roleSelect(member.role)),
-        unitChecks(units, member.unit_ids, t("admin.memberUnits")),
-        h("div", { className: "button-row" },
-          h("button", { type: "submit", "aria-label": `${t("admin.save")}: ${member.email}` }, t("admin.save")),
-          h("button", { type: "button", className: "danger", "aria-label": `${t("admin.remove")}: ${member.email}`, onclick: () => {
-            if (!window.confirm(t("admin.confirmRemove", { email: member.email }))) return;
-            submit(form, () => call("DELETE", `${base}/members/${encodeURIComponent(member.email)}`), () => { announce(t("admin.removed")); reload(); });
-          } }, t("admin.remove"))));
-      form.addEventListener("submit", (event) => {
-        event.preventDefault();
-        const role = form.elements.role.value;
-        submit(form, () => call("PUT", `${base}/members/${encodeURIComponent(member.email)}`, { role, unit_ids: role === "org_admin" ? [] : checkedUnits(form) }),
-          () => { announce(t("admin.saved")); reload(); });
-      });
-      return h("li", {}, form, member.unit_ids.length ? h("p", { className: "meta" }, member.unit_ids.map((id) => unitName.get(id) || id).join(", ")) : null);
-    })),
-    (() => {
-      const form = h("form", { className: "inline-form" },
-        h("h3", {}, t("admin.addMember")), h("div", { className: "form-banner" }),
-        field(t("admin.email"), h("input", { name: "email", "data-field": "email", type: "email", required: true, autocomplete: "off" })),
-        field(t("admin.role"), roleSelect("worker")),
-        unitChecks(units, [], t("admin.memberUnits")),
-        h("p", { className: "hint" }, t("admin.partnerHint")),
-        h("button", { type: "submit" }, t("admin.add")));
-      form.addEventListener("submit", (event) => {
-        event.preventDefault();
-        const role = form.elements.role.value;
-        submit(form, () => call("POST", `${base}/members`, { email: form.elements.email.value, role, unit_ids: role === "org_admin" ? [] : checkedUnits(form) }),
-          () => { announce(t("admin.saved")); reload(); });
-      });
-      return form;
-    })());
+  const memberList = ([units, members]) => {
+    const unitName = new Map(units.map((u) => [u.id, u.name]));
+    return [
+      h("ul", { className: "admin-list" }, members.items.map((member) => {
+        const form = h("form", { className: "inline-form member" },
+          h("h3", {}, member.email),
+          h("div", { className: "form-banner" }),
+          field(t("admin.role"), roleSelect(member.role)),
+          unitChecks(units, member.unit_ids, t("admin.memberUnits")),
+          h("div", { className: "button-row" },
+            h("button", { type: "submit", "aria-label": `${t("admin.save")}: ${member.email}` }, t("admin.save")),
+            h("button", { type: "button", className: "danger", "aria-label": `${t("admin.remove")}: ${member.email}`, onclick: () => {
+              if (!window.confirm(t("admin.confirmRemove", { email: member.email }))) return;
+              submit(form, () => call("DELETE", `${base}/members/${encodeURIComponent(member.email)}`), () => { announce(t("admin.removed")); reload(); });
+            } }, t("admin.remove"))));
+        form.addEventListener("submit", (event) => {
+          event.preventDefault();
+          const role = form.elements.role.value;
+          submit(form, () => call("PUT", `${base}/members/${encodeURIComponent(member.email)}`, { role, unit_ids: role === "org_admin" ? [] : checkedUnits(form) }),
+            () => { announce(t("admin.saved")); reload(); });
+        });
+        return h("li", {}, form, member.unit_ids.length ? h("p", { className: "meta" }, member.unit_ids.map((id) => unitName.get(id) || id).join(", ")) : null);
+      })),
+      (() => {
+        const form = h("form", { className: "inline-form" },
+          h("h3", {}, t("admin.addMember")), h("div", { className: "form-banner" }),
+          field(t("admin.email"), h("input", { name: "email", "data-field": "email", type: "email", required: true, autocomplete: "off" })),
+          field(t("admin.role"), roleSelect("worker")),
+          unitChecks(units, [], t("admin.memberUnits")),
+          h("p", { className: "hint" }, t("admin.partnerHint")),
+          h("button", { type: "submit" }, t("admin.add")));
+        form.addEventListener("submit", (event) => {
+          event.preventDefault();
+          const role = form.elements.role.value;
+          submit(form, () => call("POST", `${base}/members`, { email: form.elements.email.value, role, unit_ids: role === "org_admin" ? [] : checkedUnits(form) }),
+            () => { announce(t("admin.saved")); reload(); });
+        });
+        return form;
+      })(),
+    ];
+  };
 
   // ---------------------------------------------------------------- goals
-  const goalForm = (goal) => {
+  const goalForm = (units, goal) => {
     const form = h("form", { className: "inline-form" },
       goal ? null : h("h3", {}, t("admin.addGoal")),
       h("div", { className: "form-banner" }),
@@ -210,11 +215,10 @@ export async function orgPage(main, orgId) {
     });
     return form;
   };
-  const goalSection = h("section", { "aria-labelledby": "goals-h" },
-    h("h2", { id: "goals-h" }, t("admin.goals")),
-    h("p", { className: "hint" }, t("admin.goalsHint")),
-    h("ul", { className: "admin-list" }, goals.items.map((g) => h("li", {}, goalForm(g)))),
-    goalForm(null));
+  const goalList = ([units, goals]) => [
+    h("ul", { className: "admin-list" }, goals.items.map((g) => h("li", {}, goalForm(units, g)))),
+    goalForm(units, null),
+  ];
 
   // ---------------------------------------------------------------- questions
   const questionForm = (question) => {
@@ -233,14 +237,37 @@ export async function orgPage(main, orgId) {
     });
     return form;
   };
-  const questionSection = h("section", { "aria-labelledby": "questions-h" },
-    h("h2", { id: "questions-h" }, t("admin.questions")),
+  const questionList = (questions) => [
     h("ul", { className: "admin-list" }, questions.items.map((q) => h("li", {}, questionForm(q)))),
-    questionForm(null));
+    questionForm(null),
+  ];
+
+  // The heading names the organisation: from the sign-in's memberships when the caller
+  // is a member (at once), else (a platform admin) from the organisation's own answer.
+  const known = me.memberships.find((m) => m.org_id === orgId)?.org_name;
+  const crumbName = h("span", {}, known || "");
+  const headingSlot = h("div", {}, known ? pageHeading(t("admin.title", { org: known })) : loading());
+  const view = main;
+  orgAnswer.then((org) => {
+    crumbName.textContent = org.name;
+    if (!known) {
+      replace(headingSlot, pageHeading(t("admin.title", { org: org.name })));
+      if (view.isConnected && !view.contains(document.activeElement)) document.getElementById("page-title")?.focus();
+    }
+  }, (error) => {
+    // No organisation to manage (gone, or refused): the page says so, as a whole. Any
+    // other failure stays in the organisation's own section; the heading names the id.
+    if (error.status === 403 || error.status === 404) {
+      if (view.isConnected) replace(view, ...failurePage(error, t("admin.refused")));
+    } else if (!known) {
+      replace(headingSlot, pageHeading(t("admin.title", { org: orgId })));
+    }
+  });
+  const both = (first, second) => Promise.all([first, second]);
 
   replace(main,
-    h("p", { className: "crumbs" }, h("a", { href: "#/" }, t("nav.home")), " › ", org.name),
-    pageHeading(t("admin.title", { org: org.name })),
+    h("p", { className: "crumbs" }, h("a", { href: "#/" }, t("nav.home")), " › ", crumbName),
+    headingSlot,
     h("nav", { className: "tabs", "aria-label": t("admin.nav") },
       h("a", { href: `#/orgs/${encodeURIComponent(orgId)}`, "aria-current": "page" }, t("admin.manage")),
       h("a", { href: `#/orgs/${encodeURIComponent(orgId)}/figures` }, t("home.sideBySide")),
@@ -251,22 +278,29 @@ export async function orgPage(main, orgId) {
       h("button", { type: "button", onclick: exportPackage }, t("admin.exportPackage")),
       h("a", { className: "button", href: `#/orgs/${encodeURIComponent(orgId)}/import` }, t("admin.importPackage"))),
     exportBanner,
-    unitSection, memberSection, goalSection, questionSection,
-    ...(await structureSections(orgId, org, reload)));
+    pendingSection("units-h", t("admin.units"), unitsAnswer, unitList),
+    pendingSection("members-h", t("admin.members"), both(unitsAnswer, membersAnswer), memberList),
+    pendingSection("goals-h", t("admin.goals"), both(unitsAnswer, goalsAnswer), goalList, h("p", { className: "hint" }, t("admin.goalsHint"))),
+    pendingSection("questions-h", t("admin.questions"), questionsAnswer, questionList),
+    ...structureSections(orgId, orgAnswer, reload));
 }
 
 // ------------------------------------------------------------------ side by side
 export async function orgFiguresPage(main, orgId, period) {
   replace(main, loading());
-  let org;
-  let units;
+  let name;
+  let unitsAnswer;
   try {
     const me = await loadMe();
     if (!isOrgAdmin(me, orgId)) {
       replace(main, ...failurePage({ status: 403 }, t("admin.refused")));
       return;
     }
-    [org, units] = await Promise.all([call("GET", `/orgs/${encodeURIComponent(orgId)}`), orgUnits(orgId, true)]);
+    unitsAnswer = orgUnits(orgId, true);
+    unitsAnswer.catch(() => {}); // answered below, in the page's body
+    // The heading at once from the sign-in's memberships; a platform admin's from the organisation.
+    name = me.memberships.find((m) => m.org_id === orgId)?.org_name
+      || (await call("GET", `/orgs/${encodeURIComponent(orgId)}`)).name;
   } catch (error) {
     replace(main, ...failurePage(error, t("admin.refused")));
     return;
@@ -275,13 +309,21 @@ export async function orgFiguresPage(main, orgId, period) {
   const go = (next) => { window.location.hash = `#/orgs/${encodeURIComponent(orgId)}/figures?period=${next}`; };
   const body = h("div", { "aria-busy": "true" }, loading());
   replace(main,
-    h("p", { className: "crumbs" }, h("a", { href: "#/" }, t("nav.home")), " › ", org.name),
-    pageHeading(t("side.title", { org: org.name })),
+    h("p", { className: "crumbs" }, h("a", { href: "#/" }, t("nav.home")), " › ", name),
+    pageHeading(t("side.title", { org: name })),
     h("nav", { className: "tabs", "aria-label": t("admin.nav") },
       h("a", { href: `#/orgs/${encodeURIComponent(orgId)}` }, t("admin.manage")),
       h("a", { href: `#/orgs/${encodeURIComponent(orgId)}/figures`, "aria-current": "page" }, t("home.sideBySide")),
       evaluationTabs(orgId)),
     periodPicker(period, go), body);
+  let units;
+  try {
+    units = await unitsAnswer;
+  } catch (error) {
+    body.setAttribute("aria-busy", "false");
+    replace(body, notice("error", h("p", {}, explainError(error))));
+    return;
+  }
   const scopes = [...units.map((u) => [u.name, `unit:${u.id}`]), [t("side.total"), `org:${orgId}`]];
   const results = await Promise.allSettled(scopes.map(([, scope]) => fetchStats(scope, period)));
   const failed = results.find((r) => r.status === "rejected");

@@ -77,12 +77,18 @@ export function forgetOfflineAnswers() {
   }
 }
 
+// API Gateway gives up on a request after 29 s, so no answer comes later than this: a
+// read still unanswered then ends as "no connection" (or the answer kept for offline
+// use), and the page section waiting on it says so instead of loading for ever. Writes
+// get no deadline: their outcome would be unknown (the outbox retries them by key).
+export const READ_TIMEOUT_MS = 30_000;
+
 /** Call the API; resolves to the parsed JSON (null for 204), rejects with ApiError. */
 export async function call(
   method,
   path,
   body,
-  { auth = true, accept, cache, headers: extra } = {},
+  { auth = true, accept, cache, headers: extra, timeout = READ_TIMEOUT_MS } = {},
 ) {
   const headers = { ...(extra || {}) };
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -96,6 +102,8 @@ export async function call(
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       ...(cache ? { cache } : {}),
+      // (Browsers before AbortSignal.timeout, e.g. Safari 15, wait as before.)
+      ...(method === "GET" && typeof AbortSignal !== "undefined" && AbortSignal.timeout ? { signal: AbortSignal.timeout(timeout) } : {}),
     });
   } catch (error) {
     if (method === "GET") {

@@ -478,7 +478,7 @@ export function activityForm(container, options) {
     summary.focus();
   }
 
-  /** The form's own checks, the same rules as the API's (CONTRACT.md). */
+  /** The form's own checks, the same rules as the API's (docs/architecture.md). */
   function check(v) {
     const problems = [];
     const add = (field) => problems.push({ field, message: localized(field, "exceeds", v) });

@@ -2,6 +2,7 @@
 // localStorage; numbers, percentages and dates are formatted with Intl.
 
 import { MESSAGES } from "./messages.js";
+import { pluralForm } from "./plural.js";
 
 const LANG_KEY = "logbook.lang";
 export const LANGUAGES = { en: "English", sl: "Slovenščina", fi: "Suomi", sv: "Svenska" };
@@ -29,9 +30,14 @@ export function setLang(code) {
   document.documentElement.lang = code;
 }
 
-/** The message `key` in the chosen language (English if missing), with {name} filled in. */
+/**
+ * The message `key` in the chosen language (English if missing), with {name} filled in.
+ * A message with plural forms takes the one for `vars.count` (else `vars.n`): pass the
+ * raw number as `count` when `n` is a formatted one.
+ */
 export function t(key, vars = {}) {
-  const template = MESSAGES[current][key] ?? MESSAGES.en[key] ?? key;
+  const entry = MESSAGES[current][key] ?? MESSAGES.en[key] ?? key;
+  const template = pluralForm(entry, "count" in vars ? vars.count : vars.n, MESSAGES[current][key] === undefined ? "en" : current);
   return template.replace(/\{(\w+)\}/g, (_, name) =>
     name in vars ? String(vars[name]) : `{${name}}`,
   );

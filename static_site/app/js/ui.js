@@ -1,6 +1,6 @@
 // Shared pieces of the pages: headings, notices, the live region, field errors.
 
-import { h } from "./dom.js";
+import { h, replace } from "./dom.js";
 import { t } from "./i18n.js";
 
 /** Announce a short message to screen readers (and show it in the status bar). */
@@ -25,6 +25,27 @@ export function notice(kind, ...content) {
 
 export function loading() {
   return h("p", { className: "loading", role: "status" }, t("loading"));
+}
+
+/**
+ * A page section shown at once with its heading (and `intro`), its body a loading line
+ * until `answer` settles: then `build(value)`, or the failure as a notice in this section
+ * only, so one slow or failing call never holds or blanks the rest of the page.
+ */
+export function pendingSection(id, title, answer, build, intro = null) {
+  const body = h("div", { "aria-busy": "true" }, loading());
+  (async () => {
+    try {
+      replace(body, build(await answer));
+    } catch (error) {
+      replace(body, notice("error", h("p", {}, explainError(error))));
+      // A fault of the page itself (not an API answer) still reaches the console.
+      if (error?.status === undefined) throw error;
+    } finally {
+      body.setAttribute("aria-busy", "false");
+    }
+  })();
+  return h("section", { "aria-labelledby": id }, h("h2", { id }, title), intro, body);
 }
 
 /** A plain explanation of an API failure in the user's language. */

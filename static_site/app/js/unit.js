@@ -1,5 +1,6 @@
 // A unit's pages: log an activity, its activities (edit, delete, export), its figures.
 
+import { grainOf, periodBounds, periodOf, shiftPeriod } from "./periods.js";
 import { allPages, call, download } from "./api.js";
 import { h, replace } from "./dom.js";
 import { barChart } from "./charts.js";
@@ -237,7 +238,7 @@ export async function listPage(main, unitId) {
           h("time", { datetime: activity.date }, formatDate(activity.date)),
           activity.start_time ? ` ${activity.start_time}` : "",
           " · ", kindLabel(activity.kind),
-          activity.status === "planned" ? "" : ` · ${t("list.participants", { n: formatNumber(total) })}`,
+          activity.status === "planned" ? "" : ` · ${t("list.participants", { n: formatNumber(total), count: total })}`,
           activity.youth_led ? ` · ${t("list.youthLed")}` : "", " ", planBadge(activity)),
         h("div", { className: "button-row" },
           activity.status === "planned" ? completeLink(unitId, activity) : null,
@@ -278,49 +279,13 @@ export async function listPage(main, unitId) {
 }
 
 // ------------------------------------------------------------------ figures
-/** The period containing `date` at a grain: "YYYY", "YYYY-Qn" or "YYYY-MM". */
-export function periodOf(date, grain) {
-  const year = date.getFullYear();
-  const month = date.getMonth() + 1;
-  if (grain === "year") return String(year);
-  if (grain === "quarter") return `${year}-Q${Math.ceil(month / 3)}`;
-  return `${year}-${String(month).padStart(2, "0")}`;
-}
-
-export function periodBounds(period) {
-  const [yearText, part] = period.split("-");
-  const year = Number(yearText);
-  let first = 1;
-  let last = 12;
-  if (part && part.startsWith("Q")) { first = (Number(part.slice(1)) - 1) * 3 + 1; last = first + 2; }
-  else if (part) { first = Number(part); last = first; }
-  const pad = (n) => String(n).padStart(2, "0");
-  const lastDay = new Date(Date.UTC(year, last, 0)).getUTCDate();
-  return [`${year}-${pad(first)}-01`, `${year}-${pad(last)}-${pad(lastDay)}`];
-}
-
-export function shiftPeriod(period, step) {
-  const [yearText, part] = period.split("-");
-  const year = Number(yearText);
-  if (!part) return String(year + step);
-  if (part.startsWith("Q")) {
-    const index = year * 4 + Number(part.slice(1)) - 1 + step;
-    return `${Math.floor(index / 4)}-Q${(index % 4) + 1}`;
-  }
-  const index = year * 12 + Number(part) - 1 + step;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
-}
+export { grainOf, periodBounds, periodOf, shiftPeriod };
 
 export function periodLabel(period) {
   const [yearText, part] = period.split("-");
   if (!part) return yearText;
   if (part.startsWith("Q")) return t("period.quarterOf", { q: part.slice(1), year: yearText });
   return formatMonth(Number(yearText), Number(part));
-}
-
-export function grainOf(period) {
-  if (!period.includes("-")) return "year";
-  return period.includes("Q") ? "quarter" : "month";
 }
 
 /** Period buttons: this month / quarter / year, and back/forward. */

@@ -1,0 +1,48 @@
+"""The layers of docs/architecture.md hold: the domain is pure Python.
+
+``chalicelib/domain`` imports neither AWS nor Chalice nor any other layer of the app,
+so its rules are tested without a network and reused by every service, the stream
+consumer and the tools alike.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+DOMAIN = Path(__file__).resolve().parents[2] / "chalicelib" / "domain"
+FORBIDDEN = (
+    "boto3",
+    "botocore",
+    "chalice",
+    "chalicelib.api",
+    "chalicelib.store",
+    "chalicelib.events",
+    "chalicelib.service",
+    "chalicelib.settings",
+)
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def test_the_domain_imports_no_aws_no_chalice_and_no_other_layer() -> None:
+    offending = {
+        str(path.relative_to(DOMAIN)): sorted(
+            name
+            for name in imported_modules(path)
+            if any(name == bad or name.startswith(f"{bad}.") for bad in FORBIDDEN)
+            or (name.startswith("chalicelib.") and name.split(".")[1].endswith("_service"))
+        )
+        for path in sorted(DOMAIN.rglob("*.py"))
+    }
+    assert {path: names for path, names in offending.items() if names} == {}
+    assert len(offending) > 30  # every module was read
