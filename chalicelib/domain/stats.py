@@ -198,8 +198,10 @@ def _response_figures(item: Mapping[str, Any]) -> Figures:
 
 # Survey figures by group (``/public/stats?by=``): kept for unit months only, the
 # level at which answers are released (every coarser figure is a roll-up of released
-# unit months), one part per grouping so that one batch's ``ADD`` stays well under
-# DynamoDB's 4 KB expression limit. Names: ``{axis}.{group}|{figure}``.
+# unit months), one part per grouping, and for the framework's indicators only (an
+# organisation may add 20 of its own): so one batch's ``ADD`` of a whole grouping
+# (6 bands × 8 indicators × 8 figures + responses) stays under DynamoDB's 4 KB limit
+# of an update expression. Names: ``{axis}.{group}|{figure}``.
 GROUPINGS: dict[str, tuple[Part, str, tuple[str, ...]]] = {
     # by=…: (part, axis prefix, groups with stored figures)
     "gender": ("Sg", "g", tuple(GENDERS)),
@@ -223,7 +225,11 @@ def _response_group_figures(item: Mapping[str, Any], totals: Figures) -> dict[Pa
         if group not in groups:
             raise ValueError(f"bad {by} {group!r}")
         prefix = group_prefix(by, str(group))
-        parts[part] = {prefix + name: value for name, value in totals.items()}
+        parts[part] = {
+            prefix + name: value
+            for name, value in totals.items()
+            if name == "r" or name.rsplit(".", 1)[0] in DEFAULT_INDICATORS
+        }
     return parts
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -254,3 +255,25 @@ def test_a_response_counts_again_under_its_gender_and_age_band_in_its_unit_month
     problems: list[str] = []
     bad = contribution({**item, "gender": "martian"}, lambda _, why: problems.append(why))
     assert bad == {} and "gender" in problems[0]
+
+
+def test_a_whole_grouping_in_one_batch_stays_under_the_update_expression_limit() -> None:
+    from chalicelib.domain.stats import StatsKey, contribution
+    from chalicelib.domain.vocabulary import AGE_BANDS, INDICATORS
+    from chalicelib.store.stats import _placeholder
+
+    # Every age band answering every score of every indicator, and 20 own indicators
+    own = {f"own_{i}": 3 for i in range(20)}
+    delta: dict[str, Any] = {}
+    for band in AGE_BANDS:
+        for score in range(1, 6):
+            scores = {**dict.fromkeys(INDICATORS, score), **own}
+            item = {**response_item(f"{band}{score}", "u1", "o1", "2026-10-05", scores)}
+            part = contribution({**item, "age_band": band})[StatsKey("unit:u1", "2026-10", "Sa")]
+            for name, value in part.items():
+                delta[name] = delta.get(name, 0) + value
+    # Own indicators count in the totals only; the grouping's ADD fits in 4 KB
+    assert not any(name.split("|")[1].startswith("own_") for name in delta)
+    adds = ", ".join(f"#{_placeholder(i)} :{_placeholder(i)}" for i in range(len(delta)))
+    expression = "SET #t = :now, #w.#s = :wm ADD " + adds + " REMOVE #w.#p0, #w.#p1"
+    assert len(expression) < 4096, len(expression)  # about 3.6 KB
