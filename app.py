@@ -12,9 +12,11 @@ from chalicelib.api import (
     exports,
     ideas,
     meta,
+    networks,
     open_data,
     organisations,
     public_compare,
+    public_report,
     public_stats,
     surveys,
 )
@@ -44,8 +46,10 @@ app.register_blueprint(data.bp)
 app.register_blueprint(surveys.bp)
 app.register_blueprint(ideas.bp)
 app.register_blueprint(evaluation.bp)
+app.register_blueprint(networks.bp)
 app.register_blueprint(public_stats.bp)
 app.register_blueprint(public_compare.bp)
+app.register_blueprint(public_report.bp)
 app.register_blueprint(open_data.bp)
 if "AWS_LAMBDA_FUNCTION_NAME" not in os.environ:
     # The stream consumer is a Lambda function of its own, whose handler lives in

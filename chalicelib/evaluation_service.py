@@ -76,9 +76,11 @@ class EvaluationService:
     def create_campaign(
         self, principal: Principal, org_id: str, data: CampaignIn, api_base: str
     ) -> CampaignCreated:
-        """Open a QR point in every chosen unit (all units when none are named), at once."""
+        """Open a QR point in every chosen unit (all units when none are named), at once.
+
+        The organisation's admins may, and so may the coordinators of its networks."""
         self._org(org_id)
-        principal.require_org_admin(org_id)
+        principal.require_campaign_opener(org_id)
         units = {unit["id"]: unit for unit in self.directory.list_units(org_id)}
         if data.unit_ids is None:
             unit_ids = sorted(units, key=lambda unit_id: units[unit_id]["name"])
@@ -145,7 +147,7 @@ class EvaluationService:
     def list_campaigns(self, principal: Principal, org_id: str, api_base: str) -> list[Campaign]:
         """The organisation's campaigns, newest window first, each with its progress."""
         self._org(org_id)
-        principal.require_org_member(org_id)
+        principal.require_org_reader(org_id)
         items = sorted(
             self.campaigns.list_campaigns(org_id),
             key=lambda c: (c["opens_at"], c["created_at"]),
@@ -156,9 +158,10 @@ class EvaluationService:
     def get_campaign(
         self, principal: Principal, org_id: str, campaign_id: str, api_base: str
     ) -> Campaign:
-        """One campaign with its live progress per unit (members of the organisation)."""
+        """One campaign with its live progress per unit (members of the organisation and
+        coordinators of its networks)."""
         self._org(org_id)
-        principal.require_org_member(org_id)
+        principal.require_org_reader(org_id)
         item = self.campaigns.get_campaign(org_id, campaign_id)
         if item is None:
             raise NotFound(f"campaign {campaign_id} not found in organisation {org_id}")

@@ -54,6 +54,7 @@ from chalicelib.store.accounts import CognitoAccounts, LocalAccounts, SignInAcco
 from chalicelib.store.activities import ActivityRepository
 from chalicelib.store.clients import cognito_client, data_table
 from chalicelib.store.directory import DirectoryRepository
+from chalicelib.store.networks import NetworkRepository
 
 MAX_PAGE = 200
 
@@ -81,9 +82,11 @@ class Logbook:
         directory: DirectoryRepository,
         activities: ActivityRepository,
         accounts: SignInAccounts | None = None,
+        networks: NetworkRepository | None = None,
     ) -> None:
         self.directory = directory
         self.activities = activities
+        self.networks = networks
         self.accounts = accounts or LocalAccounts()
         self.clock: Callable[[], float] = time.monotonic
         # (org id, year) → (kept until, the organisation's youth population, key figures)
@@ -94,7 +97,12 @@ class Logbook:
     @classmethod
     def from_table(cls, table: Any, accounts: SignInAccounts | None = None) -> Logbook:
         """Services over one data table (a boto3 Table resource)."""
-        return cls(DirectoryRepository(table), ActivityRepository(table), accounts)
+        return cls(
+            DirectoryRepository(table),
+            ActivityRepository(table),
+            accounts,
+            NetworkRepository(table),
+        )
 
     # ------------------------------------------------------------ identity
     def principal(self, email: str) -> Principal:
@@ -103,8 +111,23 @@ class Logbook:
         Requests go through ``principal_for``, which also checks who the token is.
         Unknown people get a principal with no rights.
         """
-        platform_admin, grants = self.directory.grants_for(email)
-        return Principal(email=email, platform_admin=platform_admin, grants=grants)
+        account = self.directory.account(email)
+        return Principal(
+            email=email,
+            platform_admin=account.platform_admin,
+            grants=account.grants,
+            networks=self._coordinated(account.networks),
+        )
+
+    def _coordinated(self, network_ids: frozenset[str]) -> dict[str, frozenset[str]]:
+        """The member organisations of the networks someone coordinates (a GetItem each:
+        only coordinators pay it)."""
+        coordinated: dict[str, frozenset[str]] = {}
+        for network_id in sorted(network_ids):
+            members = self.networks.network_members(network_id) if self.networks else None
+            if members is not None:
+                coordinated[network_id] = frozenset(members)
+        return coordinated
 
     def principal_for(self, signed_in: SignedIn) -> Principal:
         """What the person behind a verified token may do (docs/identity.md).
@@ -126,7 +149,12 @@ class Logbook:
         )
         if bound != signed_in.subject:
             return nobody
-        return Principal(email=email, platform_admin=account.platform_admin, grants=account.grants)
+        return Principal(
+            email=email,
+            platform_admin=account.platform_admin,
+            grants=account.grants,
+            networks=self._coordinated(account.networks),
+        )
 
     def me(self, principal: Principal) -> Me:
         """The caller and their memberships."""
@@ -145,6 +173,7 @@ class Logbook:
             email=principal.email,
             platform_admin=principal.platform_admin,
             memberships=sorted(memberships, key=lambda m: m.org_name or ""),
+            networks=sorted(principal.networks),
         )
 
     def add_platform_admin(self, email: str) -> None:
@@ -162,7 +191,7 @@ class Logbook:
 
     def get_org(self, principal: Principal, org_id: str) -> Org:
         org = self._org(org_id)
-        principal.require_org_member(org_id)
+        principal.require_org_reader(org_id)
         return org
 
     def update_org(self, principal: Principal, org_id: str, data: OrgIn) -> Org:
@@ -364,13 +393,13 @@ class Logbook:
 
     def list_units(self, principal: Principal, org_id: str) -> list[Unit]:
         self._org(org_id)
-        principal.require_org_member(org_id)
+        principal.require_org_reader(org_id)
         units = [Unit(**item) for item in self.directory.list_units(org_id)]
         return sorted(units, key=lambda unit: unit.name)
 
     def get_unit(self, principal: Principal, unit_id: str) -> Unit:
         unit = self._unit(unit_id)
-        principal.require_org_member(unit.org_id)
+        principal.require_org_reader(unit.org_id)
         return unit
 
     def update_unit(self, principal: Principal, unit_id: str, data: UnitIn) -> Unit:

@@ -15,13 +15,20 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
-from chalicelib.domain.errors import FieldProblem, NotFound
+from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.publication import empty_document, finalise
 from chalicelib.settings import get_settings
 from chalicelib.store import clients
 from chalicelib.store.directory import DirectoryRepository
 from chalicelib.store.publication import PublicationStore
 from chalicelib.store.stats import stats_client
+
+_KINDS = {
+    "org": "organisation or unit",
+    "unit": "organisation or unit",
+    "network": "network",
+    "country": "country (no organisation there)",
+}
 
 
 def _today() -> date:
@@ -43,19 +50,31 @@ class StatisticsService:
 
     def statistics(self, scope: str, period: str, by: str | None = None) -> dict[str, Any]:
         """The published document (with one grouping's groups when ``by`` is given:
-        they are in the same document); NotFound for an unknown organisation or unit."""
+        they are in the same document); NotFound for an unknown organisation or unit.
+
+        A network's or country's document is made from its members' published documents
+        without their groups: ``by`` there is refused (400 naming ``by``), never answered
+        with empty groups."""
+        if by is not None and scope.split(":", 1)[0] in ("network", "country"):
+            raise InvalidInput.field(
+                "query.by", "results by group are published for all, organisations and units"
+            )
         stored = self._store.read_document(scope, period)
         if stored is None:
             self._require_known([scope], "scope")
             stored = empty_document(scope, period)
         return finalise(stored, self._today(), by)
 
-    def compare(self, scopes: Sequence[str], periods: Sequence[str]) -> list[dict[str, Any]]:
-        """Documents of every scope × period, scopes outer, periods inner."""
+    def compare(
+        self, scopes: Sequence[str], periods: Sequence[str], *, known: bool = False
+    ) -> list[dict[str, Any]]:
+        """Documents of every scope × period, scopes outer, periods inner. ``known``:
+        the caller took the scopes from the directory, so none is looked up again."""
         cells = [(scope, period) for scope in scopes for period in periods]
         stored = self._store.read_documents(cells)
         with_figures = {scope for scope, _ in stored}
-        self._require_known([s for s in scopes if s not in with_figures], "scopes")
+        if not known:
+            self._require_known([s for s in scopes if s not in with_figures], "scopes")
         today = self._today()
         return [finalise(stored.get(cell) or empty_document(*cell), today) for cell in cells]
 
@@ -63,8 +82,10 @@ class StatisticsService:
         unknown = self._unknown_scopes(scopes)
         if unknown:
             raise NotFound(
-                f"no such organisation or unit: {', '.join(unknown)}",
-                errors=[FieldProblem(field, f"unknown organisation or unit {s}") for s in unknown],
+                f"no such organisation, unit, network or country: {', '.join(unknown)}",
+                errors=[
+                    FieldProblem(field, f"unknown {_KINDS[s.split(':')[0]]} {s}") for s in unknown
+                ],
             )
 
 

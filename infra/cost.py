@@ -339,9 +339,10 @@ def markdown(network: Network, waf: bool = False) -> str:
 # Anonymous routes today (chalicelib/api; tests/infra/test_stack.py counts them in the
 # template): POST /public/responses, /checkins, /ideas, /votes; GET /public/orgs,
 # /collections/{code}, its qr.svg, /stats, /stats.csv, /compare, /datapackage.json,
-# /datapackage/{name}, /catalog.jsonld; and GET /activity-import-template.csv.
+# /datapackage/{name}, /catalog.jsonld, /averages, /report, /networks; and GET
+# /activity-import-template.csv.
 ANONYMOUS_POSTS: Final = 4
-ANONYMOUS_GETS: Final = 10
+ANONYMOUS_GETS: Final = 13
 WRU_PER_ANONYMOUS_POST: Final = 2.0  # a per-sender counter and the answer (or a refusal)
 RRU_PER_ANONYMOUS_GET: Final = 1.5
 

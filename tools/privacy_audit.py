@@ -11,6 +11,12 @@ participation count) and of its answers' sum. A small group is *derived* when it
 count is pinned to one whole value between 1 and the threshold − 1, or its answers'
 sum is pinned to within one point.
 
+Networks and countries (``network:{id}``, ``country:{CC}``: docs/networks.md) are
+scopes of their own, each the sum of its organisations: their documents join the
+attacker's knowledge with the relation ``group = Σ its organisations`` for every
+period and measure. A group's suppressed indicator says nothing about its size (it is
+suppressed because a member's is), so it is an unknown ≥ 0.
+
 Out of scope, as in statistical offices' cell suppression: homogeneity (a published
 group whose members all gave the same answer) and reading across time (steps in time
 handle that; see docs/privacy.md).
@@ -26,7 +32,7 @@ import argparse
 import math
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +59,8 @@ from chalicelib.domain.vocabulary import AGE_BANDS
 
 Key = tuple[str, str, str]
 Documents = Mapping[tuple[str, str], Mapping[str, Any]]
+# ``network:``/``country:`` scope → its member organisations' scopes (``org:{id}``)
+Groups = Mapping[str, Sequence[str]]
 
 
 @dataclass(frozen=True)
@@ -236,25 +244,33 @@ def _pinned(low: float, high: float) -> bool:
     return math.floor(high + 1e-6) - math.ceil(low - 1e-6) < 1
 
 
-def _tree(family: Family, model: _Model, measures: Iterable[str]) -> None:
+def _tree(family: Family, model: _Model, measures: Iterable[str], groups: Groups) -> None:
     periods = periods_of_year(family.year)
+    relations = [*family.scope_relations(), *((g, tuple(m)) for g, m in groups.items())]
     for measure in measures:
-        for parent, children in family.scope_relations():
+        for parent, children in relations:
             for period in periods:
                 model.relation((parent, period, measure), [(c, period, measure) for c in children])
         for parent, children in period_relations(family.year):
-            for scope in family.scopes():
+            for scope in [*family.scopes(), *groups]:
                 model.relation((scope, parent, measure), [(scope, c, measure) for c in children])
 
 
+def _cells(family: Family, groups: Groups) -> list[tuple[str, str]]:
+    """Every cell of the family and of its networks and countries."""
+    periods = periods_of_year(family.year)
+    return [*family.cells(), *((g, p) for g in sorted(groups) for p in periods)]
+
+
 def audit_participation(
-    family: Family, documents: Documents, thresholds: Thresholds
+    family: Family, documents: Documents, thresholds: Thresholds, groups: Groups | None = None
 ) -> tuple[list[Finding], int, int]:
     """Counts by gender and age band: is any small count in a unit's cell pinned?"""
+    groups = groups or {}
     model = _Model()
     measures = [*GENDER_FIGURES, VISITS, *(BAND_PREFIX + b for b in AGE_BANDS)]
     targets: list[Key] = []
-    for scope, period in family.cells():
+    for scope, period in _cells(family, groups):
         participation = (documents.get((scope, period)) or {}).get("participation", {})
         for measure in measures:
             if measure.startswith(BAND_PREFIX):
@@ -271,8 +287,8 @@ def audit_participation(
                     targets.append(key)
             else:
                 model.var(key, float(value), float(value))
-    _tree(family, model, measures)
-    for scope, period in family.cells():
+    _tree(family, model, measures, groups)
+    for scope, period in _cells(family, groups):
         model.relation((scope, period, VISITS), [(scope, period, g) for g in GENDER_FIGURES])
         model.relation(
             (scope, period, VISITS),
@@ -305,11 +321,12 @@ def _indicator_cells(
 
 
 def audit_indicators(
-    family: Family, documents: Documents, thresholds: Thresholds
+    family: Family, documents: Documents, thresholds: Thresholds, groups: Groups | None = None
 ) -> tuple[list[Finding], int, int]:
     """Survey indicators and their groups (by gender, by age band): is any suppressed
-    small group's count or sum pinned, or a grouping's hidden pending part (answers
-    not released into a group yet) when it is small?"""
+    small group's count or sum pinned, or the rest of a grouping (total minus its
+    published groups) small? ``groups`` are networks and countries (their members)."""
+    groups = groups or {}
     names: set[str] = set()
     for document in documents.values():
         names |= set(document.get("indicators", {}))
@@ -324,16 +341,23 @@ def audit_indicators(
         targets: list[Key] = []
         hidden: list[Key] = []
         measures: list[str] = []
-        for scope, period in family.cells():
+        for scope, period in _cells(family, groups):
             cells = _indicator_cells(documents.get((scope, period)), name)
             measures = [measure for measure, _ in cells]
             for measure, figure in cells:
                 key = (scope, period, measure)
-                if figure is None or figure.get("reason") == NO_RESPONDENTS:
+                if scope in groups and "|" in measure:
+                    # A network's or country's groups are not published: unknown.
+                    counts.var(key, 0.0, None)
+                    sums.var(key, 0.0, None)
+                elif figure is None or figure.get("reason") == NO_RESPONDENTS:
                     counts.var(key, 0.0, 0.0)
                     sums.var(key, 0.0, 0.0)
                 elif figure.get("suppressed"):
-                    if figure["reason"] == TOO_FEW_RESPONDENTS:
+                    if scope in groups and figure["reason"] == PROTECTS_ANOTHER_CELL:
+                        # A member's figure is hidden: that says nothing of the group's size.
+                        counts.var(key, 0.0, None)
+                    elif figure["reason"] == TOO_FEW_RESPONDENTS:
                         # Also said of answers not yet released: 0 … k − 1 as far as anyone knows.
                         counts.var(key, 0.0, float(k - 1))
                         targets.append(key)
@@ -352,7 +376,7 @@ def audit_indicators(
                 key = (scope, period, f"i:{name}|{group_prefix(by, PENDING)[:-1]}")
                 parts = [(scope, period, m) for m in measures if f"|{GROUPINGS[by][1]}." in m]
                 total = (scope, period, "i:" + name)
-                if total in counts.constants:
+                if total in counts.constants and scope not in groups:
                     # The total minus the published groups: the answers of the groups
                     # not published (and of the pending part) together. A small rest
                     # gives their answers away even if no one of them is pinned.
@@ -373,8 +397,8 @@ def audit_indicators(
                 hidden.append(key)
         measures += [key[2] for key in hidden[: len(GROUPINGS)]]
         for model in (counts, sums):
-            _tree(family, model, measures)
-            for scope, period in family.cells():
+            _tree(family, model, measures, groups)
+            for scope, period in _cells(family, groups):
                 for by in GROUPINGS:
                     model.relation(
                         (scope, period, "i:" + name),
@@ -395,10 +419,13 @@ def audit_indicators(
     return findings, checked, solved
 
 
-def audit_family(family: Family, documents: Documents, thresholds: Thresholds) -> AuditResult:
-    """Every derivable small group of one family (empty list: none)."""
-    found_p, checked_p, solved_p = audit_participation(family, documents, thresholds)
-    found_i, checked_i, solved_i = audit_indicators(family, documents, thresholds)
+def audit_family(
+    family: Family, documents: Documents, thresholds: Thresholds, groups: Groups | None = None
+) -> AuditResult:
+    """Every derivable small group of one family (empty list: none); ``groups`` adds
+    networks and countries (their documents must be in ``documents``)."""
+    found_p, checked_p, solved_p = audit_participation(family, documents, thresholds, groups)
+    found_i, checked_i, solved_i = audit_indicators(family, documents, thresholds, groups)
     return AuditResult(found_p + found_i, checked_p + checked_i, solved_p + solved_i)
 
 
@@ -440,6 +467,35 @@ def suppression_report(family: Family, store: Any, thresholds: Thresholds) -> st
     return "\n".join(lines)
 
 
+def _memberships(
+    settings: Any, data_table: str | None
+) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Every network's organisations and every organisation's country (the data table's
+    public listing: what anyone reads at ``/public/networks`` and ``/public/orgs``)."""
+    import boto3
+
+    from chalicelib.store.networks import NetworkRepository
+
+    resource = boto3.resource(
+        "dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint
+    )
+    return NetworkRepository(resource.Table(data_table or settings.data_table)).memberships()
+
+
+def _groups_of(
+    family: Family, networks: Mapping[str, Sequence[str]], countries: Mapping[str, str]
+) -> dict[str, list[str]]:
+    """The year's networks and countries, each with its organisations' scopes."""
+    from chalicelib.domain.networks import group_members
+
+    scopes = [f"network:{n}" for n in networks]
+    scopes += [f"country:{c}" for c in sorted(set(countries.values()))]
+    return {
+        scope: [f"org:{org}" for org in group_members(scope, networks, countries)]
+        for scope in scopes
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     from chalicelib.settings import Settings
     from chalicelib.store.publication import PublicationStore
@@ -448,6 +504,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--endpoint", default="http://127.0.0.1:8001")
     parser.add_argument("--stats-table", default=None)
+    parser.add_argument("--data-table", default=None, help="for networks and countries")
     parser.add_argument(
         "--report",
         action="store_true",
@@ -461,12 +518,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     findings: list[Finding] = []
     checked = solved = families = 0
+    memberships = _memberships(settings, arguments.data_table)
     for year in store.years():
         family = store.read_family(year)
-        documents = store.read_documents(family)
+        groups = _groups_of(family, *memberships)
+        documents = dict(store.read_documents(family))
+        documents.update(store.read_documents(_cells(family, groups)[len(family.cells()) :]))
         if arguments.report:
             print(suppression_report(family, store, thresholds))
-        result = audit_family(family, documents, thresholds)
+        result = audit_family(family, documents, thresholds, groups)
         findings += result.findings
         checked += result.cells_checked
         solved += result.programs_solved

@@ -35,6 +35,7 @@ from chalicelib.events.aggregate import format_watermark, shard_token
 from chalicelib.events.publish import Publisher
 from chalicelib.settings import get_settings
 from chalicelib.store.directory import listing_entry
+from chalicelib.store.networks import NetworkRepository, network_listing_entry
 from chalicelib.store.publication import PublicationStore
 from chalicelib.store.stats import StatsStore
 
@@ -117,6 +118,14 @@ def stream_positions(client: Any, streams: Any, data_table: str) -> dict[str, st
     return marks
 
 
+def _table_of(client: Any, name: str) -> Any:
+    """A Table resource on the same endpoint and region as ``client``."""
+    resource = boto3.resource(
+        "dynamodb", region_name=client.meta.region_name, endpoint_url=client.meta.endpoint_url
+    )
+    return resource.Table(name)
+
+
 def rebuild(
     client: Any, streams: Any, data_table: str, store: StatsStore, progress: bool = True
 ) -> tuple[int, int]:
@@ -133,6 +142,8 @@ def rebuild(
                 members.add(member)
             if item.get("type") in ("org", "unit") and item.get("SK") in ("ORG", "UNIT"):
                 listing.append(listing_entry(str(item["type"]), item))
+            elif item.get("type") == "network" and item.get("SK") == "NETWORK":
+                listing.append(network_listing_entry(item))
             yield item
 
     totals = fold_items(noting(scan_items(client, data_table, progress)))
@@ -151,6 +162,7 @@ def rebuild(
     Publisher(
         PublicationStore(store.client, store.table_name),
         Thresholds(settings.suppression_threshold, settings.participation_threshold),
+        groups=NetworkRepository(_table_of(client, data_table)).memberships,
     ).publish(members)
     return len(totals), len(stale)
 

@@ -30,6 +30,7 @@ from chalicelib.settings import get_settings
 from chalicelib.statistics_service import get_statistics_service
 from chalicelib.store.clients import data_table
 from chalicelib.store.directory import DirectoryRepository
+from chalicelib.store.networks import NetworkRepository
 
 bp = Blueprint(__name__)
 
@@ -93,10 +94,20 @@ def _periods(year: int) -> list[str]:
 
 
 def _scopes() -> list[tuple[str, str]]:
-    """Every public scope with its name: all, each organisation, each unit."""
-    directory = DirectoryRepository(data_table(get_settings()))
+    """Every public scope with its name: all, each country and network (docs/networks.md),
+    each organisation, each unit."""
+    table = data_table(get_settings())
+    directory = DirectoryRepository(table)
+    orgs = sorted(directory.list_orgs(), key=lambda o: (o["country"], o["name"]))
     scopes = [("all", "All")]
-    for org in sorted(directory.list_orgs(), key=lambda o: (o["country"], o["name"])):
+    # Networks and countries as the publish step knows them: the public listing.
+    networks, countries = NetworkRepository(table).groups()
+    scopes += [(f"country:{c}", c) for c in sorted(set(countries.values()))]
+    scopes += [
+        (f"network:{n['id']}", str(n["name"]))
+        for n in sorted(networks.values(), key=lambda n: str(n["name"]))
+    ]
+    for org in orgs:
         scopes.append((f"org:{org['id']}", org["name"]))
         units = sorted(directory.list_units(org["id"]), key=lambda u: u["name"])
         scopes += [(f"unit:{unit['id']}", unit["name"]) for unit in units]

@@ -50,7 +50,9 @@ class CompareQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
-    scopes: str = Field(description="Comma-separated: all, org:{org_id}, unit:{unit_id}")
+    scopes: str = Field(
+        description="Comma-separated: all, org:{org_id}, unit:{unit_id}, network:{id}, country:{CC}"
+    )
     periods: str = Field(description="Comma-separated: YYYY, YYYY-Qn or YYYY-MM")
 
     @field_validator("scopes")

@@ -43,7 +43,9 @@ class StatsQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
-    scope: str = Field(description="all, org:{org_id} or unit:{unit_id}")
+    scope: str = Field(
+        description="all, org:{org_id}, unit:{unit_id}, network:{network_id} or country:{CC}"
+    )
     period: str = Field(description="YYYY, YYYY-Qn or YYYY-MM")
     by: Literal["gender", "age_band"] | None = Field(
         default=None,
@@ -94,8 +96,9 @@ class ParticipationFigures(Output):
     youth_leaders: int
     checkins: int
     unique_visitors: int | None = Field(
-        description="First check-ins in the scope and period (for all, summed over "
-        "organisations); null until the period has ended, or when a small count in a unit"
+        description="First check-ins in the scope and period (for all, a network or a "
+        "country, summed over organisations); null until the period has ended, or when a "
+        "small count in a unit"
     )
     suppressed: list[str] = Field(
         description="Names of the suppressed counts (age bands as age_bands.{band})"

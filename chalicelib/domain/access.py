@@ -48,10 +48,12 @@ class Account:
     platform_admin: bool = False
     grants: dict[str, Grant] = field(default_factory=dict)
     subject: str | None = None
+    # The networks this address coordinates (docs/networks.md).
+    networks: frozenset[str] = frozenset()
 
     @property
     def has_rights(self) -> bool:
-        return self.platform_admin or bool(self.grants)
+        return self.platform_admin or bool(self.grants) or bool(self.networks)
 
 
 @dataclass(frozen=True)
@@ -61,11 +63,33 @@ class Principal:
     email: str
     platform_admin: bool = False
     grants: dict[str, Grant] = field(default_factory=dict)
+    # Network id → its member organisations, for the networks this person coordinates.
+    networks: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def known(self) -> bool:
         """Whether the person has any right at all."""
-        return self.platform_admin or bool(self.grants)
+        return self.platform_admin or bool(self.grants) or bool(self.networks)
+
+    def coordinates(self, org_id: str) -> bool:
+        """Whether the person coordinates a network that ``org_id`` belongs to."""
+        return any(org_id in orgs for orgs in self.networks.values())
+
+    def require_org_reader(self, org_id: str) -> None:
+        """A member of ``org_id``, a coordinator of one of its networks, or a platform
+        admin passes: the organisation, its units and campaigns, never its records."""
+        if not (self.platform_admin or org_id in self.grants or self.coordinates(org_id)):
+            raise Forbidden("you are not a member of this organisation or its network")
+
+    def require_campaign_opener(self, org_id: str) -> None:
+        """An admin of ``org_id`` or a coordinator of one of its networks passes."""
+        if not (self.is_org_admin(org_id) or self.coordinates(org_id)):
+            raise Forbidden("only an admin of this organisation or its network may do this")
+
+    def require_network_reader(self, network_id: str) -> None:
+        """A coordinator of the network (or a platform admin) passes."""
+        if not (self.platform_admin or network_id in self.networks):
+            raise Forbidden("only a coordinator of this network may do this")
 
     def require_platform_admin(self) -> None:
         """Only a platform admin passes."""

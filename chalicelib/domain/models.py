@@ -194,6 +194,9 @@ class Me(Output):
     email: str
     platform_admin: bool
     memberships: list[Membership]
+    networks: list[str] = Field(
+        default_factory=list, description="Ids of the networks I coordinate (docs/networks.md)"
+    )
 
 
 class PublicUnit(Output):

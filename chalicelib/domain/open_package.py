@@ -61,8 +61,19 @@ FIGURES = Table(
             True,
             constraints={"enum": ["summary", "activities", "participation", "indicators"]},
         ),
-        Column("scope", "string", "all, org:{id} or unit:{id}", True),
-        Column("scope_name", "string", "Name of the organisation or unit", free_text=True),
+        Column(
+            "scope",
+            "string",
+            "all, org:{id}, unit:{id}, network:{id} or country:{CC} (a network or a country "
+            "is the sum of its organisations)",
+            True,
+        ),
+        Column(
+            "scope_name",
+            "string",
+            "Name of the organisation, unit or network (a country: its ISO code)",
+            free_text=True,
+        ),
         Column(
             "period",
             "string",

@@ -93,15 +93,25 @@ class StatsKey:
 # --------------------------------------------------------------------- parsing
 
 
+SCOPE_FORMS = "all, org:{org_id}, unit:{unit_id}, network:{network_id} or country:{CC}"
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
 def parse_scope(scope: str | None) -> str:
     """Validate a ``scope`` query value; returns it unchanged."""
     if not scope:
-        raise InvalidStatsQueryError("scope", "required: all, org:{org_id} or unit:{unit_id}")
+        raise InvalidStatsQueryError("scope", f"required: {SCOPE_FORMS}")
     if scope == "all":
         return scope
     kind, _, identifier = scope.partition(":")
-    if kind not in ("org", "unit") or not _ID.match(identifier):
-        raise InvalidStatsQueryError("scope", "must be all, org:{org_id} or unit:{unit_id}")
+    if kind == "country":
+        if not _COUNTRY.match(identifier):
+            raise InvalidStatsQueryError(
+                "scope", "country:{CC} takes an ISO 3166-1 alpha-2 code in capitals, e.g. SI"
+            )
+        return scope
+    if kind not in ("org", "unit", "network") or not _ID.match(identifier):
+        raise InvalidStatsQueryError("scope", f"must be {SCOPE_FORMS}")
     return scope
 
 

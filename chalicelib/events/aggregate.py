@@ -74,6 +74,8 @@ from chalicelib.domain.stats import Figures, StatsKey, add_into, record_delta
 from chalicelib.events.publish import Publisher
 from chalicelib.observability import Counter, count, logger, publish_metrics
 from chalicelib.settings import get_settings
+from chalicelib.store.clients import data_table
+from chalicelib.store.networks import NetworkRepository
 from chalicelib.store.publication import PublicationStore
 from chalicelib.store.stats import StatsStore, WatermarkMovedError, stats_client
 
@@ -112,6 +114,8 @@ class ParsedRecord:
     created: int
     delta: dict[StatsKey, Figures]
     members: set[tuple[str, str, str]] = field(default_factory=set)  # (year, unit, org)
+    # network:/country: scopes whose membership the record changed (rebuilt every year)
+    groups: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -153,6 +157,21 @@ def _with_repaired_images(record: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(stream.get(name), dict)
     }
     return {**record, "dynamodb": {**stream, **images}}
+
+
+def membership_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> set[str]:
+    """The ``network:``/``country:`` scopes whose members a data-table change changed:
+    a network's ``org_ids``, or an organisation's ``country``."""
+    item = new or old or {}
+    if item.get("type") == "network" and item.get("SK") == "NETWORK":
+        before = set((old or {}).get("org_ids") or ())
+        after = set((new or {}).get("org_ids") or ())
+        return {f"network:{item['id']}"} if before != after and "id" in item else set()
+    if item.get("type") == "org" and item.get("SK") == "ORG" and old and new:
+        countries = {old.get("country"), new.get("country")}
+        if len(countries) == 2:
+            return {f"country:{c}" for c in countries if isinstance(c, str)}
+    return set()
 
 
 def _log_invalid(item: Mapping[str, Any], problem: str) -> None:
@@ -234,6 +253,7 @@ class StreamAggregator:
                         for member in (family_member(old), family_member(new))
                         if member is not None
                     },
+                    groups=membership_changes(old, new),
                 )
             )
 
@@ -296,9 +316,13 @@ class StreamAggregator:
         (a closing window) the failure is raised: the invocation is retried.
         """
         members = {member for record in usable for member in record.members}
-        if self._publisher is None or not (members or flush):
+        groups = {scope for record in usable for scope in record.groups}
+        if self._publisher is None or not (members or flush or groups):
             return
         try:
+            if groups:
+                # Rare (an admin changed a network or a country): at once, every year.
+                self._publisher.rebuild_groups(groups)
             if defer:
                 now = int(self._clock())
                 since = self._publisher.defer(members, now)
@@ -368,6 +392,7 @@ def get_aggregator() -> StreamAggregator:
     publisher = Publisher(
         PublicationStore(client, settings.stats_table),
         Thresholds(settings.suppression_threshold, settings.participation_threshold),
+        groups=NetworkRepository(data_table(settings)).memberships,
     )
     return StreamAggregator(
         StatsStore(client, settings.stats_table),

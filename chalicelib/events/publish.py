@@ -16,6 +16,11 @@ the (year, unit, organisation) of every item the batch touched. For each year:
    An organisation whose certificate through ``all`` no longer holds (another
    organisation's figures moved that cell) is solved again first.
 
+4. publish the documents of every network containing an organisation it solved, and
+   of those organisations' countries: sums of the organisations' published documents
+   (``chalicelib.domain.networks``, docs/networks.md). A network whose members change
+   is rebuilt for every year (:meth:`Publisher.rebuild_groups`, driven by the stream).
+
 Documents carry the publication number; an older publication never overwrites a newer
 one. So a change costs in proportion to its organisation (about 70 documents for
 an organisation of three units), not to the platform; ``/public/stats`` stays one
@@ -31,11 +36,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.domain.networks import group_document, group_members, group_scopes
 from chalicelib.domain.publication import (
     Family,
     OrgSummary,
     Thresholds,
     org_family,
+    periods_of_year,
     plan_org,
     plan_top,
 )
@@ -45,6 +52,10 @@ from chalicelib.store.publication import PublicationStore
 # Rounds of "solve organisations, then all" per publish step: a second one only when a
 # certificate through ``all`` broke because another organisation's figures moved it.
 MAX_ROUNDS = 3
+
+# Every network's member organisations and every organisation's country (one Query of
+# the data table's public listing: chalicelib.store.networks.NetworkRepository.groups).
+Groups = tuple[Mapping[str, Iterable[str]], Mapping[str, str]]
 
 
 @dataclass
@@ -66,10 +77,12 @@ class Publisher:
         store: PublicationStore,
         thresholds: Thresholds,
         clock: Callable[[], float] = time.time,
+        groups: Callable[[], Groups] | None = None,
     ) -> None:
         self._store = store
         self._thresholds = thresholds
         self._clock = clock
+        self._groups = groups
 
     def defer(self, members: Iterable[tuple[str, str, str]], now: int) -> int:
         """Note members to publish later; since when publications have been waiting."""
@@ -117,6 +130,16 @@ class Publisher:
                 break
             logger.info("certificates through all changed: solving %s again", sorted(todo))
         self._write_documents(documents, inputs.documents, version, outcome)
+        if self._groups is not None:
+            # After ``all``: the newest number, taken after every organisation's
+            # documents of this step were written, so a later step reads them all; and
+            # the memberships read after taking it, so a network change this read
+            # misses is rebuilt from the stream under a newer number.
+            networks, countries = self._groups()
+            scopes = group_scopes(sorted(solved), networks, countries)
+            self._publish_group_scopes(
+                year, scopes, networks, countries, summaries, version, outcome
+            )
         outcome.families += 1
         outcome.organisations += len(solved)
         logger.info(
@@ -128,6 +151,67 @@ class Publisher:
             outcome.released,
             outcome.documents_written,
         )
+
+    def rebuild_groups(self, scopes: Iterable[str]) -> PublishOutcome:
+        """Publish ``network:``/``country:`` scopes afresh for every year (a network's
+        members or an organisation's country changed). Idempotent."""
+        outcome = PublishOutcome()
+        wanted = sorted(set(scopes))
+        if self._groups is None or not wanted:
+            return outcome
+        networks, countries = self._groups()
+        members = {org for scope in wanted for org in group_members(scope, networks, countries)}
+        for year in self._store.published_years():
+            _, version = self._store.register(year, ())
+            summaries = self._store.read_org_summaries(year, sorted(members))
+            self._publish_group_scopes(
+                year, wanted, networks, countries, summaries, version, outcome
+            )
+            outcome.families += 1
+        logger.info("rebuilt %s: %d documents written", wanted, outcome.documents_written)
+        return outcome
+
+    def _publish_group_scopes(
+        self,
+        year: str,
+        scopes: Iterable[str],
+        networks: Mapping[str, Iterable[str]],
+        countries: Mapping[str, str],
+        summaries: Mapping[str, OrgSummary],
+        version: int,
+        outcome: PublishOutcome | None = None,
+    ) -> None:
+        """Each scope's documents of a year: sums of its organisations' published ones."""
+        members_of = {scope: group_members(scope, networks, countries) for scope in scopes}
+        if not members_of:
+            return
+        periods = periods_of_year(year)
+        orgs = sorted({org for members in members_of.values() for org in members})
+        # Consistent: the organisations' documents this step has just written.
+        published = self._store.read_documents(
+            [(f"org:{o}", p) for o in orgs for p in periods], consistent=True
+        )
+        stored = self._store.read_documents(
+            [(s, p) for s in members_of for p in periods], consistent=True
+        )
+        empty = OrgSummary()
+        documents = {
+            (scope, period): group_document(
+                scope,
+                period,
+                [
+                    (
+                        published.get((f"org:{org}", period)),
+                        summaries.get(org, empty).survey.get(period, {}),
+                    )
+                    for org in members
+                ],
+            )
+            for scope, members in members_of.items()
+            for period in periods
+        }
+        texts = {key: _text(document) for key, document in stored.items()}
+        self._write_documents(documents, texts, version, outcome or PublishOutcome())
 
     def _publish_org(
         self,
@@ -165,9 +249,14 @@ class Publisher:
         outcome: PublishOutcome,
     ) -> None:
         for (scope, period), document in sorted(documents.items()):
-            text = json.dumps(document, separators=(",", ":"), sort_keys=True)
+            text = _text(document)
             if stored.get((scope, period)) == text:
                 outcome.documents_unchanged += 1
                 continue
             if self._store.put_document(scope, period, text, version):
                 outcome.documents_written += 1
+
+
+def _text(document: Mapping[str, Any]) -> str:
+    """A document as stored (compact, sorted keys: equal documents, equal texts)."""
+    return json.dumps(document, separators=(",", ":"), sort_keys=True)

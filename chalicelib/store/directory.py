@@ -147,36 +147,60 @@ class DirectoryRepository(DataTableRepository):
         orgs: list[dict[str, Any]] = []
         units: list[dict[str, Any]] = []
         for item in self._query(KeyConditionExpression=Key("PK").eq(keys.PUBLIC_LISTING_PK)):
+            if item["SK"].startswith("NETWORK#"):
+                continue  # networks' entries (chalicelib/store/networks.py)
             entry = without_keys(item)
             entry.pop("type", None)
             (orgs if item["SK"].startswith("ORG#") else units).append(entry)
         return orgs, units
 
     def unknown_scopes(self, scopes: Sequence[str]) -> list[str]:
-        """The ``org:``/``unit:`` scopes with no such organisation or unit (BatchGetItem,
-        a bounded number of retries of unprocessed keys)."""
+        """The ``org:``/``unit:``/``network:`` scopes with no such organisation, unit or
+        network (BatchGetItem, a bounded number of retries of unprocessed keys), and the
+        ``country:`` scopes without any organisation (one Query of the public listing)."""
         wanted: dict[tuple[str, str], str] = {}
+        countries: list[str] = []
         for scope in scopes:
             kind, _, identifier = scope.partition(":")
             if kind == "org":
                 wanted[(keys.org_pk(identifier), "ORG")] = scope
             elif kind == "unit":
                 wanted[(keys.unit_pk(identifier), "UNIT")] = scope
-        found: set[tuple[str, str]] = set()
-        pending = [{"PK": pk, "SK": sk} for pk, sk in wanted]
+            elif kind == "network":
+                wanted[(f"NETWORK#{identifier}", "NETWORK")] = scope
+            elif kind == "country":
+                countries.append(scope)
+        unknown_countries: list[str] = []
+        if countries:
+            orgs, _ = self.public_listing()
+            present = {f"country:{org.get('country')}" for org in orgs}
+            unknown_countries = [scope for scope in countries if scope not in present]
+        found = self._batch_get(list(wanted), "PK, SK")
+        return [scope for key, scope in wanted.items() if key not in found] + unknown_countries
+
+    def _batch_get(
+        self, wanted: Sequence[tuple[str, str]], projection: str | None = None
+    ) -> dict[tuple[str, str], dict[str, Any]]:
+        """Items by key: BatchGetItem per 100 keys, a bounded number of retries of
+        unprocessed keys (then 429)."""
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        pending = [{"PK": pk, "SK": sk} for pk, sk in dict.fromkeys(wanted)]
         for start in range(0, len(pending), 100):
-            request = {self._table.name: {"Keys": pending[start : start + 100]}}
+            keys_and_projection: dict[str, Any] = {"Keys": pending[start : start + 100]}
+            if projection:
+                keys_and_projection["ProjectionExpression"] = projection
+            request = {self._table.name: keys_and_projection}
             for attempt in range(6):
                 answer = self._table.meta.client.batch_get_item(RequestItems=request)
                 for item in answer.get("Responses", {}).get(self._table.name, []):
-                    found.add((item["PK"], item["SK"]))
+                    found[(item["PK"], item["SK"])] = item
                 request = answer.get("UnprocessedKeys") or {}
                 if not request:
                     break
                 time.sleep(min(0.05 * 2**attempt, 1.0))
             else:
                 raise TooManyRequests("the directory is busy; try again", retry_after=1)
-        return [scope for key, scope in wanted.items() if key not in found]
+        return found
 
     @staticmethod
     def _unit_item(unit: dict[str, Any]) -> dict[str, Any]:
@@ -271,8 +295,11 @@ class DirectoryRepository(DataTableRepository):
         platform_admin = False
         grants: dict[str, Grant] = {}
         subject = None
+        networks: set[str] = set()
         for item in self._query(KeyConditionExpression=Key("PK").eq(keys.user_pk(email))):
-            if item["type"] == "platform_admin":
+            if item["type"] == "coordinator":
+                networks.add(str(item["network_id"]))
+            elif item["type"] == "platform_admin":
                 platform_admin = True
             elif item["type"] == "member":
                 grants[item["org_id"]] = Grant(
@@ -282,7 +309,12 @@ class DirectoryRepository(DataTableRepository):
                 )
             elif item["type"] == "subject":
                 subject = str(item["sub"])
-        return Account(platform_admin=platform_admin, grants=grants, subject=subject)
+        return Account(
+            platform_admin=platform_admin,
+            grants=grants,
+            subject=subject,
+            networks=frozenset(networks),
+        )
 
     def bind_subject(self, email: str, subject: str, bound_at: str) -> str:
         """Bind ``email`` to ``subject`` unless it is bound already; the subject that holds.
@@ -413,6 +445,16 @@ class DirectoryRepository(DataTableRepository):
                 **{name: value for name, value in figures.items() if value is not None},
             }
         )
+
+    def key_figures_of(self, org_ids: Sequence[str], year: int) -> dict[str, dict[str, Any]]:
+        """Many organisations' key figures of one year, by organisation (BatchGetItem
+        per 100; organisations that reported none are absent)."""
+        wanted = [(keys.org_pk(org_id), keys.key_figures_sk(year)) for org_id in org_ids]
+        return {
+            item["org_id"]: without_keys(item)
+            for item in self._batch_get(wanted).values()
+            if "org_id" in item
+        }
 
     def list_key_figures(self, org_id: str) -> list[dict[str, Any]]:
         """Every year's key figures of an organisation, oldest first."""

@@ -40,6 +40,7 @@ from chalicelib.store.stats_keys import (
     family_key,
     pending_key,
     stats_pk,
+    years_key,
 )
 
 BATCH_GET_LIMIT = 100
@@ -94,13 +95,14 @@ class PublicationStore:
         return json.loads(item[DOCUMENT]["S"]) if item else None
 
     def read_documents(
-        self, cells: Family | Sequence[tuple[str, str]]
+        self, cells: Family | Sequence[tuple[str, str]], *, consistent: bool = False
     ) -> dict[tuple[str, str], dict[str, Any]]:
-        """Published documents of many scopes and periods (BatchGetItem per 100 keys)."""
+        """Published documents of many scopes and periods (BatchGetItem per 100 keys;
+        ``consistent`` for the publish step, which reads what it has just written)."""
         wanted = cells.cells() if isinstance(cells, Family) else list(cells)
         keys = [(stats_pk(scope, period), PUBLISHED) for scope, period in wanted]
         by_pk = {stats_pk(scope, period): (scope, period) for scope, period in wanted}
-        found = self._batch_get(keys, projection=True)
+        found = self._batch_get(keys, projection=True, consistent=consistent)
         return {
             by_pk[pk]: json.loads(item[DOCUMENT]["S"])
             for (pk, _), item in found.items()
@@ -170,7 +172,43 @@ class PublicationStore:
         )
         self._count_write(response)
         attributes = response["Attributes"]
-        return self._family(year, attributes), int(attributes["v"]["N"])
+        version = int(attributes["v"]["N"])
+        if version == 1:
+            # A year's first publication: note the year (networks rebuild every year).
+            self._add_years([year])
+        return self._family(year, attributes), version
+
+    def _add_years(self, years: Iterable[str]) -> None:
+        pk, sk = years_key()
+        self._count_write(
+            self._client.update_item(
+                TableName=self._table,
+                Key={"PK": {"S": pk}, "SK": {"S": sk}},
+                UpdateExpression="ADD #y :y",
+                ExpressionAttributeNames={"#y": "y"},
+                ExpressionAttributeValues={":y": {"SS": sorted(set(years))}},
+                ReturnConsumedCapacity=self._capacity,
+            )
+        )
+
+    def published_years(self) -> list[str]:
+        """Every year with a family: one GetItem (a Scan, once, on tables published
+        before the list of years existed; the list is kept from then on)."""
+        pk, sk = years_key()
+        response = self._client.get_item(
+            TableName=self._table,
+            Key={"PK": {"S": pk}, "SK": {"S": sk}},
+            ConsistentRead=True,
+            ReturnConsumedCapacity=self._capacity,
+        )
+        self._count_read(response)
+        item = response.get("Item")
+        if item is not None:
+            return sorted(item.get("y", {}).get("SS", []))
+        years = self.years()
+        if years:
+            self._add_years(years)
+        return years
 
     def defer(self, members: Iterable[tuple[str, str, str]], now: int) -> int:
         """Note ``(year, unit, org)`` as waiting for publication; since when any waits.
@@ -325,6 +363,16 @@ class PublicationStore:
                 org = item["SK"]["S"][len(SUMMARY_PREFIX) :]
                 summaries[org] = OrgSummary.from_json(item[DOCUMENT]["S"])
         return summaries
+
+    def read_org_summaries(self, year: str, orgs: Iterable[str]) -> dict[str, OrgSummary]:
+        """Some organisations' summaries of a year, by key (BatchGetItem per 100; a
+        network's rebuild needs its members', not the whole platform's)."""
+        pk, _ = family_key(year)
+        found = self._batch_get([(pk, SUMMARY_PREFIX + org) for org in orgs], consistent=True)
+        return {
+            sk[len(SUMMARY_PREFIX) :]: OrgSummary.from_json(item[DOCUMENT]["S"])
+            for (_, sk), item in found.items()
+        }
 
     def put_summary(self, year: str, org: str, summary: OrgSummary, version: int) -> bool:
         """Store an organisation's summary unless a newer publication already did."""

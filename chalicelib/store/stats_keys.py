@@ -9,6 +9,7 @@
 | published document (JSON in ``doc``, order ``_v``) | ``STATS#{scope}#{period}`` | ``P`` |
 | family registry of a year (``u``: set of ``"unit org"``, ``v``: counter) | ``FAMILY#{year}`` | ``UNITS`` |
 | an organisation's summary of a year for ``all`` (JSON in ``doc``: released survey figures, responses, the ``all`` cells its certificates need; order ``_v``) | ``FAMILY#{year}`` | ``ORG#{org id}`` |
+| every year with a family (``y``: set of years; for rebuilding networks) | ``PUBLISH#YEARS`` | ``YEARS`` |
 | publications deferred while catching up (``m``: set of ``"year unit org"``, ``t``: since) | ``PUBLISH#PENDING`` | ``MEMBERS`` |
 
 Both parts of one scope and period share a partition, so the public read is one Query.
@@ -44,6 +45,11 @@ AGGREGATE_PARTS: Final = frozenset(get_args(Part))
 def pending_key() -> tuple[str, str]:
     """The families whose publication a full stream batch deferred (``m``, since ``t``)."""
     return "PUBLISH#PENDING", "MEMBERS"
+
+
+def years_key() -> tuple[str, str]:
+    """Every year that has a family (networks are rebuilt for each when members change)."""
+    return "PUBLISH#YEARS", "YEARS"
 
 
 def family_key(year: str) -> tuple[str, str]:

@@ -37,6 +37,7 @@ from devstack.seed.catalogue import (
 )
 from devstack.seed.evaluation import seed_evaluation
 from devstack.seed.generate import centre_activities, seed_window
+from devstack.seed.networks import MAMA_COORDINATOR, seed_networks
 from devstack.seed.structure import seed_structure
 
 # No tqdm monitor thread: children are forked after seeding, and a fork (with its
@@ -241,6 +242,10 @@ def seed_demo_data(
     for spec in tqdm(specs, desc="organisations", unit="org", disable=not progress):
         loaded.append(_ensure_org(logbook, admin, spec, existing))
 
+    # MaMa and Kanuuna (full demo): before the activities, so publishing them publishes
+    # the networks' figures too (docs/networks.md).
+    networks = seed_networks(admin, loaded) if mode == "full" else 0
+
     activities = [a for org in loaded for a in _stored_activities(logbook, org, seed, start, end)]
     _write_activities(activities, progress)
     # Own categories, key figures and a few planned sessions (docs/vocabulary.md).
@@ -256,6 +261,7 @@ def seed_demo_data(
     return {
         **evaluation,
         "organisations": len(loaded),
+        "networks": networks,
         "units": sum(len(org.unit_ids) for org in loaded),
         "members": 3 * len(loaded) + 1,
         "activities": len(activities),
@@ -282,4 +288,6 @@ def demo_accounts(mode: str) -> list[tuple[str, str]]:
         slugs = ", ".join(spec.slug for spec in specs[1:])
         if slugs:
             accounts.append(("admin|worker|partner@<slug>.logbook.local", f"likewise for {slugs}"))
+    if mode == "full":
+        accounts.append((MAMA_COORDINATOR, "network coordinator, Mladinska mreža MaMa"))
     return accounts

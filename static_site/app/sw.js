@@ -12,7 +12,7 @@ const SHELL = [
   "js/periods.js", "js/plural.js",
   "js/main.js", "js/admin.js", "js/admin-structure.js", "js/api.js", "js/auth.js", "js/charts.js", "js/context.js",
   "js/dom.js", "js/evaluation.js", "js/evaluation-messages.js", "js/form.js", "js/home.js", "js/i18n.js", "js/ideas.js",
-  "js/import.js", "js/import-messages.js", "js/messages.js", "js/outbox.js",
+  "js/import.js", "js/import-messages.js", "js/messages.js", "js/networks.js", "js/outbox.js",
   "js/outbox-core.js", "js/outbox-messages.js", "js/outbox-page.js", "js/ui.js", "js/unit.js",
 ];
 const SCOPE_PATH = new URL("./", self.location).pathname;

@@ -24,9 +24,17 @@ export const MEASURES = {
   hours: { read: (s) => s.activities.hours, format: "dec1" },
   visits: { read: (s) => s.participation.visits, format: "int" },
   visits_per_1000: {
-    read: (s, population) => (population ? (s.participation.visits * 1000) / population : null),
+    // From the organisation's population where the page knows it, else the API's own
+    // figure of an organisation's year (its key figures: the year's population).
+    read: (s, population) => {
+      if (population) return s.participation.visits == null ? null : (s.participation.visits * 1000) / population;
+      return typeof s.visits_per_1000 === "number" ? s.visits_per_1000 : null;
+    },
     format: "dec1",
   },
+  // Key figures: the API gives them for an organisation's year where it reported them.
+  cost_per_visit: { read: (s) => s.cost_per_visit ?? null, format: "dec2" },
+  visits_per_open_week: { read: (s) => s.visits_per_open_week ?? null, format: "dec1" },
   new: { read: (s) => s.participation.new, format: "int" },
   volunteers: { read: (s) => s.participation.volunteers, format: "int" },
   youth_leaders: { read: (s) => s.participation.youth_leaders, format: "int" },
@@ -39,9 +47,10 @@ export const MEASURES = {
 export const SUMMARY_MEASURES = [
   "activities", "hours", "youth_led_share", "visits", "visits_per_1000", "new",
   "volunteers", "youth_leaders", "responses", "checkins", "unique_visitors",
+  "cost_per_visit", "visits_per_open_week",
 ];
 export const COMPARE_COLUMNS = ["activities", "hours", "visits", "visits_per_1000", "new", "youth_led_share", "responses"];
-export const METRICS = [...COMPARE_COLUMNS, "volunteers", ...INDICATORS.map((name) => `indicator:${name}`)];
+export const METRICS = [...COMPARE_COLUMNS, "volunteers", "cost_per_visit", "visits_per_open_week", ...INDICATORS.map((name) => `indicator:${name}`)];
 
 const PERIOD = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/;
 
@@ -117,8 +126,12 @@ export function rankAndQuintile(values) {
   });
 }
 
-/** The scopes of the organisations' directory, by key (``all``, ``org:ID``, ``unit:ID``). */
-export function directory(orgs) {
+/**
+ * The scopes of the organisations' directory, by key (``all``, ``org:ID``, ``unit:ID``,
+ * and from ``/public/networks`` ``network:ID``; ``country:CC`` for every country with an
+ * organisation). A network's or country's ``orgIds`` are its members (docs/networks.md).
+ */
+export function directory(orgs, networks = []) {
   const scopes = new Map();
   const allHavePopulation = orgs.length > 0 && orgs.every((org) => org.youth_population > 0);
   scopes.set("all", {
@@ -137,6 +150,23 @@ export function directory(orgs) {
         key: `unit:${unit.id}`, kind: "unit", name: unit.name, org, population: null,
       });
     }
+  }
+  const byId = new Map(orgs.map((org) => [org.id, org]));
+  const population = (members) => (members.length > 0 && members.every((org) => org.youth_population > 0)
+    ? members.reduce((sum, org) => sum + org.youth_population, 0) : null);
+  for (const network of networks) {
+    const members = network.org_ids.map((id) => byId.get(id)).filter(Boolean);
+    scopes.set(`network:${network.id}`, {
+      key: `network:${network.id}`, kind: "network", name: network.name, org: null,
+      orgIds: members.map((org) => org.id), population: population(members),
+    });
+  }
+  for (const country of [...new Set(orgs.map((org) => org.country))].sort()) {
+    const members = orgs.filter((org) => org.country === country);
+    scopes.set(`country:${country}`, {
+      key: `country:${country}`, kind: "country", name: country, country, org: null,
+      orgIds: members.map((org) => org.id), population: population(members),
+    });
   }
   return scopes;
 }
@@ -171,6 +201,10 @@ export class PublicApi {
 
   orgs() {
     return this.get("/public/orgs").then((body) => (body ? body.items : []));
+  }
+
+  networks() {
+    return this.get("/public/networks").then((body) => (body ? body.items : []));
   }
 
   static statsPath(scope, period, by = null) {

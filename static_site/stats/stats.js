@@ -10,6 +10,8 @@ import {
   periodKey, rankAndQuintile, readMeasure, row, seriesPeriods, toCsv,
 } from "./figures.js";
 import { LANGUAGES, initialLanguage, rememberLanguage, translator } from "./i18n.js";
+import { averageOf, averagesPath, peerGroup, reports, tone, versus, versusText } from "./peers.js";
+import "./report-texts.js";
 
 const config = window.LOGBOOK_CONFIG || {};
 // Public reads go through the CDN (publicApiUrl, written by deploy) where there is one.
@@ -79,10 +81,20 @@ function viewSearch(target) {
   return `?${params}`;
 }
 
+/** A country's name in the page's language (its ISO code where the browser has none). */
+function countryName(code) {
+  try {
+    return new Intl.DisplayNames([tr.lang], { type: "region" }).of(code) || code;
+  } catch {
+    return code;
+  }
+}
+
 function scopeName(key) {
   const scope = scopes.get(key);
   if (!scope || scope.kind === "all") return tr.t("scope.all");
   if (scope.kind === "unit") return tr.t("scope.unitOf", { unit: scope.name, org: scope.org.name });
+  if (scope.kind === "country") return countryName(scope.country);
   return scope.name;
 }
 
@@ -116,6 +128,12 @@ function formatValue(measure, value) {
   return tr[MEASURES[measure].format](value);
 }
 
+/** An average of counts has decimals worth showing (1.5 activities per unit). */
+function formatAverage(measure, value) {
+  if (!measure.startsWith("indicator:") && MEASURES[measure]?.format === "int") return tr.dec1(value);
+  return formatValue(measure, value);
+}
+
 // ------------------------------------------------------------------ the form
 function fillSelect(select, options, selected) {
   select.replaceChildren(
@@ -134,8 +152,16 @@ function syncForm() {
     }
     return group;
   });
+  // Networks and countries (docs/networks.md), each the sum of its organisations.
+  const groupOf = (kind, label) => {
+    const items = [...scopes.values()].filter((scope) => scope.kind === kind);
+    if (!items.length) return null;
+    return h("optgroup", { label: tr.t(label) },
+      ...items.map((item) => h("option", { value: item.key, text: scopeName(item.key), selected: item.key === view.scope })));
+  };
   const scopeSelect = $("#scope");
-  scopeSelect.replaceChildren(h("option", { value: "all", text: tr.t("scope.all"), selected: view.scope === "all" }), ...orgGroups);
+  scopeSelect.replaceChildren(h("option", { value: "all", text: tr.t("scope.all"), selected: view.scope === "all" }),
+    groupOf("network", "scope.networks"), groupOf("country", "scope.countries"), ...orgGroups);
 
   fillSelect($("#grain"), ["year", "quarter", "month"].map((grain) => [grain, tr.t(`grain.${grain}`)]), period.grain);
   const thisYear = new Date().getFullYear();
@@ -199,7 +225,7 @@ function applyStaticTexts() {
 function comparisonPlan(target) {
   const scope = scopes.get(target.scope);
   if (target.compare === "units") {
-    if (!scope || scope.kind === "all") return { needOrg: true, rows: [], reference: null };
+    if (!scope || !["org", "unit"].includes(scope.kind)) return { needOrg: true, rows: [], reference: null };
     const org = scope.kind === "org" ? scope : scopes.get(`org:${scope.org.id}`);
     return {
       rows: org.org.units.map((unit) => ({ scope: `unit:${unit.id}`, period: target.period, current: `unit:${unit.id}` === target.scope })),
@@ -207,10 +233,12 @@ function comparisonPlan(target) {
     };
   }
   if (target.compare === "orgs") {
-    const orgs = [...scopes.values()].filter((item) => item.kind === "org");
+    // A network or a country compares its own organisations, against its total.
+    const group = scope && (scope.kind === "network" || scope.kind === "country") ? scope : null;
+    const orgs = [...scopes.values()].filter((item) => item.kind === "org" && (!group || group.orgIds.includes(item.org.id)));
     return {
       rows: orgs.map((org) => ({ scope: org.key, period: target.period, current: org.key === target.scope })),
-      reference: { scope: "all", period: target.period },
+      reference: { scope: group ? group.key : "all", period: target.period },
     };
   }
   if (["months", "quarters", "years"].includes(target.compare)) {
@@ -235,10 +263,13 @@ async function load() {
       for (const item of plan.rows) pairs.push([item.scope, item.period]);
       if (plan.reference) pairs.push([plan.reference.scope, plan.reference.period]);
     }
-    const [answers, grouped] = await Promise.all([
+    const [answers, peers, rowsAverage, grouped] = await Promise.all([
       api.many(pairs),
+      peerAverages(target),
+      comparisonAverages(target, plan),
       // The groups come with the scope's own document: one more read, only when asked.
-      target.by !== "none" ? api.stats(target.scope, target.period, target.by) : null,
+      // (networks and countries publish no groups: their documents are made from members')
+      target.by !== "none" && !/^(network|country):/.test(target.scope) ? api.stats(target.scope, target.period, target.by) : null,
     ]);
     if (number !== loadNumber) return; // a newer view was asked for meanwhile
     let index = 1;
@@ -246,7 +277,8 @@ async function load() {
       for (const item of plan.rows) item.stats = answers[index++];
       if (plan.reference) plan.reference.stats = answers[index++];
     }
-    data = { view: target, main: answers[0], plan, groups: grouped ? grouped.groups : null };
+    if (plan) plan.average = rowsAverage;
+    data = { view: target, main: answers[0], plan, peers, groups: grouped ? grouped.groups : null };
     render();
   } catch (error) {
     if (number !== loadNumber) return;
@@ -257,6 +289,22 @@ async function load() {
   } finally {
     if (number === loadNumber) $("#results").removeAttribute("aria-busy");
   }
+}
+
+/** The averages of the view's peers (docs/stats.md); null for ``all`` or if unavailable. */
+function peerAverages(target) {
+  const peers = peerGroup(scopes.get(target.scope));
+  if (!peers) return Promise.resolve(null);
+  return api.get(averagesPath(peers.group, peers.level, target.period)).catch(() => null);
+}
+
+/** The average row of a comparison of units (their organisation's) or organisations (all). */
+function comparisonAverages(target, plan) {
+  if (!plan || plan.series || plan.needOrg) return Promise.resolve(null);
+  const scope = scopes.get(target.scope);
+  const orgId = scope && scope.kind !== "all" ? scope.org.id : null;
+  const path = target.compare === "units" ? averagesPath(`org:${orgId}`, "unit", target.period) : averagesPath("all", "org", target.period);
+  return api.get(path).catch(() => null);
 }
 
 function setStatus(text) {
@@ -287,13 +335,14 @@ function render() {
       const when = new Date(main.updated_at);
       if (!Number.isNaN(when.getTime())) sections.push(h("p", { class: "updated", text: tr.t("updated", { date: tr.dateTime(when) }) }));
     }
-    sections.push(summarySection(target, name, main));
+    sections.push(summarySection(target, name, main, data.peers));
     // A comparison is what the reader asked for: it comes before the breakdowns.
     if (plan) sections.push(comparisonSection(target, plan, addSource));
     sections.push(activitiesSection(target, name, main));
     sections.push(participationSection(target, name, main));
-    sections.push(indicatorsSection(target, name, main));
+    sections.push(indicatorsSection(target, name, main, data.peers));
     if (data.groups) sections.push(groupsSection(target, name, main, data.groups));
+    else if (target.by !== "none") sections.push(h("p", { id: "groups", class: "notice", text: tr.t("groupsNotHere") }));
   } else {
     sections.push(h("p", { class: "notice", text: tr.t("nodata", { scope: name, period: periodLabel }) }));
     if (plan) sections.push(comparisonSection(target, plan, addSource));
@@ -319,7 +368,7 @@ function section(id, titleKey, ...children) {
   return h("section", { id, "aria-labelledby": `${id}-title` }, h("h2", { id: `${id}-title`, text: tr.t(titleKey) }), ...children);
 }
 
-function summarySection(target, name, stats) {
+function summarySection(target, name, stats, peers) {
   const population = scopes.get(target.scope)?.population;
   const cards = [];
   for (const measure of SUMMARY_MEASURES) {
@@ -329,11 +378,35 @@ function summarySection(target, name, stats) {
     const suppressed = value === null && ((stats.participation || {}).suppressed || []).includes(counted);
     if (value === null && !suppressed) continue; // e.g. per-capita without a population
     shown.rows.push(row("summary", target.scope, name, target.period, measure, value, suppressed ? { suppressed: true, reason: "small_count" } : {}));
+    const average = averageOf(peers, measure);
+    const comparison = average && reports(stats, measure, value) ? versus(measure, value, average.mean) : null;
     cards.push(h("div", { class: suppressed ? "card suppressed" : "card" },
       h("dt", { text: tr.t(`m.${measure}`) }),
-      h("dd", { text: suppressed ? tr.t("suppressed") : formatValue(measure, value), dataset: { measure, value: suppressed ? "" : String(value) } })));
+      h("dd", { text: suppressed ? tr.t("suppressed") : formatValue(measure, value), dataset: { measure, value: suppressed ? "" : String(value) } }),
+      comparison ? h("dd", { class: `vs ${tone(measure, comparison)}`, dataset: { peerMeasure: measure, average: String(average.mean) }, text: versusText(tr, comparison, formatAverage(measure, average.mean)) }) : null));
   }
-  return section("summary", "s.summary", h("dl", { class: "cards" }, cards));
+  const notes = peers ? [h("p", { class: "note", id: "peers-note", text: `${peersName(peers)}. ${tr.t("avg.note", { total: tr.int(peers.members) })}` })] : [];
+  return section("summary", "s.summary", h("dl", { class: "cards" }, cards), ...notes, reportLink(target));
+}
+
+/** Who the peers are: "Average of organisations in Slovenia", "Average of X's units". */
+function peersName(peers) {
+  if (peers.level === "unit") return tr.t("avg.units", { org: scopes.get(peers.group)?.name ?? peers.group });
+  if (peers.group === "all") return tr.t("avg.allOrgs");
+  let country = peers.group.slice(8);
+  try {
+    country = new Intl.DisplayNames([tr.lang], { type: "region" }).of(country) || country;
+  } catch {
+    // An engine without region names shows the code.
+  }
+  return tr.t("avg.orgs", { country });
+}
+
+/** The printable annual report of the view's scope and year (report.html). */
+function reportLink(target) {
+  const year = target.period.slice(0, 4);
+  const query = new URLSearchParams({ scope: target.scope, year });
+  return h("p", { class: "report-link" }, h("a", { href: `report.html?${query}`, id: "report-link", text: tr.t("report.link", { year }) }));
 }
 
 /** A chart and a table of one breakdown (kind, category, gender, age band). */
@@ -389,7 +462,7 @@ function participationSection(target, name, stats) {
       breakdownFigure({ ...common, id: "by-age", titleKey: "h.age", columnKey: "col.age", prefix: "a", measurePrefix: "age_band", keys: Object.keys(bands), values: bands })));
 }
 
-function indicatorsSection(target, name, stats) {
+function indicatorsSection(target, name, stats, peers) {
   const indicators = stats.indicators || {};
   // The API lists every default indicator; one nobody has answered yet says nothing.
   const keys = orderedKeys(INDICATORS, indicators).filter((key) => key in indicators && indicators[key].reason !== "no_respondents" && indicators[key].n !== 0);
@@ -407,7 +480,8 @@ function indicatorsSection(target, name, stats) {
         h("th", { scope: "row", text: label }),
         h("td", { colspan: "2", text }),
         h("td", { text: "–" }),
-        h("td", { text: "–" }));
+        h("td", { text: "–" }),
+        peers ? h("td", { text: averageOf(peers, measure) ? tr.dec2(averageOf(peers, measure).mean) : "–" }) : null);
     }
     const [low, high] = cell.ci95 || [null, null];
     shown.rows.push(row("indicators", target.scope, name, target.period, measure, cell.mean, { n: cell.n, ci95_low: low, ci95_high: high, agree_share: cell.agree_share }));
@@ -417,12 +491,13 @@ function indicatorsSection(target, name, stats) {
       h("td", { text: tr.dec2(cell.mean), dataset: { measure, value: String(cell.mean) } }),
       h("td", { text: low == null ? "–" : `${tr.dec2(low)}–${tr.dec2(high)}` }),
       h("td", { text: tr.int(cell.n) }),
-      h("td", { text: cell.agree_share == null ? "–" : tr.pct(cell.agree_share) }));
+      h("td", { text: cell.agree_share == null ? "–" : tr.pct(cell.agree_share) }),
+      peers ? peerCell(measure, cell.mean, peers) : null);
   });
   const title = tr.t("s.indicators");
   const table = h("table", { class: "figures" },
     h("caption", { text: title }),
-    h("thead", {}, h("tr", {}, ...["col.indicator", "col.mean", "col.ci", "col.n", "col.agree"].map((key) => h("th", { scope: "col", text: tr.t(key) })))),
+    h("thead", {}, h("tr", {}, ...["col.indicator", "col.mean", "col.ci", "col.n", "col.agree", ...(peers ? ["avg.col"] : [])].map((key) => h("th", { scope: "col", text: tr.t(key) })))),
     h("tbody", {}, body));
   setChartWidth(chartWidths().wide);
   return section("indicators", "s.indicators",
@@ -471,6 +546,14 @@ function groupsSection(target, name, stats, groups) {
     h("p", { text: tr.t("groupsNote") }),
     scrollable(table, title),
     reasons.length ? h("ul", { class: "note" }, reasons.map((reason) => h("li", { text: tr.t("suppressed.reason", { reason: reasonText(reason) }) }))) : null);
+}
+
+/** "4.10 (0.12 above)": the peers' average of a measure and where the figure stands. */
+function peerCell(measure, value, peers) {
+  const average = averageOf(peers, measure);
+  if (!average) return h("td", { text: "–" });
+  const comparison = versus(measure, value, average.mean);
+  return h("td", { class: comparison ? `vs ${tone(measure, comparison)}` : null, dataset: { peerMeasure: measure, average: String(average.mean) }, text: comparison ? versusText(tr, comparison, formatAverage(measure, average.mean)) : formatAverage(measure, average.mean) });
 }
 
 function comparisonSection(target, plan, addSource) {
@@ -534,7 +617,7 @@ function comparisonSection(target, plan, addSource) {
       plan.series ? null : h("th", { scope: "col", text: tr.t("col.rank") }),
       ...columns.map((column) => h("th", { scope: "col", class: column === metric ? "metric" : null, text: metricName(column) })))),
     h("tbody", {}, rows.map((item) => tableRow(item, false))),
-    reference ? h("tfoot", {}, tableRow({ ...reference, label: reference.name, current: false }, true)) : null);
+    reference || plan.average ? h("tfoot", {}, reference ? tableRow({ ...reference, label: reference.name, current: false }, true) : null, plan.average ? averageRow(plan.average, columns, plan.series) : null) : null);
 
   setChartWidth(chartWidths().wide);
   const chart = plan.series
@@ -548,6 +631,17 @@ function comparisonSection(target, plan, addSource) {
   }
   if (columns.includes("visits_per_1000")) notes.push(h("p", { class: "note", text: tr.t("compare.perCapita") }));
   return section("compare", "s.compare", h("figure", { class: "figure wide" }, h("figcaption", { text: title }), chart, ...notes, scrollable(table, title)));
+}
+
+/** The comparison's average row: each column's unweighted mean over the members reporting it. */
+function averageRow(averages, columns, series) {
+  const label = averages.level === "unit" ? tr.t("avg.units", { org: scopes.get(averages.group)?.name ?? averages.group }) : tr.t("avg.allOrgs");
+  const cells = columns.map((column) => {
+    const average = averageOf(averages, column);
+    shown.rows.push(row("compare_average", averages.group, label, averages.period, column, average ? average.mean : null, { members: average ? average.members : 0 }));
+    return h("td", { dataset: { measure: column, value: average ? String(average.mean) : "" }, text: average ? formatAverage(column, average.mean) : "–" });
+  });
+  return h("tr", { class: "average-row", dataset: { scope: averages.group, period: averages.period } }, h("th", { scope: "row", text: label }), series ? null : h("td", { text: "–" }), ...cells);
 }
 
 function openDataSection(target, name, periodLabel) {
@@ -612,8 +706,9 @@ function downloadCsv() {
 async function start() {
   applyStaticTexts();
   try {
-    const orgs = await api.orgs();
-    scopes = directory(orgs);
+    // An API without networks (404, or a failure) still shows every organisation.
+    const [orgs, networks] = await Promise.all([api.orgs(), api.networks().catch(() => [])]);
+    scopes = directory(orgs, networks);
   } catch (error) {
     $("#alert").textContent = tr.t("error", { message: error.message });
   }

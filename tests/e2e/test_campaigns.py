@@ -104,6 +104,11 @@ def test_an_admin_opens_a_campaign_and_follows_it(live_stack: Any, page: Any) ->
     assert [(a["text"], a["public"]) for a in analyses["items"]] == [
         ("Safety rose in both centres.", True)
     ]
+    # Each scope links its printable annual report on the open statistics site.
+    report = page.locator(".scope-section .report-link a").first
+    assert report.get_attribute("href") == (
+        f"/stats/report.html?scope=org%3A{org['id']}&year={datetime.now().year}"
+    )
 
     # And the posters of both centres print as one document
     page.goto(campaign["posters_url"])

@@ -442,7 +442,7 @@ def test_organisations_compare_per_capita_with_the_figure_for_all(
     # Other tests of this session add organisations too: "all" is whatever the API holds.
     total = expected_stats(live_stack, demo, "all", "2025")["participation"]["visits"]
     orgs = call(live_stack.api_url, "GET", "/public/orgs")["items"]
-    reference = cell_values(stats_page, "#compare tfoot tr[data-scope='all']")
+    reference = cell_values(stats_page, "#compare tfoot tr.reference-row[data-scope='all']")
     assert reference["visits"] == total
     if all(org.get("youth_population") for org in orgs):
         population = sum(org["youth_population"] for org in orgs)
@@ -463,7 +463,8 @@ def test_downloads_hold_exactly_the_figures_shown(
         "#results td[data-measure], #results dd[data-measure], #results tr.suppressed",
         """cells => cells.map(c => {
              const row = c.closest('[data-scope]');
-             const section = c.closest('section').id + (c.closest('tfoot') ? '_reference' : '');
+             const footer = c.closest('tfoot') ? (c.closest('tr.average-row') ? '_average' : '_reference') : '';
+             const section = c.closest('section').id + footer;
              return [section, row ? row.dataset.scope : null, row ? row.dataset.period : null,
                      c.dataset.measure, c.dataset.value ?? ''];
            })""",
@@ -589,8 +590,12 @@ def test_views_fit_their_screens_and_are_captured(
 # ---------------------------------------------------------------- Lighthouse
 @pytest.mark.parametrize(
     "view",
-    ["?scope=org:{lj}&period=2025&compare=units", "?scope=org:{lj}&period=2025&compare=months"],
-    ids=["units-side-by-side", "month-by-month"],
+    [
+        "?scope=org:{lj}&period=2025&compare=units",
+        "?scope=org:{lj}&period=2025&compare=months",
+        "report.html?scope=org:{lj}&year=2025",
+    ],
+    ids=["units-side-by-side", "month-by-month", "annual-report"],
 )
 def test_lighthouse_scores_and_page_weight_meet_the_budget(
     live_stack: Any, demo: Demo, stats_source: str, view: str

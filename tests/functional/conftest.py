@@ -25,7 +25,7 @@ ADMIN = "admin@logbook.local"
 def reset_caches() -> None:
     """Settings, clients and services are cached per process; tests change them."""
     from chalicelib import service, statistics_service
-    from chalicelib.api import idempotency, open_data
+    from chalicelib.api import idempotency, open_data, public_report
     from chalicelib.auth import tokens
     from chalicelib.events import aggregate
     from chalicelib.store import sender_limits as sender_limits_store
@@ -39,6 +39,7 @@ def reset_caches() -> None:
     tokens.verifier_for.cache_clear()
     statistics_service.get_statistics_service.cache_clear()
     open_data.forget_kept()
+    public_report.get_averages_service.cache_clear()
     aggregate.get_aggregator.cache_clear()
     idempotency.idempotency_store.cache_clear()
     surveys_store.forget_checkin_keys()

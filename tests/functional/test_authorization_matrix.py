@@ -48,7 +48,16 @@ from chalicelib.store.schema import create_tables
 from devstack.gateway import patch_local_authorizer
 from tests.functional.conftest import ADMIN, Api, reset_caches
 
-ROLES = ("anonymous", "platform_admin", "org_admin", "worker", "partner", "outsider", "impostor")
+ROLES = (
+    "anonymous",
+    "platform_admin",
+    "org_admin",
+    "worker",
+    "partner",
+    "coordinator",
+    "outsider",
+    "impostor",
+)
 # No role: "outsider" has a valid token and no role; "impostor" has a valid token with the
 # platform admin's own address, verified, but another subject (docs/identity.md).
 NO_ROLE = ("outsider", "impostor")
@@ -58,6 +67,7 @@ EMAILS = {
     "org_admin": "boss@a.test",
     "worker": "worker@a.test",
     "partner": "partner@a.test",
+    "coordinator": "coordinator@net.test",
     "outsider": "nobody@nowhere.test",
 }
 MISSING = "0000000000000000"
@@ -75,6 +85,8 @@ class World:
     questions: dict[str, str]
     unit_workers: dict[str, str]  # target -> e-mail of a worker of that unit
     org_units: dict[str, str] = field(default_factory=dict)
+    # target -> network id: "own" holds org A (the coordinator's), "foreign" org B
+    networks: dict[str, str] = field(default_factory=dict)
 
 
 def activity_body(title: str = "Open evening") -> dict[str, Any]:
@@ -141,6 +153,14 @@ def world(key_dir: Path) -> Iterator[World]:
                     token=admin,
                 )
                 assert answer.status == 201, answer.json
+            networks = {
+                "own": post(
+                    "/networks",
+                    {"name": "Net A", "org_ids": [org_a], "coordinators": [EMAILS["coordinator"]]},
+                ),
+                "foreign": post("/networks", {"name": "Net B", "org_ids": [org_b]}),
+                "missing": MISSING,
+            }
             tokens: dict[str, str | None] = {"anonymous": None}
             for role, email in EMAILS.items():
                 # The outsider cannot use local sign-in (no role): their token is minted.
@@ -164,6 +184,7 @@ def world(key_dir: Path) -> Iterator[World]:
                     "missing": MISSING,
                 },
                 unit_workers={"own": EMAILS["worker"], "foreign": "worker@b.test"},
+                networks=networks,
             )
     clear_cached_factories()
 
@@ -192,6 +213,7 @@ def target_ids(world: World, target: str) -> dict[str, str]:
         "unit_id": world.units[target],
         "goal_id": world.goals[target],
         "question_id": world.questions[target],
+        "network_id": world.networks[target],
     }
 
 
@@ -355,6 +377,16 @@ def adopted_of_target(world: World, path: str, role: str, target: str) -> Reques
     return Request(fill(path, {"org_id": world.orgs[target]}) + "?year=2026")
 
 
+def averages_of_target(world: World, path: str, role: str, target: str) -> Request:
+    """The averages of the target organisation's units."""
+    return Request(f"{path}?group=org:{world.orgs[target]}&period=2026")
+
+
+def report_of_target(world: World, path: str, role: str, target: str) -> Request:
+    """The annual report of the target unit."""
+    return Request(f"{path}?scope=unit:{world.units[target]}&year=2026")
+
+
 def compare_target(world: World, path: str, role: str, target: str) -> Request:
     """The target unit beside everything, over two periods."""
     return Request(f"{path}?scopes=all,unit:{world.units[target]}&periods=2026,2026-Q1")
@@ -460,13 +492,33 @@ def local_export_link(world: World, path: str, role: str, target: str) -> Reques
     return Request(fill(path, {"token": token}))
 
 
+def new_network(world: World, path: str, role: str, target: str) -> Request:
+    return Request(path, {"name": "New network", "org_ids": [world.orgs["own"]]})
+
+
+def network_as_it_is(world: World, path: str, role: str, target: str) -> Request:
+    """A PUT of the target network that keeps its members and coordinators."""
+    bodies = {
+        "own": {
+            "name": "Net A",
+            "org_ids": [world.orgs["own"]],
+            "coordinators": [EMAILS["coordinator"]],
+        },
+        "foreign": {"name": "Net B", "org_ids": [world.orgs["foreign"]]},
+        "missing": {"name": "Nothing", "org_ids": [world.orgs["own"]]},
+    }
+    return Request(fill(path, {"network_id": world.networks[target]}), bodies[target])
+
+
 def open_resource(world: World, path: str, role: str, target: str) -> Request:
     return Request(fill(path, {"name": "measures.csv"}))
 
 
 # ---------------------------------------------------------------- who may do what
 # access kinds: public, public_scoped (anyone; 404 for a missing scope), local_login, signed_in (any role), platform (platform admin),
-# org_member / org_admin (of the target org), unit_member (a role in the target unit).
+# org_member / org_admin (of the target org), unit_member (a role in the target unit),
+# org_reader (members and the coordinators of its network), campaign_opener (its admins and
+# coordinators), network_reader / network_admin (of the target network).
 EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
     ("GET", "/health"): ("public", plain()),
     ("GET", "/openapi.json"): ("public", plain()),
@@ -476,11 +528,11 @@ EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
     ("GET", "/me"): ("signed_in", plain()),
     ("GET", "/orgs"): ("signed_in", plain()),
     ("POST", "/orgs"): ("platform", plain({"name": "New org", "country": "SE"})),
-    ("GET", "/orgs/{org_id}"): ("org_member", plain()),
+    ("GET", "/orgs/{org_id}"): ("org_reader", plain()),
     ("PUT", "/orgs/{org_id}"): ("org_admin", plain({"name": "Renamed", "country": "SI"})),
     ("POST", "/orgs/{org_id}/units"): ("org_admin", plain({"name": "New unit"})),
-    ("GET", "/orgs/{org_id}/units"): ("org_member", plain()),
-    ("GET", "/units/{unit_id}"): ("org_member", plain()),
+    ("GET", "/orgs/{org_id}/units"): ("org_reader", plain()),
+    ("GET", "/units/{unit_id}"): ("org_reader", plain()),
     ("PUT", "/units/{unit_id}"): ("org_admin", plain({"name": "Renamed unit"})),
     ("POST", "/orgs/{org_id}/members"): ("org_admin", new_member),
     ("GET", "/orgs/{org_id}/members"): ("org_admin", plain()),
@@ -513,6 +565,8 @@ EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
     ("GET", "/public/stats"): ("public_scoped", stats_of_target),
     ("GET", "/public/stats.csv"): ("public_scoped", stats_of_target),
     ("GET", "/public/compare"): ("public_scoped", compare_target),
+    ("GET", "/public/averages"): ("public_scoped", averages_of_target),
+    ("GET", "/public/report"): ("public_scoped", report_of_target),
     # Surveys: templates by organisation, QR points by unit, answers by anyone with a code.
     ("GET", "/survey-templates"): ("signed_in", plain()),
     ("POST", "/orgs/{org_id}/survey-templates"): (
@@ -534,9 +588,10 @@ EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
     ("PUT", "/units/{unit_id}/collections/{code}/ideas/{idea_id}"): ("unit_staff", idea_route),
     ("GET", "/orgs/{org_id}/adopted-ideas"): ("org_member", adopted_of_target),
     # The evaluation cycle: org admins run campaigns and set targets; members follow them.
-    ("POST", "/orgs/{org_id}/campaigns"): ("org_admin", plain(campaign_body)),
-    ("GET", "/orgs/{org_id}/campaigns"): ("org_member", plain()),
-    ("GET", "/orgs/{org_id}/campaigns/{campaign_id}"): ("org_member", campaign_of_target),
+    # Coordinators of a network open campaigns in its organisations and follow them.
+    ("POST", "/orgs/{org_id}/campaigns"): ("campaign_opener", plain(campaign_body)),
+    ("GET", "/orgs/{org_id}/campaigns"): ("org_reader", plain()),
+    ("GET", "/orgs/{org_id}/campaigns/{campaign_id}"): ("org_reader", campaign_of_target),
     ("PUT", "/orgs/{org_id}/targets/{year}"): (
         "org_admin",
         year_of_target({"targets": {"indicator:safety": 4.2}}),
@@ -556,9 +611,19 @@ EXPECTATIONS: dict[tuple[str, str], tuple[str, Builder]] = {
     ("GET", "/orgs/{org_id}/key-figures"): ("org_member", plain()),
     ("GET", "/orgs/{org_id}/key-figures/{year}"): ("org_member", key_figures_of_target),
     ("PUT", "/orgs/{org_id}/key-figures/{year}"): ("org_admin", key_figures_of_target),
+    # Networks: platform admins make and change them; coordinators read theirs.
+    ("POST", "/networks"): ("platform", new_network),
+    ("GET", "/networks"): ("signed_in", plain()),
+    ("GET", "/networks/{network_id}"): ("network_reader", plain()),
+    ("PUT", "/networks/{network_id}"): ("network_admin", network_as_it_is),
+    ("GET", "/public/networks"): ("public", plain()),
 }
 ALLOWED = {
     "org_member": {"org_admin", "worker", "partner"},
+    "org_reader": {"org_admin", "worker", "partner", "coordinator"},
+    "campaign_opener": {"org_admin", "coordinator"},
+    "network_reader": {"coordinator"},
+    "network_admin": set(),
     "org_admin": {"org_admin"},
     "unit_member": {"org_admin", "worker", "partner"},
     "unit_staff": {"org_admin", "worker"},

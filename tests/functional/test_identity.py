@@ -54,7 +54,12 @@ def test_a_bad_token_is_401(api, header):
 def test_a_valid_token_answers_me(api):
     answer = api.call("GET", "/me", token=api.token(ADMIN))
     assert answer.status == 200
-    assert answer.json == {"email": ADMIN, "platform_admin": True, "memberships": []}
+    assert answer.json == {
+        "email": ADMIN,
+        "platform_admin": True,
+        "memberships": [],
+        "networks": [],
+    }
 
 
 def test_a_valid_token_without_a_right_is_403(api):

@@ -62,6 +62,7 @@ class PlantedWorld:
     planted: list[str] = field(default_factory=list)
     ideas_code: str = ""
     approved_idea: str = ""
+    network_id: str = ""
 
 
 def _has_route(method: str, path: str) -> bool:
@@ -224,6 +225,13 @@ def world(api: Api) -> PlantedWorld:
     )
     assert member.status == 201, member.json
     worker = api.token(worker_email)
+    network = api.call(
+        "POST",
+        "/networks",
+        {"name": "Open network", "org_ids": [org_id], "coordinators": [f"c-{worker_email}"]},
+        token=admin,
+    )
+    assert network.status == 201, network.json
     activity_id = ""
     for date in ("2026-03-14", "2026-03-20"):
         made = api.call(
@@ -240,6 +248,7 @@ def world(api: Api) -> PlantedWorld:
         org_name=org_name,
         unit_id=unit_id,
         activity_id=activity_id,
+        network_id=network.json["id"],
         planted=[
             "activity notes",
             "activity title",
@@ -248,6 +257,7 @@ def world(api: Api) -> PlantedWorld:
             "goal title and description",
             "unit description",
             "member e-mail (created_by)",
+            "network coordinator's e-mail",
         ],
     )
     _plant_survey_free_text(api, worker, world)
@@ -308,13 +318,25 @@ def _path_values(name: str, world: PlantedWorld) -> list[str]:
 def _query_values(model: Any, world: PlantedWorld) -> Iterator[dict[str, str]]:
     """Every combination of scope and period (and a language) the query model takes."""
     known: dict[str, list[str]] = {
-        "scope": ["all", f"org:{world.org_id}", f"unit:{world.unit_id}"],
-        "scopes": [f"all,org:{world.org_id},unit:{world.unit_id}"],
+        "scope": [
+            "all",
+            f"org:{world.org_id}",
+            f"unit:{world.unit_id}",
+            f"network:{world.network_id}",
+            "country:SI",
+        ],
+        "scopes": [
+            f"all,org:{world.org_id},unit:{world.unit_id},network:{world.network_id},country:SI"
+        ],
         "period": list(PERIODS),
         "periods": [",".join(PERIODS)],
         "from": ["2026-01"],
         "to": ["2026-12"],
         "grain": ["month", "quarter", "year"],
+        # /public/averages and /public/report (chalicelib/api/public_report.py).
+        "group": ["all", f"org:{world.org_id}"],
+        "level": ["org", "unit"],
+        "year": ["2026"],
         "lang": ["en"],
     }
     if model is None:

@@ -301,3 +301,10 @@ def test_csv_by_group_adds_each_groups_rows(client: Client, tables: Any) -> None
     assert values[("gender=nonbinary", "responses", "")] == ""
     plain = get(client, "/public/stats.csv?scope=unit:u1&period=2026").body.decode()
     assert "gender=" not in plain
+
+
+def test_results_by_group_are_refused_for_networks_and_countries(client: Client) -> None:
+    for scope in ("country:SI", "network:n1"):
+        response = get(client, f"/public/stats?scope={scope}&period=2026&by=gender")
+        assert response.status_code == 400
+        assert json.loads(response.body)["errors"][0]["field"] == "query.by"

@@ -276,8 +276,16 @@ export async function targetsPage(main, orgId, yearText) {
     h("p", { className: "hint" }, t("eval.targetsIntro")),
     scopes.map(([scope, name]) => h("section", { className: "scope-section", "aria-label": name },
       h("h2", {}, name),
+      reportLink(scope, name, year),
       targetsForm(orgId, year, scope, name, targets.items.find((item) => item.scope === scope)),
       analysisForm(orgId, year, scope, name, analyses.items.find((item) => item.scope === scope)))));
+}
+
+/** The scope's printable annual report on the open statistics site (public figures only). */
+function reportLink(scope, name, year) {
+  if (year > new Date().getFullYear()) return null; // a year that has not begun has no report
+  const query = new URLSearchParams({ scope, year: String(year) });
+  return h("p", { className: "report-link" }, h("a", { href: `/stats/report.html?${query}` }, t("eval.report", { name, year })));
 }
 
 function targetsForm(orgId, year, scope, name, current) {

@@ -102,8 +102,14 @@ export async function homePage(main) {
     return;
   }
   if (me.platform_admin) sections.push(createOrgForm());
+  // Networks (docs/networks.md): their coordinators, and platform admins who make them.
+  const networks = me.networks || [];
+  if (me.platform_admin || networks.length) {
+    const target = networks.length === 1 && !me.platform_admin ? `#/networks/${encodeURIComponent(networks[0])}` : "#/networks";
+    sections.unshift(h("p", {}, h("a", { href: target, className: "button", id: "networks-link" }, t("home.networks"))));
+  }
   replace(main, pageHeading(t("home.title")),
-    orgs.length || me.platform_admin ? null : notice("info", h("p", {}, t("home.noRole"))),
+    orgs.length || me.platform_admin || networks.length ? null : notice("info", h("p", {}, t("home.noRole"))),
     ...sections);
 }
 

@@ -13,6 +13,7 @@
 //   #/orgs/{org}/campaigns[/{id}]      survey campaigns and their live progress
 //   #/orgs/{org}/targets?year=         the year's targets and analysis (admins)
 //   #/outbox                           saves on this device: waiting, refused, sent
+//   #/networks[/{id}]                  networks: admins edit, coordinators see theirs
 
 import { completeCognitoSignIn, getToken, signOut, tokenEmail } from "./auth.js";
 import { forgetOfflineAnswers } from "./api.js";
@@ -129,6 +130,8 @@ async function route() {
     else if (parts[0] === "orgs" && parts[2] === "figures") await orgFiguresPage(view, parts[1], period);
     else if (parts[0] === "orgs" && parts[2] === "campaigns" && parts.length === 3) await (await import("./evaluation.js")).campaignsPage(view, parts[1]);
     else if (parts[0] === "orgs" && parts[2] === "campaigns" && parts.length === 4) await (await import("./evaluation.js")).campaignPage(view, parts[1], parts[3]);
+    else if (parts[0] === "networks" && parts.length === 1) await (await import("./networks.js")).networksPage(view);
+    else if (parts[0] === "networks" && parts.length === 2) await (await import("./networks.js")).networkPage(view, parts[1], period);
     else if (parts[0] === "orgs" && parts[2] === "targets" && parts.length === 3) await (await import("./evaluation.js")).targetsPage(view, parts[1], query.get("year"));
     else replace(view, pageHeading(t("error.notFoundTitle")), notice("error", h("p", {}, t("error.notFound"))), h("p", {}, h("a", { href: "#/" }, t("nav.backHome"))));
   } catch (error) {
