@@ -736,18 +736,23 @@ def test_survey_results_by_gender_show_what_the_api_publishes(
         "dynamodb", endpoint_url=live_stack.ddb_endpoint, region_name=get_settings().region
     ).Table(get_settings().data_table)
     rng = random.Random(15)
-    with table.batch_writer() as batch:
-        for index, gender in enumerate(["girls"] * 18 + ["boys"] * 16 + [None] * 2):
-            item = response_item(
-                f"bygender{index:03d}", unit["id"], demo.unit_org[unit["id"]], "2026-11-03",
-                {i: rng.choice((2, 3, 4, 5)) for i in INDICATORS},
-            )  # fmt: skip
-            batch.put_item(Item={**item, **({"gender": gender} if gender else {})})
     path = f"/public/stats?scope=unit:{unit['id']}&period=2026-11&by=gender"
-    deadline = time.monotonic() + 60
-    while (published := call(live_stack.api_url, "GET", path))["responses"] < 36:
-        assert time.monotonic() < deadline, "the answers were not published within 60 s"
-        time.sleep(0.5)
+    # The girls first, then the others: each arrival is a step of at least k answers
+    # however the stream batches them, so girls or boys are published at the end.
+    waves = [["girls"] * 18, ["boys"] * 16 + [None] * 2]
+    for wave, genders in enumerate(waves):
+        with table.batch_writer() as batch:
+            for index, gender in enumerate(genders):
+                item = response_item(
+                    f"bygender{wave}{index:03d}", unit["id"], demo.unit_org[unit["id"]],
+                    "2026-11-03", {i: rng.choice((2, 3, 4, 5)) for i in INDICATORS},
+                )  # fmt: skip
+                batch.put_item(Item={**item, **({"gender": gender} if gender else {})})
+        expected = sum(len(w) for w in waves[: wave + 1])
+        deadline = time.monotonic() + 60
+        while (published := call(live_stack.api_url, "GET", path))["responses"] < expected:
+            assert time.monotonic() < deadline, "the answers were not published within 60 s"
+            time.sleep(0.5)
     groups = published["groups"]
     # The two who skipped are pending: girls or boys are suppressed besides, not both
     assert any("mean" in groups[g]["indicators"]["safety"] for g in ("girls", "boys"))
