@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
-from chalicelib.domain.errors import FieldProblem, NotFound
+from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.publication import empty_document, finalise
 from chalicelib.settings import get_settings
 from chalicelib.store import clients
@@ -48,13 +48,22 @@ class StatisticsService:
         self._unknown_scopes = unknown_scopes
         self._today = today
 
-    def statistics(self, scope: str, period: str) -> dict[str, Any]:
-        """The published document; NotFound for an unknown organisation or unit."""
+    def statistics(self, scope: str, period: str, by: str | None = None) -> dict[str, Any]:
+        """The published document (with one grouping's groups when ``by`` is given:
+        they are in the same document); NotFound for an unknown organisation or unit.
+
+        A network's or country's document is made from its members' published documents
+        without their groups: ``by`` there is refused (400 naming ``by``), never answered
+        with empty groups."""
+        if by is not None and scope.split(":", 1)[0] in ("network", "country"):
+            raise InvalidInput.field(
+                "query.by", "results by group are published for all, organisations and units"
+            )
         stored = self._store.read_document(scope, period)
         if stored is None:
             self._require_known([scope], "scope")
             stored = empty_document(scope, period)
-        return finalise(stored, self._today())
+        return finalise(stored, self._today(), by)
 
     def compare(
         self, scopes: Sequence[str], periods: Sequence[str], *, known: bool = False

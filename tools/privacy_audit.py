@@ -44,14 +44,17 @@ from chalicelib.domain.publication import (
     BAND_PREFIX,
     GENDER_FIGURES,
     NO_RESPONDENTS,
+    PENDING,
     PROTECTS_ANOTHER_CELL,
     TOO_FEW_RESPONDENTS,
     VISITS,
     Family,
     Thresholds,
+    groups_of,
     period_relations,
     periods_of_year,
 )
+from chalicelib.domain.stats import GROUPINGS, group_prefix
 from chalicelib.domain.vocabulary import AGE_BANDS
 
 Key = tuple[str, str, str]
@@ -102,6 +105,7 @@ class _Model:
         self._components: dict[int, tuple[list[int], tuple[Any, Any, Any, Any]]] | None = None
         # Every value each unknown took in a solution found so far (see solve_range).
         self.seen: dict[int, tuple[float, float]] = {}
+        self._floored: set[int] = set()  # groups whose least total was solved
         self.programs = 0
 
     def var(self, key: Key, low: float = 0.0, high: float | None = None) -> None:
@@ -157,7 +161,7 @@ class _Model:
                     self._components[variable] = (members, built)
         return self._components[target]
 
-    def solve_range(self, key: Key) -> tuple[float, float]:
+    def solve_range(self, key: Key, floor: float | None = None) -> tuple[float, float]:
         """The exact feasible range of one unknown (two linear programs at most).
 
         Every solution found is a feasible point for every other unknown of its group:
@@ -165,14 +169,36 @@ class _Model:
         and its programs are skipped (``seen``; the answer is then that wider range).
         """
         target = self.index[key]
+        members, (a_eq, b_eq, a_ub, b_ub) = self._component_of(target)
+        bounds = [self.bounds[v] for v in members]
+        if floor is not None and members[0] not in self._floored:
+            # One program for the whole group first: the least total. Most unknowns
+            # are at their least there, and an unknown seen at or below ``floor`` in
+            # any feasible table needs no program of its own.
+            self._floored.add(members[0])
+            answer = linprog(
+                np.ones(len(members)),
+                A_eq=a_eq,
+                b_eq=b_eq,
+                A_ub=a_ub,
+                b_ub=b_ub,
+                bounds=bounds,
+                method="highs",
+            )
+            self.programs += 1
+            if answer.status == 0:
+                self._remember(members, answer.x)
         seen = self.seen.get(target)
         if seen is not None and math.floor(seen[1] + 1e-6) - math.ceil(seen[0] - 1e-6) >= 1:
             return seen
-        members, (a_eq, b_eq, a_ub, b_ub) = self._component_of(target)
+        if seen is not None and floor is not None and seen[0] <= floor:
+            return seen[0], math.inf
         position = members.index(target)
-        bounds = [self.bounds[v] for v in members]
         result: list[float] = []
         for sign in (1.0, -1.0):
+            if sign < 0 and floor is not None and result[0] <= floor:
+                # Its least value says it is no small group: its greatest is not needed.
+                return result[0], math.inf
             objective = np.zeros(len(members))
             objective[position] = sign
             answer = linprog(
@@ -191,10 +217,13 @@ class _Model:
                 raise RuntimeError(f"linear program for {key} failed: {answer.message}")
             else:
                 result.append(sign * answer.fun)
-                for variable, value in zip(members, answer.x, strict=True):
-                    low, high = self.seen.get(variable, (value, value))
-                    self.seen[variable] = (min(low, value), max(high, value))
+                self._remember(members, answer.x)
         return result[0], result[1]
+
+    def _remember(self, members: list[int], values: Any) -> None:
+        for variable, value in zip(members, values, strict=True):
+            low, high = self.seen.get(variable, (value, value))
+            self.seen[variable] = (min(low, value), max(high, value))
 
 
 def _matrix(
@@ -274,55 +303,117 @@ def audit_participation(
     return findings, len(targets), model.programs
 
 
+def _indicator_cells(
+    document: Mapping[str, Any] | None, name: str
+) -> list[tuple[str, Mapping[str, Any] | None]]:
+    """``(measure, published figure)`` of one indicator in a document: the total, each
+    group of each grouping, and each grouping's hidden pending part (figure None)."""
+    cells: list[tuple[str, Mapping[str, Any] | None]] = []
+    document = document or {}
+    cells.append(("i:" + name, document.get("indicators", {}).get(name)))
+    groups = document.get("groups") or {}
+    for by in GROUPINGS:
+        for group in groups_of(by):
+            published = (groups.get(by) or {}).get(group) or {}
+            measure = f"i:{name}|{group_prefix(by, group)[:-1]}"
+            cells.append((measure, published.get("indicators", {}).get(name)))
+    return cells
+
+
 def audit_indicators(
     family: Family, documents: Documents, thresholds: Thresholds, groups: Groups | None = None
 ) -> tuple[list[Finding], int, int]:
-    """Survey indicators: is any suppressed small group's count or sum pinned?"""
+    """Survey indicators and their groups (by gender, by age band): is any suppressed
+    small group's count or sum pinned, or the rest of a grouping (total minus its
+    published groups) small? ``groups`` are networks and countries (their members)."""
     groups = groups or {}
     names: set[str] = set()
     for document in documents.values():
         names |= set(document.get("indicators", {}))
+        for by_groups in (document.get("groups") or {}).values():
+            for group in by_groups.values():
+                names |= set(group.get("indicators", {}))
     findings: list[Finding] = []
     checked = solved = 0
     k = thresholds.respondents
     for name in sorted(names):
         counts, sums = _Model(), _Model()
         targets: list[Key] = []
-        measure = "i:" + name
+        hidden: list[Key] = []
+        measures: list[str] = []
         for scope, period in _cells(family, groups):
-            figure = (documents.get((scope, period)) or {}).get("indicators", {}).get(name)
-            key = (scope, period, measure)
-            if figure is None or figure.get("reason") == NO_RESPONDENTS:
-                counts.var(key, 0.0, 0.0)
-                sums.var(key, 0.0, 0.0)
-            elif figure.get("suppressed"):
-                if scope in groups and figure["reason"] == PROTECTS_ANOTHER_CELL:
-                    # A member's figure is hidden: that says nothing of the group's size.
+            cells = _indicator_cells(documents.get((scope, period)), name)
+            measures = [measure for measure, _ in cells]
+            for measure, figure in cells:
+                key = (scope, period, measure)
+                if scope in groups and "|" in measure:
+                    # A network's or country's groups are not published: unknown.
                     counts.var(key, 0.0, None)
-                elif figure["reason"] == TOO_FEW_RESPONDENTS:
-                    # Also said of answers not yet released: 0 … k − 1 as far as anyone knows.
-                    counts.var(key, 0.0, float(k - 1))
-                    targets.append(key)
-                elif figure["reason"] == PROTECTS_ANOTHER_CELL:
-                    counts.var(key, float(k), None)
+                    sums.var(key, 0.0, None)
+                elif figure is None or figure.get("reason") == NO_RESPONDENTS:
+                    counts.var(key, 0.0, 0.0)
+                    sums.var(key, 0.0, 0.0)
+                elif figure.get("suppressed"):
+                    if scope in groups and figure["reason"] == PROTECTS_ANOTHER_CELL:
+                        # A member's figure is hidden: that says nothing of the group's size.
+                        counts.var(key, 0.0, None)
+                    elif figure["reason"] == TOO_FEW_RESPONDENTS:
+                        # Also said of answers not yet released: 0 … k − 1 as far as anyone knows.
+                        counts.var(key, 0.0, float(k - 1))
+                        targets.append(key)
+                    elif figure["reason"] == PROTECTS_ANOTHER_CELL:
+                        counts.var(key, float(k), None)
+                    else:
+                        counts.var(key, 0.0, None)
+                    sums.var(key, 0.0, None)
                 else:
+                    n = float(figure["n"])
+                    counts.var(key, n, n)
+                    # The mean is published to two decimals: the sum lies within ±0.005·n.
+                    mean = float(figure["mean"])
+                    sums.var(key, max(0.0, (mean - 0.005) * n), (mean + 0.005) * n)
+            for by in GROUPINGS:
+                key = (scope, period, f"i:{name}|{group_prefix(by, PENDING)[:-1]}")
+                parts = [(scope, period, m) for m in measures if f"|{GROUPINGS[by][1]}." in m]
+                total = (scope, period, "i:" + name)
+                if total in counts.constants and scope not in groups:
+                    # The total minus the published groups: the answers of the groups
+                    # not published (and of the pending part) together. A small rest
+                    # gives their answers away even if no one of them is pinned.
+                    rest = counts.constants[total] - sum(
+                        counts.constants[c] for c in parts if c in counts.constants
+                    )
+                    if 0 < rest < k:
+                        every = (scope, period, f"i:{name}|{GROUPINGS[by][1]}.*")
+                        findings.append(Finding(family.year, *every, "count", rest, rest))
+                    if all(c in counts.constants for c in parts):
+                        counts.var(key, rest, rest)
+                        if rest == 0:
+                            sums.var(key, 0.0, 0.0)
+                if key not in counts.constants:
                     counts.var(key, 0.0, None)
-                sums.var(key, 0.0, None)
-            else:
-                n = float(figure["n"])
-                counts.var(key, n, n)
-                # The mean is published to two decimals: the sum lies within ±0.005·n.
-                mean = float(figure["mean"])
-                sums.var(key, max(0.0, (mean - 0.005) * n), (mean + 0.005) * n)
-        _tree(family, counts, [measure], groups)
-        _tree(family, sums, [measure], groups)
+                if key not in sums.constants:
+                    sums.var(key, 0.0, None)
+                hidden.append(key)
+        measures += [key[2] for key in hidden[: len(GROUPINGS)]]
+        for model in (counts, sums):
+            _tree(family, model, measures, groups)
+            for scope, period in _cells(family, groups):
+                for by in GROUPINGS:
+                    model.relation(
+                        (scope, period, "i:" + name),
+                        [
+                            (scope, period, f"i:{name}|{group_prefix(by, group)[:-1]}")
+                            for group in (*groups_of(by), PENDING)
+                        ],
+                    )
         for key in targets:
             checked += 1
-            low, high = counts.solve_range(key)
-            s_low, s_high = sums.solve_range(key)
+            low, high = counts.solve_range(key, floor=0.5)
+            s_low, s_high = sums.solve_range(key, floor=0.0)
             if _pinned(low, high) and low > 0.5:
                 findings.append(Finding(family.year, *key, "count", low, high))
-            if s_high - s_low < 1.0 and s_low > 0:
+            if s_high - s_low < 1.0 and s_low > 0.5:  # every answer scores at least 1
                 findings.append(Finding(family.year, *key, "sum", s_low, s_high))
         solved += counts.programs + sums.programs
     return findings, checked, solved
@@ -346,6 +437,7 @@ def suppression_report(family: Family, store: Any, thresholds: Thresholds) -> st
     from chalicelib.domain.publication import (
         complete_suppression,
         participation_problem,
+        protect_rests,
         roll_up,
         survey_problem,
     )
@@ -365,6 +457,7 @@ def suppression_report(family: Family, store: Any, thresholds: Thresholds) -> st
         ),
     ):
         reasons = complete_suppression(problem)
+        protect_rests(problem, reasons)  # a survey grouping's small unpublished rest
         nonzero = sum(1 for value in problem.values.values() if value)
         primary = sum(1 for cell in reasons if cell in problem.primary)
         lines.append(

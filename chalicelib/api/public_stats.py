@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Literal
 
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -46,6 +47,11 @@ class StatsQuery(BaseModel):
         description="all, org:{org_id}, unit:{unit_id}, network:{network_id} or country:{CC}"
     )
     period: str = Field(description="YYYY, YYYY-Qn or YYYY-MM")
+    by: Literal["gender", "age_band"] | None = Field(
+        default=None,
+        description="Also the survey indicators of each group: by gender (girls, boys, "
+        "nonbinary, undisclosed, not_answered) or by age band (the bands and not_answered)",
+    )
 
     @field_validator("scope")
     @classmethod
@@ -116,6 +122,16 @@ class IndicatorFigures(Output):
     )
 
 
+class GroupFigures(Output):
+    """One group's survey figures, under the same disclosure control as the total."""
+
+    responses: int | None = Field(
+        description="The most respondents behind any of the group's published "
+        "indicators; null when none is published"
+    )
+    indicators: dict[str, IndicatorFigures]
+
+
 class Statistics(Output):
     """Open statistics of one scope and period (CONTRACT.md)."""
 
@@ -129,6 +145,9 @@ class Statistics(Output):
         description="When the survey figures last moved (they move in steps of k answers)"
     )
     updated_at: str | None
+    groups: dict[str, GroupFigures] | None = Field(
+        default=None, description="Only with by=: each group of that grouping"
+    )
     # An organisation's year only (key figures, /stats/about.html#key-figures).
     cost_per_visit: float | None = Field(default=None, description="costs_eur / visits")
     visits_per_1000: float | None = Field(default=None, description="visits per 1,000 young")
@@ -148,7 +167,7 @@ class Statistics(Output):
 )
 def get_statistics(query: StatsQuery) -> Response:
     statistics = get_logbook().with_derived_figures(
-        get_statistics_service().statistics(query.scope, query.period)
+        get_statistics_service().statistics(query.scope, query.period, query.by)
     )
     return Response(
         body=json.dumps(statistics, separators=(",", ":")),
@@ -170,13 +189,16 @@ def get_statistics(query: StatsQuery) -> Response:
 )
 def get_statistics_csv(query: StatsQuery) -> Response:
     statistics = get_logbook().with_derived_figures(
-        get_statistics_service().statistics(query.scope, query.period)
+        get_statistics_service().statistics(query.scope, query.period, query.by)
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows([csv_safe_cell(cell) for cell in row] for row in statistics_rows(statistics))
-    filename = f"logbook-{query.scope.replace(':', '-')}-{query.period}.csv"
+    writer.writerows(
+        [csv_safe_cell(cell) for cell in row] for row in statistics_rows(statistics, query.by)
+    )
+    by = f"-by-{query.by}" if query.by else ""
+    filename = f"logbook-{query.scope.replace(':', '-')}-{query.period}{by}.csv"
     return Response(
         body=buffer.getvalue(),
         status_code=200,

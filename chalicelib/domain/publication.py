@@ -33,7 +33,9 @@ Reason codes are stable API (the pages translate them): see ``REASONS``.
 
 from __future__ import annotations
 
+import base64
 import json
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,9 +43,12 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib.domain.stats import (
+    GROUP_SEPARATOR,
+    GROUPINGS,
     Figures,
     Number,
     add_into,
+    group_prefix,
     indicator_sums,
     whole_figure,
     without_zeros,
@@ -64,6 +69,114 @@ VISITS = "visits"
 BAND_PREFIX = "age_bands."
 
 CellKey = tuple[str, str, str]  # (scope, period, measure)
+
+# ----------------------------------------------------------------- groups (by=)
+#
+# A survey figure by gender or age band (``/public/stats?by=``) is published under the
+# same rules as the total. Respondents who skipped the question form the group
+# ``not_answered``, so the groups of a grouping add up to all respondents. Groups are
+# released in their own steps (:func:`release_figures`): a group's figures move only
+# with at least ``k`` new answers of that group; answers of a group not released yet
+# are *pending* — a hidden part of the total (``~``), never published, which the
+# suppression treats as one more group (a small pending part is protected like a
+# small group). In the suppression problem a group's indicator is the measure
+# ``i:{indicator}|{axis}.{group}`` (``i:safety|g.girls``, ``i:safety|a.~``).
+
+NOT_ANSWERED = "not_answered"
+PENDING = "~"
+
+
+def groups_of(by: str) -> tuple[str, ...]:
+    """The published groups of a grouping (``gender``, ``age_band``)."""
+    return (*GROUPINGS[by][2], NOT_ANSWERED)
+
+
+def _group_key(by: str, group: str) -> str:
+    return group_prefix(by, group)[:-1]  # "g.girls"
+
+
+def _totals(figures: Mapping[str, Number]) -> Figures:
+    return {name: value for name, value in figures.items() if GROUP_SEPARATOR not in name}
+
+
+def split_groups(
+    figures: Mapping[str, Number], by: str, *, live: bool = False
+) -> dict[str, Figures]:
+    """One grouping's figures per group, and the pending part (``~``).
+
+    ``live`` figures (the aggregates) keep no ``not_answered`` group: it is the total
+    minus the answered groups there. Released and published figures keep it, and
+    their pending part is the total minus every group.
+    """
+    split: dict[str, Figures] = {}
+    for group in GROUPINGS[by][2] if live else groups_of(by):
+        prefix = group_prefix(by, group)
+        split[group] = {
+            name[len(prefix) :]: value for name, value in figures.items() if name.startswith(prefix)
+        }
+    rest = _totals(figures)
+    for part in split.values():
+        add_into(rest, part, -1)
+    if live:
+        split[NOT_ANSWERED] = without_zeros(rest)
+    else:
+        split[PENDING] = without_zeros(rest)
+    return split
+
+
+def _group_count(figures: Mapping[str, Number], by: str, group: str) -> int:
+    return int(figures.get(group_prefix(by, group) + "r", 0))
+
+
+def _live_group_counts(live: Mapping[str, Number], by: str) -> dict[str, int]:
+    counts = {group: _group_count(live, by, group) for group in GROUPINGS[by][2]}
+    counts[NOT_ANSWERED] = int(live.get("r", 0)) - sum(counts.values())
+    return counts
+
+
+def release_figures(
+    live: Mapping[str, Number], released: Mapping[str, Number] | None, k: int
+) -> Figures | None:
+    """What a unit month releases now (None: nothing moves), totals and groups.
+
+    The totals move as :func:`release` says. Each group moves to its live state only
+    when at least ``k`` of its responses stand between (else it keeps what was
+    released, and the difference stays pending), with the totals or on its own — as
+    long as pending stays at least zero: a group can then catch up on a total released
+    earlier (or before groups existed), never run ahead of it. If pending would go
+    below zero while the totals move (answers were deleted), every group of that
+    grouping moves with them.
+    """
+    before = released or {}
+    moved = release(live, released, k)
+    if not moved and not any(
+        abs(now - _group_count(before, by, group)) >= k
+        for by in GROUPINGS
+        for group, now in _live_group_counts(live, by).items()
+    ):
+        return None  # the common case, checked on the counts alone
+    totals = _totals(live) if moved else _totals(before)
+    result: Figures = dict(totals)
+    for by in GROUPINGS:
+        now, then = split_groups(live, by, live=True), split_groups(before, by)
+        chosen = {
+            group: now[group]
+            if abs(int(now[group].get("r", 0)) - int(then[group].get("r", 0))) >= k
+            else then[group]
+            for group in groups_of(by)
+        }
+        pending = dict(totals)
+        for figures in chosen.values():
+            add_into(pending, figures, -1)
+        if any(value < 0 for value in pending.values()):
+            chosen = {group: (now if moved else then)[group] for group in groups_of(by)}
+        for group, figures in chosen.items():
+            prefix = group_prefix(by, group)
+            result.update({prefix + name: value for name, value in figures.items()})
+    result = without_zeros(result)
+    if not moved and result == without_zeros(before):
+        return None
+    return result
 
 
 @dataclass(frozen=True)
@@ -271,6 +384,38 @@ def participation_patterns(measure: str) -> list[MeasurePattern]:
     return [(((measure, 1),), 0)]
 
 
+def _group_measures(indicator: str, by: str) -> list[str]:
+    """The measures of one grouping of an indicator, its pending part last."""
+    return [f"i:{indicator}|{_group_key(by, g)}" for g in (*groups_of(by), PENDING)]
+
+
+def survey_patterns(measure: str, grouped: set[str]) -> list[MeasurePattern]:
+    """Signed survey measures that keep every grouping's sum (groups + pending = total).
+
+    Without groups an indicator is its own axis. With groups, two groups of one
+    grouping move against each other (+1, −1), or a group moves with the total and
+    with one group of the other grouping (+1, +1, +1), since both groupings add up to
+    the same total.
+    """
+    indicator, _, group = measure[2:].partition(GROUP_SEPARATOR)
+    if indicator not in grouped:
+        return [(((measure, 1),), 0)]
+    total = "i:" + indicator
+    axes = {by: _group_measures(indicator, by) for by in GROUPINGS}
+    if not group:
+        first, second = axes.values()
+        return [(((total, 1), (a, 1), (b, 1)), 0) for a in first for b in second]
+    (own,) = [by for by, measures in axes.items() if measure in measures]
+    (other,) = [by for by in axes if by != own]
+    siblings: list[MeasurePattern] = [
+        (((measure, 1), (sibling, -1)), 0) for sibling in axes[own] if sibling != measure
+    ]
+    chains: list[MeasurePattern] = [
+        (((measure, 1), (total, 1), (crossing, 1)), 0) for crossing in axes[other]
+    ]
+    return [*siblings, *chains]
+
+
 @dataclass
 class SuppressionProblem:
     """Cells with exact values and the primary ones, for one kind of figure.
@@ -287,6 +432,8 @@ class SuppressionProblem:
     kind: str
     k: int
     targets: set[CellKey] | None = None
+    # Survey indicators that have groups in this problem (:func:`survey_patterns`).
+    grouped: set[str] = field(default_factory=set)
     suppressed: dict[CellKey, str] = field(default_factory=dict)
     # Signs each suppressed cell takes in some certificate (a certificate holds only
     # while each of its cells can move that way: :func:`certificate_holds`).
@@ -302,6 +449,8 @@ class SuppressionProblem:
             return False  # an empty cell is never suppressed: a reader knows it is 0
         if self.kind == "count":
             return sign > 0 or value >= 2
+        if is_hidden(cell[2]):  # never published: a reader knows only that it is ≥ 0
+            return True
         if value < self.k:  # reads as 1 … k − 1 ("too few respondents")
             return sign < 0 or value <= self.k - 2
         return sign > 0 or value >= self.k + 1  # reads as ≥ k ("protects another cell")
@@ -314,16 +463,32 @@ class SuppressionProblem:
         )
 
 
+def is_hidden(measure: str) -> bool:
+    """Whether a survey measure is never published (a grouping's pending part)."""
+    return measure.endswith("." + PENDING)
+
+
 def _weight(cell: CellKey) -> float:
     """What suppressing one more cell costs: coarser figures are read by more people."""
     scope, period, measure = cell
+    if measure.startswith("i:"):
+        if is_hidden(measure):
+            return 0.0
+        # A total is what everybody reads first; its groups come second.
+        weight = 4.0 if GROUP_SEPARATOR not in measure else 1.0
+        return weight * _scope_period_weight(scope, period)
+    weight = _scope_period_weight(scope, period)
+    if measure == VISITS:  # the figure everybody reads first
+        weight *= 10.0
+    return weight
+
+
+def _scope_period_weight(scope: str, period: str) -> float:
     weight = {"unit": 1.0, "org": 2.0}.get(scope.split(":", 1)[0], 6.0)
     if len(period) == 4:
         weight *= 4.0
     elif period[5] == "Q":
         weight *= 1.5
-    if measure == VISITS:  # the figure everybody reads first
-        weight *= 10.0
     return weight
 
 
@@ -361,13 +526,32 @@ def best_box(problem: SuppressionProblem, target: CellKey) -> list[tuple[CellKey
     scopes = scope_patterns(scope, problem.units_of, problem.org_of)
     periods = period_patterns(period)
     measures = (
-        participation_patterns(measure) if problem.kind == "count" else [(((measure, 1),), 0)]
+        participation_patterns(measure)
+        if problem.kind == "count"
+        else survey_patterns(measure, problem.grouped)
     )
     best: tuple[float, list[tuple[CellKey, Sign]]] | None = None
-    for a in scopes:
-        for b in periods:
-            for c in measures:
+
+    def line(cells: Iterable[tuple[CellKey, Sign]]) -> bool:
+        return all(problem.can_move(cell, sign) for cell, sign in cells)
+
+    # Every box holds the three lines through the target (each pattern starts with it
+    # at +1): a pattern whose own line cannot move rules out every box it is in.
+    usable = {
+        sign: (
+            [line(((x, period, measure), sign * g) for x, g in a) for a in scopes],
+            [line(((scope, x, measure), sign * g) for x, g in b) for b in periods],
+            [line(((scope, period, x), sign * g) for x, g in c[0]) for c in measures],
+        )
+        for sign in (1, -1)
+    }
+    for i, a in enumerate(scopes):
+        for j, b in enumerate(periods):
+            for m, c in enumerate(measures):
                 for sign in (1, -1):
+                    ok_a, ok_b, ok_c = usable[sign]
+                    if not (ok_a[i] and ok_b[j] and ok_c[m]):
+                        continue
                     limit = best[0] if best is not None else INF
                     found = _box_cost(problem, (a, b, c), sign, limit)
                     if found is not None:
@@ -395,6 +579,34 @@ def complete_suppression(problem: SuppressionProblem) -> dict[CellKey, str]:
             problem.suppressed.setdefault(cell, PROTECTS_ANOTHER_CELL)
             problem.signs.setdefault(cell, set()).add(sign)
     return problem.suppressed
+
+
+def protect_rests(problem: SuppressionProblem, suppressed: dict[CellKey, str]) -> None:
+    """No grouping's unpublished part of a cell may be small (mutates ``suppressed``).
+
+    Where the total is published, total − published groups is known: the answers of
+    its suppressed groups and pending part together. Each of those may be protected by
+    its certificate (a box that moves one against another keeps each uncertain) while
+    their sum is not; so while that rest has 1 … ``k`` − 1 respondents, its smallest
+    published group is suppressed too (the rest then has at least ``k``).
+    """
+    if not problem.grouped:
+        return
+    for scope, period in sorted({(scope, period) for scope, period, _ in problem.values}):
+        for indicator in sorted(problem.grouped):
+            total = (scope, period, "i:" + indicator)
+            if total in suppressed or not problem.values.get(total):
+                continue
+            for by in GROUPINGS:
+                parts = [(scope, period, m) for m in _group_measures(indicator, by)]
+                while True:
+                    hidden = [c for c in parts if c in suppressed or is_hidden(c[2])]
+                    rest = sum(problem.values.get(c, 0) for c in hidden)
+                    shown = [c for c in parts if c not in hidden and problem.values.get(c, 0)]
+                    if not 0 < rest < problem.k or not shown:
+                        break
+                    smallest = min(shown, key=lambda c: (problem.values[c], c))
+                    suppressed[smallest] = PROTECTS_ANOTHER_CELL
 
 
 def certificate_holds(problem: SuppressionProblem, cell: CellKey, signs: Iterable[Sign]) -> bool:
@@ -444,22 +656,46 @@ def survey_measures(survey: Iterable[Mapping[str, Number]]) -> list[str]:
     return ["i:" + name for name in sorted(indicators)]
 
 
+def survey_values(figures: Mapping[str, Number]) -> dict[str, int]:
+    """Respondents of every survey measure with answers (totals, groups, pending)."""
+    values = {"i:" + name: state.n for name, state in indicator_sums(figures).items()}
+    if GROUP_SEPARATOR not in "".join(figures):
+        # No group released: every answer is pending in both groupings.
+        for measure, n in list(values.items()):
+            for by in GROUPINGS:
+                values[f"{measure}|{_group_key(by, PENDING)}"] = n
+        return {m: n for m, n in values.items() if n}
+    for by in GROUPINGS:
+        for group, part in split_groups(figures, by).items():
+            for name, state in indicator_sums(part).items():
+                values[f"i:{name}|{_group_key(by, group)}"] = state.n
+    return {m: n for m, n in values.items() if n}
+
+
 def survey_problem(
     family: Family, survey: Mapping[tuple[str, str], Mapping[str, Number]], k: int
 ) -> SuppressionProblem:
-    """Respondents per indicator of a family as a suppression problem."""
-    measures = survey_measures(survey.values())
+    """Respondents per indicator (and per group of it) of a family as a suppression
+    problem."""
     values: dict[CellKey, int] = {}
     primary: set[CellKey] = set()
-    for scope, period in family.cells():
-        sums = indicator_sums(survey.get((scope, period), {}))
+    grouped: set[str] = set()
+    by_cell = {cell: survey_values(survey.get(cell, {})) for cell in family.cells()}
+    for cell_values in by_cell.values():
+        for measure in cell_values:
+            if GROUP_SEPARATOR in measure and not is_hidden(measure):
+                grouped.add(measure[2:].split(GROUP_SEPARATOR, 1)[0])
+    measures = survey_measures(survey.values())
+    for indicator in sorted(grouped):
+        for by in GROUPINGS:
+            measures += _group_measures(indicator, by)
+    for (scope, period), cell_values in by_cell.items():
         for measure in measures:
-            state = sums.get(measure[2:])
-            n = state.n if state else 0
+            n = cell_values.get(measure, 0)
             values[(scope, period, measure)] = n
             if 0 < n < k:
                 primary.add((scope, period, measure))
-    return SuppressionProblem(values, primary, _units_of(family), "respondents", k)
+    return SuppressionProblem(values, primary, _units_of(family), "respondents", k, grouped=grouped)
 
 
 @dataclass(frozen=True)
@@ -491,12 +727,19 @@ def org_family(family: Family, org: str) -> Family:
 
 
 def responsible_org(
-    survey_by_org: Mapping[str, Mapping[str, Mapping[str, Number]]], period: str, measure: str
+    survey_by_org: Mapping[str, Mapping[str, Mapping[str, Number]]],
+    period: str,
+    measure: str,
+    seen: dict[tuple[str, str], dict[str, int]] | None = None,
 ) -> str | None:
-    """Which organisation certifies a small ``all`` survey cell: the first with answers."""
+    """Which organisation certifies a small ``all`` survey cell: the first with answers.
+
+    ``seen`` keeps each organisation period's measures across calls (pass one dict)."""
+    seen = {} if seen is None else seen
     for org in sorted(survey_by_org):
-        state = indicator_sums(survey_by_org[org].get(period, {})).get(measure[2:])
-        if state is not None and state.n > 0:
+        if (org, period) not in seen:
+            seen[(org, period)] = survey_values(survey_by_org[org].get(period, {}))
+        if seen[(org, period)].get(measure, 0) > 0:
             return org
     return None
 
@@ -520,6 +763,7 @@ def solve_org(
     survey_problem_ = survey_problem(family, survey, thresholds.respondents)
     survey_problem_.targets = {c for c in survey_problem_.primary if c[0] in own} | set(responsible)
     complete_suppression(survey_problem_)
+    protect_rests(survey_problem_, survey_problem_.suppressed)
     demands: Demands = {}
     for problem in (counts_problem, survey_problem_):
         for cell, signs in problem.signs.items():
@@ -579,10 +823,12 @@ def solve_top(
             covered.add(cell)
             target = indicators if problem is survey_problem_ else counts
             target.setdefault(cell, PROTECTS_ANOTHER_CELL)
+    seen: dict[tuple[str, str], dict[str, int]] = {}
     for cell in sorted(survey_problem_.primary - covered):
-        responsible = responsible_org(survey_by_org, cell[1], cell[2])
+        responsible = responsible_org(survey_by_org, cell[1], cell[2], seen)
         if responsible is not None:
             recheck.add(responsible)
+    protect_rests(survey_problem_, indicators)
     return TopSolution(counts, indicators, recheck)
 
 
@@ -608,6 +854,7 @@ def publish_family(
         {("all", p): f for p, f in all_survey.items()},
         thresholds.respondents,
     ).primary
+    seen: dict[tuple[str, str], dict[str, int]] = {}
     counts: dict[CellKey, str] = {}
     indicators: dict[CellKey, str] = {}
     demands: dict[str, Demands] = {}
@@ -619,7 +866,7 @@ def publish_family(
             {key: cells.get(key, empty).activity for key in keys},
             {key: cells.get(key, empty).survey for key in keys},
             thresholds,
-            [c for c in top_primary if responsible_org(survey_by_org, c[1], c[2]) == org],
+            [c for c in top_primary if responsible_org(survey_by_org, c[1], c[2], seen) == org],
         )
         counts.update(solution.counts)
         indicators.update(solution.indicators)
@@ -712,7 +959,53 @@ def document(
         ),
         "indicators_as_of": cell.indicators_as_of,
         "updated_at": cell.updated_at,
+        **publish_groups(scope, period, cell.survey, indicators),
     }
+
+
+def publish_groups(
+    scope: str, period: str, survey: Mapping[str, Number], suppressed: Mapping[CellKey, str]
+) -> dict[str, Any]:
+    """``{"groups": {by: {group: {"responses", "indicators"}}}}`` when there are
+    released survey figures (else nothing: :func:`finalise` answers every group empty).
+
+    A group's ``responses`` is the most respondents behind any of its published
+    indicators (None when none is published): nothing a reader could not read off the
+    indicators, so it needs no protection of its own.
+    """
+    if not whole_figure(survey, "r"):
+        return {}
+    groups: dict[str, Any] = {}
+    for by in GROUPINGS:
+        split = split_groups(survey, by)
+        groups[by] = {
+            group: _group_document(
+                publish_indicators(
+                    scope,
+                    period,
+                    split[group],
+                    suppressed,
+                    # Answers not released into a group yet: "too few", as the total
+                    # says of answers collected towards its first step.
+                    waiting={
+                        name for name, state in indicator_sums(split[PENDING]).items() if state.n
+                    },
+                    suffix=GROUP_SEPARATOR + _group_key(by, group),
+                )
+            )
+            for group in groups_of(by)
+        }
+    return {"groups": groups}
+
+
+def _group_document(indicators: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    published = [figure["n"] for figure in indicators.values() if "n" in figure]
+    return {"responses": max(published, default=None), "indicators": indicators}
+
+
+def empty_groups(by: str) -> dict[str, Any]:
+    """Every group of a grouping without answers."""
+    return {group: _group_document(publish_indicators("", "", {}, {})) for group in groups_of(by)}
 
 
 def publish_indicators(
@@ -721,23 +1014,27 @@ def publish_indicators(
     survey: Mapping[str, Number],
     suppressed: Mapping[CellKey, str],
     *,
-    waiting: bool = False,
+    waiting: bool | set[str] = False,
+    suffix: str = "",
 ) -> dict[str, dict[str, Any]]:
     """Indicators: the default ones always, others once they have answers.
 
     A suppressed indicator is exactly ``{"suppressed": true, "reason": code}``. With
     responses that are not released yet (``waiting``: fewer than ``k`` so far), an
-    indicator without released answers says ``too_few_respondents``, as a small one.
+    indicator without released answers says ``too_few_respondents``, as a small one
+    (for a group: the indicators its grouping's pending answers have, a set).
     """
     sums = indicator_sums(survey)
     published: dict[str, dict[str, Any]] = {}
     for indicator in [*INDICATORS, *sorted(set(sums) - set(INDICATORS))]:
         state = sums.get(indicator)
-        reason = suppressed.get((scope, period, "i:" + indicator))
+        reason = suppressed.get((scope, period, "i:" + indicator + suffix))
         if state is None or state.n == 0:
             published[indicator] = {
                 "suppressed": True,
-                "reason": TOO_FEW_RESPONDENTS if waiting else NO_RESPONDENTS,
+                "reason": TOO_FEW_RESPONDENTS
+                if (indicator in waiting if isinstance(waiting, set) else waiting)
+                else NO_RESPONDENTS,
             }
         elif reason is not None:
             published[indicator] = {"suppressed": True, "reason": reason}
@@ -765,13 +1062,17 @@ def period_end(period: str) -> date:
     return date(year + 1, 1, 1) if month > 12 else date(year, month, 1)
 
 
-def finalise(stored: Mapping[str, Any], today: date) -> dict[str, Any]:
-    """A stored document as published today: ``unique_visitors`` only after its period."""
+def finalise(stored: Mapping[str, Any], today: date, by: str | None = None) -> dict[str, Any]:
+    """A stored document as published today: ``unique_visitors`` only after its period;
+    ``groups`` only when asked for (``by``), that grouping's only."""
     published = dict(stored)
     participation = dict(published["participation"])
     if today < period_end(str(published["period"])):
         participation["unique_visitors"] = None
     published["participation"] = participation
+    groups = published.pop("groups", None) or {}
+    if by is not None:
+        published["groups"] = groups.get(by) or empty_groups(by)
     return published
 
 
@@ -791,6 +1092,9 @@ def _iso(epoch: int | None) -> str | None:
     return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+SUMMARY_PLAIN_LIMIT = 64_000
+
+
 @dataclass
 class OrgSummary:
     """What an organisation's publication leaves for ``all`` (stored per year and org).
@@ -806,6 +1110,16 @@ class OrgSummary:
     demands: Demands = field(default_factory=dict)
 
     def to_json(self) -> str:
+        """Compact JSON; past 64 KB (survey figures by group of many periods) zlib'd in
+        base64 (``{"z": …}``), which keeps even a busy organisation's year far below
+        DynamoDB's 400 KB item limit (a year of 400 answers a month: 435 KB → 12 KB)."""
+        text = self._plain_json()
+        if len(text) <= SUMMARY_PLAIN_LIMIT:
+            return text
+        packed = base64.b64encode(zlib.compress(text.encode(), 6)).decode("ascii")
+        return json.dumps({"z": packed}, separators=(",", ":"))
+
+    def _plain_json(self) -> str:
         return json.dumps(
             {
                 "survey": {
@@ -824,6 +1138,8 @@ class OrgSummary:
     @classmethod
     def from_json(cls, text: str) -> OrgSummary:
         data = json.loads(text)
+        if "z" in data:
+            data = json.loads(zlib.decompress(base64.b64decode(data["z"])))
 
         def number(value: str) -> Number:
             exact = Decimal(value)
@@ -880,9 +1196,12 @@ def plan_org(
             key = (f"unit:{unit}", month)
             live, live_at = live_survey.get(key, ({}, None))
             before, before_at = released.get(key, ({}, None))
-            if release(live, before if key in released else None, thresholds.respondents):
-                releases[(unit, month)] = dict(without_zeros(live))
-                before, before_at = live, now
+            moved = release_figures(
+                live, before if key in released else None, thresholds.respondents
+            )
+            if moved is not None:
+                releases[(unit, month)] = moved
+                before, before_at = moved, now
             if before:
                 unit_months[(unit, month)] = before
                 release_times[(unit, month)] = before_at
@@ -912,6 +1231,7 @@ def plan_org(
     top_primary = survey_problem(
         Family(family.year, {}), all_survey, thresholds.respondents
     ).primary
+    seen: dict[tuple[str, str], dict[str, int]] = {}
     keys = family.cells()
     solution = solve_org(
         family,
@@ -921,7 +1241,7 @@ def plan_org(
         },
         {**{key: survey.get(key, {}) for key in keys if key[0] != "all"}, **all_survey},
         thresholds,
-        [c for c in top_primary if responsible_org(survey_by_org, c[1], c[2]) == org],
+        [c for c in top_primary if responsible_org(survey_by_org, c[1], c[2], seen) == org],
     )
     summary.demands = solution.demands
     documents = {}

@@ -11,7 +11,9 @@ Aggregate keys are (scope × period × part):
 * scope: ``unit:{id}``, ``org:{id}``, ``all``;
 * period: ``YYYY``, ``YYYY-Qn``, ``YYYY-MM`` of the item's ``date``;
 * part: ``A`` (activities, participation and check-ins) or ``S`` (survey responses and
-  indicators). Two parts keep each stored item small (DynamoDB bills a write by the
+  indicators); for unit months also ``Sg`` and ``Sa``: a response's ``S`` figures once
+  more under its gender and its age band (``g.girls|safety.s``, ``a.13_15|r``; a skipped
+  question adds nothing there), the survey results by group of ``/public/stats?by=``. Two parts keep each stored item small (DynamoDB bills a write by the
   larger of the old and new item per 1 KB) and an activity write never rewrites the
   survey figures.
 
@@ -56,7 +58,7 @@ from chalicelib.domain.periods import PERIOD_PATTERN, periods_of
 from chalicelib.domain.stats_math import IndicatorSums, Number
 from chalicelib.domain.vocabulary import AGE_BANDS, INDICATORS
 
-Part = Literal["A", "S"]
+Part = Literal["A", "S", "Sg", "Sa"]
 Figures = dict[str, Number]
 
 GENDERS = {"girls": "g", "boys": "b", "nonbinary": "x", "undisclosed": "u"}
@@ -204,6 +206,43 @@ def _response_figures(item: Mapping[str, Any]) -> Figures:
     return figures
 
 
+# Survey figures by group (``/public/stats?by=``): kept for unit months only, the
+# level at which answers are released (every coarser figure is a roll-up of released
+# unit months), one part per grouping, and for the framework's indicators only (an
+# organisation may add 20 of its own): so one batch's ``ADD`` of a whole grouping
+# (6 bands × 8 indicators × 8 figures + responses) stays under DynamoDB's 4 KB limit
+# of an update expression. Names: ``{axis}.{group}|{figure}``.
+GROUPINGS: dict[str, tuple[Part, str, tuple[str, ...]]] = {
+    # by=…: (part, axis prefix, groups with stored figures)
+    "gender": ("Sg", "g", tuple(GENDERS)),
+    "age_band": ("Sa", "a", AGE_BANDS),
+}
+GROUP_SEPARATOR = "|"
+
+
+def group_prefix(by: str, group: str) -> str:
+    """The prefix of one group's survey figures (``g.girls|``, ``a.13_15|``)."""
+    return f"{GROUPINGS[by][1]}.{group}{GROUP_SEPARATOR}"
+
+
+def _response_group_figures(item: Mapping[str, Any], totals: Figures) -> dict[Part, Figures]:
+    """A response's figures once more under its gender and its age band (if answered)."""
+    parts: dict[Part, Figures] = {}
+    for by, (part, _axis, groups) in GROUPINGS.items():
+        group = item.get(by)
+        if group is None:
+            continue  # "not_answered": the total minus the answered groups
+        if group not in groups:
+            raise ValueError(f"bad {by} {group!r}")
+        prefix = group_prefix(by, str(group))
+        parts[part] = {
+            prefix + name: value
+            for name, value in totals.items()
+            if name == "r" or name.rsplit(".", 1)[0] in DEFAULT_INDICATORS
+        }
+    return parts
+
+
 def _first_visit_periods(item: Mapping[str, Any], level: str) -> list[str]:
     periods = (item.get("first_visit") or {}).get(level) or []
     for period in periods:
@@ -241,6 +280,9 @@ def contribution(
             figures, part = _activity_figures(item), "A"
         elif item_type == "response":
             figures, part = _response_figures(item), "S"
+            unit_scope, month = scopes[0], periods[2]
+            for group_part, group_figures in _response_group_figures(item, figures).items():
+                _put(result, StatsKey(unit_scope, month, group_part), group_figures)
         else:
             figures, part = {"ci": 1}, "A"
             unit_scope, org_scope, all_scope = scopes
@@ -315,7 +357,9 @@ def whole_figure(figures: Mapping[str, Number], name: str) -> int:
 
 def indicator_sums(figures: Mapping[str, Number]) -> dict[str, IndicatorSums]:
     """The per-indicator sums found in survey figures."""
-    names = {name.rsplit(".", 1)[0] for name in figures if "." in name}
+    names = {
+        name.rsplit(".", 1)[0] for name in figures if "." in name and GROUP_SEPARATOR not in name
+    }
     sums: dict[str, IndicatorSums] = {}
     for indicator in sorted(names):
         distribution = tuple(
@@ -331,10 +375,36 @@ def indicator_sums(figures: Mapping[str, Number]) -> dict[str, IndicatorSums]:
 
 
 CSV_COLUMNS = ("scope", "period", "section", "figure", "key", "value")
+Row = tuple[str, str, str, str, str, Any]
 
 
-def statistics_rows(statistics: Mapping[str, Any]) -> list[tuple[str, str, str, str, str, Any]]:
+def _indicator_rows(
+    scope: str, period: str, section: str, indicators: Mapping[str, Mapping[str, Any]]
+) -> list[Row]:
+    rows: list[Row] = []
+    for indicator, published in indicators.items():
+        for measure, value in published.items():
+            if measure == "ci95":
+                rows.append((scope, period, section, indicator, "ci95_low", value[0]))
+                rows.append((scope, period, section, indicator, "ci95_high", value[1]))
+            elif measure == "distribution":
+                rows.extend(
+                    (scope, period, section, indicator, f"dist_{bucket}", count)
+                    for bucket, count in value.items()
+                )
+            else:
+                rows.append((scope, period, section, indicator, measure, value))
+    return rows
+
+
+def statistics_rows(
+    statistics: Mapping[str, Any], by: str | None = None
+) -> list[tuple[str, str, str, str, str, Any]]:
     """One row per figure: ``scope, period, section, figure, key, value``.
+
+    With ``by`` (the grouping of ``statistics["groups"]``), each group adds a
+    ``responses`` row and its indicators' rows in section ``{by}={group}``
+    (``gender=girls``, ``age_band=13_15``).
 
     ``key`` is empty for plain figures; it names the kind, category or age band of a
     breakdown, and the measure of an indicator (``n``, ``mean``, ``ci95_low``,
@@ -353,18 +423,12 @@ def statistics_rows(statistics: Mapping[str, Any]) -> list[tuple[str, str, str, 
             else:
                 rows.append((scope, period, section, figure, "", value))
     rows.append((scope, period, "responses", "responses", "", statistics["responses"]))
-    for indicator, published in statistics["indicators"].items():
-        for measure, value in published.items():
-            if measure == "ci95":
-                rows.append((scope, period, "indicators", indicator, "ci95_low", value[0]))
-                rows.append((scope, period, "indicators", indicator, "ci95_high", value[1]))
-            elif measure == "distribution":
-                rows.extend(
-                    (scope, period, "indicators", indicator, f"dist_{bucket}", count)
-                    for bucket, count in value.items()
-                )
-            else:
-                rows.append((scope, period, "indicators", indicator, measure, value))
+    rows += _indicator_rows(scope, period, "indicators", statistics["indicators"])
+    for by_group, group in (statistics.get("groups") or {}).items():
+        # by=: section "{group}" of the grouping asked for (gender=girls, age_band=13_15)
+        section = f"{by}={by_group}"
+        rows.append((scope, period, section, "responses", "", group["responses"]))
+        rows += _indicator_rows(scope, period, section, group["indicators"])
     for figure in ("cost_per_visit", "visits_per_1000", "visits_per_open_week"):
         if figure in statistics:  # an organisation's year, with its key figures
             value = statistics[figure]

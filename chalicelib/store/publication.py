@@ -1,6 +1,6 @@
 """DynamoDB access for the published side of the stats table (keys in ``stats_keys``).
 
-Besides the exact aggregates (parts ``A`` and ``S``) the stats table holds:
+Besides the exact aggregates (parts ``A``, ``S`` and, for unit months, ``Sg``/``Sa``) the stats table holds:
 
 * ``R`` of each unit month: the survey figures as last *released* (steps in time);
 * ``P`` of each scope and period: the public document as the publication layer made
@@ -44,6 +44,8 @@ from chalicelib.store.stats_keys import (
 )
 
 BATCH_GET_LIMIT = 100
+# A unit month's live survey figures: totals (``S``) and by gender and age band.
+SURVEY_PARTS = ("S", "Sg", "Sa")
 MAX_BATCH_ATTEMPTS = 6
 
 
@@ -320,7 +322,7 @@ class PublicationStore:
             keys += [(stats_pk(scope, period), "A"), (stats_pk(scope, period), PUBLISHED)]
         for unit in family.units:
             for month in periods_of_year(family.year)[5:]:
-                keys += [(stats_pk(f"unit:{unit}", month), "S")]
+                keys += [(stats_pk(f"unit:{unit}", month), part) for part in SURVEY_PARTS]
                 keys += [(stats_pk(f"unit:{unit}", month), RELEASED)]
         return self._inputs(self._batch_get(keys, consistent=True))
 
@@ -334,8 +336,11 @@ class PublicationStore:
                 inputs.documents[(scope, period)] = item[DOCUMENT]["S"]
             elif sk == "A":
                 inputs.activity[(scope, period)] = (_figures(item), stamp)
-            elif sk == "S":
-                inputs.live_survey[(scope, period)] = (_figures(item), stamp)
+            elif sk in SURVEY_PARTS:
+                # The totals and the groups' figures (``Sg``, ``Sa``) as one map.
+                figures, before = inputs.live_survey.get((scope, period), ({}, None))
+                later = max((t for t in (stamp, before) if t is not None), default=None)
+                inputs.live_survey[(scope, period)] = ({**figures, **_figures(item)}, later)
             elif sk == RELEASED:
                 inputs.released[(scope, period)] = (_figures(item), stamp)
         return inputs

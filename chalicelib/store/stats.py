@@ -93,6 +93,17 @@ def _to_dynamo(value: Any) -> Any:
     return _serializer.serialize(value)
 
 
+def _placeholder(index: int) -> str:
+    """``index`` in upper-case base 36 (``0`` … ``Z``, ``10`` …)."""
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    tag = ""
+    while True:
+        index, digit = divmod(index, 36)
+        tag = digits[digit] + tag
+        if index == 0:
+            return tag
+
+
 def _number(value: Number) -> str:
     """A number as DynamoDB text: plain digits, no exponent, no trailing zeros.
 
@@ -192,9 +203,13 @@ class StatsStore:
         for index, (name, value) in enumerate(sorted(delta.items())):
             if value == 0:
                 continue
-            names[f"#f{index}"] = name
-            values[f":f{index}"] = {"N": _number(value)}
-            adds.append(f"#f{index} :f{index}")
+            # Short placeholders (upper-case base 36, never clashing with the
+            # lower-case ones below): a grouping's batch of ~400 figures stays under
+            # DynamoDB's 4 KB limit of an update expression.
+            tag = _placeholder(index)
+            names[f"#{tag}"] = name
+            values[f":{tag}"] = {"N": _number(value)}
+            adds.append(f"#{tag} :{tag}")
         conditions = []
         sets = ["#t = :now"]
         removes = []

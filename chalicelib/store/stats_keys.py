@@ -4,6 +4,7 @@
 |-----------------------------------|----------------------------|-----|
 | activity/participation figures    | ``STATS#{scope}#{period}`` | ``A`` |
 | survey figures (responses, indicators) | ``STATS#{scope}#{period}`` | ``S`` |
+| survey figures by gender / by age band (unit months only; names ``g.girls|…``, ``a.13_15|…``) | ``STATS#unit:{id}#{YYYY-MM}`` | ``Sg`` / ``Sa`` |
 | released survey figures (unit months only) | ``STATS#unit:{id}#{YYYY-MM}`` | ``R`` |
 | published document (JSON in ``doc``, order ``_v``) | ``STATS#{scope}#{period}`` | ``P`` |
 | family registry of a year (``u``: set of ``"unit org"``, ``v``: counter) | ``FAMILY#{year}`` | ``UNITS`` |

@@ -207,12 +207,14 @@ export class PublicApi {
     return this.get("/public/networks").then((body) => (body ? body.items : []));
   }
 
-  static statsPath(scope, period) {
-    return `/public/stats?${new URLSearchParams({ scope, period })}`;
+  static statsPath(scope, period, by = null) {
+    const params = new URLSearchParams({ scope, period });
+    if (by) params.set("by", by); // survey results by gender or age band
+    return `/public/stats?${params}`;
   }
 
-  stats(scope, period) {
-    return this.get(PublicApi.statsPath(scope, period));
+  stats(scope, period, by = null) {
+    return this.get(PublicApi.statsPath(scope, period, by));
   }
 
   /**

@@ -18,6 +18,11 @@ const config = window.LOGBOOK_CONFIG || {};
 const api = new PublicApi(config.publicApiUrl || config.apiUrl || "");
 const YEARS_BACK = 9;
 const DEFAULT_METRIC = "visits";
+// Survey results by group (/public/stats?by=): none, or the groups of a grouping.
+const GROUPINGS = {
+  gender: [...GENDERS, "not_answered"],
+  age_band: [...AGE_BANDS, "not_answered"],
+};
 const ADDITIVE = new Set(["activities", "hours", "visits", "new", "volunteers", "youth_leaders", "youth_led", "responses", "checkins", "unique_visitors"]);
 
 let tr = translator(initialLanguage());
@@ -63,7 +68,8 @@ function readView(search) {
   }
   const compare = COMPARISONS.includes(params.get("compare")) ? params.get("compare") : "none";
   const metric = METRICS.includes(params.get("metric")) ? params.get("metric") : DEFAULT_METRIC;
-  return { scope, period, compare, metric, notices };
+  const by = params.get("by") in GROUPINGS ? params.get("by") : "none";
+  return { scope, period, compare, metric, by, notices };
 }
 
 /** The address of a view: scope and period always (as CONTRACT.md says), the rest when set. */
@@ -71,6 +77,7 @@ function viewSearch(target) {
   const params = new URLSearchParams({ scope: target.scope, period: target.period });
   if (target.compare !== "none") params.set("compare", target.compare);
   if (target.metric !== DEFAULT_METRIC) params.set("metric", target.metric);
+  if (target.by && target.by !== "none") params.set("by", target.by);
   return `?${params}`;
 }
 
@@ -165,6 +172,7 @@ function syncForm() {
 
   fillSelect($("#compare"), COMPARISONS.map((name) => [name, tr.t(`compare.${name}`)]), view.compare);
   fillSelect($("#metric"), METRICS.map((name) => [name, metricName(name)]), view.metric);
+  fillSelect($("#by"), ["none", ...Object.keys(GROUPINGS)].map((name) => [name, tr.t(`by.${name}`)]), view.by);
   syncMetricField();
 }
 
@@ -196,6 +204,7 @@ function viewFromForm() {
     period: periodKey(grain, year, sub),
     compare: $("#compare").value,
     metric: $("#metric").value,
+    by: $("#by").value,
     notices: [],
   };
 }
@@ -254,7 +263,14 @@ async function load() {
       for (const item of plan.rows) pairs.push([item.scope, item.period]);
       if (plan.reference) pairs.push([plan.reference.scope, plan.reference.period]);
     }
-    const [answers, peers, rowsAverage] = await Promise.all([api.many(pairs), peerAverages(target), comparisonAverages(target, plan)]);
+    const [answers, peers, rowsAverage, grouped] = await Promise.all([
+      api.many(pairs),
+      peerAverages(target),
+      comparisonAverages(target, plan),
+      // The groups come with the scope's own document: one more read, only when asked.
+      // (networks and countries publish no groups: their documents are made from members')
+      target.by !== "none" && !/^(network|country):/.test(target.scope) ? api.stats(target.scope, target.period, target.by) : null,
+    ]);
     if (number !== loadNumber) return; // a newer view was asked for meanwhile
     let index = 1;
     if (plan) {
@@ -262,7 +278,7 @@ async function load() {
       if (plan.reference) plan.reference.stats = answers[index++];
     }
     if (plan) plan.average = rowsAverage;
-    data = { view: target, main: answers[0], plan, peers };
+    data = { view: target, main: answers[0], plan, peers, groups: grouped ? grouped.groups : null };
     render();
   } catch (error) {
     if (number !== loadNumber) return;
@@ -325,6 +341,8 @@ function render() {
     sections.push(activitiesSection(target, name, main));
     sections.push(participationSection(target, name, main));
     sections.push(indicatorsSection(target, name, main, data.peers));
+    if (data.groups) sections.push(groupsSection(target, name, main, data.groups));
+    else if (target.by !== "none") sections.push(h("p", { id: "groups", class: "notice", text: tr.t("groupsNotHere") }));
   } else {
     sections.push(h("p", { class: "notice", text: tr.t("nodata", { scope: name, period: periodLabel }) }));
     if (plan) sections.push(comparisonSection(target, plan, addSource));
@@ -487,6 +505,49 @@ function indicatorsSection(target, name, stats, peers) {
     h("figure", { class: "figure wide" }, intervalChart(items), scrollable(table, title)));
 }
 
+/** Each indicator per group (by gender or age band): a table, suppressed cells said plainly. */
+function groupsSection(target, name, stats, groups) {
+  const by = target.by;
+  const prefix = by === "gender" ? "g" : "a";
+  const keys = GROUPINGS[by].filter((group) => group in groups);
+  const indicators = orderedKeys(INDICATORS, stats.indicators || {}).filter((key) =>
+    keys.some((group) => {
+      const cell = (groups[group].indicators || {})[key];
+      return cell && cell.reason !== "no_respondents";
+    }));
+  const title = tr.t(`s.groups.${by}`);
+  if (indicators.length === 0) {
+    return h("section", { id: "groups", "aria-labelledby": "groups-title" },
+      h("h2", { id: "groups-title", text: title }), h("p", { class: "notice", text: tr.t("noIndicators") }));
+  }
+  const body = indicators.map((key) => h("tr", { dataset: { measure: `indicator:${key}` } },
+    h("th", { scope: "row", text: indicatorName(key) }),
+    ...keys.map((group) => {
+      const cell = (groups[group].indicators || {})[key] || { suppressed: true, reason: "no_respondents" };
+      const section_ = `${by}=${group}`;
+      if (cell.suppressed) {
+        shown.rows.push(row(section_, target.scope, name, target.period, `indicator:${key}`, null, { suppressed: true, reason: cell.reason }));
+        return h("td", { class: "suppressed", dataset: { group }, title: reasonText(cell.reason), text: cell.reason === "no_respondents" ? "–" : tr.t("suppressed") });
+      }
+      const [low, high] = cell.ci95 || [null, null];
+      shown.rows.push(row(section_, target.scope, name, target.period, `indicator:${key}`, cell.mean, { n: cell.n, ci95_low: low, ci95_high: high, agree_share: cell.agree_share }));
+      return h("td", { dataset: { group, value: String(cell.mean) }, text: `${tr.dec2(cell.mean)} (${tr.int(cell.n)})` });
+    })));
+  const table = h("table", { class: "figures" },
+    h("caption", { text: title }),
+    h("thead", {}, h("tr", {},
+      h("th", { scope: "col", text: tr.t("col.indicator") }),
+      ...keys.map((group) => h("th", { scope: "col", text: labelFor(prefix, group) })))),
+    h("tbody", {}, body));
+  const reasons = [...new Set(keys.flatMap((group) => Object.values(groups[group].indicators || {})
+    .filter((cell) => cell.suppressed && cell.reason !== "no_respondents").map((cell) => cell.reason)))];
+  return h("section", { id: "groups", "aria-labelledby": "groups-title" },
+    h("h2", { id: "groups-title", text: title }),
+    h("p", { text: tr.t("groupsNote") }),
+    scrollable(table, title),
+    reasons.length ? h("ul", { class: "note" }, reasons.map((reason) => h("li", { text: tr.t("suppressed.reason", { reason: reasonText(reason) }) }))) : null);
+}
+
 /** "4.10 (0.12 above)": the peers' average of a measure and where the figure stands. */
 function peerCell(measure, value, peers) {
   const average = averageOf(peers, measure);
@@ -600,6 +661,7 @@ function openDataSection(target, name, periodLabel) {
 function fileBase(target) {
   const parts = ["logbook-stats", target.scope.replace(":", "-"), target.period];
   if (target.compare !== "none") parts.push(target.compare, target.metric.replace(":", "-"));
+  if (target.by !== "none") parts.push(`by-${target.by}`);
   return parts.join("_");
 }
 
@@ -629,7 +691,7 @@ function downloadJson() {
     url: new URL(viewSearch(target), location.href).href,
     api: config.publicApiUrl || config.apiUrl || location.origin,
     generated_at: new Date().toISOString(),
-    view: { scope: target.scope, period: target.period, compare: target.compare, metric: target.metric },
+    view: { scope: target.scope, period: target.period, compare: target.compare, metric: target.metric, ...(target.by !== "none" ? { by: target.by } : {}) },
     rows: withCodes(shown.rows),
     sources: shown.sources,
   };

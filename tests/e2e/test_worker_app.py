@@ -297,6 +297,10 @@ def test_the_unit_figures_show_the_logged_activity(
     # No survey answers yet: every indicator is shown as suppressed, with the reason
     indicators = page.get_by_role("table", name="Survey indicators (1–5)").inner_text()
     assert "Safety\t–\tnot shown: no respondents" in indicators
+    # The survey results by group are a choice, read when chosen (none answered yet)
+    page.locator("#fig-by").select_option("gender")
+    groups = page.locator("section:has(#survey-groups) div[aria-live]")
+    groups.get_by_text("No survey answers in this period.").wait_for()
 
     # And the goal ratings come from the unit's activities of the period
     goals = page.get_by_role("table", name="Goals and how they were rated")

@@ -203,3 +203,108 @@ def test_csv_has_one_row_per_figure(client: Client, tables: Any) -> None:
     assert values[("activities", "count", "")] == "1"
     assert values[("activities", "by_kind", "event")] == "1"
     assert all(r["scope"] == "all" and r["period"] == "2026-03" for r in rows)
+
+
+def _answers(prefix: str, count: int, score: int, **who: str) -> list[dict[str, Any]]:
+    return [
+        {**response_item(f"{prefix}{i}", "u1", "o1", "2026-10-05", {"safety": score}), **who}
+        for i in range(count)
+    ]
+
+
+def test_results_by_gender_follow_the_contract_in_one_get_item(client: Client, tables: Any) -> None:
+    from chalicelib.statistics_service import get_statistics_service
+
+    # Given 16 girls, 15 boys and one young person who skipped the gender question
+    fold(
+        tables,
+        _answers("g", 16, 4, gender="girls", age_band="13_15")
+        + _answers("b", 15, 2, gender="boys", age_band="16_18")
+        + _answers("n", 1, 5),
+    )
+    service = get_statistics_service()
+    calls: list[str] = []
+    service._store._client.meta.events.register(  # type: ignore[attr-defined]
+        "before-call.dynamodb", lambda model, **_: calls.append(model.name)
+    )
+
+    # When the public asks for the unit's October by gender
+    response = get(client, "/public/stats?scope=unit:u1&period=2026-10&by=gender")
+
+    # Then one GetItem answers the total and every gender group
+    assert response.status_code == 200 and calls == ["GetItem"]
+    body = json.loads(response.body)
+    assert Statistics.model_validate(body)
+    groups = body["groups"]
+    assert set(groups) == {"girls", "boys", "nonbinary", "undisclosed", "not_answered"}
+    # The one who skipped the question is pending (too few): total − girls − boys
+    # would give that answer away, so one of the three is suppressed besides
+    assert groups["not_answered"]["indicators"]["safety"]["suppressed"] is True
+    published = [
+        figure
+        for figure in (
+            body["indicators"]["safety"],
+            groups["girls"]["indicators"]["safety"],
+            groups["boys"]["indicators"]["safety"],
+        )
+        if "n" in figure
+    ]
+    assert len(published) <= 2
+    for group in ("girls", "boys"):
+        figure = groups[group]["indicators"]["safety"]
+        assert ("n" in figure) == (groups[group]["responses"] is not None)
+        if "n" in figure:
+            assert figure["mean"] == (4.0 if group == "girls" else 2.0)
+    # Without by= there are no groups; the other grouping's groups are its own
+    plain = json.loads(get(client, "/public/stats?scope=unit:u1&period=2026-10").body)
+    assert "groups" not in plain
+    by_age = json.loads(get(client, "/public/stats?scope=unit:u1&period=2026-10&by=age_band").body)
+    assert set(by_age["groups"]) == {
+        "under_13", "13_15", "16_18", "19_24", "25_29", "over_29", "not_answered"
+    }  # fmt: skip
+
+
+def test_a_group_figure_moves_only_with_k_new_answers_of_that_group(
+    client: Client, tables: Any
+) -> None:
+    fold(tables, _answers("g", 16, 4, gender="girls") + _answers("b", 16, 2, gender="boys"))
+    path = "/public/stats?scope=org:o1&period=2026&by=gender"
+    before = json.loads(get(client, path).body)["groups"]
+    # When one more girl and 14 boys answer (the total moves by 15)
+    fold(tables, _answers("g2", 1, 1, gender="girls") + _answers("b2", 14, 2, gender="boys"))
+    after = json.loads(get(client, path).body)
+    # Then the girls' figures (and the boys') stay as they were
+    assert after["groups"]["girls"] == before["girls"]
+    assert after["groups"]["boys"] == before["boys"]
+
+
+def test_a_bad_grouping_is_400_naming_by(client: Client) -> None:
+    for path in ("/public/stats", "/public/stats.csv"):
+        for value in ("sex", "", "gender,age_band"):
+            response = get(client, f"{path}?scope=all&period=2026&by={value}")
+            assert response.status_code == 400, (path, value)
+            body = json.loads(response.body)
+            assert body["errors"][0]["field"] == "query.by"
+
+
+def test_csv_by_group_adds_each_groups_rows(client: Client, tables: Any) -> None:
+    fold(tables, _answers("g", 16, 4, gender="girls") + _answers("b", 16, 2, gender="boys"))
+    response = get(client, "/public/stats.csv?scope=unit:u1&period=2026&by=gender")
+    assert response.status_code == 200
+    assert "by-gender" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.body.decode())))
+    values = {(r["section"], r["figure"], r["key"]): r["value"] for r in rows}
+    assert values[("gender=girls", "safety", "n")] == "16"
+    assert values[("gender=girls", "safety", "mean")] == "4.0"
+    assert values[("gender=girls", "responses", "")] == "16"
+    assert values[("gender=nonbinary", "safety", "reason")] == "no_respondents"
+    assert values[("gender=nonbinary", "responses", "")] == ""
+    plain = get(client, "/public/stats.csv?scope=unit:u1&period=2026").body.decode()
+    assert "gender=" not in plain
+
+
+def test_results_by_group_are_refused_for_networks_and_countries(client: Client) -> None:
+    for scope in ("country:SI", "network:n1"):
+        response = get(client, f"/public/stats?scope={scope}&period=2026&by=gender")
+        assert response.status_code == 400
+        assert json.loads(response.body)["errors"][0]["field"] == "query.by"

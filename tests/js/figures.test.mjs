@@ -153,3 +153,9 @@ test("when the compare route fails, the cells are asked one by one", async () =>
   assert.deepEqual(results.map((r) => r.scope), ["org:a", "org:b"]);
   assert.equal(asked.filter((p) => p.startsWith("/public/stats?")).length, 2);
 });
+
+test("the statistics address asks for groups only when a grouping is chosen", () => {
+  assert.equal(PublicApi.statsPath("org:o1", "2026"), "/public/stats?scope=org%3Ao1&period=2026");
+  assert.equal(PublicApi.statsPath("org:o1", "2026", "gender"), "/public/stats?scope=org%3Ao1&period=2026&by=gender");
+  assert.equal(PublicApi.statsPath("all", "2026-Q4", null), "/public/stats?scope=all&period=2026-Q4");
+});

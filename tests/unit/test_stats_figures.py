@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -230,3 +231,49 @@ def test_numbers_are_sent_to_dynamodb_without_exponents(value: Decimal | int, te
     from chalicelib.store.stats import _number
 
     assert _number(value) == text
+
+
+def test_a_response_counts_again_under_its_gender_and_age_band_in_its_unit_month() -> None:
+    from chalicelib.domain.stats import StatsKey, contribution
+
+    item = {**response_item("r1", "u1", "o1", "2026-10-05", {"safety": 4}), "gender": "girls"}
+    result = contribution({**item, "age_band": "13_15"})
+    assert result[StatsKey("unit:u1", "2026-10", "Sg")] == {
+        "g.girls|r": 1,
+        "g.girls|safety.4": 1,
+        "g.girls|safety.s": Decimal("4.000"),
+        "g.girls|safety.q": Decimal("16.000000"),
+        "g.girls|safety.a": 1,
+    }
+    assert result[StatsKey("unit:u1", "2026-10", "Sa")]["a.13_15|r"] == 1
+    # Only the unit month: every coarser figure is a roll-up of released unit months
+    assert {k.part for k in result if k != StatsKey("unit:u1", "2026-10", k.part)} == {"S"}
+    # A skipped question adds nothing (not answered = total − answered groups)
+    skipped = contribution(response_item("r2", "u1", "o1", "2026-10-05", {"safety": 4}))
+    assert {k.part for k in skipped} == {"S"}
+    # A gender the questions do not have makes the item invalid, said through on_invalid
+    problems: list[str] = []
+    bad = contribution({**item, "gender": "martian"}, lambda _, why: problems.append(why))
+    assert bad == {} and "gender" in problems[0]
+
+
+def test_a_whole_grouping_in_one_batch_stays_under_the_update_expression_limit() -> None:
+    from chalicelib.domain.stats import StatsKey, contribution
+    from chalicelib.domain.vocabulary import AGE_BANDS, INDICATORS
+    from chalicelib.store.stats import _placeholder
+
+    # Every age band answering every score of every indicator, and 20 own indicators
+    own = {f"own_{i}": 3 for i in range(20)}
+    delta: dict[str, Any] = {}
+    for band in AGE_BANDS:
+        for score in range(1, 6):
+            scores = {**dict.fromkeys(INDICATORS, score), **own}
+            item = {**response_item(f"{band}{score}", "u1", "o1", "2026-10-05", scores)}
+            part = contribution({**item, "age_band": band})[StatsKey("unit:u1", "2026-10", "Sa")]
+            for name, value in part.items():
+                delta[name] = delta.get(name, 0) + value
+    # Own indicators count in the totals only; the grouping's ADD fits in 4 KB
+    assert not any(name.split("|")[1].startswith("own_") for name in delta)
+    adds = ", ".join(f"#{_placeholder(i)} :{_placeholder(i)}" for i in range(len(delta)))
+    expression = "SET #t = :now, #w.#s = :wm ADD " + adds + " REMOVE #w.#p0, #w.#p1"
+    assert len(expression) < 4096, len(expression)  # about 3.6 KB

@@ -328,10 +328,63 @@ export function statsUnavailable(error) {
   return notice("error", h("p", {}, t("fig.unavailable")), detail ? h("p", { className: "hint" }, detail) : null);
 }
 
-/** Stats for a scope and period from /public/stats, or an Error explaining why not. */
-export async function fetchStats(scope, period) {
+/** Stats for a scope and period from /public/stats (with ``by``: each group's survey
+ * figures too), or an Error explaining why not. */
+export async function fetchStats(scope, period, by = null) {
+  const grouping = by ? `&by=${encodeURIComponent(by)}` : "";
   // The worker's own figures right after a save: never the browser's cached minute-old copy.
-  return call("GET", `/public/stats?scope=${encodeURIComponent(scope)}&period=${encodeURIComponent(period)}`, undefined, { auth: false, cache: "no-cache" });
+  return call("GET", `/public/stats?scope=${encodeURIComponent(scope)}&period=${encodeURIComponent(period)}${grouping}`, undefined, { auth: false, cache: "no-cache" });
+}
+
+// Survey results by group (/public/stats?by=), under the same disclosure control.
+export const GROUPINGS = {
+  gender: { label: "gender", groups: [...GENDERS, "not_answered"] },
+  age_band: { label: "age", groups: [...AGE_BANDS, "not_answered"] },
+};
+
+/** One table of each indicator per group; a suppressed group says so and why. */
+export function renderGroups(stats, by) {
+  const { label, groups } = GROUPINGS[by];
+  const keys = groups.filter((group) => stats.groups && group in stats.groups);
+  const published = (group) => stats.groups[group].indicators || {};
+  const names = [...INDICATORS, ...Object.keys(stats.indicators || {}).filter((name) => !INDICATORS.includes(name)).sort()]
+    .filter((name) => keys.some((group) => (published(group)[name] || {}).reason !== "no_respondents" && name in published(group)));
+  if (!names.length) return h("p", {}, t("fig.noResponses"));
+  const indicatorLabel = (name) => (INDICATORS.includes(name) ? t(`indicator.${name}`) : name.replace(/_/g, " "));
+  const rows = names.map((name) => [indicatorLabel(name), ...keys.map((group) => {
+    const figure = published(group)[name] || { suppressed: true, reason: "no_respondents" };
+    if (figure.suppressed) {
+      return figure.reason === "no_respondents"
+        ? "–"
+        : h("span", { className: "suppressed", title: suppressionReason(figure.reason) }, t("fig.suppressed", { reason: suppressionReason(figure.reason) }));
+    }
+    return `${formatNumber(figure.mean, { maximumFractionDigits: 1, minimumFractionDigits: 1 })} (${formatNumber(figure.n)})`;
+  })]);
+  return h("div", {},
+    h("p", { className: "hint" }, t("fig.groups.note")),
+    dataTable(t(`fig.groups.${by}`), [t("fig.indicator"), ...keys.map((group) => t(`${label}.${group}`))], rows));
+}
+
+/** The choice of grouping and its table, read when chosen (one more public read). */
+function groupsSection(scope, period) {
+  const output = h("div", { "aria-live": "polite" });
+  const select = h("select", { id: "fig-by", name: "by" },
+    ["none", ...Object.keys(GROUPINGS)].map((by) => h("option", { value: by }, t(`fig.groups.${by}`))));
+  select.addEventListener("change", async () => {
+    const by = select.value;
+    if (by === "none") { replace(output); return; }
+    replace(output, loading());
+    try {
+      const stats = await fetchStats(scope, period, by);
+      if (select.value === by) replace(output, renderGroups(stats, by));
+    } catch (error) {
+      if (select.value === by) replace(output, statsUnavailable(error));
+    }
+  });
+  return h("section", { "aria-labelledby": "survey-groups" },
+    h("h2", { id: "survey-groups" }, t("fig.groups")),
+    h("p", {}, h("label", { htmlFor: "fig-by" }, t("fig.groups.choice")), " ", select),
+    output);
 }
 
 const REASONS = ["too_few_respondents", "protects_another_cell", "no_respondents"];
@@ -418,6 +471,7 @@ export async function figuresPage(main, unitId, period) {
   const parts = [];
   if (statsResult.status === "fulfilled") {
     parts.push(...renderStats(statsResult.value));
+    parts.push(groupsSection(`unit:${unitId}`, period));
     if (statsResult.value.updated_at) parts.push(h("p", { className: "hint" }, t("fig.updated", { when: new Date(statsResult.value.updated_at).toLocaleString() })));
   } else {
     parts.push(statsUnavailable(statsResult.reason));
