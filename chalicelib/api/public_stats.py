@@ -1,6 +1,6 @@
-"""Open statistics: ``GET /public/stats`` and ``GET /public/stats.csv`` (CONTRACT.md).
+"""Open statistics: ``GET /public/stats`` and ``GET /public/stats.csv`` (docs/stats.md).
 
-Routes go through the lead's ``endpoint`` helper (query model, one error mapper,
+Routes go through ``api/routing.py``'s ``endpoint`` helper (query model, one error mapper,
 OpenAPI) and answer what ``chalicelib.statistics_service`` reads: the document the
 publication layer made (one GetItem; docs/privacy.md). The answers carry
 ``Cache-Control: public, max-age=60`` so a CDN absorbs the traffic; statistics are at
@@ -133,7 +133,7 @@ class GroupFigures(Output):
 
 
 class Statistics(Output):
-    """Open statistics of one scope and period (CONTRACT.md)."""
+    """Open statistics of one scope and period (docs/stats.md)."""
 
     scope: str
     period: str

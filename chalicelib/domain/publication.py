@@ -8,7 +8,7 @@ organisation, each unit) × every period (year, quarters, months) of one year �
 the documents the public may see, because a figure is only safe in the company of
 every other figure it adds up with (one organisation's part at a time).
 
-Four rules (DESIGN.md "Publication layer", docs/privacy.md):
+Four rules (docs/privacy.md):
 
 1. **Primary suppression.** A survey indicator with 1 … ``k`` − 1 respondents in any
    cell; a participation count by gender or age band of 1 … ``c`` − 1 in a unit's cell.
@@ -904,7 +904,7 @@ def document(
     indicators: Mapping[CellKey, str],
     thresholds: Thresholds,
 ) -> dict[str, Any]:
-    """One scope and period's public document (CONTRACT.md) under the suppression given."""
+    """One scope and period's public document (docs/stats.md) under the suppression given."""
     activity = cell.activity
     count, youth_led = whole_figure(activity, "n"), whole_figure(activity, "y")
     suppressed_names: list[str] = []

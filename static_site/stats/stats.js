@@ -72,7 +72,7 @@ function readView(search) {
   return { scope, period, compare, metric, by, notices };
 }
 
-/** The address of a view: scope and period always (as CONTRACT.md says), the rest when set. */
+/** The address of a view: scope and period always (docs/stats.md), the rest when set. */
 function viewSearch(target) {
   const params = new URLSearchParams({ scope: target.scope, period: target.period });
   if (target.compare !== "none") params.set("compare", target.compare);
