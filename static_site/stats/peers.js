@@ -76,6 +76,7 @@ export function versusText(tr, comparison, averageText) {
 export function differenceText(tr, comparison) {
   if (!comparison) return "";
   if (comparison.direction === "same") return tr.t("avg.level");
-  const amount = comparison.points != null ? tr.dec2(comparison.points) : comparison.ratio == null ? "" : tr.pct(comparison.ratio);
+  const amount =
+    comparison.points != null ? tr.dec2(comparison.points) : comparison.ratio == null ? "" : tr.pct(comparison.ratio);
   return tr.t(`avg.${comparison.direction}`, { pct: amount }).trim();
 }

@@ -103,7 +103,9 @@ export async function call(
       body: body === undefined ? undefined : JSON.stringify(body),
       ...(cache ? { cache } : {}),
       // (Browsers before AbortSignal.timeout, e.g. Safari 15, wait as before.)
-      ...(method === "GET" && typeof AbortSignal !== "undefined" && AbortSignal.timeout ? { signal: AbortSignal.timeout(timeout) } : {}),
+      ...(method === "GET" && typeof AbortSignal !== "undefined" && AbortSignal.timeout
+        ? { signal: AbortSignal.timeout(timeout) }
+        : {}),
     });
   } catch (error) {
     if (method === "GET") {

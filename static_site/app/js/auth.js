@@ -11,7 +11,10 @@ function decodeClaims(token) {
   try {
     const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
     const json = decodeURIComponent(
-      atob(part).split("").map((c) => "%" + c.charCodeAt(0).toString(16).padStart(2, "0")).join(""),
+      atob(part)
+        .split("")
+        .map((c) => "%" + c.charCodeAt(0).toString(16).padStart(2, "0"))
+        .join(""),
     );
     return JSON.parse(json);
   } catch {
@@ -89,9 +92,7 @@ function randomString(length = 48) {
 export async function startCognitoSignIn() {
   const verifier = randomString(48);
   const state = randomString(16);
-  const challenge = base64url(
-    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)),
-  );
+  const challenge = base64url(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
   sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state, hash: location.hash }));
   const params = new URLSearchParams({
     response_type: "code",
