@@ -123,12 +123,12 @@ lint: $(STAMP_PY) $(STAMP_NPM)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
-	node_modules/.bin/biome ci --colors=off --linter-enabled=false --assist-enabled=false .
+	node_modules/.bin/biome ci --colors=off .
 
 fmt: $(STAMP_PY) $(STAMP_NPM)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
-	node_modules/.bin/biome format --write .
+	node_modules/.bin/biome check --write .
 
 # Two workers (the machine's two cores); a test file stays on one worker, so its
 # module fixtures are built once (and each worker runs its own live stack).

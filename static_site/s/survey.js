@@ -313,9 +313,7 @@ async function flush() {
         if (entry.id === state.current) {
           state.current = null;
           const message =
-            answer.status === 410
-              ? t("closedBeforeSent")
-              : t("rejected", { m: (answer.json && answer.json.message) || answer.status });
+            answer.status === 410 ? t("closedBeforeSent") : t("rejected", { m: answer.json?.message || answer.status });
           setStatus(message, { tone: "error" });
           $("send").disabled = false;
         }
@@ -488,7 +486,9 @@ function render(collection, kept = {}) {
       ),
     );
   }
-  collection.questions.forEach((q, i) => container.append(renderQuestion(q, i + 1, kept)));
+  collection.questions.forEach((q, i) => {
+    container.append(renderQuestion(q, i + 1, kept));
+  });
   if (checkin) {
     container.append(
       el(

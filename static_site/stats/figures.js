@@ -130,7 +130,7 @@ export function seriesPeriods(compare, key, now = new Date()) {
 export function readMeasure(stats, measure, population) {
   if (!stats) return null;
   if (measure.startsWith("indicator:")) {
-    const cell = (stats.indicators || {})[measure.slice(10)];
+    const cell = stats.indicators?.[measure.slice(10)];
     return cell && !cell.suppressed && typeof cell.mean === "number" ? cell.mean : null;
   }
   const value = MEASURES[measure].read(stats, population);
@@ -250,7 +250,7 @@ export class PublicApi {
           const body = await answer.json().catch(() => null);
           if (answer.status === 404) return null; // nothing recorded for this key
           if (!answer.ok) {
-            const message = (body && body.message) || `HTTP ${answer.status}`;
+            const message = body?.message || `HTTP ${answer.status}`;
             throw new Error(message);
           }
           return body;

@@ -7,16 +7,16 @@
 import { barChart, intervalChart, setChartWidth } from "./charts.js";
 import {
   AGE_BANDS,
+  countOf,
+  directory,
   GENDERS,
   INDICATORS,
   KINDS,
   MEASURES,
-  countOf,
-  directory,
   orderedKeys,
   readMeasure,
 } from "./figures.js";
-import { LANGUAGES, initialLanguage, rememberLanguage, translator } from "./i18n.js";
+import { initialLanguage, LANGUAGES, rememberLanguage, translator } from "./i18n.js";
 import { averageOf, differenceText, reports, tone, versus } from "./peers.js";
 import "./report-texts.js";
 
@@ -112,7 +112,7 @@ function format(measure, value) {
 
 /** An average of counts has decimals worth showing (1.5 activities per centre). */
 function formatAverage(measure, value) {
-  if ((MEASURES[measure] || {}).format === "int") return tr.dec1(value);
+  if (MEASURES[measure]?.format === "int") return tr.dec1(value);
   return format(measure, value);
 }
 
@@ -139,7 +139,7 @@ async function load() {
     const answer = await fetch(`${apiBase}/public/report?${query}`, { headers: { Accept: "application/json" } });
     const body = await answer.json().catch(() => null);
     if (answer.status === 404) failure = tr.t("r.unknownScope");
-    else if (!answer.ok) failure = tr.t("r.error", { message: (body && body.message) || `HTTP ${answer.status}` });
+    else if (!answer.ok) failure = tr.t("r.error", { message: body?.message || `HTTP ${answer.status}` });
     else report = body;
   } catch (error) {
     failure = tr.t("r.error", { message: error.message });
@@ -467,7 +467,7 @@ function participationSection() {
   const count = (entry) => (entry === null ? null : entry || 0);
   const genders = Object.fromEntries(GENDERS.map((key) => [key, count(participation[key])]));
   const bands = Object.fromEntries(
-    orderedKeys(AGE_BANDS, participation.age_bands).map((key) => [key, count((participation.age_bands || {})[key])]),
+    orderedKeys(AGE_BANDS, participation.age_bands).map((key) => [key, count(participation.age_bands?.[key])]),
   );
   return section(
     "participation",
@@ -480,7 +480,7 @@ function participationSection() {
 function activitiesSection() {
   const activities = report.figures.activities || {};
   const byKind = Object.fromEntries(
-    orderedKeys(KINDS, activities.by_kind).map((key) => [key, countOf((activities.by_kind || {})[key])]),
+    orderedKeys(KINDS, activities.by_kind).map((key) => [key, countOf(activities.by_kind?.[key])]),
   );
   const keys = Object.keys(byKind).filter((key) => byKind[key] > 0);
   if (!keys.length) return null;

@@ -9,25 +9,25 @@ import {
   CATEGORIES,
   COMPARE_COLUMNS,
   COMPARISONS,
+  countOf,
+  directory,
   GENDERS,
   INDICATORS,
   KINDS,
-  METRICS,
   MEASURES,
-  PublicApi,
-  SUMMARY_MEASURES,
-  countOf,
-  directory,
+  METRICS,
   orderedKeys,
+  PublicApi,
   parsePeriod,
   periodKey,
   rankAndQuintile,
   readMeasure,
   row,
+  SUMMARY_MEASURES,
   seriesPeriods,
   toCsv,
 } from "./figures.js";
-import { LANGUAGES, initialLanguage, rememberLanguage, translator } from "./i18n.js";
+import { initialLanguage, LANGUAGES, rememberLanguage, translator } from "./i18n.js";
 import { averageOf, averagesPath, peerGroup, reports, tone, versus, versusText } from "./peers.js";
 import "./report-texts.js";
 
@@ -464,7 +464,7 @@ function summarySection(target, name, stats, peers) {
     const value = readMeasure(stats, measure, population);
     // A count the publication layer suppressed is said plainly, not left out or shown as 0.
     const counted = measure === "visits_per_1000" ? "visits" : measure;
-    const suppressed = value === null && ((stats.participation || {}).suppressed || []).includes(counted);
+    const suppressed = value === null && (stats.participation?.suppressed || []).includes(counted);
     if (value === null && !suppressed) continue; // e.g. per-capita without a population
     shown.rows.push(
       row(
@@ -616,10 +616,10 @@ function breakdownFigure({
 function activitiesSection(target, name, stats) {
   const activities = stats.activities || {};
   const byKind = Object.fromEntries(
-    orderedKeys(KINDS, activities.by_kind).map((key) => [key, countOf((activities.by_kind || {})[key])]),
+    orderedKeys(KINDS, activities.by_kind).map((key) => [key, countOf(activities.by_kind?.[key])]),
   );
   const byCategory = Object.fromEntries(
-    orderedKeys(CATEGORIES, activities.by_category).map((key) => [key, countOf((activities.by_category || {})[key])]),
+    orderedKeys(CATEGORIES, activities.by_category).map((key) => [key, countOf(activities.by_category?.[key])]),
   );
   const common = { sectionName: "activities", target, name, withShare: false };
   return section(
@@ -657,7 +657,7 @@ function participationSection(target, name, stats) {
   const count = (value) => (value === null ? null : value || 0);
   const genders = Object.fromEntries(GENDERS.map((key) => [key, count(participation[key])]));
   const bands = Object.fromEntries(
-    orderedKeys(AGE_BANDS, participation.age_bands).map((key) => [key, count((participation.age_bands || {})[key])]),
+    orderedKeys(AGE_BANDS, participation.age_bands).map((key) => [key, count(participation.age_bands?.[key])]),
   );
   const common = { sectionName: "participation", target, name, withShare: true };
   return section(
@@ -774,7 +774,7 @@ function groupsSection(target, name, stats, groups) {
   const keys = GROUPINGS[by].filter((group) => group in groups);
   const indicators = orderedKeys(INDICATORS, stats.indicators || {}).filter((key) =>
     keys.some((group) => {
-      const cell = (groups[group].indicators || {})[key];
+      const cell = groups[group].indicators?.[key];
       return cell && cell.reason !== "no_respondents";
     }),
   );
@@ -793,7 +793,7 @@ function groupsSection(target, name, stats, groups) {
       { dataset: { measure: `indicator:${key}` } },
       h("th", { scope: "row", text: indicatorName(key) }),
       ...keys.map((group) => {
-        const cell = (groups[group].indicators || {})[key] || { suppressed: true, reason: "no_respondents" };
+        const cell = groups[group].indicators?.[key] || { suppressed: true, reason: "no_respondents" };
         const section_ = `${by}=${group}`;
         if (cell.suppressed) {
           shown.rows.push(
@@ -900,7 +900,9 @@ function comparisonSection(target, plan, addSource) {
   if (!columns.includes(metric)) columns.push(metric);
   if (!plan.series) {
     const ranks = rankAndQuintile(rows.map((item) => item.value));
-    rows.forEach((item, index) => Object.assign(item, ranks[index]));
+    rows.forEach((item, index) => {
+      Object.assign(item, ranks[index]);
+    });
     rows.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || tr.compare(a.label, b.label));
   }
   const reference = plan.reference
@@ -918,7 +920,7 @@ function comparisonSection(target, plan, addSource) {
       const value = readMeasure(item.stats, column, item.population);
       const extra = {};
       if (column.startsWith("indicator:") && item.stats) {
-        const cell = (item.stats.indicators || {})[column.slice(10)];
+        const cell = item.stats.indicators?.[column.slice(10)];
         if (cell)
           Object.assign(extra, {
             n: cell.n,

@@ -5,10 +5,10 @@ import { test } from "node:test";
 
 import {
   CSV_COLUMNS,
-  MAX_COMPARE_CELLS,
-  PublicApi,
   countOf,
+  MAX_COMPARE_CELLS,
   orderedKeys,
+  PublicApi,
   parsePeriod,
   periodKey,
   rankAndQuintile,

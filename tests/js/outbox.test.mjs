@@ -11,13 +11,13 @@ import {
   nextToSend,
   nextWake,
   overwrite,
-  rebaseOnOwnEdits,
-  wakeAll,
   pruneSent,
+  rebaseOnOwnEdits,
   recover,
   remove,
   summary,
   unsent,
+  wakeAll,
 } from "../../static_site/app/js/outbox-core.js";
 
 const T0 = 1_000_000;

@@ -4,9 +4,9 @@
 
 import { call } from "./api.js";
 import { h, replace, uid } from "./dom.js";
+import { vocabularyLabel } from "./form.js";
 import { formatNumber, t } from "./i18n.js";
 import { announce, explainError, notice, pendingSection } from "./ui.js";
-import { vocabularyLabel } from "./form.js";
 
 const LANGS = ["en", "sl", "fi", "sv"];
 
@@ -18,7 +18,7 @@ function input(label, attrs) {
 /** An API refusal as a notice naming each field (409: the categories in use, with counts). */
 function problemNotice(error) {
   const lines = (error.errors || []).map(({ field, problem }) => h("p", {}, `${field}: ${problem}`));
-  const inUse = error.body && error.body.in_use;
+  const inUse = error.body?.in_use;
   if (inUse) {
     return notice(
       "error",

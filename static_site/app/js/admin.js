@@ -1,15 +1,15 @@
 // Organisation admins: units, members and roles, goals, reflection questions,
 // the organisation's export, and all units side by side.
 
+import { structureSections } from "./admin-structure.js";
 import { call, download, downloadViaLink } from "./api.js";
-import { h, replace, uid } from "./dom.js";
 import { barChart } from "./charts.js";
 import { forgetUnits, isOrgAdmin, loadMe, orgUnits } from "./context.js";
+import { h, replace, uid } from "./dom.js";
 import { formatNumber, formatPercent, t } from "./i18n.js";
-import { announce, explainError, failurePage, loading, notice, pageHeading, pendingSection } from "./ui.js";
 import { periodOf } from "./periods.js";
+import { announce, explainError, failurePage, loading, notice, pageHeading, pendingSection } from "./ui.js";
 import { fetchStats, periodPicker, statsUnavailable } from "./unit.js";
-import { structureSections } from "./admin-structure.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const ROLES = ["org_admin", "worker", "partner"];
@@ -38,7 +38,7 @@ async function submit(form, send, done) {
     const unplaced = [];
     for (const { field, problem } of error.errors || []) {
       const input = form.querySelector(`[data-field="${CSS.escape(field)}"]`);
-      const slot = input && input.closest(".field, fieldset")?.querySelector(".field-error");
+      const slot = input?.closest(".field, fieldset")?.querySelector(".field-error");
       if (slot) {
         slot.textContent = adminProblem(field, problem);
         slot.hidden = false;
@@ -340,7 +340,7 @@ export async function orgPage(main, orgId) {
           maxlength: 200,
         }),
       ),
-      unitChecks(units, goal && goal.unit_ids ? goal.unit_ids : [], t("admin.goalUnits")),
+      unitChecks(units, goal?.unit_ids ? goal.unit_ids : [], t("admin.goalUnits")),
       h(
         "div",
         { className: "choice" },
@@ -366,7 +366,7 @@ export async function orgPage(main, orgId) {
         unit_ids: chosen.length ? chosen : null,
         active: form.elements.active.checked,
       };
-      if (goal && goal.description) body.description = goal.description;
+      if (goal?.description) body.description = goal.description;
       submit(
         form,
         () =>

@@ -9,7 +9,7 @@ export const API_URL = (config.apiUrl || "").replace(/\/$/, "");
 /** An answer other than 2xx; `status` 0 means the network failed (nothing was sent or heard). */
 export class ApiError extends Error {
   constructor(status, body) {
-    super((body && body.message) || `HTTP ${status}`);
+    super(body?.message || `HTTP ${status}`);
     this.status = status;
     this.body = body || {};
   }

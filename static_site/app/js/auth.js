@@ -13,7 +13,7 @@ function decodeClaims(token) {
     const json = decodeURIComponent(
       atob(part)
         .split("")
-        .map((c) => "%" + c.charCodeAt(0).toString(16).padStart(2, "0"))
+        .map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`)
         .join(""),
     );
     return JSON.parse(json);
@@ -27,7 +27,7 @@ export function getToken() {
   const token = localStorage.getItem(TOKEN_KEY);
   if (!token) return null;
   const claims = decodeClaims(token);
-  if (!claims || !claims.exp || claims.exp * 1000 < Date.now() + 60_000) {
+  if (!claims?.exp || claims.exp * 1000 < Date.now() + 60_000) {
     localStorage.removeItem(TOKEN_KEY);
     return null;
   }
@@ -46,7 +46,7 @@ export function storeToken(token) {
 }
 
 export function isCognito() {
-  return Boolean(config.cognito && config.cognito.clientId && config.stage !== "local");
+  return Boolean(config.cognito?.clientId && config.stage !== "local");
 }
 
 /** Local stage: sign in with the e-mail of a seeded or created member. */
@@ -116,7 +116,7 @@ export async function completeCognitoSignIn() {
   if (!isCognito() || !code) return false;
   const saved = JSON.parse(sessionStorage.getItem(PKCE_KEY) || "null");
   sessionStorage.removeItem(PKCE_KEY);
-  history.replaceState(null, "", redirectUri() + ((saved && saved.hash) || ""));
+  history.replaceState(null, "", redirectUri() + (saved?.hash || ""));
   if (!saved || saved.state !== params.get("state")) {
     throw new Error("The sign-in answer did not match this sign-in (state). Please try again.");
   }

@@ -5,8 +5,8 @@
 //   #/orgs/{org}/targets?year=      the year's targets and analysis (admins)
 
 import { call } from "./api.js";
-import { h, replace, uid } from "./dom.js";
 import { isOrgAdmin, loadMe, orgUnits } from "./context.js";
+import { h, replace, uid } from "./dom.js";
 import { formatNumber, lang, t } from "./i18n.js";
 import "./evaluation-messages.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
@@ -108,7 +108,7 @@ async function submit(form, send, done) {
     const unplaced = [];
     for (const { field: name, problem } of error.errors || []) {
       const input = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
-      const slot = input && input.closest(".field, fieldset")?.querySelector(".field-error");
+      const slot = input?.closest(".field, fieldset")?.querySelector(".field-error");
       if (slot) {
         slot.textContent = problem;
         slot.hidden = false;
@@ -130,7 +130,7 @@ async function submit(form, send, done) {
   }
 }
 
-async function loadOrg(main, orgId) {
+async function loadOrg(orgId) {
   const me = await loadMe();
   const [org, units] = await Promise.all([call("GET", orgPath(orgId)), orgUnits(orgId)]);
   return { me, org, units, admin: isOrgAdmin(me, orgId) };
@@ -143,7 +143,7 @@ export async function campaignsPage(main, orgId) {
   let campaigns;
   let templates;
   try {
-    context = await loadOrg(main, orgId);
+    context = await loadOrg(orgId);
     [campaigns, templates] = await Promise.all([
       call("GET", `${orgPath(orgId)}/campaigns`),
       context.admin ? call("GET", "/survey-templates") : Promise.resolve({ items: [] }),
@@ -312,7 +312,7 @@ export async function campaignPage(main, orgId, campaignId) {
   let context;
   let campaign;
   try {
-    context = await loadOrg(main, orgId);
+    context = await loadOrg(orgId);
     campaign = await call("GET", `${orgPath(orgId)}/campaigns/${encodeURIComponent(campaignId)}`);
   } catch (error) {
     replace(main, ...failurePage(error, t("eval.campaigns")));
@@ -457,7 +457,7 @@ export async function targetsPage(main, orgId, yearText) {
   let targets;
   let analyses;
   try {
-    context = await loadOrg(main, orgId);
+    context = await loadOrg(orgId);
     if (!context.admin) {
       replace(main, ...failurePage({ status: 403 }, t("admin.refused")));
       return;

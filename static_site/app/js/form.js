@@ -10,11 +10,12 @@ import { ApiError, call } from "./api.js";
 
 // The outbox (and its texts) loads on the first save, not with the sign-in page.
 const loadOutbox = () => import("./outbox.js");
+
 import { tokenEmail } from "./auth.js";
+import { today } from "./context.js";
 import { h, replace, uid } from "./dom.js";
 import { formatNumber, lang, t } from "./i18n.js";
 import { announce, explainError, notice } from "./ui.js";
-import { today } from "./context.js";
 
 // The core words, for when the organisation's vocabulary cannot be read (offline on a
 // first visit); the form otherwise builds from GET /orgs/{org}/vocabulary.
@@ -211,7 +212,7 @@ export function vocabularyChoices(vocabulary, which) {
 }
 
 function choiceGroup(name, legend, options, type, hint) {
-  const errorId = uid("g") + "-error";
+  const errorId = `${uid("g")}-error`;
   return h(
     "fieldset",
     { className: `choices choices-${type}`, "data-field": name, "aria-describedby": errorId },
@@ -236,7 +237,7 @@ function choiceGroup(name, legend, options, type, hint) {
 
 function goalRating(goal) {
   const name = `goal.${goal.id}`;
-  const errorId = uid("r") + "-error";
+  const errorId = `${uid("r")}-error`;
   const options = ["", "1", "2", "3", "4", "5"];
   return h(
     "fieldset",
@@ -454,20 +455,20 @@ export function activityForm(container, options) {
     for (const input of form.querySelectorAll('input[name="kind"]')) input.checked = input.value === values.kind;
     for (const input of form.querySelectorAll('input[name="categories"]'))
       input.checked = (values.categories || []).includes(input.value);
-    for (const g of GENDERS) control(`participants.${g}`).value = (values.participants || {})[g] ?? 0;
-    for (const b of AGE_BANDS) control(`age_bands.${b}`).value = (values.age_bands || {})[b] ?? 0;
+    for (const g of GENDERS) control(`participants.${g}`).value = values.participants?.[g] ?? 0;
+    for (const b of AGE_BANDS) control(`age_bands.${b}`).value = values.age_bands?.[b] ?? 0;
     if (values.age_bands && Object.values(values.age_bands).some((n) => n > 0))
       form.querySelector(".age-bands").open = true;
     for (const n of OTHER_COUNTS) control(n).value = values[n] ?? 0;
     control("youth_led").checked = Boolean(values.youth_led);
     for (const goal of goals) {
-      const rating = (values.goal_ratings || {})[goal.id];
+      const rating = values.goal_ratings?.[goal.id];
       for (const input of form.querySelectorAll(`input[name="goal.${CSS.escape(goal.id)}"]`)) {
         input.checked = input.value === (rating ? String(rating) : "");
       }
     }
     control("notes").value = values.notes || "";
-    for (const q of questions) control(`reflection.${q.id}`).value = (values.reflection || {})[q.id] || "";
+    for (const q of questions) control(`reflection.${q.id}`).value = values.reflection?.[q.id] || "";
     updateTotals();
     showStatus();
   }
@@ -485,7 +486,7 @@ export function activityForm(container, options) {
     const goalIds = [...kept.goalIds, ...Object.keys(kept.ratings).filter((id) => !kept.goalIds.has(id))];
     for (const goal of goals) {
       const picked = form.querySelector(`input[name="goal.${CSS.escape(goal.id)}"]:checked`);
-      if (picked && picked.value) {
+      if (picked?.value) {
         ratings[goal.id] = Number(picked.value);
         if (!goalIds.includes(goal.id)) goalIds.push(goal.id);
       }
@@ -509,7 +510,7 @@ export function activityForm(container, options) {
       date: control("date").value,
       start_time: control("start_time").value || null,
       duration_minutes: count("duration_minutes"),
-      kind: (form.querySelector('input[name="kind"]:checked') || {}).value || null,
+      kind: form.querySelector('input[name="kind"]:checked')?.value || null,
       categories: [...form.querySelectorAll('input[name="categories"]:checked')].map((i) => i.value),
       title: control("title").value.trim(),
       participants: Object.fromEntries(GENDERS.map((g) => [g, count(`participants.${g}`)])),
@@ -827,7 +828,7 @@ export function activityForm(container, options) {
 
   // ---------------------------------------------------------------- start
   const draft = readDraft(unit.id, activityId);
-  if (draft && draft.values) {
+  if (draft?.values) {
     setValues(draft.values);
     setStatus("dirty", t("form.notSaved"));
     replace(

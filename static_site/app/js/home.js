@@ -2,8 +2,8 @@
 
 import { API_URL, call } from "./api.js";
 import { isCognito, localSignIn, startCognitoSignIn } from "./auth.js";
-import { h, replace } from "./dom.js";
 import { loadMe, orgUnits } from "./context.js";
+import { h, replace } from "./dom.js";
 import { t } from "./i18n.js";
 import { explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
 

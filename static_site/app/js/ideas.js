@@ -247,7 +247,7 @@ export async function ideasPage(main, unitId, code) {
           type: "text",
           lang: code,
           maxlength: "200",
-          value: (idea.translations || {})[code] || "",
+          value: idea.translations?.[code] || "",
         });
         return h("div", { className: "field" }, h("label", { htmlFor: id }, name), inputs[code]);
       });

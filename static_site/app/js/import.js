@@ -78,7 +78,7 @@ function uploadFlow({ path, id, label, accept, mediaType, describe, keyed }) {
   let busy = false;
 
   async function send(dryRun) {
-    const file = input.files && input.files[0];
+    const file = input.files?.[0];
     if (!file) {
       replace(result, notice("error", h("p", {}, t("import.noFile"))));
       return;
@@ -156,7 +156,7 @@ export async function importPage(main, unitId) {
     path: `/units/${encodeURIComponent(unitId)}/activities/import`,
     id: "import-file",
     label: t("import.file"),
-    accept: ".csv,.xlsx,text/csv," + XLSX,
+    accept: `.csv,.xlsx,text/csv,${XLSX}`,
     mediaType: mediaTypeOf,
     keyed: true,
     describe: (body, dryRun) => {
@@ -197,7 +197,7 @@ const sum = (counts) => Object.values(counts || {}).reduce((total, n) => total +
 /** What the package holds, table by table: new here, and already here. */
 function countsTable(body) {
   const names = Object.keys(body.created || {}).filter(
-    (name) => (body.created[name] || 0) + ((body.unchanged || {})[name] || 0) > 0,
+    (name) => (body.created[name] || 0) + (body.unchanged?.[name] || 0) > 0,
   );
   return h(
     "table",
@@ -223,7 +223,7 @@ function countsTable(body) {
           {},
           h("th", { scope: "row" }, name),
           h("td", {}, formatNumber(body.created[name] || 0)),
-          h("td", {}, formatNumber((body.unchanged || {})[name] || 0)),
+          h("td", {}, formatNumber(body.unchanged?.[name] || 0)),
         ),
       ),
     ),

@@ -5,10 +5,10 @@
 //   #/networks/{id}?period=    one network: units side by side, campaigns, members
 
 import { call } from "./api.js";
-import { h, replace, uid } from "./dom.js";
 import { loadMe } from "./context.js";
-import { MESSAGES } from "./messages.js";
+import { h, replace, uid } from "./dom.js";
 import { formatNumber, formatPercent, lang, t } from "./i18n.js";
+import { MESSAGES } from "./messages.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
 import { periodOf, periodPicker, statsUnavailable } from "./unit.js";
 

@@ -62,8 +62,7 @@ export function rebaseOnOwnEdits(entries, entry) {
       earlier.state === "sent" &&
       earlier.activity_id === entry.activity_id &&
       earlier.version === version &&
-      earlier.result &&
-      earlier.result.version
+      earlier.result?.version
     ) {
       version = earlier.result.version;
     }
@@ -117,8 +116,7 @@ export function classify(kind, status, body) {
 /** The entries after the answer (`status`, `body`) to sending entry `key`. */
 export function applyAnswer(entries, key, status, body, now) {
   const answered = entries.find((e) => e.key === key);
-  const stored =
-    answered && answered.kind === "update" && classify("update", status, body) === "sent" && body && body.version;
+  const stored = answered && answered.kind === "update" && classify("update", status, body) === "sent" && body?.version;
   return entries.map((entry) => {
     // The worker's next edit of the same activity, made before this one was stored,
     // started from the same version: it builds on this edit, not on a colleague's.
@@ -135,14 +133,14 @@ export function applyAnswer(entries, key, status, body, now) {
     if (entry.key !== key) return entry;
     const outcome = classify(entry.kind, status, body);
     if (outcome === "sent") {
-      const result = body && body.id ? { id: body.id, version: body.version } : null;
+      const result = body?.id ? { id: body.id, version: body.version } : null;
       return {
         ...entry,
         state: "sent",
         sent_at: now,
         error: null,
         result,
-        activity_id: entry.activity_id || (result && result.id),
+        activity_id: entry.activity_id || (result ? result.id : null),
       };
     }
     if (outcome === "retry" || outcome === "signin") {

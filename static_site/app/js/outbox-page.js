@@ -2,9 +2,9 @@
 // the text kept to fix it), a conflict with a colleague's edit, and what was sent.
 
 import { h, replace } from "./dom.js";
+import { writeDraftFor } from "./form.js";
 import { formatDate, t } from "./i18n.js";
 import * as outbox from "./outbox.js";
-import { writeDraftFor } from "./form.js";
 import { explainError, notice, pageHeading } from "./ui.js";
 
 function when(iso) {

@@ -17,7 +17,7 @@ export function periodBounds(period) {
   const year = Number(yearText);
   let first = 1;
   let last = 12;
-  if (part && part.startsWith("Q")) {
+  if (part?.startsWith("Q")) {
     first = (Number(part.slice(1)) - 1) * 3 + 1;
     last = first + 2;
   } else if (part) {

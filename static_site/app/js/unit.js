@@ -1,13 +1,12 @@
 // A unit's pages: log an activity, its activities (edit, delete, export), its figures.
 
-import { grainOf, periodBounds, periodOf, shiftPeriod } from "./periods.js";
 import { allPages, call, download } from "./api.js";
-import { h, replace } from "./dom.js";
 import { barChart } from "./charts.js";
 import { loadMe, today, unitRole } from "./context.js";
+import { h, replace } from "./dom.js";
 import {
-  activityForm,
   AGE_BANDS,
+  activityForm,
   CATEGORIES,
   deleteActivity,
   GENDERS,
@@ -16,8 +15,9 @@ import {
   vocabularyLabel,
 } from "./form.js";
 import { formatDate, formatMonth, formatNumber, formatPercent, t } from "./i18n.js";
-import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
 import { ideasOpener, proposalsLink } from "./ideas.js";
+import { grainOf, periodBounds, periodOf, shiftPeriod } from "./periods.js";
+import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 export const INDICATORS = [
@@ -87,7 +87,7 @@ async function goalsAndQuestions(unit) {
     call("GET", `/orgs/${org}/vocabulary`).catch(() => null),
   ]);
   return {
-    goals: goals.items.filter((g) => g.active && (!g.unit_ids || !g.unit_ids.length || g.unit_ids.includes(unit.id))),
+    goals: goals.items.filter((g) => g.active && (!g.unit_ids?.length || g.unit_ids.includes(unit.id))),
     questions: questions.items.filter((q) => q.active),
     vocabulary,
   };
@@ -587,7 +587,7 @@ export function renderGroups(stats, by) {
       .filter((name) => !INDICATORS.includes(name))
       .sort(),
   ].filter((name) =>
-    keys.some((group) => (published(group)[name] || {}).reason !== "no_respondents" && name in published(group)),
+    keys.some((group) => published(group)[name]?.reason !== "no_respondents" && name in published(group)),
   );
   if (!names.length) return h("p", {}, t("fig.noResponses"));
   const indicatorLabel = (name) => (INDICATORS.includes(name) ? t(`indicator.${name}`) : name.replace(/_/g, " "));
@@ -723,15 +723,15 @@ export function renderStats(stats) {
       ),
       chartWithTable(
         t("fig.byAge"),
-        AGE_BANDS.map((b) => [t(`age.${b}`), (p.age_bands || {})[b] === null ? null : (p.age_bands || {})[b] || 0]),
+        AGE_BANDS.map((b) => [t(`age.${b}`), p.age_bands?.[b] === null ? null : p.age_bands?.[b] || 0]),
       ),
       chartWithTable(
         t("fig.byKind"),
-        KINDS.map((k) => [t(`kind.${k}`), (a.by_kind || {})[k] || 0]),
+        KINDS.map((k) => [t(`kind.${k}`), a.by_kind?.[k] || 0]),
       ),
       chartWithTable(
         t("fig.byCategory"),
-        CATEGORIES.map((c) => [t(`category.${c}`), (a.by_category || {})[c] || 0]),
+        CATEGORIES.map((c) => [t(`category.${c}`), a.by_category?.[c] || 0]),
       ),
     ),
     h(
@@ -752,7 +752,7 @@ export function renderStats(stats) {
 /** How the unit's goals were rated in the period, from its activities (client-side). */
 export function goalRatings(goals, activities) {
   return goals.map((goal) => {
-    const ratings = activities.map((a) => (a.goal_ratings || {})[goal.id]).filter((r) => Number.isInteger(r));
+    const ratings = activities.map((a) => a.goal_ratings?.[goal.id]).filter((r) => Number.isInteger(r));
     const mean = ratings.length ? ratings.reduce((s, r) => s + r, 0) / ratings.length : null;
     return { goal, count: ratings.length, mean };
   });
