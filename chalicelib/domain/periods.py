@@ -33,6 +33,13 @@ def periods_of(day: dt.date | str) -> tuple[str, str, str]:
     return year, f"{year}-Q{(month - 1) // 3 + 1}", f"{year}-{month:02d}"
 
 
+def periods_of_year(year: str) -> list[str]:
+    """The year, its quarters and its months (17 periods), in that order."""
+    quarters = [f"{year}-Q{q}" for q in range(1, 5)]
+    months = [f"{year}-{m:02d}" for m in range(1, 13)]
+    return [year, *quarters, *months]
+
+
 def period_end(period: str) -> dt.date:
     """The first day after ``period`` (a year, quarter or month)."""
     year = int(period[:4])
