@@ -13,7 +13,7 @@ from chalicelib.domain.activity import (
     ActivityUpdate,
     activity_rule_problems,
 )
-from chalicelib.domain.errors import Forbidden, InvalidInput
+from chalicelib.domain.errors import Forbidden, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id, utc_now_iso
 from chalicelib.domain.models import Unit
 from chalicelib.domain.vocabulary import core_categories, own_categories
@@ -64,7 +64,7 @@ class Activities:
 
     def get_activity(self, principal: Principal, unit_id: str, activity_id: str) -> Activity:
         _, role = self.lookups.member_unit(principal, unit_id)
-        activity = self.lookups.activity(unit_id, activity_id)
+        activity = self._activity(unit_id, activity_id)
         if not principal.may_touch_activity(role, activity.created_by):
             raise Forbidden("partners see only the activities they recorded")
         return activity
@@ -74,7 +74,7 @@ class Activities:
     ) -> Activity:
         """Replace an activity, if nobody changed it since ``data.version`` (else 409)."""
         unit, role = self.lookups.member_unit(principal, unit_id)
-        current = self.lookups.activity(unit_id, activity_id)
+        current = self._activity(unit_id, activity_id)
         if not principal.may_touch_activity(role, current.created_by):
             raise Forbidden("partners change only the activities they recorded")
         if data.status is None:
@@ -98,7 +98,7 @@ class Activities:
 
     def delete_activity(self, principal: Principal, unit_id: str, activity_id: str) -> None:
         _, role = self.lookups.member_unit(principal, unit_id)
-        current = self.lookups.activity(unit_id, activity_id)
+        current = self._activity(unit_id, activity_id)
         if not principal.may_touch_activity(role, current.created_by):
             raise Forbidden("partners delete only the activities they recorded")
         self.store.delete(unit_id, activity_id)
@@ -129,6 +129,12 @@ class Activities:
             status=status,
         )
         return ActivityPage(items=[Activity(**item) for item in items], next=next_cursor)
+
+    def _activity(self, unit_id: str, activity_id: str) -> Activity:
+        item = self.store.get(unit_id, activity_id)
+        if item is None:
+            raise NotFound(f"activity {activity_id} not found in unit {unit_id}")
+        return Activity(**item)
 
     def _check_activity(self, unit: Unit, data: ActivityIn) -> list[str]:
         """Check an activity against its organisation; answer the core categories it counts under."""

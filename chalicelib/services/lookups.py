@@ -7,19 +7,16 @@ the order matters (an unknown organisation is a 404 for everyone, before any 403
 from __future__ import annotations
 
 from chalicelib.domain.access import Principal, UnitRole
-from chalicelib.domain.activity import Activity
 from chalicelib.domain.errors import InvalidInput, NotFound
 from chalicelib.domain.models import Org, Unit
-from chalicelib.store.activities import ActivityRepository
 from chalicelib.store.directory import DirectoryRepository
 
 
 class Lookups:
-    """Organisations, units and activities by id, as models."""
+    """Organisations and units by id, as models (every service over the directory uses it)."""
 
-    def __init__(self, directory: DirectoryRepository, activities: ActivityRepository) -> None:
+    def __init__(self, directory: DirectoryRepository) -> None:
         self.directory = directory
-        self.activities = activities
 
     def org(self, org_id: str) -> Org:
         item = self.directory.get_org(org_id)
@@ -55,12 +52,6 @@ class Lookups:
         """The unit and the caller's role in it (404 first, then 403 without a role)."""
         unit = self.unit(unit_id)
         return unit, principal.unit_role(unit.org_id, unit_id)
-
-    def activity(self, unit_id: str, activity_id: str) -> Activity:
-        item = self.activities.get(unit_id, activity_id)
-        if item is None:
-            raise NotFound(f"activity {activity_id} not found in unit {unit_id}")
-        return Activity(**item)
 
     def check_units_of_org(self, org_id: str, unit_ids: list[str], field: str) -> None:
         """400 naming ``field`` unless every unit belongs to the organisation."""

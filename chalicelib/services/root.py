@@ -14,7 +14,6 @@ from functools import lru_cache
 from typing import Any
 
 from chalicelib.averages_service import AveragesService
-from chalicelib.evaluation_service import get_evaluation_service
 from chalicelib.services.activities import Activities
 from chalicelib.services.identity import Identity
 from chalicelib.services.key_figures import KeyFiguresService
@@ -50,7 +49,7 @@ class Services:
         self.activity_store = activity_store
         self.networks = networks
         self.accounts = accounts or LocalAccounts()
-        self.lookups = Lookups(directory, activity_store)
+        self.lookups = Lookups(directory)
         self.identity = Identity(directory, networks)
         self.key_figures = KeyFiguresService(self.lookups, directory, clock)
         self.organisations = Organisations(
@@ -90,6 +89,9 @@ def get_services(settings: Settings | None = None) -> Services:
 @lru_cache(maxsize=1)
 def get_averages_service() -> AveragesService:
     """Averages of peers and the annual report, on the configured tables (built once)."""
+    # Imported here: the evaluation and survey services use this package's lookups.
+    from chalicelib.evaluation_service import get_evaluation_service
+
     settings = get_settings()
     return AveragesService(
         get_statistics_service(),
