@@ -27,7 +27,7 @@ help:
 	@echo "make dev      run the local stack (API :8000, site :8080, DynamoDB Local :8001)"
 	@echo "make dev-reset  delete the local stack's data (.local/)"
 	@echo "make test     lint, type-check and run every test"
-	@echo "make lint     ruff (lint + format check) and mypy"
+	@echo "make lint     ruff (lint + format check), mypy, Biome for the JavaScript"
 	@echo "make fmt      format the code"
 	@echo "make rebuild  recompute every statistic from the data table"
 	@echo "make verify   compare stored statistics with a recomputation"
@@ -119,14 +119,16 @@ dev-reset: $(STAMP_PY)
 
 # ---------------------------------------------------------------- checks
 .PHONY: lint fmt test test-fast
-lint: $(STAMP_PY)
+lint: $(STAMP_PY) $(STAMP_NPM)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	node_modules/.bin/biome ci --colors=off .
 
-fmt: $(STAMP_PY)
+fmt: $(STAMP_PY) $(STAMP_NPM)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+	node_modules/.bin/biome check --write .
 
 # Two workers (the machine's two cores); a test file stays on one worker, so its
 # module fixtures are built once (and each worker runs its own live stack).

@@ -8,12 +8,36 @@
 const VERSION = "logbook-app-v1";
 const NETWORK_WAIT_MS = 4000;
 const SHELL = [
-  "./", "app.css", "manifest.webmanifest", "/config.js",
-  "js/periods.js", "js/plural.js",
-  "js/main.js", "js/admin.js", "js/admin-structure.js", "js/api.js", "js/auth.js", "js/charts.js", "js/context.js",
-  "js/dom.js", "js/evaluation.js", "js/evaluation-messages.js", "js/form.js", "js/home.js", "js/i18n.js", "js/ideas.js",
-  "js/import.js", "js/import-messages.js", "js/messages.js", "js/networks.js", "js/outbox.js",
-  "js/outbox-core.js", "js/outbox-messages.js", "js/outbox-page.js", "js/ui.js", "js/unit.js",
+  "./",
+  "app.css",
+  "manifest.webmanifest",
+  "/config.js",
+  "js/periods.js",
+  "js/plural.js",
+  "js/main.js",
+  "js/admin.js",
+  "js/admin-structure.js",
+  "js/api.js",
+  "js/auth.js",
+  "js/charts.js",
+  "js/context.js",
+  "js/dom.js",
+  "js/evaluation.js",
+  "js/evaluation-messages.js",
+  "js/form.js",
+  "js/home.js",
+  "js/i18n.js",
+  "js/ideas.js",
+  "js/import.js",
+  "js/import-messages.js",
+  "js/messages.js",
+  "js/networks.js",
+  "js/outbox.js",
+  "js/outbox-core.js",
+  "js/outbox-messages.js",
+  "js/outbox-page.js",
+  "js/ui.js",
+  "js/unit.js",
 ];
 const SCOPE_PATH = new URL("./", self.location).pathname;
 
@@ -21,28 +45,44 @@ self.addEventListener("install", (event) => {
   // "force-cache": the page has just loaded these files, so the browser's HTTP cache
   // answers and the first visit downloads nothing twice.
   event.waitUntil(
-    caches.open(VERSION)
-      .then((cache) => Promise.all(SHELL.map((path) => {
-        const request = new Request(new URL(path, self.location).href, { cache: path === "/config.js" ? "no-store" : "force-cache" });
-        return fetch(request).then((response) => (response.ok ? cache.put(new URL(path, self.location).href, response) : undefined));
-      })))
+    caches
+      .open(VERSION)
+      .then((cache) =>
+        Promise.all(
+          SHELL.map((path) => {
+            const request = new Request(new URL(path, self.location).href, {
+              cache: path === "/config.js" ? "no-store" : "force-cache",
+            });
+            return fetch(request).then((response) =>
+              response.ok ? cache.put(new URL(path, self.location).href, response) : undefined,
+            );
+          }),
+        ),
+      )
       .then(() => self.skipWaiting()),
   );
 });
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
-    caches.keys()
-      .then((names) => Promise.all(names
-        .filter((name) => name.startsWith("logbook-app-") && name !== VERSION)
-        .map((name) => caches.delete(name))))
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(
+          names
+            .filter((name) => name.startsWith("logbook-app-") && name !== VERSION)
+            .map((name) => caches.delete(name)),
+        ),
+      )
       .then(() => self.clients.claim()),
   );
 });
 
 function isShell(url) {
-  return url.origin === self.location.origin &&
-    (url.pathname.startsWith(SCOPE_PATH) || url.pathname === "/config.js" || url.pathname.startsWith("/assets/"));
+  return (
+    url.origin === self.location.origin &&
+    (url.pathname.startsWith(SCOPE_PATH) || url.pathname === "/config.js" || url.pathname.startsWith("/assets/"))
+  );
 }
 
 function kept(request) {
@@ -54,21 +94,23 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || !isShell(url) || request.headers.has("Authorization")) return;
-  event.respondWith((async () => {
-    const network = fetch(request).then(async (response) => {
-      if (response.ok && response.type === "basic") {
-        const cache = await caches.open(VERSION);
-        await cache.put(url.origin + url.pathname, response.clone());
+  event.respondWith(
+    (async () => {
+      const network = fetch(request).then(async (response) => {
+        if (response.ok && response.type === "basic") {
+          const cache = await caches.open(VERSION);
+          await cache.put(url.origin + url.pathname, response.clone());
+        }
+        return response;
+      });
+      const timeout = new Promise((resolve) => setTimeout(resolve, NETWORK_WAIT_MS));
+      try {
+        const first = await Promise.race([network, timeout]);
+        if (first) return first;
+        return (await kept(request)) || (await network);
+      } catch {
+        return (await kept(request)) || Response.error();
       }
-      return response;
-    });
-    const timeout = new Promise((resolve) => setTimeout(resolve, NETWORK_WAIT_MS));
-    try {
-      const first = await Promise.race([network, timeout]);
-      if (first) return first;
-      return (await kept(request)) || (await network);
-    } catch {
-      return (await kept(request)) || Response.error();
-    }
-  })());
+    })(),
+  );
 });

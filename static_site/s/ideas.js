@@ -7,44 +7,64 @@ import { el, flush, keepPageOnPhone, prefs, queue, setPref, setStatus, state, uu
 const MAX_VOTES = 3;
 const TEXT = {
   en: {
-    intro: "What should next year's survey ask young people here? Write it as a sentence people can agree or disagree with, like “I can be myself here.” Don't write names.",
-    idea: "Your idea", optional: "optional", chars: "characters left: {n}",
-    vote: "Vote for up to 3 ideas you want to be asked", picked: "{n} of 3 chosen",
+    intro:
+      "What should next year's survey ask young people here? Write it as a sentence people can agree or disagree with, like “I can be myself here.” Don't write names.",
+    idea: "Your idea",
+    optional: "optional",
+    chars: "characters left: {n}",
+    vote: "Vote for up to 3 ideas you want to be asked",
+    picked: "{n} of 3 chosen",
     voted: "You've voted on this phone. Thank you!",
-    send: "Send", nothing: "Write an idea or choose at least one to vote for.",
+    send: "Send",
+    nothing: "Write an idea or choose at least one to vote for.",
     short: "Write a bit more: at least 3 characters.",
     sent: "Thank you! A youth worker reads every idea before it can be voted on.",
     votedNow: "Thank you! Your vote was counted.",
     again: "Send another idea",
   },
   sl: {
-    intro: "Kaj naj anketa prihodnje leto vpraša mlade tukaj? Napiši stavek, s katerim se lahko strinjaš ali ne, na primer »Tukaj sem lahko to, kar sem.« Ne piši imen.",
-    idea: "Tvoja ideja", optional: "neobvezno", chars: "še znakov: {n}",
-    vote: "Glasuj za največ 3 ideje, ki bi jih rad_a videl_a v anketi", picked: "izbrano: {n} od 3",
+    intro:
+      "Kaj naj anketa prihodnje leto vpraša mlade tukaj? Napiši stavek, s katerim se lahko strinjaš ali ne, na primer »Tukaj sem lahko to, kar sem.« Ne piši imen.",
+    idea: "Tvoja ideja",
+    optional: "neobvezno",
+    chars: "še znakov: {n}",
+    vote: "Glasuj za največ 3 ideje, ki bi jih rad_a videl_a v anketi",
+    picked: "izbrano: {n} od 3",
     voted: "Na tem telefonu si že glasoval_a. Hvala!",
-    send: "Pošlji", nothing: "Napiši idejo ali izberi vsaj eno, za katero glasuješ.",
+    send: "Pošlji",
+    nothing: "Napiši idejo ali izberi vsaj eno, za katero glasuješ.",
     short: "Napiši malo več: vsaj 3 znake.",
     sent: "Hvala! Mladinski delavec prebere vsako idejo, preden je na voljo za glasovanje.",
     votedNow: "Hvala! Tvoj glas je štet.",
     again: "Pošlji še eno idejo",
   },
   fi: {
-    intro: "Mitä ensi vuoden kyselyn pitäisi kysyä täällä käyviltä nuorilta? Kirjoita lause, josta voi olla samaa tai eri mieltä, esimerkiksi ”Voin olla täällä oma itseni.” Älä kirjoita nimiä.",
-    idea: "Sinun ideasi", optional: "vapaaehtoinen", chars: "merkkejä jäljellä: {n}",
-    vote: "Äänestä enintään kolmea ideaa, joita haluat kysyttävän", picked: "{n}/3 valittu",
+    intro:
+      "Mitä ensi vuoden kyselyn pitäisi kysyä täällä käyviltä nuorilta? Kirjoita lause, josta voi olla samaa tai eri mieltä, esimerkiksi ”Voin olla täällä oma itseni.” Älä kirjoita nimiä.",
+    idea: "Sinun ideasi",
+    optional: "vapaaehtoinen",
+    chars: "merkkejä jäljellä: {n}",
+    vote: "Äänestä enintään kolmea ideaa, joita haluat kysyttävän",
+    picked: "{n}/3 valittu",
     voted: "Olet jo äänestänyt tällä puhelimella. Kiitos!",
-    send: "Lähetä", nothing: "Kirjoita idea tai valitse ainakin yksi, jota äänestät.",
+    send: "Lähetä",
+    nothing: "Kirjoita idea tai valitse ainakin yksi, jota äänestät.",
     short: "Kirjoita vähän enemmän: vähintään 3 merkkiä.",
     sent: "Kiitos! Nuorisotyöntekijä lukee jokaisen idean ennen kuin sitä voi äänestää.",
     votedNow: "Kiitos! Äänesi laskettiin.",
     again: "Lähetä toinen idea",
   },
   sv: {
-    intro: "Vad ska nästa års enkät fråga unga här? Skriv en mening som man kan hålla med om eller inte, till exempel ”Jag kan vara mig själv här.” Skriv inga namn.",
-    idea: "Din idé", optional: "frivillig", chars: "tecken kvar: {n}",
-    vote: "Rösta på upp till 3 idéer som du vill att enkäten frågar", picked: "{n} av 3 valda",
+    intro:
+      "Vad ska nästa års enkät fråga unga här? Skriv en mening som man kan hålla med om eller inte, till exempel ”Jag kan vara mig själv här.” Skriv inga namn.",
+    idea: "Din idé",
+    optional: "frivillig",
+    chars: "tecken kvar: {n}",
+    vote: "Rösta på upp till 3 idéer som du vill att enkäten frågar",
+    picked: "{n} av 3 valda",
     voted: "Du har redan röstat på den här mobilen. Tack!",
-    send: "Skicka", nothing: "Skriv en idé eller välj minst en att rösta på.",
+    send: "Skicka",
+    nothing: "Skriv en idé eller välj minst en att rösta på.",
     short: "Skriv lite mer: minst 3 tecken.",
     sent: "Tack! Personalen läser varje idé innan man kan rösta på den.",
     votedNow: "Tack! Din röst räknades.",
@@ -74,7 +94,9 @@ export function render(collection) {
   };
   area.addEventListener("input", count);
   count();
-  const parts = [el("div", { class: "q q-text" }, el("label", { for: "idea", class: "legend", text: say("idea") }), area, hint)];
+  const parts = [
+    el("div", { class: "q q-text" }, el("label", { for: "idea", class: "legend", text: say("idea") }), area, hint),
+  ];
   const ideas = collection.ideas || [];
   if (ideas.length && votedHere(collection.code)) {
     parts.push(el("p", { class: "q hint", text: say("voted") }));
@@ -94,7 +116,15 @@ export function render(collection) {
     };
     group.addEventListener("change", limit);
     limit();
-    parts.push(el("fieldset", { class: "q q-vote", "aria-describedby": "picked" }, el("legend", { text: say("vote") }), group, picked));
+    parts.push(
+      el(
+        "fieldset",
+        { class: "q q-vote", "aria-describedby": "picked" },
+        el("legend", { text: say("vote") }),
+        group,
+        picked,
+      ),
+    );
   }
   $("questions").replaceChildren(...parts);
   $("send").textContent = say("send");
@@ -104,7 +134,9 @@ export function render(collection) {
 export async function submit() {
   const collection = state.collection;
   const text = ($("idea").value || "").trim();
-  const votes = [...document.querySelectorAll('input[name="vote"]:checked')].map((box) => box.value).slice(0, MAX_VOTES);
+  const votes = [...document.querySelectorAll('input[name="vote"]:checked')]
+    .map((box) => box.value)
+    .slice(0, MAX_VOTES);
   if (!text && !votes.length) {
     setStatus(say("nothing"), { tone: "error" });
     $("idea").focus();
@@ -116,8 +148,14 @@ export async function submit() {
     return;
   }
   const entries = [];
-  if (text) entries.push({ kind: "idea", path: "/public/ideas", body: { collection_code: collection.code, text, lang: state.lang } });
-  if (votes.length) entries.push({ kind: "vote", path: "/public/votes", body: { collection_code: collection.code, idea_ids: votes } });
+  if (text)
+    entries.push({
+      kind: "idea",
+      path: "/public/ideas",
+      body: { collection_code: collection.code, text, lang: state.lang },
+    });
+  if (votes.length)
+    entries.push({ kind: "vote", path: "/public/votes", body: { collection_code: collection.code, idea_ids: votes } });
   for (const entry of entries) {
     entry.id = uuid();
     entry.code = collection.code;

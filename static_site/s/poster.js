@@ -27,8 +27,14 @@ const LINES = {
     ["sv", "Skanna koden: säg vad nästa års enkät ska fråga, och rösta på de bästa idéerna."],
   ],
 };
-const codes = [...new Set((new URLSearchParams(location.search).get("c") || "")
-  .split(",").map((code) => code.trim().toLowerCase()).filter(Boolean))].slice(0, MAX_POSTERS);
+const codes = [
+  ...new Set(
+    (new URLSearchParams(location.search).get("c") || "")
+      .split(",")
+      .map((code) => code.trim().toLowerCase())
+      .filter(Boolean),
+  ),
+].slice(0, MAX_POSTERS);
 const first = document.querySelector("[data-part=poster]");
 const part = (poster, name) => poster.querySelector(`[data-part=${name}]`);
 

@@ -17,18 +17,27 @@ const UI = {
     loading: "Loading…",
     intro: "Anonymous: we never ask your name. Answer what you want, skip what you don't.",
     checkinIntro: "Check in when you come. Your nickname stays on this phone: we only get a scrambled code of it.",
-    send: "Send answers", checkin: "Check in", sending: "Sending…",
+    send: "Send answers",
+    checkin: "Check in",
+    sending: "Sending…",
     sent: "Thank you! Your answers were sent.",
     checkedIn: "You're checked in. Welcome!",
-    waiting: "Your answers are saved on this phone but not sent yet. We'll keep trying, even if you close the page and open it again later.",
-    nextTry: "Next try in {s} s.", tryNow: "Try now",
-    again: "Answer again (someone else on this phone)", checkinAgain: "Check in again",
+    waiting:
+      "Your answers are saved on this phone but not sent yet. We'll keep trying, even if you close the page and open it again later.",
+    nextTry: "Next try in {s} s.",
+    tryNow: "Try now",
+    again: "Answer again (someone else on this phone)",
+    checkinAgain: "Check in again",
     already: "You've already answered on this phone. Thank you!",
     pickOne: "Answer at least one question before sending.",
-    nickname: "Your nickname", nicknameHint: "Pick one only you know, and use the same one every time.",
+    nickname: "Your nickname",
+    nicknameHint: "Pick one only you know, and use the same one every time.",
     needNickname: "Write your nickname first.",
-    remember: "Remember me on this phone", rememberHint: "Only on your own phone: the next person would see a button to check in as you.",
-    remembered: "This phone remembers someone who checked in before.", itsMe: "It's me: check in", someoneElse: "I'm someone else",
+    remember: "Remember me on this phone",
+    rememberHint: "Only on your own phone: the next person would see a button to check in as you.",
+    remembered: "This phone remembers someone who checked in before.",
+    itsMe: "It's me: check in",
+    someoneElse: "I'm someone else",
     noCode: "This link has no survey code. Scan the QR code again.",
     notFound: "We couldn't find this survey. Check the QR code, or ask a youth worker.",
     closed: "This survey is closed. Thanks for stopping by!",
@@ -36,24 +45,35 @@ const UI = {
     offline: "No connection right now. We'll load the survey as soon as you're online.",
     rejected: "Your answers weren't accepted: {m}",
     closedBeforeSent: "The survey closed before your answers reached us. Sorry!",
-    scale: "1 = {low} · 5 = {high}", optional: "optional", chars: "characters left: {n}",
+    scale: "1 = {low} · 5 = {high}",
+    optional: "optional",
+    chars: "characters left: {n}",
   },
   sl: {
     loading: "Nalagam …",
     intro: "Anonimno: nikoli te ne vprašamo za ime. Odgovori, na kar želiš, ostalo preskoči.",
     checkinIntro: "Prijavi se, ko prideš. Tvoj vzdevek ostane na tem telefonu: mi dobimo samo njegovo šifro.",
-    send: "Pošlji odgovore", checkin: "Prijavi me", sending: "Pošiljam …",
+    send: "Pošlji odgovore",
+    checkin: "Prijavi me",
+    sending: "Pošiljam …",
     sent: "Hvala! Tvoji odgovori so poslani.",
     checkedIn: "Prijava je uspela. Lepo, da si tu!",
-    waiting: "Tvoji odgovori so shranjeni na tem telefonu, a še niso poslani. Poskušali bomo znova, tudi če stran zapreš in jo kasneje spet odpreš.",
-    nextTry: "Naslednji poskus čez {s} s.", tryNow: "Poskusi zdaj",
-    again: "Odgovori znova (nekdo drug na tem telefonu)", checkinAgain: "Prijavi se znova",
+    waiting:
+      "Tvoji odgovori so shranjeni na tem telefonu, a še niso poslani. Poskušali bomo znova, tudi če stran zapreš in jo kasneje spet odpreš.",
+    nextTry: "Naslednji poskus čez {s} s.",
+    tryNow: "Poskusi zdaj",
+    again: "Odgovori znova (nekdo drug na tem telefonu)",
+    checkinAgain: "Prijavi se znova",
     already: "Na tem telefonu je anketa že izpolnjena. Hvala!",
     pickOne: "Preden pošlješ, odgovori vsaj na eno vprašanje.",
-    nickname: "Tvoj vzdevek", nicknameHint: "Izberi takega, ki ga poznaš samo ti, in uporabi vedno istega.",
+    nickname: "Tvoj vzdevek",
+    nicknameHint: "Izberi takega, ki ga poznaš samo ti, in uporabi vedno istega.",
     needNickname: "Najprej napiši svoj vzdevek.",
-    remember: "Zapomni si me na tem telefonu", rememberHint: "Samo na svojem telefonu: naslednji bi videl gumb, s katerim bi se prijavil kot ti.",
-    remembered: "Ta telefon si zapomni nekoga, ki se je že prijavil.", itsMe: "To sem jaz: prijavi me", someoneElse: "Sem nekdo drug",
+    remember: "Zapomni si me na tem telefonu",
+    rememberHint: "Samo na svojem telefonu: naslednji bi videl gumb, s katerim bi se prijavil kot ti.",
+    remembered: "Ta telefon si zapomni nekoga, ki se je že prijavil.",
+    itsMe: "To sem jaz: prijavi me",
+    someoneElse: "Sem nekdo drug",
     noCode: "V tej povezavi ni kode ankete. Ponovno skeniraj QR kodo.",
     notFound: "Te ankete nismo našli. Preveri QR kodo ali vprašaj mladinskega delavca.",
     closed: "Ta anketa je zaprta. Hvala za obisk!",
@@ -61,24 +81,36 @@ const UI = {
     offline: "Trenutno ni povezave. Anketo naložimo takoj, ko boš spet na spletu.",
     rejected: "Odgovorov nismo mogli sprejeti: {m}",
     closedBeforeSent: "Anketa se je zaprla, preden so tvoji odgovori prišli do nas. Žal nam je!",
-    scale: "1 = {low} · 5 = {high}", optional: "neobvezno", chars: "še znakov: {n}",
+    scale: "1 = {low} · 5 = {high}",
+    optional: "neobvezno",
+    chars: "še znakov: {n}",
   },
   fi: {
     loading: "Ladataan…",
     intro: "Nimetön: emme koskaan kysy nimeäsi. Vastaa mihin haluat, ohita loput.",
-    checkinIntro: "Kirjaudu sisään, kun tulet. Nimimerkkisi pysyy tässä puhelimessa: me saamme siitä vain salatun koodin.",
-    send: "Lähetä vastaukset", checkin: "Kirjaudu sisään", sending: "Lähetetään…",
+    checkinIntro:
+      "Kirjaudu sisään, kun tulet. Nimimerkkisi pysyy tässä puhelimessa: me saamme siitä vain salatun koodin.",
+    send: "Lähetä vastaukset",
+    checkin: "Kirjaudu sisään",
+    sending: "Lähetetään…",
     sent: "Kiitos! Vastauksesi lähetettiin.",
     checkedIn: "Olet kirjautunut sisään. Tervetuloa!",
-    waiting: "Vastauksesi on tallessa tässä puhelimessa, mutta niitä ei ole vielä lähetetty. Yritämme uudelleen, vaikka sulkisit sivun ja avaisit sen myöhemmin.",
-    nextTry: "Seuraava yritys {s} s päästä.", tryNow: "Yritä nyt",
-    again: "Vastaa uudelleen (joku toinen tällä puhelimella)", checkinAgain: "Kirjaudu uudelleen",
+    waiting:
+      "Vastauksesi on tallessa tässä puhelimessa, mutta niitä ei ole vielä lähetetty. Yritämme uudelleen, vaikka sulkisit sivun ja avaisit sen myöhemmin.",
+    nextTry: "Seuraava yritys {s} s päästä.",
+    tryNow: "Yritä nyt",
+    again: "Vastaa uudelleen (joku toinen tällä puhelimella)",
+    checkinAgain: "Kirjaudu uudelleen",
     already: "Olet jo vastannut tällä puhelimella. Kiitos!",
     pickOne: "Vastaa ainakin yhteen kysymykseen ennen lähettämistä.",
-    nickname: "Nimimerkkisi", nicknameHint: "Valitse sellainen, jonka vain sinä tiedät, ja käytä aina samaa.",
+    nickname: "Nimimerkkisi",
+    nicknameHint: "Valitse sellainen, jonka vain sinä tiedät, ja käytä aina samaa.",
     needNickname: "Kirjoita ensin nimimerkkisi.",
-    remember: "Muista minut tässä puhelimessa", rememberHint: "Vain omassa puhelimessasi: seuraava käyttäjä näkisi napin, jolla kirjautua sinuna.",
-    remembered: "Tämä puhelin muistaa jonkun, joka on kirjautunut aiemmin.", itsMe: "Minä tässä: kirjaudu", someoneElse: "Olen joku muu",
+    remember: "Muista minut tässä puhelimessa",
+    rememberHint: "Vain omassa puhelimessasi: seuraava käyttäjä näkisi napin, jolla kirjautua sinuna.",
+    remembered: "Tämä puhelin muistaa jonkun, joka on kirjautunut aiemmin.",
+    itsMe: "Minä tässä: kirjaudu",
+    someoneElse: "Olen joku muu",
     noCode: "Tästä linkistä puuttuu kyselyn koodi. Skannaa QR-koodi uudelleen.",
     notFound: "Emme löytäneet tätä kyselyä. Tarkista QR-koodi tai kysy nuorisotyöntekijältä.",
     closed: "Tämä kysely on suljettu. Kiitos, että kävit!",
@@ -86,24 +118,36 @@ const UI = {
     offline: "Ei yhteyttä juuri nyt. Lataamme kyselyn heti, kun olet taas verkossa.",
     rejected: "Vastauksiasi ei hyväksytty: {m}",
     closedBeforeSent: "Kysely sulkeutui ennen kuin vastauksesi ehtivät perille. Harmi!",
-    scale: "1 = {low} · 5 = {high}", optional: "vapaaehtoinen", chars: "merkkejä jäljellä: {n}",
+    scale: "1 = {low} · 5 = {high}",
+    optional: "vapaaehtoinen",
+    chars: "merkkejä jäljellä: {n}",
   },
   sv: {
     loading: "Laddar…",
     intro: "Anonymt: vi frågar aldrig efter ditt namn. Svara på det du vill, hoppa över resten.",
-    checkinIntro: "Checka in när du kommer. Ditt smeknamn stannar i den här mobilen: vi får bara en krypterad kod av det.",
-    send: "Skicka svaren", checkin: "Checka in", sending: "Skickar…",
+    checkinIntro:
+      "Checka in när du kommer. Ditt smeknamn stannar i den här mobilen: vi får bara en krypterad kod av det.",
+    send: "Skicka svaren",
+    checkin: "Checka in",
+    sending: "Skickar…",
     sent: "Tack! Dina svar har skickats.",
     checkedIn: "Du är incheckad. Välkommen!",
-    waiting: "Dina svar är sparade i den här mobilen men inte skickade än. Vi fortsätter försöka, även om du stänger sidan och öppnar den igen senare.",
-    nextTry: "Nästa försök om {s} s.", tryNow: "Försök nu",
-    again: "Svara igen (någon annan på den här mobilen)", checkinAgain: "Checka in igen",
+    waiting:
+      "Dina svar är sparade i den här mobilen men inte skickade än. Vi fortsätter försöka, även om du stänger sidan och öppnar den igen senare.",
+    nextTry: "Nästa försök om {s} s.",
+    tryNow: "Försök nu",
+    again: "Svara igen (någon annan på den här mobilen)",
+    checkinAgain: "Checka in igen",
     already: "Du har redan svarat på den här mobilen. Tack!",
     pickOne: "Svara på minst en fråga innan du skickar.",
-    nickname: "Ditt smeknamn", nicknameHint: "Välj ett som bara du känner till, och använd samma varje gång.",
+    nickname: "Ditt smeknamn",
+    nicknameHint: "Välj ett som bara du känner till, och använd samma varje gång.",
     needNickname: "Skriv ditt smeknamn först.",
-    remember: "Kom ihåg mig i den här mobilen", rememberHint: "Bara i din egen mobil: nästa person skulle se en knapp för att checka in som du.",
-    remembered: "Den här mobilen minns någon som checkat in förut.", itsMe: "Det är jag: checka in", someoneElse: "Jag är någon annan",
+    remember: "Kom ihåg mig i den här mobilen",
+    rememberHint: "Bara i din egen mobil: nästa person skulle se en knapp för att checka in som du.",
+    remembered: "Den här mobilen minns någon som checkat in förut.",
+    itsMe: "Det är jag: checka in",
+    someoneElse: "Jag är någon annan",
     noCode: "Länken saknar enkätens kod. Skanna QR-koden igen.",
     notFound: "Vi hittade inte den här enkäten. Kolla QR-koden eller fråga personalen.",
     closed: "Den här enkäten är stängd. Tack för att du tittade in!",
@@ -111,7 +155,9 @@ const UI = {
     offline: "Ingen uppkoppling just nu. Vi laddar enkäten så fort du är online igen.",
     rejected: "Dina svar godtogs inte: {m}",
     closedBeforeSent: "Enkäten stängde innan dina svar kom fram. Tyvärr!",
-    scale: "1 = {low} · 5 = {high}", optional: "frivillig", chars: "tecken kvar: {n}",
+    scale: "1 = {low} · 5 = {high}",
+    optional: "frivillig",
+    chars: "tecken kvar: {n}",
   },
 };
 const LANGUAGE_NAMES = { en: "English", sl: "Slovenščina", fi: "Suomi", sv: "Svenska" };
@@ -178,7 +224,11 @@ function t(key, values = {}) {
 }
 
 function pickLanguage(available) {
-  const wanted = [new URLSearchParams(location.search).get("lang"), prefs().lang, ...(navigator.languages || [navigator.language])];
+  const wanted = [
+    new URLSearchParams(location.search).get("lang"),
+    prefs().lang,
+    ...(navigator.languages || [navigator.language]),
+  ];
   for (const tag of wanted) {
     const base = (tag || "").toLowerCase().split("-")[0];
     if (available.includes(base)) return base;
@@ -227,7 +277,10 @@ function queue(entry) {
   save(OUTBOX_KEY, [...outbox().filter((e) => e.id !== entry.id), entry]);
 }
 function unqueue(id) {
-  save(OUTBOX_KEY, outbox().filter((e) => e.id !== id));
+  save(
+    OUTBOX_KEY,
+    outbox().filter((e) => e.id !== id),
+  );
 }
 
 async function flush() {
@@ -259,7 +312,8 @@ async function flush() {
         if (state.view) state.view.refused(entry);
         if (entry.id === state.current) {
           state.current = null;
-          const message = answer.status === 410 ? t("closedBeforeSent") : t("rejected", { m: (answer.json && answer.json.message) || answer.status });
+          const message =
+            answer.status === 410 ? t("closedBeforeSent") : t("rejected", { m: answer.json?.message || answer.status });
           setStatus(message, { tone: "error" });
           $("send").disabled = false;
         }
@@ -322,10 +376,17 @@ function currentAnswers() {
 function renderQuestion(q, index, kept) {
   if (q.type === "text") {
     const id = `q-${q.id}`;
-    const area = el("textarea", { id, name: q.id, maxlength: q.max_length || 1000, rows: 4, "aria-describedby": `${id}-hint` });
+    const area = el("textarea", {
+      id,
+      name: q.id,
+      maxlength: q.max_length || 1000,
+      rows: 4,
+      "aria-describedby": `${id}-hint`,
+    });
     area.value = kept[q.id] || "";
     const hint = el("p", { id: `${id}-hint`, class: "hint" });
-    const count = () => (hint.textContent = `${t("optional")} · ${t("chars", { n: (q.max_length || 1000) - area.value.length })}`);
+    const count = () =>
+      (hint.textContent = `${t("optional")} · ${t("chars", { n: (q.max_length || 1000) - area.value.length })}`);
     area.addEventListener("input", count);
     count();
     return el("div", { class: "q q-text" }, el("label", { for: id, class: "legend" }, q.text), area, hint);
@@ -338,14 +399,24 @@ function renderQuestion(q, index, kept) {
     const input = el("input", { type: "radio", name: q.id, value: option.value, "data-int": scale ? "1" : false });
     input.checked = kept[q.id] !== undefined && String(kept[q.id]) === String(option.value);
     const face = scale
-      ? el("span", { class: "box" }, el("span", { class: "n", "aria-hidden": "true", text: option.value }), el("span", { class: "sr", text: `${option.value} – ${option.text}` }))
+      ? el(
+          "span",
+          { class: "box" },
+          el("span", { class: "n", "aria-hidden": "true", text: option.value }),
+          el("span", { class: "sr", text: `${option.value} – ${option.text}` }),
+        )
       : el("span", { class: "box", text: option.text });
     group.append(el("label", {}, input, face));
   }
   const fieldset = el("fieldset", { class: `q q-${q.type}` }, legend, group);
   if (scale && options.length) {
     fieldset.append(
-      el("p", { class: "ends", "aria-hidden": "true" }, el("span", { text: `1 ${options[0].text}` }), el("span", { text: `${options[options.length - 1].text} ${options.length}` })),
+      el(
+        "p",
+        { class: "ends", "aria-hidden": "true" },
+        el("span", { text: `1 ${options[0].text}` }),
+        el("span", { text: `${options[options.length - 1].text} ${options.length}` }),
+      ),
     );
   }
   return fieldset;
@@ -356,7 +427,12 @@ function renderLanguages(languages) {
   nav.replaceChildren();
   if (languages.length < 2) return; // an empty nav keeps its space, unseen
   for (const lang of languages) {
-    const button = el("button", { type: "button", lang, "aria-pressed": String(lang === state.lang), text: LANGUAGE_NAMES[lang] || lang.toUpperCase() });
+    const button = el("button", {
+      type: "button",
+      lang,
+      "aria-pressed": String(lang === state.lang),
+      text: LANGUAGE_NAMES[lang] || lang.toUpperCase(),
+    });
     button.addEventListener("click", () => switchLanguage(lang));
     nav.append(button);
   }
@@ -386,22 +462,46 @@ function render(collection, kept = {}) {
       $("form").hidden = false;
       $("nickname").focus();
     });
-    $("form").before(el("div", { id: "remembered", class: "q", hidden: !wasShown }, el("p", { text: t("remembered") }), itsMe, other));
-  }
-  if (checkin) {
-    container.append(
-      el("div", { class: "q q-text" },
-        el("label", { for: "nickname", class: "legend", text: t("nickname") }),
-        el("input", { id: "nickname", name: "nickname", type: "text", autocomplete: "off", autocapitalize: "none", spellcheck: "false", maxlength: "40", "aria-describedby": "nickname-hint" }),
-        el("p", { id: "nickname-hint", class: "hint", text: t("nicknameHint") })),
+    $("form").before(
+      el("div", { id: "remembered", class: "q", hidden: !wasShown }, el("p", { text: t("remembered") }), itsMe, other),
     );
   }
-  collection.questions.forEach((q, i) => container.append(renderQuestion(q, i + 1, kept)));
   if (checkin) {
     container.append(
-      el("div", { class: "q q-remember" },
-        el("label", {}, el("input", { id: "remember", name: "remember", type: "checkbox", "aria-describedby": "remember-hint" }), ` ${t("remember")}`),
-        el("p", { id: "remember-hint", class: "hint", text: t("rememberHint") })),
+      el(
+        "div",
+        { class: "q q-text" },
+        el("label", { for: "nickname", class: "legend", text: t("nickname") }),
+        el("input", {
+          id: "nickname",
+          name: "nickname",
+          type: "text",
+          autocomplete: "off",
+          autocapitalize: "none",
+          spellcheck: "false",
+          maxlength: "40",
+          "aria-describedby": "nickname-hint",
+        }),
+        el("p", { id: "nickname-hint", class: "hint", text: t("nicknameHint") }),
+      ),
+    );
+  }
+  collection.questions.forEach((q, i) => {
+    container.append(renderQuestion(q, i + 1, kept));
+  });
+  if (checkin) {
+    container.append(
+      el(
+        "div",
+        { class: "q q-remember" },
+        el(
+          "label",
+          {},
+          el("input", { id: "remember", name: "remember", type: "checkbox", "aria-describedby": "remember-hint" }),
+          ` ${t("remember")}`,
+        ),
+        el("p", { id: "remember-hint", class: "hint", text: t("rememberHint") }),
+      ),
     );
   }
   $("send").textContent = checkin ? t("checkin") : t("send");
@@ -543,11 +643,11 @@ async function start() {
       $("form").hidden = true;
       if ($("remembered")) $("remembered").hidden = true;
       setStatus(t("waiting"), { retry: true, tone: "wait" });
-    }
-    else if (prefs()[`done.${code}`] && answer.json.kind !== "checkin") showDone("already");
+    } else if (prefs()[`done.${code}`] && answer.json.kind !== "checkin") showDone("already");
     else showForm();
   } else if (answer.status === 404) setStatus(t("notFound"), { tone: "error" });
-  else if (answer.status === 410) setStatus(answer.json && answer.json.status === "scheduled" ? t("scheduled") : t("closed"), { tone: "error" });
+  else if (answer.status === 410)
+    setStatus(answer.json && answer.json.status === "scheduled" ? t("scheduled") : t("closed"), { tone: "error" });
   else {
     setStatus(t("offline"), { retry: true, tone: "wait" });
     state.timer = setTimeout(start, 10000);

@@ -21,7 +21,13 @@ self.addEventListener("activate", (event) => {
     caches
       .keys()
       // Only the survey's own old caches: the worker app keeps its own on this origin.
-      .then((names) => Promise.all(names.filter((name) => name.startsWith("logbook-survey-") && name !== CACHE).map((name) => caches.delete(name))))
+      .then((names) =>
+        Promise.all(
+          names
+            .filter((name) => name.startsWith("logbook-survey-") && name !== CACHE)
+            .map((name) => caches.delete(name)),
+        ),
+      )
       .then(() => self.clients.claim()),
   );
 });

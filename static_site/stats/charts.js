@@ -65,16 +65,34 @@ export function barChart(items, { reference } = {}) {
   const span = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
   items.forEach((item, index) => {
     const y = index * ROW + 4;
-    const label = el("text", { x: LABEL_WIDTH - 8, y: y + ROW / 2, class: "label", "text-anchor": "end", "dominant-baseline": "middle" }, clip(item.label));
+    const label = el(
+      "text",
+      { x: LABEL_WIDTH - 8, y: y + ROW / 2, class: "label", "text-anchor": "end", "dominant-baseline": "middle" },
+      clip(item.label),
+    );
     label.append(el("title", {}, item.label));
     svg.append(label);
     if (item.value == null) {
-      svg.append(el("text", { x: LABEL_WIDTH + 4, y: y + ROW / 2, class: "value muted", "dominant-baseline": "middle" }, item.display));
+      svg.append(
+        el(
+          "text",
+          { x: LABEL_WIDTH + 4, y: y + ROW / 2, class: "value muted", "dominant-baseline": "middle" },
+          item.display,
+        ),
+      );
       return;
     }
     const width = Math.max(item.value > 0 ? 1.5 : 0, (item.value / max) * span);
-    svg.append(el("rect", { x: LABEL_WIDTH, y: y + 4, width, height: ROW - 8, class: `bar ${item.tone || ""}`.trim(), rx: 2 }));
-    svg.append(el("text", { x: LABEL_WIDTH + width + 6, y: y + ROW / 2, class: "value", "dominant-baseline": "middle" }, item.display));
+    svg.append(
+      el("rect", { x: LABEL_WIDTH, y: y + 4, width, height: ROW - 8, class: `bar ${item.tone || ""}`.trim(), rx: 2 }),
+    );
+    svg.append(
+      el(
+        "text",
+        { x: LABEL_WIDTH + width + 6, y: y + ROW / 2, class: "value", "dominant-baseline": "middle" },
+        item.display,
+      ),
+    );
   });
   if (reference && reference.value != null) {
     const x = LABEL_WIDTH + (reference.value / max) * span;
@@ -103,8 +121,19 @@ export function columnChart(items) {
       return;
     }
     const barHeight = (item.value / max) * plot;
-    svg.append(el("rect", { x: centre - barWidth / 2, y: top + plot - barHeight, width: barWidth, height: barHeight, class: "bar", rx: 2 }));
-    svg.append(el("text", { x: centre, y: top + plot - barHeight - 6, class: "value", "text-anchor": "middle" }, item.display));
+    svg.append(
+      el("rect", {
+        x: centre - barWidth / 2,
+        y: top + plot - barHeight,
+        width: barWidth,
+        height: barHeight,
+        class: "bar",
+        rx: 2,
+      }),
+    );
+    svg.append(
+      el("text", { x: centre, y: top + plot - barHeight - 6, class: "value", "text-anchor": "middle" }, item.display),
+    );
   });
   return svg;
 }
@@ -124,17 +153,25 @@ export function intervalChart(items) {
   }
   items.forEach((item, index) => {
     const y = index * ROW + ROW / 2 + 2;
-    const label = el("text", { x: LABEL_WIDTH - 8, y, class: "label", "text-anchor": "end", "dominant-baseline": "middle" }, clip(item.label));
+    const label = el(
+      "text",
+      { x: LABEL_WIDTH - 8, y, class: "label", "text-anchor": "end", "dominant-baseline": "middle" },
+      clip(item.label),
+    );
     svg.append(label);
     if (item.suppressed || item.mean == null) {
-      svg.append(el("text", { x: LABEL_WIDTH + 4, y, class: "value muted", "dominant-baseline": "middle" }, item.display));
+      svg.append(
+        el("text", { x: LABEL_WIDTH + 4, y, class: "value muted", "dominant-baseline": "middle" }, item.display),
+      );
       return;
     }
     if (item.low != null && item.high != null) {
       svg.append(el("line", { x1: x(item.low), x2: x(item.high), y1: y, y2: y, class: "interval" }));
     }
     svg.append(el("circle", { cx: x(item.mean), cy: y, r: 5, class: "dot" }));
-    svg.append(el("text", { x: WIDTH - VALUE_WIDTH + 8, y, class: "value", "dominant-baseline": "middle" }, item.display));
+    svg.append(
+      el("text", { x: WIDTH - VALUE_WIDTH + 8, y, class: "value", "dominant-baseline": "middle" }, item.display),
+    );
   });
   return svg;
 }

@@ -3,14 +3,27 @@
 
 export const KINDS = ["open", "group", "event", "outreach", "digital", "individual"];
 export const CATEGORIES = [
-  "learning_support", "socialising", "culture", "counselling", "information",
-  "sport", "volunteering", "mobility", "other",
+  "learning_support",
+  "socialising",
+  "culture",
+  "counselling",
+  "information",
+  "sport",
+  "volunteering",
+  "mobility",
+  "other",
 ];
 export const GENDERS = ["girls", "boys", "nonbinary", "undisclosed"];
 export const AGE_BANDS = ["under_13", "13_15", "16_18", "19_24", "25_29", "over_29"];
 export const INDICATORS = [
-  "safety", "belonging", "identity", "self_expression", "future", "influence",
-  "responsibility", "fairness",
+  "safety",
+  "belonging",
+  "identity",
+  "self_expression",
+  "future",
+  "influence",
+  "responsibility",
+  "fairness",
 ];
 export const COMPARISONS = ["none", "units", "orgs", "months", "quarters", "years"];
 export const YEARS_IN_SERIES = 5;
@@ -45,12 +58,36 @@ export const MEASURES = {
   unique_visitors: { read: (s) => s.participation.unique_visitors, format: "int" },
 };
 export const SUMMARY_MEASURES = [
-  "activities", "hours", "youth_led_share", "visits", "visits_per_1000", "new",
-  "volunteers", "youth_leaders", "responses", "checkins", "unique_visitors",
-  "cost_per_visit", "visits_per_open_week",
+  "activities",
+  "hours",
+  "youth_led_share",
+  "visits",
+  "visits_per_1000",
+  "new",
+  "volunteers",
+  "youth_leaders",
+  "responses",
+  "checkins",
+  "unique_visitors",
+  "cost_per_visit",
+  "visits_per_open_week",
 ];
-export const COMPARE_COLUMNS = ["activities", "hours", "visits", "visits_per_1000", "new", "youth_led_share", "responses"];
-export const METRICS = [...COMPARE_COLUMNS, "volunteers", "cost_per_visit", "visits_per_open_week", ...INDICATORS.map((name) => `indicator:${name}`)];
+export const COMPARE_COLUMNS = [
+  "activities",
+  "hours",
+  "visits",
+  "visits_per_1000",
+  "new",
+  "youth_led_share",
+  "responses",
+];
+export const METRICS = [
+  ...COMPARE_COLUMNS,
+  "volunteers",
+  "cost_per_visit",
+  "visits_per_open_week",
+  ...INDICATORS.map((name) => `indicator:${name}`),
+];
 
 const PERIOD = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/;
 
@@ -83,7 +120,8 @@ export function seriesPeriods(compare, key, now = new Date()) {
   let keys = [];
   if (compare === "months") keys = Array.from({ length: 12 }, (_, i) => periodKey("month", year, i + 1));
   if (compare === "quarters") keys = Array.from({ length: 4 }, (_, i) => periodKey("quarter", year, i + 1));
-  if (compare === "years") keys = Array.from({ length: YEARS_IN_SERIES }, (_, i) => String(year - YEARS_IN_SERIES + 1 + i));
+  if (compare === "years")
+    keys = Array.from({ length: YEARS_IN_SERIES }, (_, i) => String(year - YEARS_IN_SERIES + 1 + i));
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   return keys.filter((periodKeyValue) => periodStart(periodKeyValue) <= today);
 }
@@ -92,7 +130,7 @@ export function seriesPeriods(compare, key, now = new Date()) {
 export function readMeasure(stats, measure, population) {
   if (!stats) return null;
   if (measure.startsWith("indicator:")) {
-    const cell = (stats.indicators || {})[measure.slice(10)];
+    const cell = stats.indicators?.[measure.slice(10)];
     return cell && !cell.suppressed && typeof cell.mean === "number" ? cell.mean : null;
   }
   const value = MEASURES[measure].read(stats, population);
@@ -108,7 +146,12 @@ export function countOf(entry) {
 
 /** Known keys in their canonical order, then any others the data has (custom ones). */
 export function orderedKeys(known, present) {
-  return [...known, ...Object.keys(present || {}).filter((key) => !known.includes(key)).sort()];
+  return [
+    ...known,
+    ...Object.keys(present || {})
+      .filter((key) => !known.includes(key))
+      .sort(),
+  ];
 }
 
 /**
@@ -142,30 +185,49 @@ export function directory(orgs, networks = []) {
   });
   for (const org of orgs) {
     scopes.set(`org:${org.id}`, {
-      key: `org:${org.id}`, kind: "org", name: org.name, country: org.country, org,
+      key: `org:${org.id}`,
+      kind: "org",
+      name: org.name,
+      country: org.country,
+      org,
       population: org.youth_population > 0 ? org.youth_population : null,
     });
     for (const unit of org.units) {
       scopes.set(`unit:${unit.id}`, {
-        key: `unit:${unit.id}`, kind: "unit", name: unit.name, org, population: null,
+        key: `unit:${unit.id}`,
+        kind: "unit",
+        name: unit.name,
+        org,
+        population: null,
       });
     }
   }
   const byId = new Map(orgs.map((org) => [org.id, org]));
-  const population = (members) => (members.length > 0 && members.every((org) => org.youth_population > 0)
-    ? members.reduce((sum, org) => sum + org.youth_population, 0) : null);
+  const population = (members) =>
+    members.length > 0 && members.every((org) => org.youth_population > 0)
+      ? members.reduce((sum, org) => sum + org.youth_population, 0)
+      : null;
   for (const network of networks) {
     const members = network.org_ids.map((id) => byId.get(id)).filter(Boolean);
     scopes.set(`network:${network.id}`, {
-      key: `network:${network.id}`, kind: "network", name: network.name, org: null,
-      orgIds: members.map((org) => org.id), population: population(members),
+      key: `network:${network.id}`,
+      kind: "network",
+      name: network.name,
+      org: null,
+      orgIds: members.map((org) => org.id),
+      population: population(members),
     });
   }
   for (const country of [...new Set(orgs.map((org) => org.country))].sort()) {
     const members = orgs.filter((org) => org.country === country);
     scopes.set(`country:${country}`, {
-      key: `country:${country}`, kind: "country", name: country, country, org: null,
-      orgIds: members.map((org) => org.id), population: population(members),
+      key: `country:${country}`,
+      kind: "country",
+      name: country,
+      country,
+      org: null,
+      orgIds: members.map((org) => org.id),
+      population: population(members),
     });
   }
   return scopes;
@@ -183,16 +245,17 @@ export class PublicApi {
   get(path) {
     if (!this.cache.has(path)) {
       this.requests += 1;
-      const pending = this.fetcher(`${this.baseUrl}${path}`, { headers: { Accept: "application/json" } })
-        .then(async (answer) => {
+      const pending = this.fetcher(`${this.baseUrl}${path}`, { headers: { Accept: "application/json" } }).then(
+        async (answer) => {
           const body = await answer.json().catch(() => null);
           if (answer.status === 404) return null; // nothing recorded for this key
           if (!answer.ok) {
-            const message = (body && body.message) || `HTTP ${answer.status}`;
+            const message = body?.message || `HTTP ${answer.status}`;
             throw new Error(message);
           }
           return body;
-        });
+        },
+      );
       pending.catch(() => this.cache.delete(path)); // a failure is retried next time
       this.cache.set(path, pending);
     }
@@ -231,14 +294,18 @@ export class PublicApi {
     const perRequest = Math.max(1, Math.floor(MAX_COMPARE_CELLS / periods.length));
     const requests = [];
     for (let start = 0; start < scopes.length; start += perRequest) {
-      const query = new URLSearchParams({ scopes: scopes.slice(start, start + perRequest).join(","), periods: periods.join(",") });
+      const query = new URLSearchParams({
+        scopes: scopes.slice(start, start + perRequest).join(","),
+        periods: periods.join(","),
+      });
       requests.push(this.get(`/public/compare?${query}`));
     }
     try {
       const answers = await Promise.all(requests);
       if (answers.some((answer) => !answer || !Array.isArray(answer.items))) return false;
       for (const answer of answers) {
-        for (const item of answer.items) this.cache.set(PublicApi.statsPath(item.scope, item.period), Promise.resolve(item));
+        for (const item of answer.items)
+          this.cache.set(PublicApi.statsPath(item.scope, item.period), Promise.resolve(item));
       }
       return true;
     } catch {
@@ -264,17 +331,31 @@ export class PublicApi {
 }
 
 export const CSV_COLUMNS = [
-  "section", "scope", "scope_name", "municipality_code", "period", "measure", "value",
-  "n", "ci95_low", "ci95_high", "agree_share", "suppressed", "reason",
+  "section",
+  "scope",
+  "scope_name",
+  "municipality_code",
+  "period",
+  "measure",
+  "value",
+  "n",
+  "ci95_low",
+  "ci95_high",
+  "agree_share",
+  "suppressed",
+  "reason",
 ];
 
 /** A tidy row: one figure, where it belongs, and for indicators its n and interval. */
 export function row(section, scope, scopeName, period, measure, value, extra = {}) {
   return {
-    section, scope, scope_name: scopeName,
+    section,
+    scope,
+    scope_name: scopeName,
     // The official code of the scope's municipality (SI občina, FI kunta, SE kommun).
     municipality_code: extra.municipality_code ?? null,
-    period, measure,
+    period,
+    measure,
     value: value ?? null,
     n: extra.n ?? null,
     ci95_low: extra.ci95_low ?? null,

@@ -19,7 +19,7 @@ export function averagesPath(group, level, period) {
 
 /** ``{mean, members}`` of a measure in an averages answer, or null. */
 export function averageOf(averages, measure) {
-  const entry = averages && averages.measures ? averages.measures[measure] : null;
+  const entry = averages?.measures ? averages.measures[measure] : null;
   return entry && typeof entry.mean === "number" ? entry : null;
 }
 
@@ -34,7 +34,7 @@ export function reports(stats, measure, value) {
   if (typeof value !== "number") return false;
   if (measure.startsWith("indicator:")) return true;
   if (OPTIONAL.has(measure)) return value >= 1;
-  return ((stats && stats.activities) || {}).count >= 1;
+  return stats?.activities?.count >= 1;
 }
 
 /**
@@ -76,6 +76,7 @@ export function versusText(tr, comparison, averageText) {
 export function differenceText(tr, comparison) {
   if (!comparison) return "";
   if (comparison.direction === "same") return tr.t("avg.level");
-  const amount = comparison.points != null ? tr.dec2(comparison.points) : comparison.ratio == null ? "" : tr.pct(comparison.ratio);
+  const amount =
+    comparison.points != null ? tr.dec2(comparison.points) : comparison.ratio == null ? "" : tr.pct(comparison.ratio);
   return tr.t(`avg.${comparison.direction}`, { pct: amount }).trim();
 }

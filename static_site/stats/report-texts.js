@@ -20,7 +20,8 @@ export const REPORT_TEXTS = {
     "avg.orgs": "Average of organisations in {country}",
     "avg.allOrgs": "Average of organisations",
     "avg.units": "Average of {org}'s units",
-    "avg.note": "Each figure is set against the average of its peers ({total} members): the unweighted mean over the members that report it, as Kolada computes group values. Averages use published figures only.",
+    "avg.note":
+      "Each figure is set against the average of its peers ({total} members): the unweighted mean over the members that report it, as Kolada computes group values. Averages use published figures only.",
     "avg.col": "Average of peers",
     "report.link": "Annual report {year} (printable)",
     "r.page.title": "Annual report {year}: {scope} – Logbook",
@@ -56,10 +57,13 @@ export const REPORT_TEXTS = {
     "r.targetsSummary": "{met} of {count} targets met.",
     "r.noIndicators": "No survey figures were published for {year}.",
     "r.noAnalysis": "The team has not published an analysis of {year}.",
-    "r.peers.org": "Peers: the organisations of {country} ({members}). Each average is the unweighted mean over those that report the figure.",
-    "r.peers.unit": "Peers: the units of {org} ({members}). Each average is the unweighted mean over those that report the figure.",
+    "r.peers.org":
+      "Peers: the organisations of {country} ({members}). Each average is the unweighted mean over those that report the figure.",
+    "r.peers.unit":
+      "Peers: the units of {org} ({members}). Each average is the unweighted mean over those that report the figure.",
     "r.peers.none": "The whole platform has no peers to compare with.",
-    "r.about": "Activities and participation are counted from what youth workers recorded in Logbook; indicators are means of young people's anonymous answers on a 1–5 scale with a 95 % confidence interval. To protect young people, a survey figure is published only when at least 15 respondents stand behind it, and small counts by gender or age are withheld (shown as “Suppressed”). Everything in this report is public and can be checked through the open statistics.",
+    "r.about":
+      "Activities and participation are counted from what youth workers recorded in Logbook; indicators are means of young people's anonymous answers on a 1–5 scale with a 95 % confidence interval. To protect young people, a survey figure is published only when at least 15 respondents stand behind it, and small counts by gender or age are withheld (shown as “Suppressed”). Everything in this report is public and can be checked through the open statistics.",
   },
   sl: {
     "r.col.index": "Indeks (povprečje = 100)",
@@ -76,7 +80,8 @@ export const REPORT_TEXTS = {
     "avg.orgs": "Povprečje organizacij v državi {country}",
     "avg.allOrgs": "Povprečje organizacij",
     "avg.units": "Povprečje enot organizacije {org}",
-    "avg.note": "Vsak podatek je primerjan s povprečjem primerljivih ({total} članov): netehtanim povprečjem članov, ki podatek poročajo, kot skupinske vrednosti računa Kolada. Povprečja uporabljajo le objavljene podatke.",
+    "avg.note":
+      "Vsak podatek je primerjan s povprečjem primerljivih ({total} članov): netehtanim povprečjem članov, ki podatek poročajo, kot skupinske vrednosti računa Kolada. Povprečja uporabljajo le objavljene podatke.",
     "avg.col": "Povprečje primerljivih",
     "report.link": "Letno poročilo {year} (za tisk)",
     "r.page.title": "Letno poročilo {year}: {scope} – Logbook",
@@ -88,7 +93,8 @@ export const REPORT_TEXTS = {
     "r.loading": "Nalagam poročilo …",
     "r.error": "Poročila ni bilo mogoče naložiti: {message}",
     "r.unknownScope": "Naslov navaja organizacijo ali enoto, ki ne obstaja.",
-    "r.nodata": "Za {scope} v letu {year} ni zabeleženih aktivnosti ali odgovorov na anketo: vsi spodnji podatki so nič.",
+    "r.nodata":
+      "Za {scope} v letu {year} ni zabeleženih aktivnosti ali odgovorov na anketo: vsi spodnji podatki so nič.",
     "r.generated": "Podatki, kot so bili objavljeni {date}. Vir: odprta statistika Logbook, {url} (CC BY 4.0).",
     "r.s.glance": "Leto na kratko",
     "r.s.targets": "Cilji za leto {year}",
@@ -112,10 +118,13 @@ export const REPORT_TEXTS = {
     "r.targetsSummary": "Doseženih {met} od {count} ciljev.",
     "r.noIndicators": "Za leto {year} ni objavljenih podatkov ankete.",
     "r.noAnalysis": "Ekipa ni objavila analize leta {year}.",
-    "r.peers.org": "Primerljivi: organizacije v državi {country} ({members}). Vsako povprečje je netehtano povprečje tistih, ki podatek poročajo.",
-    "r.peers.unit": "Primerljivi: enote organizacije {org} ({members}). Vsako povprečje je netehtano povprečje tistih, ki podatek poročajo.",
+    "r.peers.org":
+      "Primerljivi: organizacije v državi {country} ({members}). Vsako povprečje je netehtano povprečje tistih, ki podatek poročajo.",
+    "r.peers.unit":
+      "Primerljivi: enote organizacije {org} ({members}). Vsako povprečje je netehtano povprečje tistih, ki podatek poročajo.",
     "r.peers.none": "Celotna platforma nima primerljivih za primerjavo.",
-    "r.about": "Aktivnosti in udeležba so šteti iz zapisov mladinskih delavcev v Logbooku; kazalniki so povprečja anonimnih odgovorov mladih na lestvici 1–5 s 95-odstotnim intervalom zaupanja. Za zaščito mladih je podatek ankete objavljen le, če za njim stoji vsaj 15 anketirancev, majhna števila po spolu ali starosti pa so skrita (»Skrito«). Vse v tem poročilu je javno in preverljivo v odprti statistiki.",
+    "r.about":
+      "Aktivnosti in udeležba so šteti iz zapisov mladinskih delavcev v Logbooku; kazalniki so povprečja anonimnih odgovorov mladih na lestvici 1–5 s 95-odstotnim intervalom zaupanja. Za zaščito mladih je podatek ankete objavljen le, če za njim stoji vsaj 15 anketirancev, majhna števila po spolu ali starosti pa so skrita (»Skrito«). Vse v tem poročilu je javno in preverljivo v odprti statistiki.",
   },
   fi: {
     "r.col.index": "Indeksi (keskiarvo = 100)",
@@ -132,7 +141,8 @@ export const REPORT_TEXTS = {
     "avg.orgs": "Maan {country} organisaatioiden keskiarvo",
     "avg.allOrgs": "Organisaatioiden keskiarvo",
     "avg.units": "Organisaation {org} yksiköiden keskiarvo",
-    "avg.note": "Jokaista lukua verrataan vertailuryhmän keskiarvoon ({total} jäsentä): painottamattomaan keskiarvoon niistä jäsenistä, jotka luvun raportoivat, kuten Kolada laskee ryhmäarvot. Keskiarvoissa on vain julkaistuja lukuja.",
+    "avg.note":
+      "Jokaista lukua verrataan vertailuryhmän keskiarvoon ({total} jäsentä): painottamattomaan keskiarvoon niistä jäsenistä, jotka luvun raportoivat, kuten Kolada laskee ryhmäarvot. Keskiarvoissa on vain julkaistuja lukuja.",
     "avg.col": "Vertailuryhmän keskiarvo",
     "report.link": "Vuosiraportti {year} (tulostettava)",
     "r.page.title": "Vuosiraportti {year}: {scope} – Logbook",
@@ -144,7 +154,8 @@ export const REPORT_TEXTS = {
     "r.loading": "Ladataan raporttia…",
     "r.error": "Raporttia ei voitu ladata: {message}",
     "r.unknownScope": "Osoite nimeää organisaation tai yksikön, jota ei ole.",
-    "r.nodata": "Kohteelle {scope} ei kirjattu vuonna {year} toimintaa eikä kyselyvastauksia: kaikki alla olevat luvut ovat nollia.",
+    "r.nodata":
+      "Kohteelle {scope} ei kirjattu vuonna {year} toimintaa eikä kyselyvastauksia: kaikki alla olevat luvut ovat nollia.",
     "r.generated": "Luvut julkaistuina {date}. Lähde: Logbookin avoin tilasto, {url} (CC BY 4.0).",
     "r.s.glance": "Vuosi lyhyesti",
     "r.s.targets": "Tavoitteet vuodelle {year}",
@@ -168,10 +179,13 @@ export const REPORT_TEXTS = {
     "r.targetsSummary": "{met}/{count} tavoitetta saavutettu.",
     "r.noIndicators": "Vuodelta {year} ei julkaistu kyselylukuja.",
     "r.noAnalysis": "Työyhteisö ei ole julkaissut arviota vuodesta {year}.",
-    "r.peers.org": "Vertailuryhmä: maan {country} organisaatiot ({members}). Jokainen keskiarvo on painottamaton keskiarvo luvun raportoivista.",
-    "r.peers.unit": "Vertailuryhmä: organisaation {org} yksiköt ({members}). Jokainen keskiarvo on painottamaton keskiarvo luvun raportoivista.",
+    "r.peers.org":
+      "Vertailuryhmä: maan {country} organisaatiot ({members}). Jokainen keskiarvo on painottamaton keskiarvo luvun raportoivista.",
+    "r.peers.unit":
+      "Vertailuryhmä: organisaation {org} yksiköt ({members}). Jokainen keskiarvo on painottamaton keskiarvo luvun raportoivista.",
     "r.peers.none": "Koko alustalla ei ole vertailuryhmää.",
-    "r.about": "Toiminta ja osallistuminen lasketaan nuorisotyöntekijöiden Logbookiin kirjaamista tiedoista; mittarit ovat nuorten nimettömien vastausten keskiarvoja asteikolla 1–5 ja 95 %:n luottamusvälillä. Nuorten suojaamiseksi kyselyluku julkaistaan vain, kun sen takana on vähintään 15 vastaajaa, ja pienet lukumäärät sukupuolen tai iän mukaan jätetään pois (”Salattu”). Kaikki tämän raportin tiedot ovat julkisia ja tarkistettavissa avoimesta tilastosta.",
+    "r.about":
+      "Toiminta ja osallistuminen lasketaan nuorisotyöntekijöiden Logbookiin kirjaamista tiedoista; mittarit ovat nuorten nimettömien vastausten keskiarvoja asteikolla 1–5 ja 95 %:n luottamusvälillä. Nuorten suojaamiseksi kyselyluku julkaistaan vain, kun sen takana on vähintään 15 vastaajaa, ja pienet lukumäärät sukupuolen tai iän mukaan jätetään pois (”Salattu”). Kaikki tämän raportin tiedot ovat julkisia ja tarkistettavissa avoimesta tilastosta.",
   },
   sv: {
     "r.col.index": "Index (genomsnitt = 100)",
@@ -188,7 +202,8 @@ export const REPORT_TEXTS = {
     "avg.orgs": "Genomsnitt för organisationer i {country}",
     "avg.allOrgs": "Genomsnitt för organisationer",
     "avg.units": "Genomsnitt för {org}s enheter",
-    "avg.note": "Varje siffra jämförs med genomsnittet för jämförbara ({total} medlemmar): det ovägda medelvärdet av de medlemmar som redovisar den, så som Kolada beräknar gruppvärden. Genomsnitten bygger bara på publicerade siffror.",
+    "avg.note":
+      "Varje siffra jämförs med genomsnittet för jämförbara ({total} medlemmar): det ovägda medelvärdet av de medlemmar som redovisar den, så som Kolada beräknar gruppvärden. Genomsnitten bygger bara på publicerade siffror.",
     "avg.col": "Genomsnitt för jämförbara",
     "report.link": "Årsrapport {year} (utskrivbar)",
     "r.page.title": "Årsrapport {year}: {scope} – Logbook",
@@ -224,10 +239,13 @@ export const REPORT_TEXTS = {
     "r.targetsSummary": "{met} av {count} mål uppnådda.",
     "r.noIndicators": "Inga enkätsiffror publicerades för {year}.",
     "r.noAnalysis": "Arbetslaget har inte publicerat någon analys av {year}.",
-    "r.peers.org": "Jämförbara: organisationerna i {country} ({members}). Varje genomsnitt är det ovägda medelvärdet av dem som redovisar siffran.",
-    "r.peers.unit": "Jämförbara: enheterna i {org} ({members}). Varje genomsnitt är det ovägda medelvärdet av dem som redovisar siffran.",
+    "r.peers.org":
+      "Jämförbara: organisationerna i {country} ({members}). Varje genomsnitt är det ovägda medelvärdet av dem som redovisar siffran.",
+    "r.peers.unit":
+      "Jämförbara: enheterna i {org} ({members}). Varje genomsnitt är det ovägda medelvärdet av dem som redovisar siffran.",
     "r.peers.none": "Hela plattformen har inga jämförbara att jämföra med.",
-    "r.about": "Aktiviteter och deltagande räknas från det fritidsledarna registrerat i Logbook; indikatorerna är medelvärden av ungas anonyma svar på en skala 1–5 med 95 % konfidensintervall. För att skydda unga publiceras en enkätsiffra bara när minst 15 svarande står bakom den, och små antal per kön eller ålder döljs (”Dold”). Allt i rapporten är offentligt och kan kontrolleras i den öppna statistiken.",
+    "r.about":
+      "Aktiviteter och deltagande räknas från det fritidsledarna registrerat i Logbook; indikatorerna är medelvärden av ungas anonyma svar på en skala 1–5 med 95 % konfidensintervall. För att skydda unga publiceras en enkätsiffra bara när minst 15 svarande står bakom den, och små antal per kön eller ålder döljs (”Dold”). Allt i rapporten är offentligt och kan kontrolleras i den öppna statistiken.",
   },
 };
 

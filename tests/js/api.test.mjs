@@ -5,12 +5,24 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 class MemoryStorage {
-  constructor() { this.items = new Map(); }
-  getItem(key) { return this.items.has(key) ? this.items.get(key) : null; }
-  setItem(key, value) { this.items.set(key, String(value)); }
-  removeItem(key) { this.items.delete(key); }
-  key(index) { return [...this.items.keys()][index] ?? null; }
-  get length() { return this.items.size; }
+  constructor() {
+    this.items = new Map();
+  }
+  getItem(key) {
+    return this.items.has(key) ? this.items.get(key) : null;
+  }
+  setItem(key, value) {
+    this.items.set(key, String(value));
+  }
+  removeItem(key) {
+    this.items.delete(key);
+  }
+  key(index) {
+    return [...this.items.keys()][index] ?? null;
+  }
+  get length() {
+    return this.items.size;
+  }
 }
 
 globalThis.window = { LOGBOOK_CONFIG: { apiUrl: "https://api.example" }, dispatchEvent() {} };
@@ -39,15 +51,23 @@ async function keepingTheLoopAlive(run) {
     clearInterval(alive);
   }
 }
-const json = (status, body) => ({ status, ok: status < 300, headers: new Map([["Content-Type", "application/json"]]), json: async () => body });
+const json = (status, body) => ({
+  status,
+  ok: status < 300,
+  headers: new Map([["Content-Type", "application/json"]]),
+  json: async () => body,
+});
 
 test("a read without an answer ends as 'no connection' after its time", { timeout: 5000 }, async () => {
   const started = Date.now();
-  await assert.rejects(keepingTheLoopAlive(() => call("GET", "/orgs/o1/goals", undefined, { timeout: 50 })), (error) => {
-    assert.ok(error instanceof ApiError);
-    assert.equal(error.status, 0);
-    return true;
-  });
+  await assert.rejects(
+    keepingTheLoopAlive(() => call("GET", "/orgs/o1/goals", undefined, { timeout: 50 })),
+    (error) => {
+      assert.ok(error instanceof ApiError);
+      assert.equal(error.status, 0);
+      return true;
+    },
+  );
   assert.ok(Date.now() - started < 2000);
 });
 

@@ -21,7 +21,10 @@ test("a network is a scope with its known members and their population", () => {
 
 test("every country with an organisation is a scope; population only when all give it", () => {
   const scopes = directory(orgs);
-  assert.deepEqual([...scopes.keys()].filter((key) => key.startsWith("country:")), ["country:FI", "country:SI"]);
+  assert.deepEqual(
+    [...scopes.keys()].filter((key) => key.startsWith("country:")),
+    ["country:FI", "country:SI"],
+  );
   assert.equal(scopes.get("country:SI").population, 55000);
   assert.equal(scopes.get("country:FI").population, null);
   assert.deepEqual(scopes.get("country:FI").orgIds, ["tre"]);

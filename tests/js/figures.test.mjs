@@ -4,8 +4,18 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  CSV_COLUMNS, MAX_COMPARE_CELLS, PublicApi, countOf, orderedKeys, parsePeriod, periodKey, rankAndQuintile,
-  readMeasure, row, seriesPeriods, toCsv,
+  CSV_COLUMNS,
+  countOf,
+  MAX_COMPARE_CELLS,
+  orderedKeys,
+  PublicApi,
+  parsePeriod,
+  periodKey,
+  rankAndQuintile,
+  readMeasure,
+  row,
+  seriesPeriods,
+  toCsv,
 } from "../../static_site/stats/figures.js";
 
 /** A minimal RFC 4180 reader: enough to read back what toCsv wrote. */
@@ -17,13 +27,22 @@ function readCsv(text) {
   for (let i = 0; i < text.length; i += 1) {
     const char = text[i];
     if (quoted) {
-      if (char === '"' && text[i + 1] === '"') { cell += '"'; i += 1; }
-      else if (char === '"') quoted = false;
+      if (char === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (char === '"') quoted = false;
       else cell += char;
     } else if (char === '"') quoted = true;
-    else if (char === ",") { cells.push(cell); cell = ""; }
-    else if (char === "\r" && text[i + 1] === "\n") { cells.push(cell); rows.push(cells); cells = []; cell = ""; i += 1; }
-    else cell += char;
+    else if (char === ",") {
+      cells.push(cell);
+      cell = "";
+    } else if (char === "\r" && text[i + 1] === "\n") {
+      cells.push(cell);
+      rows.push(cells);
+      cells = [];
+      cell = "";
+      i += 1;
+    } else cell += char;
   }
   return rows;
 }
@@ -50,12 +69,23 @@ test("a series never reaches into the future", () => {
 
 test("ties share a rank, absent values get none, quintiles count from the top", () => {
   const ranked = rankAndQuintile([10, 30, 30, null, 5]);
-  assert.deepEqual(ranked.map((r) => [r.rank, r.quintile]), [[3, 3], [1, 1], [1, 1], [null, null], [4, 4]]);
+  assert.deepEqual(
+    ranked.map((r) => [r.rank, r.quintile]),
+    [
+      [3, 3],
+      [1, 1],
+      [1, 1],
+      [null, null],
+      [4, 4],
+    ],
+  );
   assert.deepEqual(rankAndQuintile([]), []);
 });
 
 test("a suppressed or missing indicator reads as no value, never as zero", () => {
-  const stats = { indicators: { safety: { suppressed: true, reason: "too_few_respondents" }, belonging: { mean: 3.8 } } };
+  const stats = {
+    indicators: { safety: { suppressed: true, reason: "too_few_respondents" }, belonging: { mean: 3.8 } },
+  };
   assert.equal(readMeasure(stats, "indicator:safety"), null);
   assert.equal(readMeasure(stats, "indicator:belonging"), 3.8);
   assert.equal(readMeasure(stats, "indicator:influence"), null);
@@ -67,13 +97,15 @@ test("a suppressed or missing indicator reads as no value, never as zero", () =>
 });
 
 test("a text a spreadsheet would run as a formula gets a leading quote; numbers stay numbers", () => {
-  const names = ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tTab", "\rCR", "Kallio"];
+  const names = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tTab", "\rCR", "Kallio"];
   const csv = toCsv(names.map((name) => row("compare", "org:x", name, "2025", "visits", -3)));
   const [header, ...rows] = readCsv(csv);
   assert.deepEqual(header, CSV_COLUMNS);
   const column = (name) => header.indexOf(name);
-  assert.deepEqual(rows.map((cells) => cells[column("scope_name")]),
-    ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "'\tTab", "'\rCR", "Kallio"]);
+  assert.deepEqual(
+    rows.map((cells) => cells[column("scope_name")]),
+    ['\'=HYPERLINK("http://x")', "'+1", "'-2", "'@SUM(A1)", "'\tTab", "'\rCR", "Kallio"],
+  );
   // A number is no text: a negative value is written as it is.
   assert.ok(rows.every((cells) => cells[column("value")] === "-3"));
 });
@@ -96,7 +128,10 @@ function fakeFetcher(answers) {
   const fetcher = async (url) => {
     const path = url.replace("https://api.example", "");
     asked.push(path);
-    const [status, body] = (typeof answers === "function" ? answers(path) : answers[path]) || [404, { error: "not_found" }];
+    const [status, body] = (typeof answers === "function" ? answers(path) : answers[path]) || [
+      404,
+      { error: "not_found" },
+    ];
     return { status, ok: status >= 200 && status < 300, json: async () => body };
   };
   return { fetcher, asked };
@@ -107,7 +142,10 @@ test("the API client asks once per path, answers 404 as nothing, and retries a f
   const { fetcher, asked } = fakeFetcher((path) => {
     if (path === "/public/orgs") return [200, { items: [{ id: "o1" }] }];
     if (path.startsWith("/public/stats?scope=org%3Ao1")) {
-      if (failures > 0) { failures -= 1; return [503, { message: "try again" }]; }
+      if (failures > 0) {
+        failures -= 1;
+        return [503, { message: "try again" }];
+      }
       return [200, { scope: "org:o1" }];
     }
     return [404, null];
@@ -129,8 +167,15 @@ test("many cells are one compare request per MAX_COMPARE_CELLS, kept as if asked
   const pairs = scopes.flatMap((scope) => periods.map((period) => [scope, period]));
   const { fetcher, asked } = fakeFetcher((path) => {
     const query = new URLSearchParams(path.split("?")[1]);
-    const items = query.get("scopes").split(",").flatMap((scope) =>
-      query.get("periods").split(",").map((period) => ({ scope, period, activities: { count: 1 } })));
+    const items = query
+      .get("scopes")
+      .split(",")
+      .flatMap((scope) =>
+        query
+          .get("periods")
+          .split(",")
+          .map((period) => ({ scope, period, activities: { count: 1 } })),
+      );
     return [200, { items }];
   });
   const api = new PublicApi("https://api.example", fetcher);
@@ -149,8 +194,14 @@ test("when the compare route fails, the cells are asked one by one", async () =>
     return [200, { scope: query.get("scope"), period: query.get("period") }];
   });
   const api = new PublicApi("https://api.example", fetcher);
-  const results = await api.many([["org:a", "2025"], ["org:b", "2025"]]);
-  assert.deepEqual(results.map((r) => r.scope), ["org:a", "org:b"]);
+  const results = await api.many([
+    ["org:a", "2025"],
+    ["org:b", "2025"],
+  ]);
+  assert.deepEqual(
+    results.map((r) => r.scope),
+    ["org:a", "org:b"],
+  );
   assert.equal(asked.filter((p) => p.startsWith("/public/stats?")).length, 2);
 });
 

@@ -3,13 +3,27 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  applyAnswer, backoff, classify, markSending, newEntry, nextToSend, nextWake, overwrite, rebaseOnOwnEdits, wakeAll,
-  pruneSent, recover, remove, summary, unsent,
+  applyAnswer,
+  backoff,
+  classify,
+  markSending,
+  newEntry,
+  nextToSend,
+  nextWake,
+  overwrite,
+  pruneSent,
+  rebaseOnOwnEdits,
+  recover,
+  remove,
+  summary,
+  unsent,
+  wakeAll,
 } from "../../static_site/app/js/outbox-core.js";
 
 const T0 = 1_000_000;
 const create = (key, title = key) => newEntry({ key, kind: "create", unitId: "u1", title, body: { title } }, T0);
-const update = (key, id, version = 1) => newEntry({ key, kind: "update", unitId: "u1", activityId: id, title: key, body: { title: key }, version }, T0);
+const update = (key, id, version = 1) =>
+  newEntry({ key, kind: "update", unitId: "u1", activityId: id, title: key, body: { title: key }, version }, T0);
 const del = (key, id) => newEntry({ key, kind: "delete", unitId: "u1", activityId: id, title: key }, T0);
 
 function send(entries, now, status, body) {
@@ -51,7 +65,13 @@ test("back-off doubles from a second up to a minute", () => {
 });
 
 test("server trouble, rate limits and a key still in progress are retried", () => {
-  for (const [status, body] of [[500, {}], [503, {}], [429, {}], [408, {}], [409, { error: "in_progress" }]]) {
+  for (const [status, body] of [
+    [500, {}],
+    [503, {}],
+    [429, {}],
+    [408, {}],
+    [409, { error: "in_progress" }],
+  ]) {
     assert.equal(classify("create", status, body), "retry", String(status));
   }
 });
@@ -111,14 +131,20 @@ test("sent entries keep no text and only the newest are kept", () => {
   assert.equal(kept[0].key, "k5");
   assert.ok(kept.filter((e) => e.state === "sent").every((e) => e.body === null));
   assert.deepEqual(kept.at(-1).body, { title: "late" });
-  assert.deepEqual(unsent(kept).map((e) => e.key), ["late"]);
+  assert.deepEqual(
+    unsent(kept).map((e) => e.key),
+    ["late"],
+  );
 });
 
 test("entries need a key, a known kind, and an id to change", () => {
   assert.throws(() => newEntry({ kind: "create", unitId: "u" }, T0));
   assert.throws(() => newEntry({ key: "k", kind: "patch", unitId: "u" }, T0));
   assert.throws(() => newEntry({ key: "k", kind: "update", unitId: "u" }, T0));
-  assert.deepEqual(remove([create("a"), create("b")], "a").map((e) => e.key), ["b"]);
+  assert.deepEqual(
+    remove([create("a"), create("b")], "a").map((e) => e.key),
+    ["b"],
+  );
 });
 
 test("two edits of one activity made offline do not conflict with each other", () => {

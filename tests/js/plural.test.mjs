@@ -20,8 +20,16 @@ test("Slovenian has four forms: 1, 2, 3–4 and the rest (also 101, 102, 103)", 
   const entry = MESSAGES.sl["list.participants"];
   const shown = [1, 2, 3, 4, 5, 11, 101, 102, 103, 105].map((n) => fill(pluralForm(entry, n, "sl"), n));
   assert.deepEqual(shown, [
-    "1 udeleženec", "2 udeleženca", "3 udeleženci", "4 udeleženci", "5 udeležencev",
-    "11 udeležencev", "101 udeleženec", "102 udeleženca", "103 udeleženci", "105 udeležencev",
+    "1 udeleženec",
+    "2 udeleženca",
+    "3 udeleženci",
+    "4 udeleženci",
+    "5 udeležencev",
+    "11 udeležencev",
+    "101 udeleženec",
+    "102 udeleženca",
+    "103 udeleženci",
+    "105 udeležencev",
   ]);
 });
 

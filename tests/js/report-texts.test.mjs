@@ -22,7 +22,8 @@ test("every key report.js and stats.js ask for is there", () => {
     const source = readFileSync(new URL(`../../static_site/stats/${file}`, import.meta.url), "utf8");
     for (const match of source.matchAll(/tr\.t\("((?:r|avg|report)\.[\w.]+)"/g)) used.add(match[1]);
   }
-  for (const key of ["r.met", "r.missed", "r.unknown", "avg.above", "avg.below", "avg.same", "avg.level"]) used.add(key);
+  for (const key of ["r.met", "r.missed", "r.unknown", "avg.above", "avg.below", "avg.same", "avg.level"])
+    used.add(key);
   const missing = [...used].filter((key) => !(key in TEXTS.en));
   assert.deepEqual(missing, []);
   assert.ok(used.size > 20);

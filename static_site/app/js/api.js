@@ -9,7 +9,7 @@ export const API_URL = (config.apiUrl || "").replace(/\/$/, "");
 /** An answer other than 2xx; `status` 0 means the network failed (nothing was sent or heard). */
 export class ApiError extends Error {
   constructor(status, body) {
-    super((body && body.message) || `HTTP ${status}`);
+    super(body?.message || `HTTP ${status}`);
     this.status = status;
     this.body = body || {};
   }
@@ -103,7 +103,9 @@ export async function call(
       body: body === undefined ? undefined : JSON.stringify(body),
       ...(cache ? { cache } : {}),
       // (Browsers before AbortSignal.timeout, e.g. Safari 15, wait as before.)
-      ...(method === "GET" && typeof AbortSignal !== "undefined" && AbortSignal.timeout ? { signal: AbortSignal.timeout(timeout) } : {}),
+      ...(method === "GET" && typeof AbortSignal !== "undefined" && AbortSignal.timeout
+        ? { signal: AbortSignal.timeout(timeout) }
+        : {}),
     });
   } catch (error) {
     if (method === "GET") {

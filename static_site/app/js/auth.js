@@ -11,7 +11,10 @@ function decodeClaims(token) {
   try {
     const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
     const json = decodeURIComponent(
-      atob(part).split("").map((c) => "%" + c.charCodeAt(0).toString(16).padStart(2, "0")).join(""),
+      atob(part)
+        .split("")
+        .map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`)
+        .join(""),
     );
     return JSON.parse(json);
   } catch {
@@ -24,7 +27,7 @@ export function getToken() {
   const token = localStorage.getItem(TOKEN_KEY);
   if (!token) return null;
   const claims = decodeClaims(token);
-  if (!claims || !claims.exp || claims.exp * 1000 < Date.now() + 60_000) {
+  if (!claims?.exp || claims.exp * 1000 < Date.now() + 60_000) {
     localStorage.removeItem(TOKEN_KEY);
     return null;
   }
@@ -43,7 +46,7 @@ export function storeToken(token) {
 }
 
 export function isCognito() {
-  return Boolean(config.cognito && config.cognito.clientId && config.stage !== "local");
+  return Boolean(config.cognito?.clientId && config.stage !== "local");
 }
 
 /** Local stage: sign in with the e-mail of a seeded or created member. */
@@ -89,9 +92,7 @@ function randomString(length = 48) {
 export async function startCognitoSignIn() {
   const verifier = randomString(48);
   const state = randomString(16);
-  const challenge = base64url(
-    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)),
-  );
+  const challenge = base64url(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
   sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state, hash: location.hash }));
   const params = new URLSearchParams({
     response_type: "code",
@@ -115,7 +116,7 @@ export async function completeCognitoSignIn() {
   if (!isCognito() || !code) return false;
   const saved = JSON.parse(sessionStorage.getItem(PKCE_KEY) || "null");
   sessionStorage.removeItem(PKCE_KEY);
-  history.replaceState(null, "", redirectUri() + ((saved && saved.hash) || ""));
+  history.replaceState(null, "", redirectUri() + (saved?.hash || ""));
   if (!saved || saved.state !== params.get("state")) {
     throw new Error("The sign-in answer did not match this sign-in (state). Please try again.");
   }

@@ -25,7 +25,10 @@ export function barChart(rows, { title, format = (v) => formatNumber(v), max } =
   const height = rows.length * (barHeight + gap) + gap;
   const top = max ?? Math.max(1, ...rows.map(([, value]) => value));
   const svg = svgEl("svg", {
-    viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img", class: "chart",
+    viewBox: `0 0 ${width} ${height}`,
+    width: "100%",
+    role: "img",
+    class: "chart",
     preserveAspectRatio: "xMinYMin meet",
   });
   const summary = rows.map(([label, value]) => `${label}: ${format(value)}`).join(", ");

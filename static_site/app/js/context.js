@@ -39,8 +39,7 @@ export function unitRole(person, unit) {
 }
 
 export function isOrgAdmin(person, orgId) {
-  return person.platform_admin ||
-    person.memberships.some((m) => m.org_id === orgId && m.role === "org_admin");
+  return person.platform_admin || person.memberships.some((m) => m.org_id === orgId && m.role === "org_admin");
 }
 
 /** Today's date as YYYY-MM-DD in the device's time zone (the evening's date). */

@@ -12,9 +12,16 @@ export function h(tag, attrs = {}, ...children) {
     if (value === null || value === undefined || value === false) continue;
     if (name.startsWith("on") && typeof value === "function") {
       el.addEventListener(name.slice(2), value);
-    } else if (name === "className" || name === "value" || name === "checked" ||
-               name === "textContent" || name === "htmlFor" || name === "hidden" ||
-               name === "disabled" || name === "selected") {
+    } else if (
+      name === "className" ||
+      name === "value" ||
+      name === "checked" ||
+      name === "textContent" ||
+      name === "htmlFor" ||
+      name === "hidden" ||
+      name === "disabled" ||
+      name === "selected"
+    ) {
       el[name] = value;
     } else {
       el.setAttribute(name, value === true ? "" : String(value));

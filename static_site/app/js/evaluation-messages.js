@@ -8,7 +8,8 @@ const EVALUATION_MESSAGES = {
     "eval.campaigns": "Campaigns",
     "eval.targets": "Targets and analysis",
     "eval.campaignsTitle": "Survey campaigns of {org}",
-    "eval.intro": "A campaign opens the same survey in many centres at once, with one QR code per centre, and closes them all at the end of the window. A centre's results count with at least 15 complete answers; results by gender need 15 girls and 15 boys.",
+    "eval.intro":
+      "A campaign opens the same survey in many centres at once, with one QR code per centre, and closes them all at the end of the window. A centre's results count with at least 15 complete answers; results by gender need 15 girls and 15 boys.",
     "eval.none": "No campaign yet.",
     "eval.summary": "{responses} answers · {reached} of {units} centres reached the minimum",
     "eval.status.scheduled": "Not open yet",
@@ -26,7 +27,8 @@ const EVALUATION_MESSAGES = {
     "eval.opened": "The campaign is open.",
     "eval.progress": "Progress per centre",
     "eval.posters": "Print the posters of all centres",
-    "eval.minimumHint": "Minimum for a centre's results: {n} complete answers. Results by gender: {n} girls and {n} boys.",
+    "eval.minimumHint":
+      "Minimum for a centre's results: {n} complete answers. Results by gender: {n} girls and {n} boys.",
     "eval.daysLeft": "{n} day(s) left",
     "eval.answers": "Answers",
     "eval.complete": "Complete",
@@ -41,7 +43,8 @@ const EVALUATION_MESSAGES = {
     "eval.updated": "Updated {time}; it updates by itself.",
     "eval.year": "Year",
     "eval.targetsTitle": "Targets and analysis of {org}, {year}",
-    "eval.targetsIntro": "Set \"good enough\" targets for the year for the organisation and each centre, and write the team's analysis of the year. The annual report shows each target beside the actual figure, and the analysis when it is public.",
+    "eval.targetsIntro":
+      'Set "good enough" targets for the year for the organisation and each centre, and write the team\'s analysis of the year. The annual report shows each target beside the actual figure, and the analysis when it is public.',
     "eval.targetsFor": "Targets for {name}, {year}",
     "eval.report": "Annual report {year} of {name} (printable)",
     "eval.analysisFor": "Analysis of {name}, {year}",
@@ -67,7 +70,8 @@ const EVALUATION_MESSAGES = {
     "eval.campaigns": "Kampanje",
     "eval.targets": "Cilji in analiza",
     "eval.campaignsTitle": "Anketne kampanje: {org}",
-    "eval.intro": "Kampanja odpre isto anketo v več centrih hkrati, z eno kodo QR na center, in jih ob koncu obdobja vse zapre. Rezultati centra štejejo z vsaj 15 popolnimi odgovori; rezultati po spolu zahtevajo 15 deklet in 15 fantov.",
+    "eval.intro":
+      "Kampanja odpre isto anketo v več centrih hkrati, z eno kodo QR na center, in jih ob koncu obdobja vse zapre. Rezultati centra štejejo z vsaj 15 popolnimi odgovori; rezultati po spolu zahtevajo 15 deklet in 15 fantov.",
     "eval.none": "Še ni kampanje.",
     "eval.summary": "{responses} odgovorov · {reached} od {units} centrov je doseglo minimum",
     "eval.status.scheduled": "Še ni odprta",
@@ -85,7 +89,8 @@ const EVALUATION_MESSAGES = {
     "eval.opened": "Kampanja je odprta.",
     "eval.progress": "Napredek po centrih",
     "eval.posters": "Natisni plakate vseh centrov",
-    "eval.minimumHint": "Minimum za rezultate centra: {n} popolnih odgovorov. Rezultati po spolu: {n} deklet in {n} fantov.",
+    "eval.minimumHint":
+      "Minimum za rezultate centra: {n} popolnih odgovorov. Rezultati po spolu: {n} deklet in {n} fantov.",
     "eval.daysLeft": "Še {n} dni",
     "eval.answers": "Odgovori",
     "eval.complete": "Popolni",
@@ -100,7 +105,8 @@ const EVALUATION_MESSAGES = {
     "eval.updated": "Posodobljeno ob {time}; osvežuje se samo.",
     "eval.year": "Leto",
     "eval.targetsTitle": "Cilji in analiza: {org}, {year}",
-    "eval.targetsIntro": "Določite »dovolj dobre« cilje leta za organizacijo in vsak center ter zapišite analizo leta. Letno poročilo pokaže vsak cilj ob dejanski vrednosti, analizo pa, če je javna.",
+    "eval.targetsIntro":
+      "Določite »dovolj dobre« cilje leta za organizacijo in vsak center ter zapišite analizo leta. Letno poročilo pokaže vsak cilj ob dejanski vrednosti, analizo pa, če je javna.",
     "eval.targetsFor": "Cilji: {name}, {year}",
     "eval.report": "Letno poročilo {year}: {name} (za tisk)",
     "eval.analysisFor": "Analiza: {name}, {year}",
@@ -126,7 +132,8 @@ const EVALUATION_MESSAGES = {
     "eval.campaigns": "Kampanjat",
     "eval.targets": "Tavoitteet ja analyysi",
     "eval.campaignsTitle": "Kyselykampanjat: {org}",
-    "eval.intro": "Kampanja avaa saman kyselyn monessa nuorisotalossa kerralla, yksi QR-koodi kullekin, ja sulkee ne kaikki jakson lopussa. Talon tulokset lasketaan, kun täydellisiä vastauksia on vähintään 15; tulokset sukupuolen mukaan vaativat 15 tyttöä ja 15 poikaa.",
+    "eval.intro":
+      "Kampanja avaa saman kyselyn monessa nuorisotalossa kerralla, yksi QR-koodi kullekin, ja sulkee ne kaikki jakson lopussa. Talon tulokset lasketaan, kun täydellisiä vastauksia on vähintään 15; tulokset sukupuolen mukaan vaativat 15 tyttöä ja 15 poikaa.",
     "eval.none": "Ei vielä kampanjoita.",
     "eval.summary": "{responses} vastausta · {reached}/{units} taloa saavutti vähimmäismäärän",
     "eval.status.scheduled": "Ei vielä auki",
@@ -144,7 +151,8 @@ const EVALUATION_MESSAGES = {
     "eval.opened": "Kampanja on auki.",
     "eval.progress": "Eteneminen taloittain",
     "eval.posters": "Tulosta kaikkien talojen julisteet",
-    "eval.minimumHint": "Talon tulosten vähimmäismäärä: {n} täydellistä vastausta. Tulokset sukupuolen mukaan: {n} tyttöä ja {n} poikaa.",
+    "eval.minimumHint":
+      "Talon tulosten vähimmäismäärä: {n} täydellistä vastausta. Tulokset sukupuolen mukaan: {n} tyttöä ja {n} poikaa.",
     "eval.daysLeft": "{n} päivää jäljellä",
     "eval.answers": "Vastaukset",
     "eval.complete": "Täydelliset",
@@ -159,7 +167,8 @@ const EVALUATION_MESSAGES = {
     "eval.updated": "Päivitetty {time}; päivittyy itsestään.",
     "eval.year": "Vuosi",
     "eval.targetsTitle": "Tavoitteet ja analyysi: {org}, {year}",
-    "eval.targetsIntro": "Aseta vuoden \"riittävän hyvät\" tavoitteet organisaatiolle ja jokaiselle talolle ja kirjoita tiimin analyysi vuodesta. Vuosiraportti näyttää kunkin tavoitteen toteuman rinnalla ja analyysin, jos se on julkinen.",
+    "eval.targetsIntro":
+      'Aseta vuoden "riittävän hyvät" tavoitteet organisaatiolle ja jokaiselle talolle ja kirjoita tiimin analyysi vuodesta. Vuosiraportti näyttää kunkin tavoitteen toteuman rinnalla ja analyysin, jos se on julkinen.',
     "eval.targetsFor": "Tavoitteet: {name}, {year}",
     "eval.report": "Vuosiraportti {year}: {name} (tulostettava)",
     "eval.analysisFor": "Analyysi: {name}, {year}",
@@ -185,7 +194,8 @@ const EVALUATION_MESSAGES = {
     "eval.campaigns": "Kampanjer",
     "eval.targets": "Mål och analys",
     "eval.campaignsTitle": "Enkätkampanjer: {org}",
-    "eval.intro": "En kampanj öppnar samma enkät på många gårdar på en gång, med en QR-kod per gård, och stänger alla när perioden är slut. En gårds resultat räknas med minst 15 fullständiga svar; resultat per kön kräver 15 tjejer och 15 killar.",
+    "eval.intro":
+      "En kampanj öppnar samma enkät på många gårdar på en gång, med en QR-kod per gård, och stänger alla när perioden är slut. En gårds resultat räknas med minst 15 fullständiga svar; resultat per kön kräver 15 tjejer och 15 killar.",
     "eval.none": "Ingen kampanj ännu.",
     "eval.summary": "{responses} svar · {reached} av {units} gårdar har nått miniminivån",
     "eval.status.scheduled": "Inte öppen ännu",
@@ -203,7 +213,8 @@ const EVALUATION_MESSAGES = {
     "eval.opened": "Kampanjen är öppen.",
     "eval.progress": "Hur långt varje gård har kommit",
     "eval.posters": "Skriv ut affischerna för alla gårdar",
-    "eval.minimumHint": "Miniminivå för en gårds resultat: {n} fullständiga svar. Resultat per kön: {n} tjejer och {n} killar.",
+    "eval.minimumHint":
+      "Miniminivå för en gårds resultat: {n} fullständiga svar. Resultat per kön: {n} tjejer och {n} killar.",
     "eval.daysLeft": "{n} dag(ar) kvar",
     "eval.answers": "Svar",
     "eval.complete": "Fullständiga",
@@ -218,7 +229,8 @@ const EVALUATION_MESSAGES = {
     "eval.updated": "Uppdaterad {time}; uppdateras av sig själv.",
     "eval.year": "År",
     "eval.targetsTitle": "Mål och analys: {org}, {year}",
-    "eval.targetsIntro": "Sätt årets \"tillräckligt bra\"-mål för organisationen och varje gård, och skriv teamets analys av året. Årsrapporten visar varje mål bredvid utfallet, och analysen när den är offentlig.",
+    "eval.targetsIntro":
+      'Sätt årets "tillräckligt bra"-mål för organisationen och varje gård, och skriv teamets analys av året. Årsrapporten visar varje mål bredvid utfallet, och analysen när den är offentlig.',
     "eval.targetsFor": "Mål: {name}, {year}",
     "eval.report": "Årsrapport {year} för {name} (utskrivbar)",
     "eval.analysisFor": "Analys: {name}, {year}",

@@ -10,18 +10,26 @@ import { ApiError, call } from "./api.js";
 
 // The outbox (and its texts) loads on the first save, not with the sign-in page.
 const loadOutbox = () => import("./outbox.js");
+
 import { tokenEmail } from "./auth.js";
+import { today } from "./context.js";
 import { h, replace, uid } from "./dom.js";
 import { formatNumber, lang, t } from "./i18n.js";
 import { announce, explainError, notice } from "./ui.js";
-import { today } from "./context.js";
 
 // The core words, for when the organisation's vocabulary cannot be read (offline on a
 // first visit); the form otherwise builds from GET /orgs/{org}/vocabulary.
 export const KINDS = ["open", "group", "event", "outreach", "digital", "individual"];
 export const CATEGORIES = [
-  "learning_support", "socialising", "culture", "counselling", "information",
-  "sport", "volunteering", "mobility", "other",
+  "learning_support",
+  "socialising",
+  "culture",
+  "counselling",
+  "information",
+  "sport",
+  "volunteering",
+  "mobility",
+  "other",
 ];
 export const GENDERS = ["girls", "boys", "nonbinary", "undisclosed"];
 export const AGE_BANDS = ["under_13", "13_15", "16_18", "19_24", "25_29", "over_29"];
@@ -30,8 +38,7 @@ const MAX_COUNT = 10000;
 const MAX_INTENTIONS = 5000;
 export const STATUSES = ["done", "planned"];
 // Fields carried over from the unit's last activity into a new one.
-const CARRIED = ["kind", "categories", "start_time", "duration_minutes", "title", "staff",
-  "volunteers", "youth_led"];
+const CARRIED = ["kind", "categories", "start_time", "duration_minutes", "title", "staff", "volunteers", "youth_led"];
 
 // Drafts are per person: on a shared device a colleague does not get your diary.
 function draftKey(unitId, activityId) {
@@ -48,8 +55,7 @@ export function readDraft(unitId, activityId) {
 
 function writeDraft(unitId, activityId, values) {
   try {
-    localStorage.setItem(draftKey(unitId, activityId),
-      JSON.stringify({ values, kept_at: new Date().toISOString() }));
+    localStorage.setItem(draftKey(unitId, activityId), JSON.stringify({ values, kept_at: new Date().toISOString() }));
   } catch {
     // Storage full or blocked: the form still works, only the safety net is gone.
   }
@@ -67,10 +73,25 @@ function dropDraft(unitId, activityId) {
 /** A fresh activity for this unit, starting from its last one. */
 export function newActivityDefaults(last) {
   const base = {
-    date: today(), start_time: null, duration_minutes: 120, kind: "open", categories: [],
-    title: "", participants: Object.fromEntries(GENDERS.map((g) => [g, 0])), age_bands: null,
-    new_participants: 0, youth_led: false, youth_leaders: 0, volunteers: 0, staff: 1,
-    goal_ids: [], goal_ratings: {}, notes: "", reflection: {}, status: "done", intentions: "",
+    date: today(),
+    start_time: null,
+    duration_minutes: 120,
+    kind: "open",
+    categories: [],
+    title: "",
+    participants: Object.fromEntries(GENDERS.map((g) => [g, 0])),
+    age_bands: null,
+    new_participants: 0,
+    youth_led: false,
+    youth_leaders: 0,
+    volunteers: 0,
+    staff: 1,
+    goal_ids: [],
+    goal_ratings: {},
+    notes: "",
+    reflection: {},
+    status: "done",
+    intentions: "",
   };
   if (last) for (const name of CARRIED) if (last[name] !== undefined) base[name] = structuredClone(last[name]);
   return base;
@@ -85,8 +106,17 @@ function stepper(name, label, { step = 1, max = MAX_COUNT, hint } = {}) {
   const id = uid("n");
   const errorId = `${id}-error`;
   const input = h("input", {
-    id, name, type: "number", inputmode: "numeric", min: 0, max, step, value: "0",
-    "data-field": name, "aria-describedby": errorId, required: true,
+    id,
+    name,
+    type: "number",
+    inputmode: "numeric",
+    min: 0,
+    max,
+    step,
+    value: "0",
+    "data-field": name,
+    "aria-describedby": errorId,
+    required: true,
   });
   const bump = (delta) => {
     const next = Math.min(max, Math.max(0, (Number(input.value) || 0) + delta));
@@ -95,13 +125,37 @@ function stepper(name, label, { step = 1, max = MAX_COUNT, hint } = {}) {
   };
   // The buttons are for thumbs; keyboards use the field's own arrow keys, so the
   // buttons stay out of the tab order and the form keeps few tab stops.
-  return h("div", { className: "field stepper" },
+  return h(
+    "div",
+    { className: "field stepper" },
     h("label", { htmlFor: id }, label),
     hint ? h("span", { className: "hint" }, hint) : null,
-    h("div", { className: "stepper-row" },
-      h("button", { type: "button", tabindex: "-1", className: "step", "aria-label": t("stepper.less", { label }), onclick: () => bump(-step) }, "−"),
+    h(
+      "div",
+      { className: "stepper-row" },
+      h(
+        "button",
+        {
+          type: "button",
+          tabindex: "-1",
+          className: "step",
+          "aria-label": t("stepper.less", { label }),
+          onclick: () => bump(-step),
+        },
+        "−",
+      ),
       input,
-      h("button", { type: "button", tabindex: "-1", className: "step", "aria-label": t("stepper.more", { label }), onclick: () => bump(step) }, "+"),
+      h(
+        "button",
+        {
+          type: "button",
+          tabindex: "-1",
+          className: "step",
+          "aria-label": t("stepper.more", { label }),
+          onclick: () => bump(step),
+        },
+        "+",
+      ),
     ),
     fieldError(errorId),
   );
@@ -110,7 +164,9 @@ function stepper(name, label, { step = 1, max = MAX_COUNT, hint } = {}) {
 function textField(name, label, attrs = {}) {
   const id = uid("t");
   const errorId = `${id}-error`;
-  return h("div", { className: "field" },
+  return h(
+    "div",
+    { className: "field" },
     h("label", { htmlFor: id }, label),
     h("input", { id, name, "data-field": name, "aria-describedby": errorId, ...attrs }),
     fieldError(errorId),
@@ -121,10 +177,18 @@ function areaField(name, label, hint) {
   const id = uid("a");
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
-  return h("div", { className: "field" },
+  return h(
+    "div",
+    { className: "field" },
     h("label", { htmlFor: id }, label),
     hint ? h("span", { className: "hint", id: hintId }, hint) : null,
-    h("textarea", { id, name, rows: 3, "data-field": name, "aria-describedby": hint ? `${hintId} ${errorId}` : errorId }),
+    h("textarea", {
+      id,
+      name,
+      rows: 3,
+      "data-field": name,
+      "aria-describedby": hint ? `${hintId} ${errorId}` : errorId,
+    }),
     fieldError(errorId),
   );
 }
@@ -148,35 +212,56 @@ export function vocabularyChoices(vocabulary, which) {
 }
 
 function choiceGroup(name, legend, options, type, hint) {
-  const errorId = uid("g") + "-error";
-  return h("fieldset", { className: `choices choices-${type}`, "data-field": name, "aria-describedby": errorId },
+  const errorId = `${uid("g")}-error`;
+  return h(
+    "fieldset",
+    { className: `choices choices-${type}`, "data-field": name, "aria-describedby": errorId },
     h("legend", {}, legend),
     hint ? h("p", { className: "hint" }, hint) : null,
-    h("div", { className: "choice-list" },
+    h(
+      "div",
+      { className: "choice-list" },
       options.map(({ value, label }) => {
         const id = uid("c");
-        return h("div", { className: "choice" },
+        return h(
+          "div",
+          { className: "choice" },
           h("input", { id, type, name, value }),
-          h("label", { htmlFor: id }, label));
-      })),
+          h("label", { htmlFor: id }, label),
+        );
+      }),
+    ),
     fieldError(errorId),
   );
 }
 
 function goalRating(goal) {
   const name = `goal.${goal.id}`;
-  const errorId = uid("r") + "-error";
+  const errorId = `${uid("r")}-error`;
   const options = ["", "1", "2", "3", "4", "5"];
-  return h("fieldset", { className: "rating", "data-field": `goal_ratings.${goal.id}`, "data-goal": goal.id, "aria-describedby": errorId },
+  return h(
+    "fieldset",
+    { className: "rating", "data-field": `goal_ratings.${goal.id}`, "data-goal": goal.id, "aria-describedby": errorId },
     h("legend", {}, goal.title),
-    h("div", { className: "rating-row" },
+    h(
+      "div",
+      { className: "rating-row" },
       options.map((value) => {
         const id = uid("r");
-        return h("span", { className: "rating-option" },
+        return h(
+          "span",
+          { className: "rating-option" },
           h("input", { id, type: "radio", name, value, checked: value === "" }),
-          h("label", { htmlFor: id, title: value ? t(`rating.${value}`) : "" },
-            value ? h("span", {}, value, h("span", { className: "visually-hidden" }, ` – ${t(`rating.${value}`)}`)) : t("rating.none")));
-      })),
+          h(
+            "label",
+            { htmlFor: id, title: value ? t(`rating.${value}`) : "" },
+            value
+              ? h("span", {}, value, h("span", { className: "visually-hidden" }, ` – ${t(`rating.${value}`)}`))
+              : t("rating.none"),
+          ),
+        );
+      }),
+    ),
     fieldError(errorId),
   );
 }
@@ -219,53 +304,102 @@ export function activityForm(container, options) {
   const totalOut = h("output", { className: "total" });
   const ageCheck = h("p", { className: "hint age-check", "aria-live": "polite" });
 
-  const form = h("form", { className: "activity-form", novalidate: true, "aria-labelledby": "page-title" },
+  const form = h(
+    "form",
+    { className: "activity-form", novalidate: true, "aria-labelledby": "page-title" },
     banner,
     summary,
-    h("div", { className: "row" },
+    h(
+      "div",
+      { className: "row" },
       textField("date", t("field.date"), { type: "date", required: true }),
       textField("start_time", t("field.start_time"), { type: "time" }),
     ),
     stepper("duration_minutes", t("field.duration_minutes"), { step: 15, max: 1440 }),
     textField("title", t("field.title"), { type: "text", maxlength: 200, required: true, autocomplete: "off" }),
     statusChoice
-      ? choiceGroup("status", t("field.status"), STATUSES.map((value) => ({ value, label: t(`status.${value}`) })), "radio", t("status.planned.hint"))
+      ? choiceGroup(
+          "status",
+          t("field.status"),
+          STATUSES.map((value) => ({ value, label: t(`status.${value}`) })),
+          "radio",
+          t("status.planned.hint"),
+        )
       : null,
     choiceGroup("kind", t("field.kind"), vocabularyChoices(vocabulary, "kinds"), "radio"),
     h("div", { className: "plan-only" }, areaField("intentions", t("field.intentions"), t("field.intentions.hint"))),
-    h("fieldset", { className: "counts done-only", "data-field": "participants" },
+    h(
+      "fieldset",
+      { className: "counts done-only", "data-field": "participants" },
       h("legend", {}, t("field.participants"), " ", totalOut),
-      h("div", { className: "grid" }, GENDERS.map((g) => stepper(`participants.${g}`, t(`gender.${g}`)))),
+      h(
+        "div",
+        { className: "grid" },
+        GENDERS.map((g) => stepper(`participants.${g}`, t(`gender.${g}`))),
+      ),
     ),
-    h("details", { className: "age-bands done-only", "data-field": "age_bands" },
+    h(
+      "details",
+      { className: "age-bands done-only", "data-field": "age_bands" },
       h("summary", {}, t("field.age_bands")),
       ageCheck,
-      h("div", { className: "grid" }, AGE_BANDS.map((b) => stepper(`age_bands.${b}`, t(`age.${b}`)))),
+      h(
+        "div",
+        { className: "grid" },
+        AGE_BANDS.map((b) => stepper(`age_bands.${b}`, t(`age.${b}`))),
+      ),
       fieldError("age_bands-error"),
     ),
-    h("fieldset", { className: "counts done-only" },
+    h(
+      "fieldset",
+      { className: "counts done-only" },
       h("legend", {}, t("field.people")),
-      h("div", { className: "grid" }, OTHER_COUNTS.map((n) => stepper(n, t(`field.${n}`)))),
+      h(
+        "div",
+        { className: "grid" },
+        OTHER_COUNTS.map((n) => stepper(n, t(`field.${n}`))),
+      ),
     ),
-    h("div", { className: "field toggle" },
+    h(
+      "div",
+      { className: "field toggle" },
       h("input", { type: "checkbox", id: "youth_led", name: "youth_led", "data-field": "youth_led", role: "switch" }),
       h("label", { htmlFor: "youth_led" }, t("field.youth_led")),
     ),
     choiceGroup("categories", t("field.categories"), vocabularyChoices(vocabulary, "categories"), "checkbox"),
     goals.length
-      ? h("fieldset", { className: "goals done-only" }, h("legend", {}, t("field.goals")),
-          h("p", { className: "hint" }, t("field.goals.hint")), goals.map(goalRating))
+      ? h(
+          "fieldset",
+          { className: "goals done-only" },
+          h("legend", {}, t("field.goals")),
+          h("p", { className: "hint" }, t("field.goals.hint")),
+          goals.map(goalRating),
+        )
       : null,
     goals.length
-      ? h("div", { className: "plan-only" }, choiceGroup("plan_goals", t("field.goals"),
-          goals.map((goal) => ({ value: goal.id, label: goal.title })), "checkbox"))
+      ? h(
+          "div",
+          { className: "plan-only" },
+          choiceGroup(
+            "plan_goals",
+            t("field.goals"),
+            goals.map((goal) => ({ value: goal.id, label: goal.title })),
+            "checkbox",
+          ),
+        )
       : null,
     h("div", { className: "done-only" }, areaField("notes", t("field.notes"), t("field.notes.hint"))),
     questions.length
-      ? h("fieldset", { className: "reflection done-only" }, h("legend", {}, t("field.reflection")),
-          questions.map((q) => areaField(`reflection.${q.id}`, q.text)))
+      ? h(
+          "fieldset",
+          { className: "reflection done-only" },
+          h("legend", {}, t("field.reflection")),
+          questions.map((q) => areaField(`reflection.${q.id}`, q.text)),
+        )
       : null,
-    h("div", { className: "actions" },
+    h(
+      "div",
+      { className: "actions" },
       h("button", { type: "submit", className: "primary" }, editing ? t("form.saveChanges") : t("form.save")),
       status,
       editing ? h("button", { type: "button", className: "danger", onclick: onDelete }, t("form.delete")) : null,
@@ -309,28 +443,32 @@ export function activityForm(container, options) {
       ratings: Object.fromEntries(Object.entries(ratings).filter(([id]) => !shownGoals.has(id))),
       reflection: Object.fromEntries(Object.entries(values.reflection || {}).filter(([id]) => !shownQuestions.has(id))),
     };
-    for (const input of form.querySelectorAll('input[name="status"]')) input.checked = input.value === (values.status || "done");
+    for (const input of form.querySelectorAll('input[name="status"]'))
+      input.checked = input.value === (values.status || "done");
     control("intentions").value = values.intentions || "";
-    for (const input of form.querySelectorAll('input[name="plan_goals"]')) input.checked = (values.goal_ids || []).includes(input.value);
+    for (const input of form.querySelectorAll('input[name="plan_goals"]'))
+      input.checked = (values.goal_ids || []).includes(input.value);
     control("date").value = values.date || today();
     control("start_time").value = values.start_time || "";
     control("duration_minutes").value = values.duration_minutes ?? 120;
     control("title").value = values.title || "";
     for (const input of form.querySelectorAll('input[name="kind"]')) input.checked = input.value === values.kind;
-    for (const input of form.querySelectorAll('input[name="categories"]')) input.checked = (values.categories || []).includes(input.value);
-    for (const g of GENDERS) control(`participants.${g}`).value = (values.participants || {})[g] ?? 0;
-    for (const b of AGE_BANDS) control(`age_bands.${b}`).value = (values.age_bands || {})[b] ?? 0;
-    if (values.age_bands && Object.values(values.age_bands).some((n) => n > 0)) form.querySelector(".age-bands").open = true;
+    for (const input of form.querySelectorAll('input[name="categories"]'))
+      input.checked = (values.categories || []).includes(input.value);
+    for (const g of GENDERS) control(`participants.${g}`).value = values.participants?.[g] ?? 0;
+    for (const b of AGE_BANDS) control(`age_bands.${b}`).value = values.age_bands?.[b] ?? 0;
+    if (values.age_bands && Object.values(values.age_bands).some((n) => n > 0))
+      form.querySelector(".age-bands").open = true;
     for (const n of OTHER_COUNTS) control(n).value = values[n] ?? 0;
     control("youth_led").checked = Boolean(values.youth_led);
     for (const goal of goals) {
-      const rating = (values.goal_ratings || {})[goal.id];
+      const rating = values.goal_ratings?.[goal.id];
       for (const input of form.querySelectorAll(`input[name="goal.${CSS.escape(goal.id)}"]`)) {
         input.checked = input.value === (rating ? String(rating) : "");
       }
     }
     control("notes").value = values.notes || "";
-    for (const q of questions) control(`reflection.${q.id}`).value = (values.reflection || {})[q.id] || "";
+    for (const q of questions) control(`reflection.${q.id}`).value = values.reflection?.[q.id] || "";
     updateTotals();
     showStatus();
   }
@@ -348,7 +486,7 @@ export function activityForm(container, options) {
     const goalIds = [...kept.goalIds, ...Object.keys(kept.ratings).filter((id) => !kept.goalIds.has(id))];
     for (const goal of goals) {
       const picked = form.querySelector(`input[name="goal.${CSS.escape(goal.id)}"]:checked`);
-      if (picked && picked.value) {
+      if (picked?.value) {
         ratings[goal.id] = Number(picked.value);
         if (!goalIds.includes(goal.id)) goalIds.push(goal.id);
       }
@@ -372,7 +510,7 @@ export function activityForm(container, options) {
       date: control("date").value,
       start_time: control("start_time").value || null,
       duration_minutes: count("duration_minutes"),
-      kind: (form.querySelector('input[name="kind"]:checked') || {}).value || null,
+      kind: form.querySelector('input[name="kind"]:checked')?.value || null,
       categories: [...form.querySelectorAll('input[name="categories"]:checked')].map((i) => i.value),
       title: control("title").value.trim(),
       participants: Object.fromEntries(GENDERS.map((g) => [g, count(`participants.${g}`)])),
@@ -442,7 +580,10 @@ export function activityForm(container, options) {
   }
 
   function clearProblems() {
-    for (const p of form.querySelectorAll(".field-error")) { p.hidden = true; p.textContent = ""; }
+    for (const p of form.querySelectorAll(".field-error")) {
+      p.hidden = true;
+      p.textContent = "";
+    }
     for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
     summary.hidden = true;
     replace(summary);
@@ -459,7 +600,8 @@ export function activityForm(container, options) {
       if (target) {
         const errorId = target.getAttribute("aria-describedby");
         errorEl = errorId ? document.getElementById(errorId.split(" ").pop()) : null;
-        if (!errorEl) errorEl = target.querySelector(".field-error") || target.parentElement.querySelector(".field-error");
+        if (!errorEl)
+          errorEl = target.querySelector(".field-error") || target.parentElement.querySelector(".field-error");
         if (target.matches("input, textarea")) target.setAttribute("aria-invalid", "true");
         else focusTarget = target.querySelector("input, textarea, summary") || target;
       }
@@ -467,9 +609,26 @@ export function activityForm(container, options) {
         errorEl.hidden = false;
         errorEl.textContent = errorEl.textContent ? `${errorEl.textContent} ${message}` : message;
       }
-      links.push(h("li", {}, focusTarget
-        ? h("a", { href: "#", onclick: (event) => { event.preventDefault(); if (focusTarget.closest("details")) focusTarget.closest("details").open = true; focusTarget.focus(); } }, message)
-        : message));
+      links.push(
+        h(
+          "li",
+          {},
+          focusTarget
+            ? h(
+                "a",
+                {
+                  href: "#",
+                  onclick: (event) => {
+                    event.preventDefault();
+                    if (focusTarget.closest("details")) focusTarget.closest("details").open = true;
+                    focusTarget.focus();
+                  },
+                },
+                message,
+              )
+            : message,
+        ),
+      );
     }
     replace(summary, h("h2", {}, t("form.problems", { n: problems.length })), h("ul", {}, links));
     summary.hidden = false;
@@ -483,13 +642,16 @@ export function activityForm(container, options) {
     const problems = [];
     const add = (field) => problems.push({ field, message: localized(field, "exceeds", v) });
     if (!v.date) add("date");
-    if (!Number.isInteger(v.duration_minutes) || v.duration_minutes < 1 || v.duration_minutes > 1440) add("duration_minutes");
+    if (!Number.isInteger(v.duration_minutes) || v.duration_minutes < 1 || v.duration_minutes > 1440)
+      add("duration_minutes");
     if (!v.title) add("title");
     if (!v.kind) add("kind");
     if (v.intentions.length > MAX_INTENTIONS) add("intentions");
-    const counts = [...GENDERS.map((g) => [`participants.${g}`, v.participants[g]]),
+    const counts = [
+      ...GENDERS.map((g) => [`participants.${g}`, v.participants[g]]),
       ...OTHER_COUNTS.map((n) => [n, v[n]]),
-      ...(v.age_bands ? AGE_BANDS.map((b) => [`age_bands.${b}`, v.age_bands[b]]) : [])];
+      ...(v.age_bands ? AGE_BANDS.map((b) => [`age_bands.${b}`, v.age_bands[b]]) : []),
+    ];
     for (const [field, n] of counts) {
       if (!Number.isInteger(n) || n < 0 || n > MAX_COUNT) problems.push({ field, message: t("err.count") });
     }
@@ -547,8 +709,12 @@ export function activityForm(container, options) {
       let key;
       try {
         key = outbox.enqueue({
-          kind: editing ? "update" : "create", unitId: unit.id, activityId,
-          title: v.title, body: v, version,
+          kind: editing ? "update" : "create",
+          unitId: unit.id,
+          activityId,
+          title: v.title,
+          body: v,
+          version,
         });
       } catch {
         // The device cannot keep it (storage full or blocked): send it directly.
@@ -596,24 +762,46 @@ export function activityForm(container, options) {
     }
     if (error instanceof ApiError && error.status === 409) {
       const theirs = error.body.current_version;
-      replace(banner, notice("error",
-        h("p", {}, t("form.conflict")),
-        h("div", { className: "button-row" },
-          h("button", { type: "button", onclick: reloadTheirs }, t("form.conflict.reload")),
-          h("button", { type: "button", onclick: () => { version = theirs; save(); } }, t("form.conflict.overwrite")),
-        )));
+      replace(
+        banner,
+        notice(
+          "error",
+          h("p", {}, t("form.conflict")),
+          h(
+            "div",
+            { className: "button-row" },
+            h("button", { type: "button", onclick: reloadTheirs }, t("form.conflict.reload")),
+            h(
+              "button",
+              {
+                type: "button",
+                onclick: () => {
+                  version = theirs;
+                  save();
+                },
+              },
+              t("form.conflict.overwrite"),
+            ),
+          ),
+        ),
+      );
       banner.querySelector("button").focus();
       return;
     }
     const keptOnDevice = error instanceof ApiError && (error.offline || error.status >= 500 || error.status === 401);
-    replace(banner, notice("error", h("p", {}, explainError(error)),
-      keptOnDevice ? h("p", {}, t("form.keptOnDevice")) : null));
+    replace(
+      banner,
+      notice("error", h("p", {}, explainError(error)), keptOnDevice ? h("p", {}, t("form.keptOnDevice")) : null),
+    );
     banner.querySelector(".notice").focus?.();
   }
 
   async function reloadTheirs() {
     try {
-      const current = await call("GET", `/units/${encodeURIComponent(unit.id)}/activities/${encodeURIComponent(activityId)}`);
+      const current = await call(
+        "GET",
+        `/units/${encodeURIComponent(unit.id)}/activities/${encodeURIComponent(activityId)}`,
+      );
       dropDraft(unit.id, activityId);
       version = current.version;
       setValues(current);
@@ -640,12 +828,29 @@ export function activityForm(container, options) {
 
   // ---------------------------------------------------------------- start
   const draft = readDraft(unit.id, activityId);
-  if (draft && draft.values) {
+  if (draft?.values) {
     setValues(draft.values);
     setStatus("dirty", t("form.notSaved"));
-    replace(banner, notice("info",
-      h("p", {}, t("form.draftRestored")),
-      h("button", { type: "button", onclick: () => { dropDraft(unit.id, activityId); setValues(startValues); replace(banner); setStatus("idle", ""); } }, t("form.discardDraft"))));
+    replace(
+      banner,
+      notice(
+        "info",
+        h("p", {}, t("form.draftRestored")),
+        h(
+          "button",
+          {
+            type: "button",
+            onclick: () => {
+              dropDraft(unit.id, activityId);
+              setValues(startValues);
+              replace(banner);
+              setStatus("idle", "");
+            },
+          },
+          t("form.discardDraft"),
+        ),
+      ),
+    );
   } else {
     setValues(startValues);
     // Right after a save the new blank form says so: the last entry is safe.

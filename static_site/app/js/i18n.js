@@ -37,10 +37,12 @@ export function setLang(code) {
  */
 export function t(key, vars = {}) {
   const entry = MESSAGES[current][key] ?? MESSAGES.en[key] ?? key;
-  const template = pluralForm(entry, "count" in vars ? vars.count : vars.n, MESSAGES[current][key] === undefined ? "en" : current);
-  return template.replace(/\{(\w+)\}/g, (_, name) =>
-    name in vars ? String(vars[name]) : `{${name}}`,
+  const template = pluralForm(
+    entry,
+    "count" in vars ? vars.count : vars.n,
+    MESSAGES[current][key] === undefined ? "en" : current,
   );
+  return template.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`));
 }
 
 export function formatNumber(value, options = {}) {

@@ -24,14 +24,20 @@ const TEXTS = {
     "ideas.approvedList": "Approved, most votes first ({n})",
     "ideas.rejectedList": "Rejected ({n})",
     "ideas.none": "Nothing here.",
-    "ideas.hint": "Young people see a proposal only after you approve it, and never see votes. A rejected proposal is shown nowhere.",
-    "ideas.approve": "Approve", "ideas.reject": "Reject", "ideas.saveTranslations": "Save translations",
+    "ideas.hint":
+      "Young people see a proposal only after you approve it, and never see votes. A rejected proposal is shown nowhere.",
+    "ideas.approve": "Approve",
+    "ideas.reject": "Reject",
+    "ideas.saveTranslations": "Save translations",
     "ideas.translations": "Translations (optional)",
     "ideas.votes": "{n} votes",
     "ideas.adoptedIn": "In the survey template “{template}”",
-    "ideas.approved": "Approved.", "ideas.rejected": "Rejected.", "ideas.saved": "Saved.",
+    "ideas.approved": "Approved.",
+    "ideas.rejected": "Rejected.",
+    "ideas.saved": "Saved.",
     "ideas.adoptTitle": "Adopt into next year's survey",
-    "ideas.adoptHint": "Choose proposals; each becomes a 1–5 statement of a new template that extends the annual survey. The template keeps only the languages every text has: add translations when approving.",
+    "ideas.adoptHint":
+      "Choose proposals; each becomes a 1–5 statement of a new template that extends the annual survey. The template keeps only the languages every text has: add translations when approving.",
     "ideas.templateTitle": "Title of the new template",
     "ideas.indicator": "Indicator",
     "ideas.newIndicator": "A new indicator, named:",
@@ -53,13 +59,18 @@ const TEXTS = {
     "ideas.rejectedList": "Zavrnjeni ({n})",
     "ideas.none": "Tu ni ničesar.",
     "ideas.hint": "Mladi vidijo predlog šele, ko ga odobrite, glasov pa nikoli. Zavrnjen predlog ni prikazan nikjer.",
-    "ideas.approve": "Odobri", "ideas.reject": "Zavrni", "ideas.saveTranslations": "Shrani prevode",
+    "ideas.approve": "Odobri",
+    "ideas.reject": "Zavrni",
+    "ideas.saveTranslations": "Shrani prevode",
     "ideas.translations": "Prevodi (neobvezno)",
     "ideas.votes": "glasov: {n}",
     "ideas.adoptedIn": "V predlogi ankete »{template}«",
-    "ideas.approved": "Odobreno.", "ideas.rejected": "Zavrnjeno.", "ideas.saved": "Shranjeno.",
+    "ideas.approved": "Odobreno.",
+    "ideas.rejected": "Zavrnjeno.",
+    "ideas.saved": "Shranjeno.",
     "ideas.adoptTitle": "Prevzemi v anketo prihodnjega leta",
-    "ideas.adoptHint": "Izberite predloge; vsak postane trditev z lestvico 1–5 v novi predlogi, ki razširi letno anketo. Predloga obdrži le jezike, v katerih obstajajo vsa besedila: prevode dodajte ob odobritvi.",
+    "ideas.adoptHint":
+      "Izberite predloge; vsak postane trditev z lestvico 1–5 v novi predlogi, ki razširi letno anketo. Predloga obdrži le jezike, v katerih obstajajo vsa besedila: prevode dodajte ob odobritvi.",
     "ideas.templateTitle": "Naslov nove predloge",
     "ideas.indicator": "Kazalnik",
     "ideas.newIndicator": "Nov kazalnik z imenom:",
@@ -80,14 +91,20 @@ const TEXTS = {
     "ideas.approvedList": "Hyväksytyt, eniten ääniä ensin ({n})",
     "ideas.rejectedList": "Hylätyt ({n})",
     "ideas.none": "Ei mitään.",
-    "ideas.hint": "Nuoret näkevät ehdotuksen vasta, kun hyväksyt sen, eivätkä koskaan näe ääniä. Hylättyä ehdotusta ei näytetä missään.",
-    "ideas.approve": "Hyväksy", "ideas.reject": "Hylkää", "ideas.saveTranslations": "Tallenna käännökset",
+    "ideas.hint":
+      "Nuoret näkevät ehdotuksen vasta, kun hyväksyt sen, eivätkä koskaan näe ääniä. Hylättyä ehdotusta ei näytetä missään.",
+    "ideas.approve": "Hyväksy",
+    "ideas.reject": "Hylkää",
+    "ideas.saveTranslations": "Tallenna käännökset",
     "ideas.translations": "Käännökset (vapaaehtoinen)",
     "ideas.votes": "{n} ääntä",
     "ideas.adoptedIn": "Kyselypohjassa ”{template}”",
-    "ideas.approved": "Hyväksytty.", "ideas.rejected": "Hylätty.", "ideas.saved": "Tallennettu.",
+    "ideas.approved": "Hyväksytty.",
+    "ideas.rejected": "Hylätty.",
+    "ideas.saved": "Tallennettu.",
     "ideas.adoptTitle": "Ota mukaan ensi vuoden kyselyyn",
-    "ideas.adoptHint": "Valitse ehdotukset; kustakin tulee 1–5-väittämä uuteen pohjaan, joka laajentaa vuosikyselyä. Pohjassa ovat vain kielet, joilla kaikki tekstit löytyvät: lisää käännökset hyväksyessäsi.",
+    "ideas.adoptHint":
+      "Valitse ehdotukset; kustakin tulee 1–5-väittämä uuteen pohjaan, joka laajentaa vuosikyselyä. Pohjassa ovat vain kielet, joilla kaikki tekstit löytyvät: lisää käännökset hyväksyessäsi.",
     "ideas.templateTitle": "Uuden pohjan nimi",
     "ideas.indicator": "Indikaattori",
     "ideas.newIndicator": "Uusi indikaattori, nimeltään:",
@@ -108,14 +125,20 @@ const TEXTS = {
     "ideas.approvedList": "Godkända, flest röster först ({n})",
     "ideas.rejectedList": "Avvisade ({n})",
     "ideas.none": "Inget här.",
-    "ideas.hint": "Unga ser ett förslag först när du har godkänt det, och ser aldrig röster. Ett avvisat förslag visas ingenstans.",
-    "ideas.approve": "Godkänn", "ideas.reject": "Avvisa", "ideas.saveTranslations": "Spara översättningar",
+    "ideas.hint":
+      "Unga ser ett förslag först när du har godkänt det, och ser aldrig röster. Ett avvisat förslag visas ingenstans.",
+    "ideas.approve": "Godkänn",
+    "ideas.reject": "Avvisa",
+    "ideas.saveTranslations": "Spara översättningar",
     "ideas.translations": "Översättningar (frivilligt)",
     "ideas.votes": "{n} röster",
     "ideas.adoptedIn": "I enkätmallen ”{template}”",
-    "ideas.approved": "Godkänt.", "ideas.rejected": "Avvisat.", "ideas.saved": "Sparat.",
+    "ideas.approved": "Godkänt.",
+    "ideas.rejected": "Avvisat.",
+    "ideas.saved": "Sparat.",
     "ideas.adoptTitle": "Ta med i nästa års enkät",
-    "ideas.adoptHint": "Välj förslag; vart och ett blir ett påstående (1–5) i en ny mall som bygger på årsenkäten. Mallen behåller bara de språk som alla texter finns på: lägg till översättningar när du godkänner.",
+    "ideas.adoptHint":
+      "Välj förslag; vart och ett blir ett påstående (1–5) i en ny mall som bygger på årsenkäten. Mallen behåller bara de språk som alla texter finns på: lägg till översättningar när du godkänner.",
     "ideas.templateTitle": "Den nya mallens titel",
     "ideas.indicator": "Indikator",
     "ideas.newIndicator": "En ny indikator med namnet:",
@@ -132,11 +155,18 @@ for (const [code, texts] of Object.entries(TEXTS)) MESSAGES[code] = { ...texts, 
 export function ideasOpener(open) {
   const id = uid("prompt");
   const input = h("input", { id, type: "text", maxlength: "200", "aria-describedby": `${id}-hint` });
-  const form = h("form", { className: "inline-form ideas-opener" },
-    h("div", { className: "field" },
-      h("label", { htmlFor: id }, t("ideas.prompt")), input,
-      h("p", { className: "hint", id: `${id}-hint` }, t("ideas.promptHint"))),
-    h("div", { className: "button-row" }, h("button", { type: "submit" }, t("ideas.open"))));
+  const form = h(
+    "form",
+    { className: "inline-form ideas-opener" },
+    h(
+      "div",
+      { className: "field" },
+      h("label", { htmlFor: id }, t("ideas.prompt")),
+      input,
+      h("p", { className: "hint", id: `${id}-hint` }, t("ideas.promptHint")),
+    ),
+    h("div", { className: "button-row" }, h("button", { type: "submit" }, t("ideas.open"))),
+  );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const prompt = input.value.trim();
@@ -148,13 +178,25 @@ export function ideasOpener(open) {
 
 /** The link from an ideas point on the QR points page to its proposals. */
 export function proposalsLink(unitId, collection) {
-  return h("a", { className: "button", href: `#/units/${encodeURIComponent(unitId)}/ideas/${encodeURIComponent(collection.code)}`,
-    "aria-label": `${t("ideas.proposals")}: ${collection.code}` }, t("ideas.proposals"));
+  return h(
+    "a",
+    {
+      className: "button",
+      href: `#/units/${encodeURIComponent(unitId)}/ideas/${encodeURIComponent(collection.code)}`,
+      "aria-label": `${t("ideas.proposals")}: ${collection.code}`,
+    },
+    t("ideas.proposals"),
+  );
 }
 
 function slug(name) {
-  const text = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
-    .replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 40);
+  const text = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .slice(0, 40);
   return /^[a-z]/.test(text) ? text : "";
 }
 
@@ -171,8 +213,15 @@ export async function ideasPage(main, unitId, code) {
   const mayDecide = ctx.role !== "partner"; // partners read, workers and admins decide
   let templates = [];
 
-  const fail = (error) => replace(banner, notice("error", h("p", {}, explainError(error)),
-    (error.errors || []).map((e) => h("p", {}, `${e.field}: ${e.problem}`))));
+  const fail = (error) =>
+    replace(
+      banner,
+      notice(
+        "error",
+        h("p", {}, explainError(error)),
+        (error.errors || []).map((e) => h("p", {}, `${e.field}: ${e.problem}`)),
+      ),
+    );
 
   async function decide(idea, status, translations, message) {
     try {
@@ -189,14 +238,26 @@ export async function ideasPage(main, unitId, code) {
 
   function translationFields(idea) {
     const inputs = {};
-    const fields = Object.entries(LANGS).filter(([code]) => code !== idea.lang).map(([code, name]) => {
-      const id = uid(`tr-${code}`);
-      inputs[code] = h("input", { id, type: "text", lang: code, maxlength: "200", value: (idea.translations || {})[code] || "" });
-      return h("div", { className: "field" }, h("label", { htmlFor: id }, name), inputs[code]);
-    });
+    const fields = Object.entries(LANGS)
+      .filter(([code]) => code !== idea.lang)
+      .map(([code, name]) => {
+        const id = uid(`tr-${code}`);
+        inputs[code] = h("input", {
+          id,
+          type: "text",
+          lang: code,
+          maxlength: "200",
+          value: idea.translations?.[code] || "",
+        });
+        return h("div", { className: "field" }, h("label", { htmlFor: id }, name), inputs[code]);
+      });
     const details = h("details", {}, h("summary", {}, t("ideas.translations")), fields);
-    const values = () => Object.fromEntries(Object.entries(inputs)
-      .map(([code, input]) => [code, input.value.trim()]).filter(([, value]) => value));
+    const values = () =>
+      Object.fromEntries(
+        Object.entries(inputs)
+          .map(([code, input]) => [code, input.value.trim()])
+          .filter(([, value]) => value),
+      );
     return { details, values };
   }
 
@@ -209,58 +270,134 @@ export async function ideasPage(main, unitId, code) {
     if (!mayDecide) {
       // Partners read only.
     } else if (idea.status !== "approved") {
-      buttons.push(h("button", { type: "button", className: "primary", "aria-label": `${t("ideas.approve")}: ${idea.text}`,
-        onclick: () => decide(idea, "approved", values(), t("ideas.approved")) }, t("ideas.approve")));
+      buttons.push(
+        h(
+          "button",
+          {
+            type: "button",
+            className: "primary",
+            "aria-label": `${t("ideas.approve")}: ${idea.text}`,
+            onclick: () => decide(idea, "approved", values(), t("ideas.approved")),
+          },
+          t("ideas.approve"),
+        ),
+      );
     } else {
-      buttons.push(h("button", { type: "button", "aria-label": `${t("ideas.saveTranslations")}: ${idea.text}`,
-        onclick: () => decide(idea, "approved", values(), t("ideas.saved")) }, t("ideas.saveTranslations")));
+      buttons.push(
+        h(
+          "button",
+          {
+            type: "button",
+            "aria-label": `${t("ideas.saveTranslations")}: ${idea.text}`,
+            onclick: () => decide(idea, "approved", values(), t("ideas.saved")),
+          },
+          t("ideas.saveTranslations"),
+        ),
+      );
     }
     if (mayDecide && idea.status !== "rejected" && !adopted.length) {
-      buttons.push(h("button", { type: "button", className: "danger", "aria-label": `${t("ideas.reject")}: ${idea.text}`,
-        onclick: () => decide(idea, "rejected", null, t("ideas.rejected")) }, t("ideas.reject")));
+      buttons.push(
+        h(
+          "button",
+          {
+            type: "button",
+            className: "danger",
+            "aria-label": `${t("ideas.reject")}: ${idea.text}`,
+            onclick: () => decide(idea, "rejected", null, t("ideas.rejected")),
+          },
+          t("ideas.reject"),
+        ),
+      );
     }
-    return h("li", { className: `idea idea-${idea.status}`, "data-idea": idea.id },
+    return h(
+      "li",
+      { className: `idea idea-${idea.status}`, "data-idea": idea.id },
       h("p", { className: "idea-text", lang: idea.lang || null }, idea.text),
       h("p", { className: "meta" }, meta),
       adopted.map((a) => {
         const template = templates.find((tpl) => tpl.id === a.template_id);
-        const title = template ? (template.title[lang()] || template.title.en || Object.values(template.title)[0]) : a.template_id;
+        const title = template
+          ? template.title[lang()] || template.title.en || Object.values(template.title)[0]
+          : a.template_id;
         return h("p", { className: "meta" }, t("ideas.adoptedIn", { template: title }));
       }),
       idea.status === "rejected" || !mayDecide ? null : details,
-      h("div", { className: "button-row" }, buttons));
+      h("div", { className: "button-row" }, buttons),
+    );
   }
 
   function section(key, ideas) {
-    return [h("h2", {}, t(key, { n: formatNumber(ideas.length) })),
-      h("ul", { className: "admin-list ideas" }, ideas.length ? ideas.map(item) : h("li", {}, t("ideas.none")))];
+    return [
+      h("h2", {}, t(key, { n: formatNumber(ideas.length) })),
+      h("ul", { className: "admin-list ideas" }, ideas.length ? ideas.map(item) : h("li", {}, t("ideas.none"))),
+    ];
   }
 
   function adoptForm(approved) {
     if (!isAdmin || !approved.length) return null;
     const titleId = uid("tpl");
-    const title = h("input", { id: titleId, type: "text", required: true, maxlength: "120",
-      value: `${t("ideas.kind")} ${new Date().getFullYear() + 1}` });
+    const title = h("input", {
+      id: titleId,
+      type: "text",
+      required: true,
+      maxlength: "120",
+      value: `${t("ideas.kind")} ${new Date().getFullYear() + 1}`,
+    });
     const rows = approved.map((idea) => {
       const pickId = uid("adopt");
       const pick = h("input", { id: pickId, type: "checkbox", value: idea.id });
       const selectId = uid("ind");
-      const select = h("select", { id: selectId },
+      const select = h(
+        "select",
+        { id: selectId },
         INDICATORS.map((name) => h("option", { value: name, selected: name === "influence" }, t(`indicator.${name}`))),
-        h("option", { value: "" }, t("ideas.newIndicator")));
+        h("option", { value: "" }, t("ideas.newIndicator")),
+      );
       const nameId = uid("newind");
-      const name = h("input", { id: nameId, type: "text", maxlength: "40", hidden: true, "aria-label": t("ideas.newIndicator") });
-      select.addEventListener("change", () => { name.hidden = select.value !== ""; });
-      return { idea, pick, select, name,
-        row: h("li", {}, h("p", {}, pick, " ", h("label", { htmlFor: pickId }, idea.text), " ",
-          h("span", { className: "meta" }, `(${t("ideas.votes", { n: formatNumber(idea.votes) })})`)),
-          h("div", { className: "field" }, h("label", { htmlFor: selectId }, t("ideas.indicator")), select, name)) };
+      const name = h("input", {
+        id: nameId,
+        type: "text",
+        maxlength: "40",
+        hidden: true,
+        "aria-label": t("ideas.newIndicator"),
+      });
+      select.addEventListener("change", () => {
+        name.hidden = select.value !== "";
+      });
+      return {
+        idea,
+        pick,
+        select,
+        name,
+        row: h(
+          "li",
+          {},
+          h(
+            "p",
+            {},
+            pick,
+            " ",
+            h("label", { htmlFor: pickId }, idea.text),
+            " ",
+            h("span", { className: "meta" }, `(${t("ideas.votes", { n: formatNumber(idea.votes) })})`),
+          ),
+          h("div", { className: "field" }, h("label", { htmlFor: selectId }, t("ideas.indicator")), select, name),
+        ),
+      };
     });
-    const form = h("form", { className: "adopt" }, h("h2", {}, t("ideas.adoptTitle")),
+    const form = h(
+      "form",
+      { className: "adopt" },
+      h("h2", {}, t("ideas.adoptTitle")),
       h("p", { className: "hint" }, t("ideas.adoptHint")),
       h("div", { className: "field" }, h("label", { htmlFor: titleId }, t("ideas.templateTitle")), title),
-      h("ul", { className: "admin-list" }, rows.map((r) => r.row)),
-      h("button", { type: "submit", className: "primary" }, t("ideas.adopt")));
+      h(
+        "ul",
+        { className: "admin-list" },
+        rows.map((r) => r.row),
+      ),
+      h("button", { type: "submit", className: "primary" }, t("ideas.adopt")),
+    );
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const chosen = rows.filter((r) => r.pick.checked);
@@ -281,13 +418,20 @@ export async function ideasPage(main, unitId, code) {
           }
           if (!indicators.some((i) => i.id === indicator) && !INDICATORS.includes(indicator)) {
             const label = r.name.value.trim();
-            indicators.push({ id: indicator, name: Object.fromEntries(Object.keys(LANGS).map((code) => [code, label])) });
+            indicators.push({
+              id: indicator,
+              name: Object.fromEntries(Object.keys(LANGS).map((code) => [code, label])),
+            });
           }
         }
         questions.push({ id: `youth_${r.idea.id.slice(0, 12)}`, type: "scale", indicator, from_idea: r.idea.id });
       }
-      const body = { title: Object.fromEntries(Object.keys(LANGS).map((code) => [code, title.value.trim()])),
-        extends: "annual", indicators, questions };
+      const body = {
+        title: Object.fromEntries(Object.keys(LANGS).map((code) => [code, title.value.trim()])),
+        extends: "annual",
+        indicators,
+        questions,
+      };
       try {
         await call("POST", `/orgs/${encodeURIComponent(ctx.unit.org_id)}/survey-templates`, body);
         replace(banner, notice("success", h("p", {}, t("ideas.adopted"))));
@@ -309,15 +453,26 @@ export async function ideasPage(main, unitId, code) {
       const waiting = items.filter((i) => i.status === "new").sort((a, b) => b.created_at.localeCompare(a.created_at));
       const approved = items.filter((i) => i.status === "approved");
       const rejected = items.filter((i) => i.status === "rejected");
-      replace(lists, section("ideas.new", waiting), section("ideas.approvedList", approved), section("ideas.rejectedList", rejected));
+      replace(
+        lists,
+        section("ideas.new", waiting),
+        section("ideas.approvedList", approved),
+        section("ideas.rejectedList", rejected),
+      );
       replace(adoptArea, adoptForm(approved));
     } catch (error) {
       fail(error);
     }
   }
 
-  replace(main, ...unitHeader(ctx, t("ideas.title", { code }), "surveys"),
+  replace(
+    main,
+    ...unitHeader(ctx, t("ideas.title", { code }), "surveys"),
     h("p", {}, h("a", { href: `#/units/${encodeURIComponent(unitId)}/surveys` }, t("ideas.back"))),
-    h("p", { className: "hint" }, t("ideas.hint")), banner, lists, adoptArea);
+    h("p", { className: "hint" }, t("ideas.hint")),
+    banner,
+    lists,
+    adoptArea,
+  );
   await refresh();
 }

@@ -7,7 +7,8 @@ const IMPORT_MESSAGES = {
   en: {
     "import.link": "Import from a spreadsheet",
     "import.title": "Import activities from a spreadsheet – {unit}",
-    "import.intro": "Bring last year's records: one activity per row, in CSV (UTF-8) or XLSX. Every row is checked by the same rules as the form; nothing is stored while any row has a problem, and importing the same rows again creates nothing new.",
+    "import.intro":
+      "Bring last year's records: one activity per row, in CSV (UTF-8) or XLSX. Every row is checked by the same rules as the form; nothing is stored while any row has a problem, and importing the same rows again creates nothing new.",
     "import.template": "Download the template (CSV)",
     "import.columns": "The columns are explained in the template's first row and in the documentation (docs/data.md).",
     "import.file": "Spreadsheet (CSV or XLSX)",
@@ -25,7 +26,8 @@ const IMPORT_MESSAGES = {
     "import.tooLarge": "The file is too large (at most about 4 MB): split it into several files.",
     "import.toList": "See the unit's activities",
     "orgImport.title": "Import an organisation package – {org}",
-    "orgImport.intro": "Bring everything from another Logbook, or restore this organisation: the ZIP that “Everything (data package, ZIP)” downloads. Every row is checked by the same rules as the forms; nothing is stored while anything has a problem, and importing the same package again creates nothing new. Survey answers, check-ins and ideas are never in a package.",
+    "orgImport.intro":
+      "Bring everything from another Logbook, or restore this organisation: the ZIP that “Everything (data package, ZIP)” downloads. Every row is checked by the same rules as the forms; nothing is stored while anything has a problem, and importing the same package again creates nothing new. Survey answers, check-ins and ideas are never in a package.",
     "orgImport.file": "Organisation package (ZIP)",
     "orgImport.checked": "The package is fine: {created} new records, {unchanged} already here.",
     "orgImport.nothingNew": "Everything in the package is already here: nothing to import.",
@@ -40,7 +42,8 @@ const IMPORT_MESSAGES = {
   sl: {
     "import.link": "Uvozi iz preglednice",
     "import.title": "Uvoz aktivnosti iz preglednice – {unit}",
-    "import.intro": "Prinesite lanske zapise: ena aktivnost v vrstici, v CSV (UTF-8) ali XLSX. Vsaka vrstica se preveri po istih pravilih kot obrazec; dokler ima katera koli vrstica težavo, se nič ne shrani, ponovni uvoz istih vrstic pa ne ustvari ničesar novega.",
+    "import.intro":
+      "Prinesite lanske zapise: ena aktivnost v vrstici, v CSV (UTF-8) ali XLSX. Vsaka vrstica se preveri po istih pravilih kot obrazec; dokler ima katera koli vrstica težavo, se nič ne shrani, ponovni uvoz istih vrstic pa ne ustvari ničesar novega.",
     "import.template": "Prenesi predlogo (CSV)",
     "import.columns": "Stolpci so razloženi v prvi vrstici predloge in v dokumentaciji (docs/data.md).",
     "import.file": "Preglednica (CSV ali XLSX)",
@@ -58,7 +61,8 @@ const IMPORT_MESSAGES = {
     "import.tooLarge": "Datoteka je prevelika (največ približno 4 MB): razdelite jo na več datotek.",
     "import.toList": "Poglej aktivnosti enote",
     "orgImport.title": "Uvoz paketa organizacije – {org}",
-    "orgImport.intro": "Prenesite vse iz drugega Logbooka ali obnovite to organizacijo: datoteko ZIP, ki jo prenese »Vse (paket podatkov, ZIP)«. Vsaka vrstica se preveri po istih pravilih kot obrazci; dokler je kje težava, se nič ne shrani, ponovni uvoz istega paketa pa ne ustvari ničesar novega. Odgovori na ankete, prijave in ideje nikoli niso v paketu.",
+    "orgImport.intro":
+      "Prenesite vse iz drugega Logbooka ali obnovite to organizacijo: datoteko ZIP, ki jo prenese »Vse (paket podatkov, ZIP)«. Vsaka vrstica se preveri po istih pravilih kot obrazci; dokler je kje težava, se nič ne shrani, ponovni uvoz istega paketa pa ne ustvari ničesar novega. Odgovori na ankete, prijave in ideje nikoli niso v paketu.",
     "orgImport.file": "Paket organizacije (ZIP)",
     "orgImport.checked": "Paket je v redu: {created} novih zapisov, {unchanged} jih je že tukaj.",
     "orgImport.nothingNew": "Vse iz paketa je že tukaj: ničesar ni za uvoz.",
@@ -73,7 +77,8 @@ const IMPORT_MESSAGES = {
   fi: {
     "import.link": "Tuo taulukosta",
     "import.title": "Tuo toiminnat taulukosta – {unit}",
-    "import.intro": "Tuo viime vuoden kirjaukset: yksi toiminta riviä kohden, CSV (UTF-8) tai XLSX. Jokainen rivi tarkistetaan samoilla säännöillä kuin lomake; mitään ei tallenneta, jos yhdelläkin rivillä on ongelma, eikä samojen rivien tuominen uudelleen luo mitään uutta.",
+    "import.intro":
+      "Tuo viime vuoden kirjaukset: yksi toiminta riviä kohden, CSV (UTF-8) tai XLSX. Jokainen rivi tarkistetaan samoilla säännöillä kuin lomake; mitään ei tallenneta, jos yhdelläkin rivillä on ongelma, eikä samojen rivien tuominen uudelleen luo mitään uutta.",
     "import.template": "Lataa pohja (CSV)",
     "import.columns": "Sarakkeet selitetään pohjan ensimmäisellä rivillä ja ohjeissa (docs/data.md).",
     "import.file": "Taulukko (CSV tai XLSX)",
@@ -91,7 +96,8 @@ const IMPORT_MESSAGES = {
     "import.tooLarge": "Tiedosto on liian suuri (enintään noin 4 Mt): jaa se useaan tiedostoon.",
     "import.toList": "Katso yksikön toiminnat",
     "orgImport.title": "Tuo organisaation paketti – {org}",
-    "orgImport.intro": "Tuo kaikki toisesta Logbookista tai palauta tämä organisaatio: ZIP-tiedosto, jonka ”Kaikki (datapaketti, ZIP)” lataa. Jokainen rivi tarkistetaan samoilla säännöillä kuin lomakkeet; mitään ei tallenneta, jos jossain on ongelma, eikä saman paketin tuominen uudelleen luo mitään uutta. Kyselyvastaukset, kirjautumiset ja ideat eivät ole koskaan paketissa.",
+    "orgImport.intro":
+      "Tuo kaikki toisesta Logbookista tai palauta tämä organisaatio: ZIP-tiedosto, jonka ”Kaikki (datapaketti, ZIP)” lataa. Jokainen rivi tarkistetaan samoilla säännöillä kuin lomakkeet; mitään ei tallenneta, jos jossain on ongelma, eikä saman paketin tuominen uudelleen luo mitään uutta. Kyselyvastaukset, kirjautumiset ja ideat eivät ole koskaan paketissa.",
     "orgImport.file": "Organisaation paketti (ZIP)",
     "orgImport.checked": "Paketti on kunnossa: {created} uutta tietuetta, {unchanged} on jo täällä.",
     "orgImport.nothingNew": "Kaikki paketin tiedot ovat jo täällä: ei tuotavaa.",
@@ -106,7 +112,8 @@ const IMPORT_MESSAGES = {
   sv: {
     "import.link": "Importera från kalkylblad",
     "import.title": "Importera aktiviteter från ett kalkylblad – {unit}",
-    "import.intro": "Ta med förra årets anteckningar: en aktivitet per rad, i CSV (UTF-8) eller XLSX. Varje rad kontrolleras med samma regler som formuläret; inget sparas så länge någon rad har ett problem, och att importera samma rader igen skapar inget nytt.",
+    "import.intro":
+      "Ta med förra årets anteckningar: en aktivitet per rad, i CSV (UTF-8) eller XLSX. Varje rad kontrolleras med samma regler som formuläret; inget sparas så länge någon rad har ett problem, och att importera samma rader igen skapar inget nytt.",
     "import.template": "Ladda ner mallen (CSV)",
     "import.columns": "Kolumnerna förklaras i mallens första rad och i dokumentationen (docs/data.md).",
     "import.file": "Kalkylblad (CSV eller XLSX)",
@@ -124,7 +131,8 @@ const IMPORT_MESSAGES = {
     "import.tooLarge": "Filen är för stor (högst cirka 4 MB): dela upp den i flera filer.",
     "import.toList": "Se enhetens aktiviteter",
     "orgImport.title": "Importera ett organisationspaket – {org}",
-    "orgImport.intro": "Ta med allt från en annan Logbook, eller återställ den här organisationen: ZIP-filen som ”Allt (datapaket, ZIP)” laddar ner. Varje rad kontrolleras med samma regler som formulären; ingenting sparas så länge något har ett problem, och att importera samma paket igen skapar inget nytt. Enkätsvar, incheckningar och idéer finns aldrig i ett paket.",
+    "orgImport.intro":
+      "Ta med allt från en annan Logbook, eller återställ den här organisationen: ZIP-filen som ”Allt (datapaket, ZIP)” laddar ner. Varje rad kontrolleras med samma regler som formulären; ingenting sparas så länge något har ett problem, och att importera samma paket igen skapar inget nytt. Enkätsvar, incheckningar och idéer finns aldrig i ett paket.",
     "orgImport.file": "Organisationspaket (ZIP)",
     "orgImport.checked": "Paketet är i ordning: {created} nya poster, {unchanged} finns redan här.",
     "orgImport.nothingNew": "Allt i paketet finns redan här: inget att importera.",

@@ -31,7 +31,11 @@ function upload(path, file, { dryRun, key, mediaType, onProgress }) {
     };
     request.onload = () => {
       let body = null;
-      try { body = JSON.parse(request.responseText); } catch { body = null; }
+      try {
+        body = JSON.parse(request.responseText);
+      } catch {
+        body = null;
+      }
       if (request.status === 401) window.dispatchEvent(new CustomEvent("logbook:unauthorized"));
       resolve({ status: request.status, body });
     };
@@ -41,9 +45,20 @@ function upload(path, file, { dryRun, key, mediaType, onProgress }) {
 }
 
 function problemTable(errors) {
-  return h("table", { className: "import-problems" },
-    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("import.where")), h("th", { scope: "col" }, t("import.problem")))),
-    h("tbody", {}, errors.map((error) => h("tr", {}, h("th", { scope: "row" }, error.field), h("td", {}, error.problem)))));
+  return h(
+    "table",
+    { className: "import-problems" },
+    h(
+      "thead",
+      {},
+      h("tr", {}, h("th", { scope: "col" }, t("import.where")), h("th", { scope: "col" }, t("import.problem"))),
+    ),
+    h(
+      "tbody",
+      {},
+      errors.map((error) => h("tr", {}, h("th", { scope: "row" }, error.field), h("td", {}, error.problem))),
+    ),
+  );
 }
 
 /**
@@ -63,9 +78,15 @@ function uploadFlow({ path, id, label, accept, mediaType, describe, keyed }) {
   let busy = false;
 
   async function send(dryRun) {
-    const file = input.files && input.files[0];
-    if (!file) { replace(result, notice("error", h("p", {}, t("import.noFile")))); return; }
-    if (file.size > MAX_BYTES) { replace(result, notice("error", h("p", {}, t("import.tooLarge")))); return; }
+    const file = input.files?.[0];
+    if (!file) {
+      replace(result, notice("error", h("p", {}, t("import.noFile"))));
+      return;
+    }
+    if (file.size > MAX_BYTES) {
+      replace(result, notice("error", h("p", {}, t("import.tooLarge"))));
+      return;
+    }
     if (busy) return;
     busy = true;
     check.disabled = confirm.disabled = true;
@@ -73,7 +94,7 @@ function uploadFlow({ path, id, label, accept, mediaType, describe, keyed }) {
     progress.value = 0;
     replace(status, h("p", { role: "status" }, t("import.uploading")));
     let answer;
-    let rounds = 0;  // each round stores more; the bound only stops a runaway loop
+    let rounds = 0; // each round stores more; the bound only stops a runaway loop
     do {
       answer = await upload(path, file, {
         dryRun,
@@ -101,7 +122,11 @@ function uploadFlow({ path, id, label, accept, mediaType, describe, keyed }) {
     confirm.hidden = true;
     const errors = Array.isArray(body.errors) ? body.errors : [];
     if (answer.status === 400 && errors.length) {
-      replace(result, notice("error", h("p", {}, t("import.problems", { n: formatNumber(errors.length) }))), problemTable(errors));
+      replace(
+        result,
+        notice("error", h("p", {}, t("import.problems", { n: formatNumber(errors.length) }))),
+        problemTable(errors),
+      );
       announce(t("import.problems", { n: errors.length }));
     } else if (answer.status === 413) {
       replace(result, notice("error", h("p", {}, t("import.tooLarge"))));
@@ -110,11 +135,16 @@ function uploadFlow({ path, id, label, accept, mediaType, describe, keyed }) {
     }
   }
 
-  input.addEventListener("change", () => { confirm.hidden = true; replace(result); });
+  input.addEventListener("change", () => {
+    confirm.hidden = true;
+    replace(result);
+  });
   return [
     h("p", {}, h("label", { htmlFor: id }, label), h("br"), input),
     h("div", { className: "button-row" }, check, confirm),
-    progress, status, result,
+    progress,
+    status,
+    result,
   ];
 }
 
@@ -126,7 +156,7 @@ export async function importPage(main, unitId) {
     path: `/units/${encodeURIComponent(unitId)}/activities/import`,
     id: "import-file",
     label: t("import.file"),
-    accept: ".csv,.xlsx,text/csv," + XLSX,
+    accept: `.csv,.xlsx,text/csv,${XLSX}`,
     mediaType: mediaTypeOf,
     keyed: true,
     describe: (body, dryRun) => {
@@ -143,24 +173,61 @@ export async function importPage(main, unitId) {
       };
     },
   });
-  replace(main, ...unitHeader(ctx, t("import.title", { unit: ctx.unit.name }), "activities"),
+  replace(
+    main,
+    ...unitHeader(ctx, t("import.title", { unit: ctx.unit.name }), "activities"),
     h("p", {}, t("import.intro")),
-    h("p", {}, h("a", { href: `${API_URL}/activity-import-template.csv`, download: "logbook-activities-template.csv" }, t("import.template")),
-      " ", t("import.columns")),
-    ...flow);
+    h(
+      "p",
+      {},
+      h(
+        "a",
+        { href: `${API_URL}/activity-import-template.csv`, download: "logbook-activities-template.csv" },
+        t("import.template"),
+      ),
+      " ",
+      t("import.columns"),
+    ),
+    ...flow,
+  );
 }
 
 const sum = (counts) => Object.values(counts || {}).reduce((total, n) => total + (Number(n) || 0), 0);
 
 /** What the package holds, table by table: new here, and already here. */
 function countsTable(body) {
-  const names = Object.keys(body.created || {}).filter((name) => (body.created[name] || 0) + ((body.unchanged || {})[name] || 0) > 0);
-  return h("table", { className: "import-counts" },
+  const names = Object.keys(body.created || {}).filter(
+    (name) => (body.created[name] || 0) + (body.unchanged?.[name] || 0) > 0,
+  );
+  return h(
+    "table",
+    { className: "import-counts" },
     h("caption", {}, t("orgImport.counts")),
-    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("orgImport.table")),
-      h("th", { scope: "col" }, t("orgImport.new")), h("th", { scope: "col" }, t("orgImport.there")))),
-    h("tbody", {}, names.map((name) => h("tr", {}, h("th", { scope: "row" }, name),
-      h("td", {}, formatNumber(body.created[name] || 0)), h("td", {}, formatNumber((body.unchanged || {})[name] || 0))))));
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", { scope: "col" }, t("orgImport.table")),
+        h("th", { scope: "col" }, t("orgImport.new")),
+        h("th", { scope: "col" }, t("orgImport.there")),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      names.map((name) =>
+        h(
+          "tr",
+          {},
+          h("th", { scope: "row" }, name),
+          h("td", {}, formatNumber(body.created[name] || 0)),
+          h("td", {}, formatNumber(body.unchanged?.[name] || 0)),
+        ),
+      ),
+    ),
+  );
 }
 
 /** An organisation package (`#/orgs/{org}/import`, organisation admins). */
@@ -197,9 +264,17 @@ export async function orgImportPage(main, orgId) {
       };
     },
   });
-  replace(main,
-    h("p", { className: "crumbs" }, h("a", { href: "#/" }, t("nav.home")), " › ", h("a", { href: adminHref }, org.name)),
+  replace(
+    main,
+    h(
+      "p",
+      { className: "crumbs" },
+      h("a", { href: "#/" }, t("nav.home")),
+      " › ",
+      h("a", { href: adminHref }, org.name),
+    ),
     pageHeading(t("orgImport.title", { org: org.name })),
     h("p", {}, t("orgImport.intro")),
-    ...flow);
+    ...flow,
+  );
 }

@@ -15,31 +15,45 @@
 //   #/outbox                           saves on this device: waiting, refused, sent
 //   #/networks[/{id}]                  networks: admins edit, coordinators see theirs
 
-import { completeCognitoSignIn, getToken, signOut, tokenEmail } from "./auth.js";
+import { orgFiguresPage, orgPage } from "./admin.js";
 import { forgetOfflineAnswers } from "./api.js";
+import { completeCognitoSignIn, getToken, signOut, tokenEmail } from "./auth.js";
 import { clearContext } from "./context.js";
 import { h, replace } from "./dom.js";
-import { LANGUAGES, lang, setLang, t } from "./i18n.js";
 import { homePage, signInPage } from "./home.js";
-import { editPage, figuresPage, listPage, logPage, surveysPage } from "./unit.js";
-import { orgFiguresPage, orgPage } from "./admin.js";
+import { LANGUAGES, lang, setLang, t } from "./i18n.js";
 import { ideasPage } from "./ideas.js";
 import { notice, pageHeading } from "./ui.js";
+import { editPage, figuresPage, listPage, logPage, surveysPage } from "./unit.js";
 
 const main = document.getElementById("main");
 const header = document.getElementById("account");
 let signInReason = null;
 
 function renderChrome() {
-  const select = h("select", { id: "lang", onchange: (event) => { setLang(event.target.value); renderChrome(); route(); } },
-    Object.entries(LANGUAGES).map(([code, name]) => h("option", { value: code, selected: code === lang(), lang: code }, name)));
+  const select = h(
+    "select",
+    {
+      id: "lang",
+      onchange: (event) => {
+        setLang(event.target.value);
+        renderChrome();
+        route();
+      },
+    },
+    Object.entries(LANGUAGES).map(([code, name]) =>
+      h("option", { value: code, selected: code === lang(), lang: code }, name),
+    ),
+  );
   const email = getToken() ? tokenEmail() : null;
-  replace(header,
+  replace(
+    header,
     h("label", { htmlFor: "lang", className: "visually-hidden" }, t("chrome.language")),
     select,
     email ? outboxStatus : null,
     email ? h("span", { className: "who" }, email) : null,
-    email ? h("button", { type: "button", onclick: signOutAndClear }, t("chrome.signOut")) : null);
+    email ? h("button", { type: "button", onclick: signOutAndClear }, t("chrome.signOut")) : null,
+  );
   renderOutboxStatus();
   document.querySelector(".skip-link").textContent = t("chrome.skip");
   document.title = t("chrome.title");
@@ -108,7 +122,13 @@ async function route() {
   if (!getToken()) {
     signInPage(view, {
       reason: signInReason,
-      onSignedIn: () => { signInReason = null; clearContext(); renderChrome(); startOutbox(); route(); },
+      onSignedIn: () => {
+        signInReason = null;
+        clearContext();
+        renderChrome();
+        startOutbox();
+        route();
+      },
     });
     focusHeading();
     return;
@@ -120,20 +140,34 @@ async function route() {
     else if (parts[0] === "outbox" && parts.length === 1) (await import("./outbox-page.js")).outboxPage(view);
     else if (parts[0] === "units" && parts.length === 2) await logPage(view, parts[1]);
     else if (parts[0] === "units" && parts[2] === "activities" && parts.length === 3) await listPage(view, parts[1]);
-    else if (parts[0] === "units" && parts[2] === "activities" && parts.length === 4) await editPage(view, parts[1], parts[3], { complete: query.get("complete") === "1" });
-    else if (parts[0] === "units" && parts[2] === "import" && parts.length === 3) await (await import("./import.js")).importPage(view, parts[1]);
-    else if (parts[0] === "orgs" && parts[2] === "import" && parts.length === 3) await (await import("./import.js")).orgImportPage(view, parts[1]);
+    else if (parts[0] === "units" && parts[2] === "activities" && parts.length === 4)
+      await editPage(view, parts[1], parts[3], { complete: query.get("complete") === "1" });
+    else if (parts[0] === "units" && parts[2] === "import" && parts.length === 3)
+      await (await import("./import.js")).importPage(view, parts[1]);
+    else if (parts[0] === "orgs" && parts[2] === "import" && parts.length === 3)
+      await (await import("./import.js")).orgImportPage(view, parts[1]);
     else if (parts[0] === "units" && parts[2] === "figures") await figuresPage(view, parts[1], period);
     else if (parts[0] === "units" && parts[2] === "surveys") await surveysPage(view, parts[1]);
-    else if (parts[0] === "units" && parts[2] === "ideas" && parts.length === 4) await ideasPage(view, parts[1], parts[3]);
+    else if (parts[0] === "units" && parts[2] === "ideas" && parts.length === 4)
+      await ideasPage(view, parts[1], parts[3]);
     else if (parts[0] === "orgs" && parts.length === 2) await orgPage(view, parts[1]);
     else if (parts[0] === "orgs" && parts[2] === "figures") await orgFiguresPage(view, parts[1], period);
-    else if (parts[0] === "orgs" && parts[2] === "campaigns" && parts.length === 3) await (await import("./evaluation.js")).campaignsPage(view, parts[1]);
-    else if (parts[0] === "orgs" && parts[2] === "campaigns" && parts.length === 4) await (await import("./evaluation.js")).campaignPage(view, parts[1], parts[3]);
+    else if (parts[0] === "orgs" && parts[2] === "campaigns" && parts.length === 3)
+      await (await import("./evaluation.js")).campaignsPage(view, parts[1]);
+    else if (parts[0] === "orgs" && parts[2] === "campaigns" && parts.length === 4)
+      await (await import("./evaluation.js")).campaignPage(view, parts[1], parts[3]);
     else if (parts[0] === "networks" && parts.length === 1) await (await import("./networks.js")).networksPage(view);
-    else if (parts[0] === "networks" && parts.length === 2) await (await import("./networks.js")).networkPage(view, parts[1], period);
-    else if (parts[0] === "orgs" && parts[2] === "targets" && parts.length === 3) await (await import("./evaluation.js")).targetsPage(view, parts[1], query.get("year"));
-    else replace(view, pageHeading(t("error.notFoundTitle")), notice("error", h("p", {}, t("error.notFound"))), h("p", {}, h("a", { href: "#/" }, t("nav.backHome"))));
+    else if (parts[0] === "networks" && parts.length === 2)
+      await (await import("./networks.js")).networkPage(view, parts[1], period);
+    else if (parts[0] === "orgs" && parts[2] === "targets" && parts.length === 3)
+      await (await import("./evaluation.js")).targetsPage(view, parts[1], query.get("year"));
+    else
+      replace(
+        view,
+        pageHeading(t("error.notFoundTitle")),
+        notice("error", h("p", {}, t("error.notFound"))),
+        h("p", {}, h("a", { href: "#/" }, t("nav.backHome"))),
+      );
   } catch (error) {
     replace(view, pageHeading(t("error.title")), notice("error", h("p", {}, t("error.unexpected"))));
     throw error;

@@ -5,68 +5,132 @@
 //   #/networks/{id}?period=    one network: units side by side, campaigns, members
 
 import { call } from "./api.js";
-import { h, replace, uid } from "./dom.js";
 import { loadMe } from "./context.js";
-import { MESSAGES } from "./messages.js";
+import { h, replace, uid } from "./dom.js";
 import { formatNumber, formatPercent, lang, t } from "./i18n.js";
+import { MESSAGES } from "./messages.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
 import { periodOf, periodPicker, statsUnavailable } from "./unit.js";
 
 const NETWORK_MESSAGES = {
   en: {
-    "net.title": "Networks", "net.none": "No network yet.", "net.orgs": "{n} organisations",
-    "net.new": "New network", "net.name": "Name", "net.members": "Member organisations",
-    "net.coordinators": "Coordinators (e-mail addresses, one per line)", "net.create": "Create network",
-    "net.save": "Save changes", "net.saved": "Network saved.", "net.edit": "Members and coordinators",
-    "net.sideBySide": "All units side by side", "net.total": "Network total", "net.orgTotal": "{org} total",
-    "net.unit": "Unit", "net.public": "Open statistics of the network",
-    "net.campaign": "Open a campaign in every organisation", "net.campaignTitle": "Title",
-    "net.template": "Survey", "net.opensAt": "Opens", "net.closesAt": "Closes",
-    "net.openButton": "Open in every organisation", "net.opened": "Opened in {org}",
-    "net.failed": "Not opened in {org}: {problem}", "net.campaigns": "Campaigns of {org}",
-    "net.noOrgs": "Choose at least one organisation.", "net.countries": "Countries: {countries}",
+    "net.title": "Networks",
+    "net.none": "No network yet.",
+    "net.orgs": "{n} organisations",
+    "net.new": "New network",
+    "net.name": "Name",
+    "net.members": "Member organisations",
+    "net.coordinators": "Coordinators (e-mail addresses, one per line)",
+    "net.create": "Create network",
+    "net.save": "Save changes",
+    "net.saved": "Network saved.",
+    "net.edit": "Members and coordinators",
+    "net.sideBySide": "All units side by side",
+    "net.total": "Network total",
+    "net.orgTotal": "{org} total",
+    "net.unit": "Unit",
+    "net.public": "Open statistics of the network",
+    "net.campaign": "Open a campaign in every organisation",
+    "net.campaignTitle": "Title",
+    "net.template": "Survey",
+    "net.opensAt": "Opens",
+    "net.closesAt": "Closes",
+    "net.openButton": "Open in every organisation",
+    "net.opened": "Opened in {org}",
+    "net.failed": "Not opened in {org}: {problem}",
+    "net.campaigns": "Campaigns of {org}",
+    "net.noOrgs": "Choose at least one organisation.",
+    "net.countries": "Countries: {countries}",
     "net.defaultTitle": "Youth survey {year}",
   },
   sl: {
-    "net.title": "Mreže", "net.none": "Še ni mreže.", "net.orgs": "Organizacij: {n}",
-    "net.new": "Nova mreža", "net.name": "Ime", "net.members": "Organizacije v mreži",
-    "net.coordinators": "Koordinatorji (e-poštni naslovi, en na vrstico)", "net.create": "Ustvari mrežo",
-    "net.save": "Shrani spremembe", "net.saved": "Mreža je shranjena.", "net.edit": "Člani in koordinatorji",
-    "net.sideBySide": "Vse enote drugo ob drugi", "net.total": "Skupaj mreža", "net.orgTotal": "{org} skupaj",
-    "net.unit": "Enota", "net.public": "Odprta statistika mreže",
-    "net.campaign": "Odpri kampanjo v vseh organizacijah", "net.campaignTitle": "Naslov",
-    "net.template": "Anketa", "net.opensAt": "Odpre se", "net.closesAt": "Zapre se",
-    "net.openButton": "Odpri v vseh organizacijah", "net.opened": "Odprto: {org}",
-    "net.failed": "Ni odprto: {org}: {problem}", "net.campaigns": "Kampanje: {org}",
-    "net.noOrgs": "Izberite vsaj eno organizacijo.", "net.countries": "Države: {countries}",
+    "net.title": "Mreže",
+    "net.none": "Še ni mreže.",
+    "net.orgs": "Organizacij: {n}",
+    "net.new": "Nova mreža",
+    "net.name": "Ime",
+    "net.members": "Organizacije v mreži",
+    "net.coordinators": "Koordinatorji (e-poštni naslovi, en na vrstico)",
+    "net.create": "Ustvari mrežo",
+    "net.save": "Shrani spremembe",
+    "net.saved": "Mreža je shranjena.",
+    "net.edit": "Člani in koordinatorji",
+    "net.sideBySide": "Vse enote drugo ob drugi",
+    "net.total": "Skupaj mreža",
+    "net.orgTotal": "{org} skupaj",
+    "net.unit": "Enota",
+    "net.public": "Odprta statistika mreže",
+    "net.campaign": "Odpri kampanjo v vseh organizacijah",
+    "net.campaignTitle": "Naslov",
+    "net.template": "Anketa",
+    "net.opensAt": "Odpre se",
+    "net.closesAt": "Zapre se",
+    "net.openButton": "Odpri v vseh organizacijah",
+    "net.opened": "Odprto: {org}",
+    "net.failed": "Ni odprto: {org}: {problem}",
+    "net.campaigns": "Kampanje: {org}",
+    "net.noOrgs": "Izberite vsaj eno organizacijo.",
+    "net.countries": "Države: {countries}",
     "net.defaultTitle": "Letna anketa mladih {year}",
   },
   fi: {
-    "net.title": "Verkostot", "net.none": "Ei vielä verkostoa.", "net.orgs": "{n} organisaatiota",
-    "net.new": "Uusi verkosto", "net.name": "Nimi", "net.members": "Jäsenorganisaatiot",
-    "net.coordinators": "Koordinaattorit (sähköpostiosoitteet, yksi riville)", "net.create": "Luo verkosto",
-    "net.save": "Tallenna muutokset", "net.saved": "Verkosto tallennettu.", "net.edit": "Jäsenet ja koordinaattorit",
-    "net.sideBySide": "Kaikki yksiköt rinnakkain", "net.total": "Verkosto yhteensä", "net.orgTotal": "{org} yhteensä",
-    "net.unit": "Yksikkö", "net.public": "Verkoston avoimet tilastot",
-    "net.campaign": "Avaa kampanja kaikissa organisaatioissa", "net.campaignTitle": "Otsikko",
-    "net.template": "Kysely", "net.opensAt": "Avautuu", "net.closesAt": "Sulkeutuu",
-    "net.openButton": "Avaa kaikissa organisaatioissa", "net.opened": "Avattu: {org}",
-    "net.failed": "Ei avattu: {org}: {problem}", "net.campaigns": "Kampanjat: {org}",
-    "net.noOrgs": "Valitse vähintään yksi organisaatio.", "net.countries": "Maat: {countries}",
+    "net.title": "Verkostot",
+    "net.none": "Ei vielä verkostoa.",
+    "net.orgs": "{n} organisaatiota",
+    "net.new": "Uusi verkosto",
+    "net.name": "Nimi",
+    "net.members": "Jäsenorganisaatiot",
+    "net.coordinators": "Koordinaattorit (sähköpostiosoitteet, yksi riville)",
+    "net.create": "Luo verkosto",
+    "net.save": "Tallenna muutokset",
+    "net.saved": "Verkosto tallennettu.",
+    "net.edit": "Jäsenet ja koordinaattorit",
+    "net.sideBySide": "Kaikki yksiköt rinnakkain",
+    "net.total": "Verkosto yhteensä",
+    "net.orgTotal": "{org} yhteensä",
+    "net.unit": "Yksikkö",
+    "net.public": "Verkoston avoimet tilastot",
+    "net.campaign": "Avaa kampanja kaikissa organisaatioissa",
+    "net.campaignTitle": "Otsikko",
+    "net.template": "Kysely",
+    "net.opensAt": "Avautuu",
+    "net.closesAt": "Sulkeutuu",
+    "net.openButton": "Avaa kaikissa organisaatioissa",
+    "net.opened": "Avattu: {org}",
+    "net.failed": "Ei avattu: {org}: {problem}",
+    "net.campaigns": "Kampanjat: {org}",
+    "net.noOrgs": "Valitse vähintään yksi organisaatio.",
+    "net.countries": "Maat: {countries}",
     "net.defaultTitle": "Nuorisokysely {year}",
   },
   sv: {
-    "net.title": "Nätverk", "net.none": "Inget nätverk än.", "net.orgs": "{n} organisationer",
-    "net.new": "Nytt nätverk", "net.name": "Namn", "net.members": "Medlemsorganisationer",
-    "net.coordinators": "Samordnare (e-postadresser, en per rad)", "net.create": "Skapa nätverk",
-    "net.save": "Spara ändringar", "net.saved": "Nätverket har sparats.", "net.edit": "Medlemmar och samordnare",
-    "net.sideBySide": "Alla enheter sida vid sida", "net.total": "Nätverket totalt", "net.orgTotal": "{org} totalt",
-    "net.unit": "Enhet", "net.public": "Nätverkets öppna statistik",
-    "net.campaign": "Öppna en kampanj i alla organisationer", "net.campaignTitle": "Titel",
-    "net.template": "Enkät", "net.opensAt": "Öppnar", "net.closesAt": "Stänger",
-    "net.openButton": "Öppna i alla organisationer", "net.opened": "Öppnad: {org}",
-    "net.failed": "Inte öppnad: {org}: {problem}", "net.campaigns": "Kampanjer: {org}",
-    "net.noOrgs": "Välj minst en organisation.", "net.countries": "Länder: {countries}",
+    "net.title": "Nätverk",
+    "net.none": "Inget nätverk än.",
+    "net.orgs": "{n} organisationer",
+    "net.new": "Nytt nätverk",
+    "net.name": "Namn",
+    "net.members": "Medlemsorganisationer",
+    "net.coordinators": "Samordnare (e-postadresser, en per rad)",
+    "net.create": "Skapa nätverk",
+    "net.save": "Spara ändringar",
+    "net.saved": "Nätverket har sparats.",
+    "net.edit": "Medlemmar och samordnare",
+    "net.sideBySide": "Alla enheter sida vid sida",
+    "net.total": "Nätverket totalt",
+    "net.orgTotal": "{org} totalt",
+    "net.unit": "Enhet",
+    "net.public": "Nätverkets öppna statistik",
+    "net.campaign": "Öppna en kampanj i alla organisationer",
+    "net.campaignTitle": "Titel",
+    "net.template": "Enkät",
+    "net.opensAt": "Öppnar",
+    "net.closesAt": "Stänger",
+    "net.openButton": "Öppna i alla organisationer",
+    "net.opened": "Öppnad: {org}",
+    "net.failed": "Inte öppnad: {org}: {problem}",
+    "net.campaigns": "Kampanjer: {org}",
+    "net.noOrgs": "Välj minst en organisation.",
+    "net.countries": "Länder: {countries}",
     "net.defaultTitle": "Ungdomsenkät {year}",
   },
 };
@@ -80,29 +144,53 @@ function field(label, input) {
   if (!input.id) input.id = uid("i");
   const errorId = uid("e");
   input.setAttribute("aria-describedby", errorId);
-  return h("div", { className: "field" }, h("label", { htmlFor: input.id }, label), input,
-    h("p", { className: "field-error", id: errorId, hidden: true }));
+  return h(
+    "div",
+    { className: "field" },
+    h("label", { htmlFor: input.id }, label),
+    input,
+    h("p", { className: "field-error", id: errorId, hidden: true }),
+  );
 }
 
 /** The create/edit form of a network (platform admins): name, members, coordinators. */
 function networkForm(orgs, network, onSaved) {
   const chosen = new Set(network ? network.org_ids : []);
   const banner = h("div", { className: "form-banner" });
-  const boxes = h("fieldset", { className: "unit-checks" }, h("legend", {}, t("net.members")),
+  const boxes = h(
+    "fieldset",
+    { className: "unit-checks" },
+    h("legend", {}, t("net.members")),
     orgs.map((org) => {
       const id = uid("o");
-      return h("div", { className: "choice" },
+      return h(
+        "div",
+        { className: "choice" },
         h("input", { type: "checkbox", id, name: "org_ids", value: org.id, checked: chosen.has(org.id) }),
-        h("label", { htmlFor: id }, `${org.name} (${org.country})`));
-    }));
-  const form = h("form", { className: "inline-form", id: network ? "edit-network" : "new-network" },
-    h("h2", {}, network ? t("net.edit") : t("net.new")), banner,
-    field(t("net.name"), h("input", { name: "name", required: true, maxlength: 120, value: network ? network.name : "" })),
+        h("label", { htmlFor: id }, `${org.name} (${org.country})`),
+      );
+    }),
+  );
+  const form = h(
+    "form",
+    { className: "inline-form", id: network ? "edit-network" : "new-network" },
+    h("h2", {}, network ? t("net.edit") : t("net.new")),
+    banner,
+    field(
+      t("net.name"),
+      h("input", { name: "name", required: true, maxlength: 120, value: network ? network.name : "" }),
+    ),
     boxes,
-    field(t("net.coordinators"), h("textarea", { name: "coordinators", rows: 3 }, network ? network.coordinators.join("\n") : "")),
-    h("button", { type: "submit" }, network ? t("net.save") : t("net.create")));
+    field(
+      t("net.coordinators"),
+      h("textarea", { name: "coordinators", rows: 3 }, network ? network.coordinators.join("\n") : ""),
+    ),
+    h("button", { type: "submit" }, network ? t("net.save") : t("net.create")),
+  );
   let key = newKey();
-  form.addEventListener("input", () => { key = newKey(); });
+  form.addEventListener("input", () => {
+    key = newKey();
+  });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const orgIds = [...form.querySelectorAll('input[name="org_ids"]:checked')].map((input) => input.value);
@@ -113,7 +201,10 @@ function networkForm(orgs, network, onSaved) {
     const body = {
       name: form.elements.name.value,
       org_ids: orgIds,
-      coordinators: form.elements.coordinators.value.split(/[\s,;]+/).map((s) => s.trim().toLowerCase()).filter(Boolean),
+      coordinators: form.elements.coordinators.value
+        .split(/[\s,;]+/)
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
     };
     try {
       const saved = network
@@ -143,21 +234,47 @@ export async function networksPage(main) {
     return;
   }
   const list = networks.length
-    ? h("ul", { className: "network-list" }, networks.map((network) => h("li", {},
-        h("a", { href: `#${path(network.id)}` }, network.name), " ",
-        h("span", { className: "meta" }, t("net.orgs", { n: network.org_ids.length }), " · ", network.countries.join(", ")))))
+    ? h(
+        "ul",
+        { className: "network-list" },
+        networks.map((network) =>
+          h(
+            "li",
+            {},
+            h("a", { href: `#${path(network.id)}` }, network.name),
+            " ",
+            h(
+              "span",
+              { className: "meta" },
+              t("net.orgs", { n: network.org_ids.length }),
+              " · ",
+              network.countries.join(", "),
+            ),
+          ),
+        ),
+      )
     : h("p", {}, t("net.none"));
-  replace(main,
+  replace(
+    main,
     h("p", { className: "crumbs" }, h("a", { href: "#/" }, t("nav.home"))),
-    pageHeading(t("net.title")), list,
-    me.platform_admin ? networkForm(orgs, null, (saved) => { window.location.hash = `#${path(saved.id)}`; }) : null);
+    pageHeading(t("net.title")),
+    list,
+    me.platform_admin
+      ? networkForm(orgs, null, (saved) => {
+          window.location.hash = `#${path(saved.id)}`;
+        })
+      : null,
+  );
 }
 
 /** The public figures of many scopes for one period: /public/compare, 150 cells a call. */
 async function figuresOf(scopes, period) {
   const found = new Map();
   for (let start = 0; start < scopes.length; start += MAX_COMPARE_CELLS) {
-    const query = new URLSearchParams({ scopes: scopes.slice(start, start + MAX_COMPARE_CELLS).join(","), periods: period });
+    const query = new URLSearchParams({
+      scopes: scopes.slice(start, start + MAX_COMPARE_CELLS).join(","),
+      periods: period,
+    });
     const answer = await call("GET", `/public/compare?${query}`, undefined, { auth: false, cache: "no-cache" });
     for (const item of answer.items) found.set(item.scope, item);
   }
@@ -166,13 +283,21 @@ async function figuresOf(scopes, period) {
 
 function figureRow(label, stats, className) {
   const cells = stats
-    ? [formatNumber(stats.activities.count), formatNumber(stats.activities.hours, { maximumFractionDigits: 1 }),
+    ? [
+        formatNumber(stats.activities.count),
+        formatNumber(stats.activities.hours, { maximumFractionDigits: 1 }),
         stats.participation.visits === null ? "–" : formatNumber(stats.participation.visits),
-        formatPercent(stats.activities.youth_led_share || 0), formatNumber(stats.participation.new), formatNumber(stats.responses || 0)]
+        formatPercent(stats.activities.youth_led_share || 0),
+        formatNumber(stats.participation.new),
+        formatNumber(stats.responses || 0),
+      ]
     : ["–", "–", "–", "–", "–", "–"];
-  return h("tr", { className },
+  return h(
+    "tr",
+    { className },
     h("th", { scope: "row" }, label),
-    cells.map((cell) => h("td", { className: "num" }, cell)));
+    cells.map((cell) => h("td", { className: "num" }, cell)),
+  );
 }
 
 export async function networkPage(main, networkId, period) {
@@ -191,20 +316,45 @@ export async function networkPage(main, networkId, period) {
     return;
   }
   period = period || periodOf(new Date(), "month");
-  const go = (next) => { window.location.hash = `#${path(networkId)}?period=${next}`; };
+  const go = (next) => {
+    window.location.hash = `#${path(networkId)}?period=${next}`;
+  };
   const body = h("div", { "aria-busy": "true" }, loading());
   const statsLink = `../stats/?scope=${encodeURIComponent(`network:${networkId}`)}&period=${encodeURIComponent(period.slice(0, 4))}`;
-  replace(main,
-    h("p", { className: "crumbs" }, h("a", { href: "#/" }, t("nav.home")), " › ", h("a", { href: "#/networks" }, t("net.title"))),
+  replace(
+    main,
+    h(
+      "p",
+      { className: "crumbs" },
+      h("a", { href: "#/" }, t("nav.home")),
+      " › ",
+      h("a", { href: "#/networks" }, t("net.title")),
+    ),
     pageHeading(network.name),
-    h("p", { className: "meta" }, t("net.countries", { countries: network.countries.join(", ") }), " · ",
-      h("a", { href: statsLink }, t("net.public"))),
+    h(
+      "p",
+      { className: "meta" },
+      t("net.countries", { countries: network.countries.join(", ") }),
+      " · ",
+      h("a", { href: statsLink }, t("net.public")),
+    ),
     h("h2", {}, t("net.sideBySide")),
-    periodPicker(period, go), body,
+    periodPicker(period, go),
+    body,
     campaignForm(network, templates),
-    h("ul", {}, network.orgs.map((org) => h("li", {},
-      h("a", { href: `#/orgs/${encodeURIComponent(org.id)}/campaigns` }, t("net.campaigns", { org: org.name }))))),
-    me.platform_admin ? networkForm(orgs, network, () => networkPage(main, networkId, period)) : null);
+    h(
+      "ul",
+      {},
+      network.orgs.map((org) =>
+        h(
+          "li",
+          {},
+          h("a", { href: `#/orgs/${encodeURIComponent(org.id)}/campaigns` }, t("net.campaigns", { org: org.name })),
+        ),
+      ),
+    ),
+    me.platform_admin ? networkForm(orgs, network, () => networkPage(main, networkId, period)) : null,
+  );
 
   const scopes = [`network:${networkId}`];
   for (const org of network.orgs) scopes.push(`org:${org.id}`, ...org.units.map((unit) => `unit:${unit.id}`));
@@ -223,13 +373,36 @@ export async function networkPage(main, networkId, period) {
   }
   rows.push(figureRow(t("net.total"), figures.get(`network:${networkId}`), "total-row"));
   body.setAttribute("aria-busy", "false");
-  replace(body,
-    h("div", { className: "table-scroll", tabindex: "0", role: "region", "aria-label": t("net.sideBySide") },
-      h("table", { id: "network-figures" },
+  replace(
+    body,
+    h(
+      "div",
+      { className: "table-scroll", tabindex: "0", role: "region", "aria-label": t("net.sideBySide") },
+      h(
+        "table",
+        { id: "network-figures" },
         h("caption", {}, t("net.sideBySide")),
-        h("thead", {}, h("tr", {}, [t("net.unit"), t("fig.activities"), t("fig.hours"), t("fig.visits"), t("fig.youthLedShare"), t("fig.new"), t("fig.responses")]
-          .map((text, i) => h("th", { scope: "col", className: i ? "num" : null }, text)))),
-        h("tbody", {}, rows))));
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            [
+              t("net.unit"),
+              t("fig.activities"),
+              t("fig.hours"),
+              t("fig.visits"),
+              t("fig.youthLedShare"),
+              t("fig.new"),
+              t("fig.responses"),
+            ].map((text, i) => h("th", { scope: "col", className: i ? "num" : null }, text)),
+          ),
+        ),
+        h("tbody", {}, rows),
+      ),
+    ),
+  );
 }
 
 /** One campaign per member organisation, each POST with its own Idempotency-Key: a retry
@@ -246,18 +419,42 @@ function campaignForm(network, templates) {
   const results = h("ul", { className: "campaign-results", role: "status" });
   // The built-in surveys every organisation has (an organisation's own are its own).
   const title = (item) => item.title[lang()] || item.title.en || item.id;
-  const template = h("select", { name: "template_id" },
+  const template = h(
+    "select",
+    { name: "template_id" },
     (templates.length ? templates : [{ id: "annual", title: {} }]).map((item) =>
-      h("option", { value: item.id, selected: item.id === "annual" }, title(item))));
-  const form = h("form", { className: "inline-form", id: "network-campaign" },
+      h("option", { value: item.id, selected: item.id === "annual" }, title(item)),
+    ),
+  );
+  const form = h(
+    "form",
+    { className: "inline-form", id: "network-campaign" },
     h("h2", {}, t("net.campaign")),
-    field(t("net.campaignTitle"), h("input", { name: "title", required: true, maxlength: 200, value: t("net.defaultTitle", { year: start.getFullYear() }) })),
+    field(
+      t("net.campaignTitle"),
+      h("input", {
+        name: "title",
+        required: true,
+        maxlength: 200,
+        value: t("net.defaultTitle", { year: start.getFullYear() }),
+      }),
+    ),
     field(t("net.template"), template),
-    field(t("net.opensAt"), h("input", { name: "opens_at", type: "datetime-local", required: true, value: local(start) })),
-    field(t("net.closesAt"), h("input", { name: "closes_at", type: "datetime-local", required: true, value: local(end) })),
-    h("button", { type: "submit" }, t("net.openButton")), results);
+    field(
+      t("net.opensAt"),
+      h("input", { name: "opens_at", type: "datetime-local", required: true, value: local(start) }),
+    ),
+    field(
+      t("net.closesAt"),
+      h("input", { name: "closes_at", type: "datetime-local", required: true, value: local(end) }),
+    ),
+    h("button", { type: "submit" }, t("net.openButton")),
+    results,
+  );
   let keys = new Map();
-  form.addEventListener("input", () => { keys = new Map(); });
+  form.addEventListener("input", () => {
+    keys = new Map();
+  });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const body = {
@@ -270,11 +467,29 @@ function campaignForm(network, templates) {
     for (const org of network.orgs) {
       if (!keys.has(org.id)) keys.set(org.id, newKey());
       try {
-        const made = await call("POST", `/orgs/${encodeURIComponent(org.id)}/campaigns`, body, { headers: { "Idempotency-Key": keys.get(org.id) } });
-        results.append(h("li", {}, h("a", { href: `#/orgs/${encodeURIComponent(org.id)}/campaigns/${encodeURIComponent(made.id)}` }, t("net.opened", { org: org.name }))));
+        const made = await call("POST", `/orgs/${encodeURIComponent(org.id)}/campaigns`, body, {
+          headers: { "Idempotency-Key": keys.get(org.id) },
+        });
+        results.append(
+          h(
+            "li",
+            {},
+            h(
+              "a",
+              { href: `#/orgs/${encodeURIComponent(org.id)}/campaigns/${encodeURIComponent(made.id)}` },
+              t("net.opened", { org: org.name }),
+            ),
+          ),
+        );
       } catch (error) {
         const detail = (error.errors || []).map((e) => `${e.field}: ${e.problem}`).join("; ");
-        results.append(h("li", { className: "field-error" }, t("net.failed", { org: org.name, problem: detail || explainError(error) })));
+        results.append(
+          h(
+            "li",
+            { className: "field-error" },
+            t("net.failed", { org: org.name, problem: detail || explainError(error) }),
+          ),
+        );
       }
     }
   });

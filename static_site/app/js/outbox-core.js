@@ -28,8 +28,19 @@ export function newEntry({ key, kind, unitId, activityId = null, title = "", bod
   if (!["create", "update", "delete"].includes(kind)) throw new Error(`unknown kind ${kind}`);
   if (kind !== "create" && !activityId) throw new Error(`${kind} needs the activity's id`);
   return {
-    key, kind, unit_id: unitId, activity_id: activityId, title, body, version,
-    state: "waiting", attempts: 0, next_at: now, queued_at: now, error: null, result: null,
+    key,
+    kind,
+    unit_id: unitId,
+    activity_id: activityId,
+    title,
+    body,
+    version,
+    state: "waiting",
+    attempts: 0,
+    next_at: now,
+    queued_at: now,
+    error: null,
+    result: null,
   };
 }
 
@@ -46,8 +57,13 @@ export function rebaseOnOwnEdits(entries, entry) {
   if (entry.kind !== "update") return entry;
   let version = entry.version;
   for (const earlier of entries) {
-    if (earlier.kind === "update" && earlier.state === "sent" && earlier.activity_id === entry.activity_id &&
-        earlier.version === version && earlier.result && earlier.result.version) {
+    if (
+      earlier.kind === "update" &&
+      earlier.state === "sent" &&
+      earlier.activity_id === entry.activity_id &&
+      earlier.version === version &&
+      earlier.result?.version
+    ) {
       version = earlier.result.version;
     }
   }
@@ -100,23 +116,42 @@ export function classify(kind, status, body) {
 /** The entries after the answer (`status`, `body`) to sending entry `key`. */
 export function applyAnswer(entries, key, status, body, now) {
   const answered = entries.find((e) => e.key === key);
-  const stored = answered && answered.kind === "update" && classify("update", status, body) === "sent" && body && body.version;
+  const stored = answered && answered.kind === "update" && classify("update", status, body) === "sent" && body?.version;
   return entries.map((entry) => {
     // The worker's next edit of the same activity, made before this one was stored,
     // started from the same version: it builds on this edit, not on a colleague's.
-    if (stored && entry.key !== key && entry.kind === "update" && entry.state === "waiting" &&
-        entry.activity_id === answered.activity_id && entry.version === answered.version) {
+    if (
+      stored &&
+      entry.key !== key &&
+      entry.kind === "update" &&
+      entry.state === "waiting" &&
+      entry.activity_id === answered.activity_id &&
+      entry.version === answered.version
+    ) {
       return { ...entry, version: body.version };
     }
     if (entry.key !== key) return entry;
     const outcome = classify(entry.kind, status, body);
     if (outcome === "sent") {
-      const result = body && body.id ? { id: body.id, version: body.version } : null;
-      return { ...entry, state: "sent", sent_at: now, error: null, result, activity_id: entry.activity_id || (result && result.id) };
+      const result = body?.id ? { id: body.id, version: body.version } : null;
+      return {
+        ...entry,
+        state: "sent",
+        sent_at: now,
+        error: null,
+        result,
+        activity_id: entry.activity_id || (result ? result.id : null),
+      };
     }
     if (outcome === "retry" || outcome === "signin") {
       const attempts = entry.attempts + 1;
-      return { ...entry, state: "waiting", attempts, next_at: outcome === "signin" ? now : now + backoff(attempts), error: { status, ...(body || {}) } };
+      return {
+        ...entry,
+        state: "waiting",
+        attempts,
+        next_at: outcome === "signin" ? now : now + backoff(attempts),
+        error: { status, ...(body || {}) },
+      };
     }
     return { ...entry, state: outcome, error: { status, ...(body || {}) } };
   });
@@ -134,9 +169,11 @@ export function markSending(entries, key) {
 
 /** Settle a refused or conflicting entry: the worker sends theirs over the colleague's. */
 export function overwrite(entries, key, currentVersion, now) {
-  return entries.map((e) => (e.key === key && e.state === "conflict"
-    ? { ...e, state: "waiting", version: currentVersion, attempts: 0, next_at: now, error: null }
-    : e));
+  return entries.map((e) =>
+    e.key === key && e.state === "conflict"
+      ? { ...e, state: "waiting", version: currentVersion, attempts: 0, next_at: now, error: null }
+      : e,
+  );
 }
 
 /** Forget an entry (the worker took its text back into the form, or gave it up). */

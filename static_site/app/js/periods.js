@@ -17,8 +17,13 @@ export function periodBounds(period) {
   const year = Number(yearText);
   let first = 1;
   let last = 12;
-  if (part && part.startsWith("Q")) { first = (Number(part.slice(1)) - 1) * 3 + 1; last = first + 2; }
-  else if (part) { first = Number(part); last = first; }
+  if (part?.startsWith("Q")) {
+    first = (Number(part.slice(1)) - 1) * 3 + 1;
+    last = first + 2;
+  } else if (part) {
+    first = Number(part);
+    last = first;
+  }
   const pad = (n) => String(n).padStart(2, "0");
   const lastDay = new Date(Date.UTC(year, last, 0)).getUTCDate();
   return [`${year}-${pad(first)}-01`, `${year}-${pad(last)}-${pad(lastDay)}`];

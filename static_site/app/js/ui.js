@@ -9,7 +9,9 @@ export function announce(message) {
   if (region) {
     region.textContent = "";
     // A fresh text node after a tick makes screen readers read repeats too.
-    setTimeout(() => { region.textContent = message; }, 30);
+    setTimeout(() => {
+      region.textContent = message;
+    }, 30);
   }
 }
 
