@@ -37,6 +37,7 @@ from chalicelib.domain.targets import (
     YearTargets,
     measure_problems,
 )
+from chalicelib.services.lookups import Lookups
 from chalicelib.settings import Settings, get_settings
 from chalicelib.store.campaigns import CampaignRepository, analysis_sk, targets_sk
 from chalicelib.store.clients import data_table
@@ -61,6 +62,7 @@ class EvaluationService:
         self.campaigns = campaigns
         self.surveys = surveys
         self.directory = surveys.directory
+        self.lookups = Lookups(self.directory)
         self.settings = settings
         self.clock = clock or surveys.clock
 
@@ -79,7 +81,7 @@ class EvaluationService:
         """Open a QR point in every chosen unit (all units when none are named), at once.
 
         The organisation's admins may, and so may the coordinators of its networks."""
-        self._org(org_id)
+        self.lookups.org(org_id)
         principal.require_campaign_opener(org_id)
         units = {unit["id"]: unit for unit in self.directory.list_units(org_id)}
         if data.unit_ids is None:
@@ -146,8 +148,7 @@ class EvaluationService:
 
     def list_campaigns(self, principal: Principal, org_id: str, api_base: str) -> list[Campaign]:
         """The organisation's campaigns, newest window first, each with its progress."""
-        self._org(org_id)
-        principal.require_org_reader(org_id)
+        self.lookups.reader_org(principal, org_id)
         items = sorted(
             self.campaigns.list_campaigns(org_id),
             key=lambda c: (c["opens_at"], c["created_at"]),
@@ -160,8 +161,7 @@ class EvaluationService:
     ) -> Campaign:
         """One campaign with its live progress per unit (members of the organisation and
         coordinators of its networks)."""
-        self._org(org_id)
-        principal.require_org_reader(org_id)
+        self.lookups.reader_org(principal, org_id)
         item = self.campaigns.get_campaign(org_id, campaign_id)
         if item is None:
             raise NotFound(f"campaign {campaign_id} not found in organisation {org_id}")
@@ -229,8 +229,7 @@ class EvaluationService:
     # ------------------------------------------------------------ targets and analyses
     def put_targets(self, principal: Principal, org_id: str, year: int, data: TargetsIn) -> Targets:
         """Set one scope's targets for a year (replacing its earlier set)."""
-        self._org(org_id)
-        principal.require_org_admin(org_id)
+        self.lookups.admin_org(principal, org_id)
         self._check_scope(org_id, data.scope)
         problems = measure_problems(data.targets, self._own_indicators(org_id))
         if problems:
@@ -261,8 +260,7 @@ class EvaluationService:
         self, principal: Principal, org_id: str, year: int, data: AnalysisIn
     ) -> Analysis:
         """Write (or rewrite) the team's analysis of one scope's year."""
-        self._org(org_id)
-        principal.require_org_admin(org_id)
+        self.lookups.admin_org(principal, org_id)
         self._check_scope(org_id, data.scope)
         sk = analysis_sk(year, data.scope)
         current = self.campaigns.get_year_item(org_id, sk)
@@ -303,8 +301,7 @@ class EvaluationService:
     def _year_items(
         self, principal: Principal, org_id: str, year: int, kind: str
     ) -> list[dict[str, Any]]:
-        self._org(org_id)
-        principal.require_org_member(org_id)
+        self.lookups.member_org(principal, org_id)
         items = [i for i in self.campaigns.year_items(org_id, year) if i["kind"] == kind]
         return sorted(items, key=lambda i: (not i["scope"].startswith("org:"), i["scope"]))
 
@@ -323,12 +320,6 @@ class EvaluationService:
             for template in self.surveys.surveys.list_templates(org_id)
             for indicator in template.get("indicators", [])
         )
-
-    def _org(self, org_id: str) -> dict[str, Any]:
-        org = self.directory.get_org(org_id)
-        if org is None:
-            raise NotFound(f"organisation {org_id} not found")
-        return org
 
 
 def _decimals(value: Any) -> Any:

@@ -117,8 +117,7 @@ class IdeasService:
     def _ideas_point_of_unit(
         self, principal: Principal, unit_id: str, code: str, *, moderate: bool
     ) -> dict[str, Any]:
-        unit = self.surveys._unit(unit_id)
-        role = principal.unit_role(unit["org_id"], unit_id)
+        _, role = self.surveys.lookups.member_unit(principal, unit_id)
         if moderate and role not in MODERATORS:
             raise Forbidden("only the unit's workers and the organisation's admins moderate")
         item = self.surveys.surveys.get_collection(code.lower())
@@ -165,9 +164,7 @@ class IdeasService:
     ) -> list[AdoptedStatement]:
         """The statements young people proposed that the organisation's templates of
         ``year`` ask (what the annual report lists), in template order."""
-        if self.surveys.directory.get_org(org_id) is None:
-            raise NotFound(f"organisation {org_id} not found")
-        principal.require_org_member(org_id)
+        self.surveys.lookups.member_org(principal, org_id)
         statements: list[AdoptedStatement] = []
         templates = sorted(
             self.surveys.surveys.list_templates(org_id), key=lambda item: item["created_at"]

@@ -24,16 +24,16 @@ from chalicelib.domain.networks import (
     PublicNetwork,
     network_problem,
 )
-from chalicelib.service import Logbook, get_logbook
+from chalicelib.services import Services, get_services
 from chalicelib.store.networks import NetworkRepository
 
 
 class NetworkService:
     """Networks and their coordinators, with every access check."""
 
-    def __init__(self, logbook: Logbook, networks: NetworkRepository) -> None:
-        self.logbook = logbook
-        self.directory = logbook.directory
+    def __init__(self, services: Services, networks: NetworkRepository) -> None:
+        self.services = services
+        self.directory = services.directory
         self.networks = networks
 
     # ------------------------------------------------------------ reads
@@ -175,25 +175,25 @@ class NetworkService:
 
     def _invite(self, email: str) -> None:
         """Create (or enable again) the coordinator's sign-in, as for a member."""
-        if not self.logbook.accounts.invite(email):
-            self.logbook.accounts.enable(email)
+        if not self.services.accounts.invite(email):
+            self.services.accounts.enable(email)
 
     def _remove_coordinator(self, network_id: str, email: str) -> None:
         """As removing a member: someone left with no role anywhere loses their sign-in."""
         self.networks.delete_coordinator(network_id, email)
         if not self.directory.account(email).has_rights:
-            self.logbook.accounts.disable(email)
+            self.services.accounts.disable(email)
             if self.directory.account(email).has_rights:
-                self.logbook.accounts.enable(email)
+                self.services.accounts.enable(email)
             else:
                 self.directory.unbind_subject(email)
 
 
 def get_network_service() -> NetworkService:
     """The network services of this process (over the configured data table; cheap)."""
-    logbook = get_logbook()
-    assert logbook.networks is not None
-    return NetworkService(logbook, logbook.networks)
+    services = get_services()
+    assert services.networks is not None
+    return NetworkService(services, services.networks)
 
 
 def network_members(network_id: str) -> list[str] | None:

@@ -38,6 +38,7 @@ from chalicelib.domain.surveys import (
     new_collection_code,
 )
 from chalicelib.sender_limits import SenderLimiter
+from chalicelib.services.lookups import Lookups
 from chalicelib.settings import Settings, get_settings
 from chalicelib.store.activities import ActivityRepository
 from chalicelib.store.clients import data_table
@@ -69,6 +70,7 @@ class SurveyService(SurveyAnswers):
         self.surveys = surveys
         self.ideas = ideas or IdeaRepository(surveys._table)
         self.directory = directory
+        self.lookups = Lookups(directory)
         self.activities = activities
         self.settings = settings
         self.clock = clock or _utc_now
@@ -121,9 +123,7 @@ class SurveyService(SurveyAnswers):
         self, principal: Principal, org_id: str, data: SurveyTemplateIn
     ) -> SurveyTemplate:
         """Add an organisation's own template (org admins)."""
-        if self.directory.get_org(org_id) is None:
-            raise NotFound(f"organisation {org_id} not found")
-        principal.require_org_admin(org_id)
+        self.lookups.admin_org(principal, org_id)
         now = iso_instant(self.clock())
         adopted = self._adoptable_ideas(org_id, data)
         template = build_org_template(
@@ -196,14 +196,13 @@ class SurveyService(SurveyAnswers):
         self, principal: Principal, unit_id: str, data: CollectionIn, api_base: str
     ) -> Collection:
         """Open a QR point in a unit the caller belongs to."""
-        unit = self._unit(unit_id)
-        principal.unit_role(unit["org_id"], unit_id)
+        unit, _ = self.lookups.member_unit(principal, unit_id)
         if data.prompt and data.kind != "ideas":
             raise InvalidInput.field("prompt", "only an ideas point has a prompt")
         if data.kind == "survey":
             if not data.template_id:
                 raise InvalidInput.field("template_id", "is required for a survey")
-            if self._template(unit["org_id"], data.template_id) is None:
+            if self._template(unit.org_id, data.template_id) is None:
                 raise InvalidInput.field(
                     "template_id", f"no template {data.template_id} in this organisation"
                 )
@@ -220,7 +219,7 @@ class SurveyService(SurveyAnswers):
         collection = {
             "kind": data.kind,
             "unit_id": unit_id,
-            "org_id": unit["org_id"],
+            "org_id": unit.org_id,
             "template_id": data.template_id,
             "activity_id": data.activity_id,
             "prompt": data.prompt,
@@ -240,8 +239,7 @@ class SurveyService(SurveyAnswers):
         self, principal: Principal, unit_id: str, api_base: str
     ) -> list[Collection]:
         """A unit's QR points, newest first, with how much each has received."""
-        unit = self._unit(unit_id)
-        principal.unit_role(unit["org_id"], unit_id)
+        self.lookups.member_unit(principal, unit_id)
         return [
             self._collection_view(item, api_base, self.surveys.count_entries(item["code"]))
             for item in self.surveys.list_collections(unit_id)
@@ -251,8 +249,7 @@ class SurveyService(SurveyAnswers):
         self, principal: Principal, unit_id: str, code: str, api_base: str
     ) -> Collection:
         """Stop taking answers (idempotent)."""
-        unit = self._unit(unit_id)
-        principal.unit_role(unit["org_id"], unit_id)
+        self.lookups.member_unit(principal, unit_id)
         current = self.surveys.get_collection(code.lower())
         if current is None or current["unit_id"] != unit_id:
             raise NotFound(f"collection {code} not found in unit {unit_id}")
@@ -272,12 +269,6 @@ class SurveyService(SurveyAnswers):
             poster_url=f"{site}/s/poster.html?c={code}",
             received=received,
         )
-
-    def _unit(self, unit_id: str) -> dict[str, Any]:
-        unit = self.directory.get_unit(unit_id)
-        if unit is None:
-            raise NotFound(f"unit {unit_id} not found")
-        return unit
 
 
 def get_survey_service(settings: Settings | None = None) -> SurveyService:

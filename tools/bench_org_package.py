@@ -68,7 +68,7 @@ def main() -> None:
 def _bench(endpoint: str, mode: str, base: Path) -> None:
     from chalicelib.data_service import DataService
     from chalicelib.domain.models import OrgIn
-    from chalicelib.service import get_logbook
+    from chalicelib.services import get_services
     from chalicelib.settings import get_settings
     from chalicelib.store.accounts import LocalAccounts
     from chalicelib.store.clients import data_table
@@ -88,22 +88,22 @@ def _bench(endpoint: str, mode: str, base: Path) -> None:
     )
     print(f"  {counts['organisations']} organisations, {counts['activities']} activities")
     table = data_table(settings)
-    logbook = get_logbook(settings)
-    admin = logbook.principal(PLATFORM_ADMIN)
+    services = get_services(settings)
+    admin = services.identity.principal(PLATFORM_ADMIN)
     store = OrgPackageStore(table)
 
     def size(org_id: str) -> int:
         return sum(
             sum(1 for _ in store.activities_of_unit(unit["id"]))
-            for unit in logbook.directory.list_units(org_id)
+            for unit in services.directory.list_units(org_id)
         )
 
-    largest = max(logbook.list_orgs(admin), key=lambda org: size(org.id))
+    largest = max(services.organisations.list_orgs(admin), key=lambda org: size(org.id))
     print(f"largest organisation: {largest.name} ({size(largest.id)} activities)")
     service = DataService(table, LocalAccounts())
     package, _ = _timed("export", lambda: service.export_package(admin, largest.id))
     print(f"  package: {len(package.content) / 1e6:.2f} MB zipped")
-    target = logbook.create_org(
+    target = services.organisations.create_org(
         admin, OrgIn(name=f"{largest.name} (import)", country=largest.country)
     )
     dry, _ = _timed(

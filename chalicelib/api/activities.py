@@ -12,7 +12,7 @@ from chalicelib.api.routing import endpoint
 from chalicelib.domain.access import Principal
 from chalicelib.domain.activity import Activity, ActivityIn, ActivityPage, ActivityUpdate
 from chalicelib.observability import Counter, count
-from chalicelib.service import MAX_PAGE, get_logbook, strip_server_fields
+from chalicelib.services import MAX_PAGE, get_services, strip_server_fields
 
 bp = Blueprint(__name__)
 WRITE = (400, 401, 403, 404, 409, 413)
@@ -61,7 +61,7 @@ def _for_update(body: dict) -> dict:
     errors=WRITE,
 )
 def record_activity(unit_id: str, body: ActivityIn, principal: Principal) -> Activity:
-    activity = get_logbook().record_activity(principal, unit_id, body)
+    activity = get_services().activities.record_activity(principal, unit_id, body)
     count(Counter.ACTIVITIES_RECORDED)
     return activity
 
@@ -77,7 +77,7 @@ def record_activity(unit_id: str, body: ActivityIn, principal: Principal) -> Act
     errors=(400, 401, 403, 404),
 )
 def list_activities(unit_id: str, query: ActivityQuery, principal: Principal) -> ActivityPage:
-    return get_logbook().list_activities(
+    return get_services().activities.list_activities(
         principal,
         unit_id,
         date_from=query.date_from.isoformat() if query.date_from else None,
@@ -98,7 +98,7 @@ def list_activities(unit_id: str, query: ActivityQuery, principal: Principal) ->
     errors=(401, 403, 404),
 )
 def get_activity(unit_id: str, activity_id: str, principal: Principal) -> Activity:
-    return get_logbook().get_activity(principal, unit_id, activity_id)
+    return get_services().activities.get_activity(principal, unit_id, activity_id)
 
 
 @endpoint(
@@ -118,7 +118,7 @@ def get_activity(unit_id: str, activity_id: str, principal: Principal) -> Activi
 def update_activity(
     unit_id: str, activity_id: str, body: ActivityUpdate, principal: Principal
 ) -> Activity:
-    return get_logbook().update_activity(principal, unit_id, activity_id, body)
+    return get_services().activities.update_activity(principal, unit_id, activity_id, body)
 
 
 @endpoint(
@@ -131,4 +131,4 @@ def update_activity(
     errors=(401, 403, 404),
 )
 def delete_activity(unit_id: str, activity_id: str, principal: Principal) -> None:
-    get_logbook().delete_activity(principal, unit_id, activity_id)
+    get_services().activities.delete_activity(principal, unit_id, activity_id)

@@ -39,7 +39,7 @@ from chalicelib.domain.errors import (
     PayloadTooLarge,
     UnsupportedMediaType,
 )
-from chalicelib.service import get_logbook
+from chalicelib.services import get_services
 from chalicelib.settings import get_settings
 from chalicelib.store.clients import data_table
 
@@ -91,7 +91,7 @@ class DryRunQuery(BaseModel):
 
 def get_data_service() -> DataService:
     """The service over the configured data table and user pool (cheap: clients are cached)."""
-    return DataService(data_table(get_settings()), get_logbook().accounts)
+    return DataService(data_table(get_settings()), get_services().accounts)
 
 
 def upload_body(request: Any, allowed: tuple[str, ...]) -> tuple[bytes, str]:

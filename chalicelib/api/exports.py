@@ -33,7 +33,7 @@ from chalicelib.domain.exports import (
     render,
 )
 from chalicelib.domain.models import Unit
-from chalicelib.service import MAX_PAGE, Logbook, get_logbook
+from chalicelib.services import MAX_PAGE, Services, get_services
 
 bp = Blueprint(__name__)
 
@@ -92,13 +92,13 @@ def period_bounds(period: str) -> tuple[dt.date, dt.date]:
 
 
 def _all_activities(
-    logbook: Logbook, principal: Principal, unit_id: str, query: ExportQuery, budget: int
+    services: Services, principal: Principal, unit_id: str, query: ExportQuery, budget: int
 ) -> list[dict]:
     """Every activity of the unit in the range the caller may see (all pages)."""
     found: list[dict] = []
     cursor: str | None = None
     while True:
-        page = logbook.list_activities(
+        page = services.activities.list_activities(
             principal,
             unit_id,
             date_from=query.date_from.isoformat() if query.date_from else None,
@@ -119,7 +119,7 @@ def _all_activities(
 
 
 def _unit_export(
-    logbook: Logbook,
+    services: Services,
     principal: Principal,
     org_name: str,
     unit: Unit,
@@ -130,25 +130,25 @@ def _unit_export(
     return UnitExport(
         org_name=org_name,
         unit_name=unit.name,
-        activities=_all_activities(logbook, principal, unit.id, query, budget),
+        activities=_all_activities(services, principal, unit.id, query, budget),
         include_notes=may_see_notes(role),
     )
 
 
 def _answer(
-    logbook: Logbook,
+    services: Services,
     principal: Principal,
     org_id: str,
     units: list[UnitExport],
     name: str,
     query: ExportQuery,
 ) -> Response:
-    goals = {goal.id: goal.title for goal in logbook.list_goals(principal, org_id)}
-    questions = [(q.id, q.text) for q in logbook.list_questions(principal, org_id)]
+    goals = {goal.id: goal.title for goal in services.people.list_goals(principal, org_id)}
+    questions = [(q.id, q.text) for q in services.people.list_questions(principal, org_id)]
     # The organisation's own words for its categories, in the reader's language.
-    org = logbook.get_org(principal, org_id)
+    org = services.organisations.get_org(principal, org_id)
     language = query.lang or COUNTRY_LANGUAGE.get(org.country, "en")
-    vocabulary = logbook.get_vocabulary(principal, org_id)
+    vocabulary = services.vocabulary.get_vocabulary(principal, org_id)
     category_names = {
         entry.id: entry.labels.get(language) or entry.labels.get("en") or entry.id
         for entry in vocabulary.categories
@@ -202,11 +202,11 @@ def _filename(name: str, query: ExportQuery, ext: str, *, ascii_only: bool = Tru
     errors=(400, 401, 403, 404),
 )
 def export_unit_activities(unit_id: str, query: ExportQuery, principal: Principal) -> Response:
-    logbook = get_logbook()
-    unit = logbook.get_unit(principal, unit_id)
-    org = logbook.get_org(principal, unit.org_id)
-    exported = _unit_export(logbook, principal, org.name, unit, query, MAX_EXPORT_ROWS)
-    return _answer(logbook, principal, unit.org_id, [exported], unit.name, query)
+    services = get_services()
+    unit = services.organisations.get_unit(principal, unit_id)
+    org = services.organisations.get_org(principal, unit.org_id)
+    exported = _unit_export(services, principal, org.name, unit, query, MAX_EXPORT_ROWS)
+    return _answer(services, principal, unit.org_id, [exported], unit.name, query)
 
 
 @endpoint(
@@ -220,13 +220,13 @@ def export_unit_activities(unit_id: str, query: ExportQuery, principal: Principa
     errors=(400, 401, 403, 404),
 )
 def export_org_activities(org_id: str, query: ExportQuery, principal: Principal) -> Response:
-    logbook = get_logbook()
-    org = logbook.get_org(principal, org_id)
+    services = get_services()
+    org = services.organisations.get_org(principal, org_id)
     principal.require_org_admin(org_id)
     exported: list[UnitExport] = []
     budget = MAX_EXPORT_ROWS
-    for unit in logbook.list_units(principal, org_id):
-        part = _unit_export(logbook, principal, org.name, unit, query, budget)
+    for unit in services.organisations.list_units(principal, org_id):
+        part = _unit_export(services, principal, org.name, unit, query, budget)
         budget -= len(part.activities)
         exported.append(part)
-    return _answer(logbook, principal, org_id, exported, org.name, query)
+    return _answer(services, principal, org_id, exported, org.name, query)

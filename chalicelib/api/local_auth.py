@@ -16,7 +16,7 @@ from chalicelib.api.routing import endpoint
 from chalicelib.auth.tokens import issue_local_token
 from chalicelib.domain.errors import FieldProblem, Forbidden, Unauthenticated
 from chalicelib.domain.models import Email, Output, StrictInput
-from chalicelib.service import get_logbook
+from chalicelib.services import get_services
 from chalicelib.settings import get_settings
 
 local_auth_bp = Blueprint(__name__)
@@ -47,7 +47,7 @@ def local_login(body: LocalLoginIn) -> TokenOut:
     if origin is not None and origin.strip().lower() not in get_settings().site_origins:
         problem = "the local sign-in answers only the local site's own pages"
         raise Forbidden(f"Origin: {problem}", errors=[FieldProblem("Origin", problem)])
-    if not get_logbook().principal(body.email).known:
+    if not get_services().identity.principal(body.email).known:
         problem = "no member has this e-mail address"
         raise Unauthenticated(f"email: {problem}", errors=[FieldProblem("email", problem)])
     return TokenOut(token=issue_local_token(get_settings(), body.email))

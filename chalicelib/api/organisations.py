@@ -24,7 +24,7 @@ from chalicelib.domain.models import (
     UnitIn,
 )
 from chalicelib.domain.vocabulary import Vocabulary, VocabularyIn
-from chalicelib.service import get_logbook
+from chalicelib.services import get_services
 
 bp = Blueprint(__name__)
 READ = (401, 403, 404)
@@ -41,7 +41,7 @@ WRITE = (400, 401, 403, 404, 409, 413)
     errors=(401, 403),
 )
 def me(principal: Principal) -> Me:
-    return get_logbook().me(principal)
+    return get_services().identity.me(principal)
 
 
 @endpoint(
@@ -56,7 +56,7 @@ def me(principal: Principal) -> Me:
     errors=WRITE,
 )
 def create_org(body: OrgIn, principal: Principal) -> Org:
-    return get_logbook().create_org(principal, body)
+    return get_services().organisations.create_org(principal, body)
 
 
 @endpoint(
@@ -69,7 +69,7 @@ def create_org(body: OrgIn, principal: Principal) -> Org:
     errors=READ,
 )
 def list_orgs(principal: Principal) -> Items[Org]:
-    return Items[Org](items=get_logbook().list_orgs(principal))
+    return Items[Org](items=get_services().organisations.list_orgs(principal))
 
 
 @endpoint(
@@ -82,7 +82,7 @@ def list_orgs(principal: Principal) -> Items[Org]:
     errors=READ,
 )
 def get_org(org_id: str, principal: Principal) -> Org:
-    return get_logbook().get_org(principal, org_id)
+    return get_services().organisations.get_org(principal, org_id)
 
 
 @endpoint(
@@ -96,7 +96,7 @@ def get_org(org_id: str, principal: Principal) -> Org:
     errors=WRITE,
 )
 def update_org(org_id: str, body: OrgIn, principal: Principal) -> Org:
-    return get_logbook().update_org(principal, org_id, body)
+    return get_services().organisations.update_org(principal, org_id, body)
 
 
 @endpoint(
@@ -111,7 +111,7 @@ def update_org(org_id: str, body: OrgIn, principal: Principal) -> Org:
     errors=WRITE,
 )
 def create_unit(org_id: str, body: UnitIn, principal: Principal) -> Unit:
-    return get_logbook().create_unit(principal, org_id, body)
+    return get_services().organisations.create_unit(principal, org_id, body)
 
 
 @endpoint(
@@ -124,14 +124,14 @@ def create_unit(org_id: str, body: UnitIn, principal: Principal) -> Unit:
     errors=READ,
 )
 def list_units(org_id: str, principal: Principal) -> Items[Unit]:
-    return Items[Unit](items=get_logbook().list_units(principal, org_id))
+    return Items[Unit](items=get_services().organisations.list_units(principal, org_id))
 
 
 @endpoint(
     bp, "GET", "/units/{unit_id}", summary="One unit", tag="units", response=Unit, errors=READ
 )
 def get_unit(unit_id: str, principal: Principal) -> Unit:
-    return get_logbook().get_unit(principal, unit_id)
+    return get_services().organisations.get_unit(principal, unit_id)
 
 
 @endpoint(
@@ -145,7 +145,7 @@ def get_unit(unit_id: str, principal: Principal) -> Unit:
     errors=WRITE,
 )
 def update_unit(unit_id: str, body: UnitIn, principal: Principal) -> Unit:
-    return get_logbook().update_unit(principal, unit_id, body)
+    return get_services().organisations.update_unit(principal, unit_id, body)
 
 
 @endpoint(
@@ -160,7 +160,7 @@ def update_unit(unit_id: str, body: UnitIn, principal: Principal) -> Unit:
     errors=WRITE,
 )
 def add_member(org_id: str, body: MemberIn, principal: Principal) -> Member:
-    return get_logbook().add_member(principal, org_id, body)
+    return get_services().people.add_member(principal, org_id, body)
 
 
 @endpoint(
@@ -173,7 +173,7 @@ def add_member(org_id: str, body: MemberIn, principal: Principal) -> Member:
     errors=READ,
 )
 def list_members(org_id: str, principal: Principal) -> Items[Member]:
-    return Items[Member](items=get_logbook().list_members(principal, org_id))
+    return Items[Member](items=get_services().people.list_members(principal, org_id))
 
 
 @endpoint(
@@ -187,7 +187,7 @@ def list_members(org_id: str, principal: Principal) -> Items[Member]:
     errors=WRITE,
 )
 def update_member(org_id: str, email: str, body: MemberUpdate, principal: Principal) -> Member:
-    return get_logbook().update_member(principal, org_id, email, body)
+    return get_services().people.update_member(principal, org_id, email, body)
 
 
 @endpoint(
@@ -200,7 +200,7 @@ def update_member(org_id: str, email: str, body: MemberUpdate, principal: Princi
     errors=READ,
 )
 def remove_member(org_id: str, email: str, principal: Principal) -> None:
-    get_logbook().remove_member(principal, org_id, email)
+    get_services().people.remove_member(principal, org_id, email)
 
 
 @endpoint(
@@ -215,7 +215,7 @@ def remove_member(org_id: str, email: str, principal: Principal) -> None:
     errors=WRITE,
 )
 def create_goal(org_id: str, body: GoalIn, principal: Principal) -> Goal:
-    return get_logbook().create_goal(principal, org_id, body)
+    return get_services().people.create_goal(principal, org_id, body)
 
 
 @endpoint(
@@ -228,7 +228,7 @@ def create_goal(org_id: str, body: GoalIn, principal: Principal) -> Goal:
     errors=READ,
 )
 def list_goals(org_id: str, principal: Principal) -> Items[Goal]:
-    return Items[Goal](items=get_logbook().list_goals(principal, org_id))
+    return Items[Goal](items=get_services().people.list_goals(principal, org_id))
 
 
 @endpoint(
@@ -242,7 +242,7 @@ def list_goals(org_id: str, principal: Principal) -> Items[Goal]:
     errors=WRITE,
 )
 def update_goal(org_id: str, goal_id: str, body: GoalIn, principal: Principal) -> Goal:
-    return get_logbook().update_goal(principal, org_id, goal_id, body)
+    return get_services().people.update_goal(principal, org_id, goal_id, body)
 
 
 @endpoint(
@@ -257,7 +257,7 @@ def update_goal(org_id: str, goal_id: str, body: GoalIn, principal: Principal) -
     errors=WRITE,
 )
 def create_question(org_id: str, body: QuestionIn, principal: Principal) -> Question:
-    return get_logbook().create_question(principal, org_id, body)
+    return get_services().people.create_question(principal, org_id, body)
 
 
 @endpoint(
@@ -270,7 +270,7 @@ def create_question(org_id: str, body: QuestionIn, principal: Principal) -> Ques
     errors=READ,
 )
 def list_questions(org_id: str, principal: Principal) -> Items[Question]:
-    return Items[Question](items=get_logbook().list_questions(principal, org_id))
+    return Items[Question](items=get_services().people.list_questions(principal, org_id))
 
 
 @endpoint(
@@ -286,7 +286,7 @@ def list_questions(org_id: str, principal: Principal) -> Items[Question]:
 def update_question(
     org_id: str, question_id: str, body: QuestionIn, principal: Principal
 ) -> Question:
-    return get_logbook().update_question(principal, org_id, question_id, body)
+    return get_services().people.update_question(principal, org_id, question_id, body)
 
 
 @endpoint(
@@ -299,7 +299,7 @@ def update_question(
     errors=READ,
 )
 def get_vocabulary(org_id: str, principal: Principal) -> Vocabulary:
-    return get_logbook().get_vocabulary(principal, org_id)
+    return get_services().vocabulary.get_vocabulary(principal, org_id)
 
 
 @endpoint(
@@ -313,7 +313,7 @@ def get_vocabulary(org_id: str, principal: Principal) -> Vocabulary:
     errors=WRITE,
 )
 def put_vocabulary(org_id: str, body: VocabularyIn, principal: Principal) -> Vocabulary:
-    return get_logbook().put_vocabulary(principal, org_id, body)
+    return get_services().vocabulary.put_vocabulary(principal, org_id, body)
 
 
 @endpoint(
@@ -326,7 +326,7 @@ def put_vocabulary(org_id: str, body: VocabularyIn, principal: Principal) -> Voc
     errors=READ,
 )
 def list_key_figures(org_id: str, principal: Principal) -> Items[KeyFigures]:
-    return Items[KeyFigures](items=get_logbook().list_key_figures(principal, org_id))
+    return Items[KeyFigures](items=get_services().key_figures.list_key_figures(principal, org_id))
 
 
 @endpoint(
@@ -339,7 +339,7 @@ def list_key_figures(org_id: str, principal: Principal) -> Items[KeyFigures]:
     errors=(400, 401, 403, 404),
 )
 def get_key_figures(org_id: str, year: str, principal: Principal) -> KeyFigures:
-    return get_logbook().get_key_figures(principal, org_id, year)
+    return get_services().key_figures.get_key_figures(principal, org_id, year)
 
 
 @endpoint(
@@ -353,7 +353,7 @@ def get_key_figures(org_id: str, year: str, principal: Principal) -> KeyFigures:
     errors=WRITE,
 )
 def put_key_figures(org_id: str, year: str, body: KeyFiguresIn, principal: Principal) -> KeyFigures:
-    return get_logbook().put_key_figures(principal, org_id, year, body)
+    return get_services().key_figures.put_key_figures(principal, org_id, year, body)
 
 
 @endpoint(
@@ -366,4 +366,4 @@ def put_key_figures(org_id: str, year: str, body: KeyFiguresIn, principal: Princ
     public=True,
 )
 def public_orgs() -> Items[PublicOrg]:
-    return Items[PublicOrg](items=get_logbook().public_orgs())
+    return Items[PublicOrg](items=get_services().organisations.public_orgs())

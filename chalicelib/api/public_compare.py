@@ -25,7 +25,7 @@ from chalicelib.api.public_stats import CACHE_CONTROL, Statistics
 from chalicelib.api.routing import endpoint
 from chalicelib.domain.models import Output
 from chalicelib.domain.stats import InvalidStatsQueryError, parse_period, parse_scope
-from chalicelib.service import get_logbook
+from chalicelib.services import get_services
 from chalicelib.statistics_service import get_statistics_service
 
 bp = Blueprint(__name__)
@@ -103,9 +103,9 @@ class Comparison(Output):
     errors=(400, 404),
 )
 def compare(query: CompareQuery) -> Response:
-    logbook = get_logbook()
+    services = get_services()
     items = [
-        logbook.with_derived_figures(item)
+        services.key_figures.with_derived_figures(item)
         for item in get_statistics_service().compare(query.scope_list, query.period_list)
     ]
     return json_response({"items": items}, 200, {"Cache-Control": CACHE_CONTROL})

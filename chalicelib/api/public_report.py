@@ -8,7 +8,6 @@ describes them.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any, Literal
 
 from chalice import Blueprint, Response
@@ -17,29 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from chalicelib.api.errors import json_response
 from chalicelib.api.public_stats import CACHE_CONTROL, Statistics
 from chalicelib.api.routing import endpoint
-from chalicelib.averages_service import AveragesService
 from chalicelib.domain.averages import parse_group
 from chalicelib.domain.key_figures import year_problem
 from chalicelib.domain.models import Output
 from chalicelib.domain.stats import InvalidStatsQueryError, parse_period, parse_scope
-from chalicelib.evaluation_service import get_evaluation_service
-from chalicelib.settings import get_settings
-from chalicelib.statistics_service import get_statistics_service
-from chalicelib.store import clients
-from chalicelib.store.directory import DirectoryRepository
+from chalicelib.services.root import get_averages_service
 
 bp = Blueprint(__name__)
-
-
-@lru_cache(maxsize=1)
-def get_averages_service() -> AveragesService:
-    """The service of this process, on the configured tables (built once)."""
-    settings = get_settings()
-    return AveragesService(
-        get_statistics_service(),
-        DirectoryRepository(clients.data_table(settings)),
-        get_evaluation_service(settings).public_year,
-    )
 
 
 def _problem(parse: Any, value: str) -> str:

@@ -30,7 +30,7 @@ from chalicelib.domain.stats import (
     parse_scope,
     statistics_rows,
 )
-from chalicelib.service import get_logbook
+from chalicelib.services import get_services
 from chalicelib.statistics_service import get_statistics_service
 
 bp = Blueprint(__name__)
@@ -166,7 +166,7 @@ class Statistics(Output):
     errors=(400, 404),
 )
 def get_statistics(query: StatsQuery) -> Response:
-    statistics = get_logbook().with_derived_figures(
+    statistics = get_services().key_figures.with_derived_figures(
         get_statistics_service().statistics(query.scope, query.period, query.by)
     )
     return Response(
@@ -188,7 +188,7 @@ def get_statistics(query: StatsQuery) -> Response:
     errors=(400, 404),
 )
 def get_statistics_csv(query: StatsQuery) -> Response:
-    statistics = get_logbook().with_derived_figures(
+    statistics = get_services().key_figures.with_derived_figures(
         get_statistics_service().statistics(query.scope, query.period, query.by)
     )
     buffer = io.StringIO()

@@ -40,7 +40,7 @@ from chalicelib.domain.errors import (
 )
 from chalicelib.domain.models import Email
 from chalicelib.observability import logger
-from chalicelib.service import get_logbook
+from chalicelib.services import get_services
 from chalicelib.settings import get_settings
 
 CORS = CORSConfig(
@@ -117,7 +117,7 @@ def current_principal(request: Any) -> Principal:
         email=str(email),
         email_verified=str(context.get("email_verified")) == "true",
     )
-    principal = get_logbook().principal_for(signed_in)
+    principal = get_services().identity.principal_for(signed_in)
     if not principal.known:
         raise Forbidden("you have no role in Logbook yet; ask your organisation's admin")
     return principal

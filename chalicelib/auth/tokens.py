@@ -6,7 +6,7 @@ signs tokens for ``POST /auth/local-login``. Both are RS256 JWTs checked for
 signature, issuer, audience and expiry by ``TokenVerifier``.
 
 A token speaks for its subject (``sub``); its ``email`` and ``email_verified`` claims
-are passed on as they are, and ``Logbook.principal_for`` decides what they are worth
+are passed on as they are, and ``Identity.principal_for`` (chalicelib/services/identity.py) decides what they are worth
 (docs/identity.md). The local issuer gives every account one stable subject, as
 Cognito does, so the same binding code runs locally and in AWS.
 """

@@ -34,7 +34,7 @@ class SignedIn:
         Only a verified address, written exactly as Logbook stores addresses (lower
         case, no spaces): ``ADMIN@logbook.local`` is somebody else's account, not the
         admin's. Whether the subject is the one bound to the address is the store's
-        to say (``Logbook.principal_for``).
+        to say (``Identity.principal_for`` in the services).
         """
         if not self.email_verified or self.email != self.email.strip().lower():
             return None

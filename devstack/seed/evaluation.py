@@ -119,9 +119,9 @@ def _open_campaign(
 
 
 def _principal(email: str) -> Any:
-    from chalicelib.service import get_logbook
+    from chalicelib.services import get_services
 
-    return get_logbook().principal(email)
+    return get_services().identity.principal(email)
 
 
 def _point(

@@ -1,11 +1,11 @@
 """Load the demo data through the same services and rules the API uses.
 
-Organisations, centres, members, goals and questions go through ``Logbook`` service
-calls, exactly as over HTTP, as the platform admin. Activities are validated by the
-same models and rules as ``Logbook.record_activity`` (``ActivityIn`` from JSON,
-``activity_rule_problems``, the creator's unit role) and written with the activity
-repository's batch path, since ~13,000 service calls (four requests each) would take
-minutes.
+Organisations, centres, members, goals and questions go through the service calls of
+``chalicelib.services``, exactly as over HTTP, as the platform admin. Activities are
+validated by the same models and rules as ``Activities.record_activity``
+(``ActivityIn`` from JSON, ``activity_rule_problems``, the creator's unit role) and
+written with the activity repository's batch path, since ~13,000 service calls (four
+requests each) would take minutes.
 
 Re-running is safe, so an interrupted seed simply runs again: directory entries are
 found by their natural key (organisation name, centre name, e-mail, goal title,
@@ -60,15 +60,15 @@ class LoadedOrg:
     question_ids: list[str] = field(default_factory=list)
 
 
-def _logbook() -> Any:
-    from chalicelib.service import get_logbook
+def _services() -> Any:
+    from chalicelib.services import get_services
 
-    return get_logbook()
+    return get_services()
 
 
 def ensure_platform_admin(email: str = PLATFORM_ADMIN) -> None:
     """Make sure the seeded platform admin exists (every start; idempotent)."""
-    _logbook().add_platform_admin(email)
+    _services().identity.add_platform_admin(email)
 
 
 def load_plan(path: Path, mode: str, seed: int, today: dt.date) -> dict[str, Any]:
@@ -86,11 +86,11 @@ def load_plan(path: Path, mode: str, seed: int, today: dt.date) -> dict[str, Any
     return plan
 
 
-def _ensure_org(logbook: Any, admin: Any, spec: OrgSpec, existing: dict[str, Any]) -> LoadedOrg:
+def _ensure_org(services: Any, admin: Any, spec: OrgSpec, existing: dict[str, Any]) -> LoadedOrg:
     from chalicelib.domain.errors import Conflict
     from chalicelib.domain.models import GoalIn, MemberIn, OrgIn, QuestionIn, UnitIn
 
-    org = existing.get(spec.name) or logbook.create_org(
+    org = existing.get(spec.name) or services.organisations.create_org(
         admin,
         OrgIn(
             name=spec.name,
@@ -99,15 +99,15 @@ def _ensure_org(logbook: Any, admin: Any, spec: OrgSpec, existing: dict[str, Any
             youth_population=spec.youth_population,
         ),
     )
-    units = {unit.name: unit for unit in logbook.list_units(admin, org.id)}
+    units = {unit.name: unit for unit in services.organisations.list_units(admin, org.id)}
     unit_ids = []
     for centre in spec.centres:
-        unit = units.get(centre.name) or logbook.create_unit(
+        unit = units.get(centre.name) or services.organisations.create_unit(
             admin, org.id, UnitIn(name=centre.name, description=centre.description)
         )
         unit_ids.append(unit.id)
 
-    members = {member.email for member in logbook.list_members(admin, org.id)}
+    members = {member.email for member in services.people.list_members(admin, org.id)}
     wanted = [
         MemberIn(email=spec.email("admin"), role="org_admin", unit_ids=[]),
         MemberIn(email=spec.email("worker"), role="worker", unit_ids=unit_ids),
@@ -117,13 +117,13 @@ def _ensure_org(logbook: Any, admin: Any, spec: OrgSpec, existing: dict[str, Any
         if member.email not in members:
             # Conflict: an interrupted earlier run added it after we listed.
             with contextlib.suppress(Conflict):
-                logbook.add_member(admin, org.id, member)
+                services.people.add_member(admin, org.id, member)
 
-    goals = {goal.title: goal for goal in logbook.list_goals(admin, org.id)}
+    goals = {goal.title: goal for goal in services.people.list_goals(admin, org.id)}
     goals_for_unit: dict[str, list[str]] = {unit_id: [] for unit_id in unit_ids}
     for goal_spec in GOALS:
         scope = unit_ids[:1] if goal_spec.first_centre_only else None
-        goal = goals.get(goal_spec.title) or logbook.create_goal(
+        goal = goals.get(goal_spec.title) or services.people.create_goal(
             admin,
             org.id,
             GoalIn(title=goal_spec.title, description=goal_spec.description, unit_ids=scope),
@@ -131,9 +131,14 @@ def _ensure_org(logbook: Any, admin: Any, spec: OrgSpec, existing: dict[str, Any
         for unit_id in scope or unit_ids:
             goals_for_unit[unit_id].append(goal.id)
 
-    questions = {question.text: question for question in logbook.list_questions(admin, org.id)}
+    questions = {
+        question.text: question for question in services.people.list_questions(admin, org.id)
+    }
     question_ids = [
-        (questions.get(text) or logbook.create_question(admin, org.id, QuestionIn(text=text))).id
+        (
+            questions.get(text)
+            or services.people.create_question(admin, org.id, QuestionIn(text=text))
+        ).id
         for text in QUESTIONS
     ]
     return LoadedOrg(spec, org.id, unit_ids, goals_for_unit, question_ids)
@@ -147,14 +152,14 @@ def _created_at(payload: dict[str, Any]) -> str:
 
 
 def _stored_activities(
-    logbook: Any, loaded: LoadedOrg, seed: int, start: dt.date, end: dt.date
+    services: Any, loaded: LoadedOrg, seed: int, start: dt.date, end: dt.date
 ) -> list[dict[str, Any]]:
     """Every activity of an organisation, validated like ``record_activity``, ready to store."""
     from chalicelib.domain.activity import Activity, ActivityIn, activity_rule_problems
 
     worker = loaded.spec.email("worker")
     partner = loaded.spec.email("partner")
-    principals = {email: logbook.principal(email) for email in (worker, partner)}
+    principals = {email: services.identity.principal(email) for email in (worker, partner)}
     stored: list[dict[str, Any]] = []
     for index, unit_id in enumerate(loaded.unit_ids):
         goal_ids = loaded.goals_for_unit[unit_id]
@@ -230,27 +235,27 @@ def seed_demo_data(
     progress: bool = True,
 ) -> dict[str, Any]:
     """Load the demo organisations and a year of their activities; returns the counts."""
-    logbook = _logbook()
+    services = _services()
     ensure_platform_admin()
-    admin = logbook.principal(PLATFORM_ADMIN)
+    admin = services.identity.principal(PLATFORM_ADMIN)
     plan = load_plan(plan_path, mode, seed, today or dt.date.today())
     start, end = dt.date.fromisoformat(plan["start"]), dt.date.fromisoformat(plan["end"])
     specs = organisations_for(mode)
 
-    existing = {org.name: org for org in logbook.list_orgs(admin)}
+    existing = {org.name: org for org in services.organisations.list_orgs(admin)}
     loaded: list[LoadedOrg] = []
     for spec in tqdm(specs, desc="organisations", unit="org", disable=not progress):
-        loaded.append(_ensure_org(logbook, admin, spec, existing))
+        loaded.append(_ensure_org(services, admin, spec, existing))
 
     # MaMa and Kanuuna (full demo): before the activities, so publishing them publishes
     # the networks' figures too (docs/networks.md).
     networks = seed_networks(admin, loaded) if mode == "full" else 0
 
-    activities = [a for org in loaded for a in _stored_activities(logbook, org, seed, start, end)]
+    activities = [a for org in loaded for a in _stored_activities(services, org, seed, start, end)]
     _write_activities(activities, progress)
     # Own categories, key figures and a few planned sessions (docs/vocabulary.md).
     plans = seed_structure(
-        logbook, loaded, sorted({start.year, end.year}), today or dt.date.today()
+        services, loaded, sorted({start.year, end.year}), today or dt.date.today()
     )
     # The year's evaluation (campaigns, answers, feedback, check-ins, targets): full demo only,
     # so the small demo that the browser tests start stays quick.

@@ -1,6 +1,6 @@
 """Demo data of issue #17: own categories, key figures per year and planned sessions.
 
-Through the same services and rules as the API (``Logbook.put_vocabulary``,
+Through the same services and rules as the API (``services.vocabulary.put_vocabulary``,
 ``put_key_figures``; plans validated like ``record_activity``). Re-running changes
 nothing: the vocabulary and key figures are PUTs, and plans have deterministic ids.
 Key figures are demo-grade (staff and costs scaled from the number of centres), like
@@ -70,18 +70,20 @@ def _plan_id(org_slug: str, number: int) -> str:
     return hashlib.sha256(f"plan:{org_slug}:{number}".encode()).hexdigest()[:16]
 
 
-def seed_structure(logbook: Any, loaded: list[Any], years: list[int], today: dt.date) -> int:
+def seed_structure(services: Any, loaded: list[Any], years: list[int], today: dt.date) -> int:
     """Own categories, key figures of ``years`` and three plans per organisation; plans made."""
     from chalicelib.domain.activity import Activity, ActivityIn, activity_rule_problems
     from chalicelib.domain.key_figures import KeyFiguresIn
     from chalicelib.domain.vocabulary import VocabularyIn, core_categories, own_categories
 
-    admin = logbook.principal(PLATFORM_ADMIN)
+    admin = services.identity.principal(PLATFORM_ADMIN)
     plans: list[dict[str, Any]] = []
     for org in loaded:
         spec = org.spec
         own = OWN_CATEGORIES.get(spec.country, [])
-        logbook.put_vocabulary(admin, org.org_id, VocabularyIn.model_validate({"categories": own}))
+        services.vocabulary.put_vocabulary(
+            admin, org.org_id, VocabularyIn.model_validate({"categories": own})
+        )
         staff = round(1.5 * len(org.unit_ids), 1)
         for year in years:
             figures = KeyFiguresIn(
@@ -90,7 +92,7 @@ def seed_structure(logbook: Any, loaded: list[Any], years: list[int], today: dt.
                 staff_fte=staff,
                 youth_population=spec.youth_population,
             )
-            logbook.put_key_figures(admin, org.org_id, str(year), figures)
+            services.key_figures.put_key_figures(admin, org.org_id, str(year), figures)
         unit_id = org.unit_ids[0]
         worker = spec.email("worker")
         known = {category["id"]: category for category in own}
@@ -129,5 +131,5 @@ def seed_structure(logbook: Any, loaded: list[Any], years: list[int], today: dt.
                 ).model_dump()
             )
     if plans:
-        logbook.activities.create_many(plans)
+        services.activity_store.create_many(plans)
     return len(plans)

@@ -24,8 +24,8 @@ ADMIN = "admin@logbook.local"
 
 def reset_caches() -> None:
     """Settings, clients and services are cached per process; tests change them."""
-    from chalicelib import service, statistics_service
-    from chalicelib.api import idempotency, open_data, public_report
+    from chalicelib import services
+    from chalicelib.api import idempotency, open_data
     from chalicelib.auth import tokens
     from chalicelib.events import aggregate
     from chalicelib.store import sender_limits as sender_limits_store
@@ -35,11 +35,9 @@ def reset_caches() -> None:
     clients.dynamodb_resource.cache_clear()
     clients.dynamodb_client.cache_clear()
     clients.cognito_client.cache_clear()
-    service.get_logbook.cache_clear()
+    services.reset()
     tokens.verifier_for.cache_clear()
-    statistics_service.get_statistics_service.cache_clear()
     open_data.forget_kept()
-    public_report.get_averages_service.cache_clear()
     aggregate.get_aggregator.cache_clear()
     idempotency.idempotency_store.cache_clear()
     surveys_store.forget_checkin_keys()
@@ -115,7 +113,7 @@ class Api:
 
 @pytest.fixture
 def api(app_client: Client) -> Api:
-    from chalicelib.service import get_logbook
+    from chalicelib.services import get_services
 
-    get_logbook().add_platform_admin(ADMIN)
+    get_services().identity.add_platform_admin(ADMIN)
     return Api(app_client)

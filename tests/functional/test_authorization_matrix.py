@@ -42,7 +42,7 @@ from chalicelib.api.routing import ROUTES
 from chalicelib.auth.tokens import PRIVATE_KEY_FILE, issue_local_token
 from chalicelib.domain.activity import ActivityIn
 from chalicelib.domain.models import MemberIn
-from chalicelib.service import get_logbook
+from chalicelib.services import get_services
 from chalicelib.settings import get_settings
 from chalicelib.store.schema import create_tables
 from devstack.gateway import patch_local_authorizer
@@ -124,7 +124,7 @@ def world(key_dir: Path) -> Iterator[World]:
             settings.stats_table,
         )
         patch_local_authorizer()
-        get_logbook().add_platform_admin(ADMIN)
+        get_services().identity.add_platform_admin(ADMIN)
         with Client(app, stage_name="local") as client:
             api = Api(client)
             admin = api.token(ADMIN)
@@ -230,8 +230,8 @@ def throwaway_member(world: World, path: str, role: str, target: str) -> Request
     """PUT/DELETE of a member: a fresh member of the target org, so deletes never run out."""
     email = f"temp-{uuid.uuid4().hex[:10]}@a.test"
     if target != "missing":
-        admin = get_logbook().principal(ADMIN)
-        get_logbook().add_member(
+        admin = get_services().identity.principal(ADMIN)
+        get_services().people.add_member(
             admin,
             world.orgs[target],
             MemberIn(email=email, role="worker", unit_ids=[world.units[target]]),
@@ -248,14 +248,14 @@ def fresh_activity(world: World, path: str, role: str, target: str) -> Request:
     """
     activity_id = MISSING
     if target != "missing":
-        logbook = get_logbook()
+        services = get_services()
         unit = world.units[target]
         may_record = role in ("platform_admin",) or (
             target == "own" and role in ("org_admin", "worker", "partner")
         )
         author = EMAILS[role] if may_record else world.unit_workers[target]
-        activity = logbook.record_activity(
-            logbook.principal(author), unit, activity_in(activity_body())
+        activity = services.activities.record_activity(
+            services.identity.principal(author), unit, activity_in(activity_body())
         )
         activity_id = activity.id
     path = fill(path, {"unit_id": world.units[target], "activity_id": activity_id})
@@ -469,7 +469,7 @@ def org_package(world: World, path: str, role: str, target: str) -> Request:
     another organisation's package would also import its members and their roles)."""
     from chalicelib.api.data import get_data_service
 
-    admin = get_logbook().principal(ADMIN)
+    admin = get_services().identity.principal(ADMIN)
     source = world.orgs["own" if target == "missing" else target]
     package = get_data_service().export_package(admin, source)
     return Request(
@@ -726,9 +726,9 @@ def test_route_role_target(world: World, route: tuple[str, str], role: str, targ
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
 def test_a_partner_cannot_touch_someone_elses_activity(world: World, method: str) -> None:
-    logbook = get_logbook()
-    activity = logbook.record_activity(
-        logbook.principal(EMAILS["worker"]),
+    services = get_services()
+    activity = services.activities.record_activity(
+        services.identity.principal(EMAILS["worker"]),
         world.units["own"],
         activity_in(activity_body()),
     )
@@ -743,10 +743,10 @@ def test_a_partner_cannot_touch_someone_elses_activity(world: World, method: str
 
 
 def test_a_partner_lists_and_exports_only_its_own_activities(world: World) -> None:
-    logbook = get_logbook()
+    services = get_services()
     unit = world.units["own"]
-    mine = logbook.record_activity(
-        logbook.principal(EMAILS["partner"]), unit, activity_in(activity_body("M"))
+    mine = services.activities.record_activity(
+        services.identity.principal(EMAILS["partner"]), unit, activity_in(activity_body("M"))
     )
     listing = world.api.call(
         "GET", f"/units/{unit}/activities?limit=200", token=world.tokens["partner"]
@@ -762,7 +762,9 @@ def test_a_partner_lists_and_exports_only_its_own_activities(world: World) -> No
     ids = {row["activity_id"] for row in csv.DictReader(io.StringIO(exported.body.decode()[1:]))}
     assert mine.id in ids
     assert all(
-        logbook.get_activity(logbook.principal(ADMIN), unit, activity_id).created_by
+        services.activities.get_activity(
+            services.identity.principal(ADMIN), unit, activity_id
+        ).created_by
         == EMAILS["partner"]
         for activity_id in ids
     )

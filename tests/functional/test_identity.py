@@ -185,29 +185,33 @@ def test_members_are_bound_like_platform_admins(api):
 
 def test_of_two_racing_first_sign_ins_exactly_one_binds(api, monkeypatch):
     from chalicelib.domain.access import SignedIn
-    from chalicelib.service import get_logbook
+    from chalicelib.services import get_services
 
-    logbook = get_logbook()
+    services = get_services()
     # Both requests read the account before either of them binds it.
-    unbound = logbook.directory.account(ADMIN)
+    unbound = services.directory.account(ADMIN)
     assert unbound.subject is None
-    monkeypatch.setattr(logbook.directory, "account", lambda email: unbound)
+    monkeypatch.setattr(services.directory, "account", lambda email: unbound)
 
-    first = logbook.principal_for(SignedIn(subject="sub-a", email=ADMIN, email_verified=True))
-    second = logbook.principal_for(SignedIn(subject="sub-b", email=ADMIN, email_verified=True))
+    first = services.identity.principal_for(
+        SignedIn(subject="sub-a", email=ADMIN, email_verified=True)
+    )
+    second = services.identity.principal_for(
+        SignedIn(subject="sub-b", email=ADMIN, email_verified=True)
+    )
 
     assert first.platform_admin
     assert not second.known
     monkeypatch.undo()
-    assert logbook.directory.account(ADMIN).subject == "sub-a"
+    assert services.directory.account(ADMIN).subject == "sub-a"
 
 
 def test_a_token_without_rights_binds_nothing(api):
-    from chalicelib.service import get_logbook
+    from chalicelib.services import get_services
 
     assert api.call("GET", "/me", token=forged("later@celje.test", sub="early")).status == 403
 
-    assert get_logbook().directory.account("later@celje.test").subject is None
+    assert get_services().directory.account("later@celje.test").subject is None
 
 
 # ---------------------------------------------------------------- the local sign-in's reach

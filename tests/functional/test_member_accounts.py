@@ -80,12 +80,12 @@ def test_someone_with_a_sign_in_keeps_it_when_another_org_adds_them(
 def test_adding_a_member_again_is_409_and_invites_nobody(
     api: Api, world: World, pool: tuple[Any, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib.service import get_logbook
+    from chalicelib.services import get_services
 
     def no_invitations(email: str) -> bool:
         raise AssertionError(f"invited {email}")
 
-    monkeypatch.setattr(get_logbook().accounts, "invite", no_invitations)
+    monkeypatch.setattr(get_services().accounts, "invite", no_invitations)
 
     answer = add(api, world, "worker@lj.test")
 
@@ -96,12 +96,12 @@ def test_adding_a_member_again_is_409_and_invites_nobody(
 def test_when_the_sign_in_cannot_be_made_the_member_is_not_stored(
     api: Api, world: World, pool: tuple[Any, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib.service import get_logbook
+    from chalicelib.services import get_services
 
     def refused(email: str) -> bool:
         raise InvalidInput.field("email", "the sign-in service refused this address")
 
-    monkeypatch.setattr(get_logbook().accounts, "invite", refused)
+    monkeypatch.setattr(get_services().accounts, "invite", refused)
 
     answer = add(api, world, "odd@lj.test")
 
@@ -213,9 +213,9 @@ def test_a_member_elsewhere_keeps_their_sign_in(
 def test_a_platform_admin_keeps_their_sign_in(
     api: Api, world: World, pool: tuple[Any, str]
 ) -> None:
-    from chalicelib.service import get_logbook
+    from chalicelib.services import get_services
 
-    get_logbook().add_platform_admin("worker@lj.test")
+    get_services().identity.add_platform_admin("worker@lj.test")
 
     assert remove(api, world, "worker@lj.test").status == 204
 
@@ -235,9 +235,9 @@ def test_adding_a_removed_person_again_enables_their_sign_in(
 def test_when_cognito_refuses_to_disable_the_member_stays_and_removing_again_works(
     api: Api, world: World, pool: tuple[Any, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib.service import get_logbook
+    from chalicelib.services import get_services
 
-    accounts = get_logbook().accounts
+    accounts = get_services().accounts
 
     def throttled(email: str) -> None:
         raise TooManyRequests("too many sign-in changes at once; try again in a minute")
@@ -253,14 +253,14 @@ def test_when_cognito_refuses_to_disable_the_member_stays_and_removing_again_wor
 def test_added_elsewhere_while_being_removed_keeps_the_sign_in(
     api: Api, world: World, pool: tuple[Any, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib.service import get_logbook
+    from chalicelib.services import get_services
 
-    logbook = get_logbook()
-    disable = logbook.accounts.disable
+    services = get_services()
+    disable = services.accounts.disable
 
     def another_admin_adds_them_meanwhile(email: str) -> None:
         disable(email)
-        logbook.directory.put_member(
+        services.directory.put_member(
             {
                 "email": email,
                 "org_id": world.foreign_org,
@@ -272,7 +272,7 @@ def test_added_elsewhere_while_being_removed_keeps_the_sign_in(
             create=True,
         )
 
-    monkeypatch.setattr(logbook.accounts, "disable", another_admin_adds_them_meanwhile)
+    monkeypatch.setattr(services.accounts, "disable", another_admin_adds_them_meanwhile)
 
     assert remove(api, world, "worker@lj.test").status == 204
 
@@ -282,9 +282,9 @@ def test_added_elsewhere_while_being_removed_keeps_the_sign_in(
 def test_a_person_removed_everywhere_is_unbound_and_binds_afresh_when_invited_again(
     api: Api, world: World, pool: tuple[Any, str]
 ) -> None:
-    from chalicelib.service import get_logbook
+    from chalicelib.services import get_services
 
-    directory = get_logbook().directory
+    directory = get_services().directory
     assert api.call("GET", "/me", token=world.worker).status == 200
     assert directory.account("worker@lj.test").subject is not None
 

@@ -212,14 +212,14 @@ def test_others_may_not_read_or_write_networks(api: Api, orgs: dict[str, Any]) -
 
 
 def test_the_demo_seeds_mama_and_kanuuna_once(api: Api) -> None:
-    from chalicelib.service import get_logbook
+    from chalicelib.services import get_services
     from devstack.seed.catalogue import NORDIC, SLOVENIA
     from devstack.seed.load import _ensure_org
     from devstack.seed.networks import MAMA_COORDINATOR, seed_networks
 
-    logbook = get_logbook()
-    admin = logbook.principal(ADMIN)
-    loaded = [_ensure_org(logbook, admin, spec, {}) for spec in (SLOVENIA[0], NORDIC[0])]
+    services = get_services()
+    admin = services.identity.principal(ADMIN)
+    loaded = [_ensure_org(services, admin, spec, {}) for spec in (SLOVENIA[0], NORDIC[0])]
     assert seed_networks(admin, loaded) == 2
     assert seed_networks(admin, loaded) == 2  # a resumed seed adds nothing
     networks = api.call("GET", "/public/networks").json["items"]

@@ -257,9 +257,9 @@ def test_public_orgs_show_names_and_ids_only(api, world):
 
 
 def test_public_orgs_is_one_query_however_many_organisations(api, world):
-    from chalicelib.service import get_logbook
+    from chalicelib.services import get_services
 
-    client = get_logbook().directory._table.meta.client
+    client = get_services().directory._table.meta.client
     calls: list[str] = []
     client.meta.events.register("before-call.dynamodb", lambda model, **_: calls.append(model.name))
 

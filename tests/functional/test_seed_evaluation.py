@@ -37,18 +37,18 @@ def items_by_type() -> Counter[str]:
 
 
 def test_the_evaluation_year_loads_once(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chalicelib.service import get_logbook
+    from chalicelib.services import get_services
 
     # moto's transactions are not safe across threads (DynamoDB Local's are): one writer.
     monkeypatch.setattr(seed_evaluation_module, "WRITERS", 1)
 
     # Given Tampere's three centres (with their people), as the seed makes them
     ensure_platform_admin()
-    logbook = get_logbook()
+    services = get_services()
     spec = next(org for org in NORDIC if org.slug == "tampere")
-    loaded = _ensure_org(logbook, logbook.principal("admin@logbook.local"), spec, {})
-    recorded = logbook.record_activity(
-        logbook.principal(spec.email("worker")),
+    loaded = _ensure_org(services, services.identity.principal("admin@logbook.local"), spec, {})
+    recorded = services.activities.record_activity(
+        services.identity.principal(spec.email("worker")),
         loaded.unit_ids[0],
         ActivityIn.model_validate_json(
             json.dumps({

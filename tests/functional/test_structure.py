@@ -539,7 +539,8 @@ def test_public_statistics_of_an_organisations_year_carry_the_derived_figures(ap
 
 
 def test_an_organisations_year_stays_one_read_however_often_it_is_asked(api, world, stream):
-    from chalicelib.service import DERIVED_INPUTS_SECONDS, get_logbook
+    from chalicelib.services import get_services
+    from chalicelib.services.key_figures import DERIVED_INPUTS_SECONDS
     from chalicelib.statistics_service import get_statistics_service
 
     # Given an organisation's year with key figures, read once (the inputs are now kept)
@@ -548,11 +549,11 @@ def test_an_organisations_year_stays_one_read_however_often_it_is_asked(api, wor
     api.call("PUT", key_figures_path(world), {"costs_eur": 1000}, token=world.org_admin)
     path = f"/public/stats?scope=org:{world.org}&period=2026"
     assert api.call("GET", path).json["cost_per_visit"] == 20.0
-    logbook = get_logbook()
+    services = get_services()
     clients = {
         id(client): client
         for client in (
-            logbook.directory._table.meta.client,
+            services.directory._table.meta.client,
             get_statistics_service()._store._client,  # type: ignore[attr-defined]
         )
     }
@@ -572,8 +573,8 @@ def test_an_organisations_year_stays_one_read_however_often_it_is_asked(api, wor
     # And a correction of the key figures is public at once, expiry reads them again
     api.call("PUT", key_figures_path(world), {"costs_eur": 500}, token=world.org_admin)
     assert api.call("GET", path).json["cost_per_visit"] == 10.0
-    now = logbook.clock()
-    logbook.clock = lambda: now + DERIVED_INPUTS_SECONDS + 1
+    now = services.key_figures.clock()
+    services.key_figures.clock = lambda: now + DERIVED_INPUTS_SECONDS + 1
     calls.clear()
     assert api.call("GET", path).json["cost_per_visit"] == 10.0
     assert calls == ["GetItem"] * 3

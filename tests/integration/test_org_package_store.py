@@ -15,7 +15,7 @@ from chalicelib.domain.activity import ActivityIn
 from chalicelib.domain.models import GoalIn, OrgIn, QuestionIn, UnitIn
 from chalicelib.domain.stats import StatsKey
 from chalicelib.events.aggregate import StreamAggregator
-from chalicelib.service import Logbook
+from chalicelib.services import Services
 from chalicelib.store.accounts import LocalAccounts
 from chalicelib.store.schema import create_tables
 from chalicelib.store.stats import StatsStore
@@ -29,22 +29,24 @@ ADMIN = "admin@logbook.local"
 _names = itertools.count()
 
 
-def a_world(table: Any) -> tuple[Logbook, DataService, Any, str]:
+def a_world(table: Any) -> tuple[Services, DataService, Any, str]:
     """An organisation with a unit, a goal, a question and three activities."""
-    logbook = Logbook.from_table(table, LocalAccounts())
-    logbook.add_platform_admin(ADMIN)
-    admin = logbook.principal(ADMIN)
-    org = logbook.create_org(admin, OrgIn(name="Maribor", country="SI"))
-    unit = logbook.create_unit(admin, org.id, UnitIn(name="MC Pekarna"))
-    goal = logbook.create_goal(admin, org.id, GoalIn(title="Belonging"))
-    question = logbook.create_question(admin, org.id, QuestionIn(text="What worked?"))
+    services = Services.from_table(table, LocalAccounts())
+    services.identity.add_platform_admin(ADMIN)
+    admin = services.identity.principal(ADMIN)
+    org = services.organisations.create_org(admin, OrgIn(name="Maribor", country="SI"))
+    unit = services.organisations.create_unit(admin, org.id, UnitIn(name="MC Pekarna"))
+    goal = services.people.create_goal(admin, org.id, GoalIn(title="Belonging"))
+    question = services.people.create_question(admin, org.id, QuestionIn(text="What worked?"))
     for day in ("2026-01-09", "2026-02-13", "2026-03-13"):
         body = activity(
             date=day, goal_ids=[goal.id], goal_ratings={goal.id: 5},
             reflection={question.id: "Good"},
         )  # fmt: skip
-        logbook.record_activity(admin, unit.id, ActivityIn.model_validate(body, strict=False))
-    return logbook, DataService(table, LocalAccounts()), admin, org.id
+        services.activities.record_activity(
+            admin, unit.id, ActivityIn.model_validate(body, strict=False)
+        )
+    return services, DataService(table, LocalAccounts()), admin, org.id
 
 
 def activity_rows(package: bytes) -> int:
@@ -53,9 +55,9 @@ def activity_rows(package: bytes) -> int:
 
 
 def test_import_stores_once_on_either_engine(engine_data_table: Any) -> None:
-    logbook, service, admin, source = a_world(engine_data_table)
+    services, service, admin, source = a_world(engine_data_table)
     package = service.export_package(admin, source).content
-    target = logbook.create_org(admin, OrgIn(name="Maribor (new)", country="SI")).id
+    target = services.organisations.create_org(admin, OrgIn(name="Maribor (new)", country="SI")).id
 
     first = service.import_package(admin, target, package)
     again = service.import_package(admin, target, package)
@@ -77,9 +79,9 @@ def test_imported_activities_reach_the_statistics_through_the_stream(
     table = boto3.resource("dynamodb", endpoint_url=ddb_local_endpoint, region_name=REGION).Table(
         data
     )
-    logbook, service, admin, source = a_world(table)
+    services, service, admin, source = a_world(table)
     package = service.export_package(admin, source).content
-    target = logbook.create_org(admin, OrgIn(name="Maribor (new)", country="SI")).id
+    target = services.organisations.create_org(admin, OrgIn(name="Maribor (new)", country="SI")).id
     service.import_package(admin, target, package)
 
     store = StatsStore(client, stats)

@@ -18,7 +18,7 @@ FORBIDDEN = (
     "chalicelib.api",
     "chalicelib.store",
     "chalicelib.events",
-    "chalicelib.service",
+    "chalicelib.services",
     "chalicelib.settings",
 )
 
@@ -46,3 +46,22 @@ def test_the_domain_imports_no_aws_no_chalice_and_no_other_layer() -> None:
     }
     assert {path: names for path, names in offending.items() if names} == {}
     assert len(offending) > 30  # every module was read
+
+
+SERVICES = DOMAIN.parent / "services"
+
+
+def test_the_services_import_neither_chalice_nor_the_routes() -> None:
+    """Routes call services, never the other way: a service runs the same from a tool."""
+    offending = {
+        path.name: sorted(
+            name
+            for name in imported_modules(path)
+            if any(
+                name == bad or name.startswith(f"{bad}.") for bad in ("chalice", "chalicelib.api")
+            )
+        )
+        for path in sorted(SERVICES.glob("*.py"))
+    }
+    assert {path: names for path, names in offending.items() if names} == {}
+    assert len(offending) >= 8  # every module was read
