@@ -5,6 +5,7 @@
 // numbers beside it. Print (or Save as PDF) gives the A4 document (report.css).
 
 import { barChart, intervalChart, setChartWidth } from "./charts.js";
+import { $, h } from "./dom.js";
 import {
   AGE_BANDS,
   countOf,
@@ -43,23 +44,6 @@ let tr = translator(initialLanguage());
 let scopes = new Map([["all", { key: "all", kind: "all", population: null }]]);
 let report = null;
 let failure = null;
-
-const $ = (selector) => document.querySelector(selector);
-
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "text") node.textContent = value;
-    else if (key === "class") node.className = value;
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined && child !== false) node.append(child);
-  }
-  return node;
-}
 
 // ------------------------------------------------------------------ the view
 function readView() {

@@ -4,6 +4,7 @@
 // CSV and JSON downloads contain: both are built from the same tidy rows.
 
 import { barChart, columnChart, intervalChart, setChartWidth } from "./charts.js";
+import { $, h } from "./dom.js";
 import {
   AGE_BANDS,
   CATEGORIES,
@@ -60,24 +61,6 @@ let view = null;
 let data = null; // the loaded figures of the current view
 let shown = { rows: [], sources: [] }; // what the downloads contain
 let loadNumber = 0;
-
-const $ = (selector) => document.querySelector(selector);
-
-/** Create an HTML element: attrs may hold text, class, dataset and attributes. */
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "text") node.textContent = value;
-    else if (key === "class") node.className = value;
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined && child !== false) node.append(child);
-  }
-  return node;
-}
 
 // ------------------------------------------------------------------ the view
 /** The view the address asks for, with notices for what had to be corrected. */
