@@ -4,8 +4,9 @@
 // part, and the team's published analysis. Every chart has a table with the same
 // numbers beside it. Print (or Save as PDF) gives the A4 document (report.css).
 
-import { barChart, intervalChart, setChartWidth } from "./charts.js";
-import { $, h } from "./dom.js";
+import { PublicApi } from "../shared/api.js";
+import { barChart, intervalChart } from "../shared/charts.js";
+import { $, h } from "../shared/dom.js";
 import {
   AGE_BANDS,
   countOf,
@@ -22,7 +23,7 @@ import { averageOf, differenceText, reports, tone, versus } from "./peers.js";
 import "./report-texts.js";
 
 const config = window.LOGBOOK_CONFIG || {};
-const apiBase = (config.publicApiUrl || config.apiUrl || "").replace(/\/$/, "");
+const api = new PublicApi(config.publicApiUrl || config.apiUrl || "");
 const YEARS_BACK = 9;
 // The year at a glance: what the report says first.
 const GLANCE = [
@@ -118,13 +119,9 @@ async function load() {
   report = null;
   failure = null;
   $("#status").textContent = tr.t("r.loading");
-  const query = new URLSearchParams({ scope: view.scope, year: view.year });
   try {
-    const answer = await fetch(`${apiBase}/public/report?${query}`, { headers: { Accept: "application/json" } });
-    const body = await answer.json().catch(() => null);
-    if (answer.status === 404) failure = tr.t("r.unknownScope");
-    else if (!answer.ok) failure = tr.t("r.error", { message: body?.message || `HTTP ${answer.status}` });
-    else report = body;
+    report = await api.report(view.scope, view.year);
+    if (!report) failure = tr.t("r.unknownScope");
   } catch (error) {
     failure = tr.t("r.error", { message: error.message });
   }
@@ -139,20 +136,22 @@ function applyStaticTexts() {
   const select = $("#lang");
   select.replaceChildren(
     ...Object.entries(LANGUAGES).map(([code, name]) =>
-      h("option", { value: code, lang: code, text: name, selected: code === tr.lang }),
+      h("option", { value: code, lang: code, textContent: name, selected: code === tr.lang }),
     ),
   );
 }
 
 function syncForm() {
   const view = readView();
-  const options = [h("option", { value: "all", text: tr.t("scope.all"), selected: view.scope === "all" })];
+  const options = [h("option", { value: "all", textContent: tr.t("scope.all"), selected: view.scope === "all" })];
   for (const org of [...scopes.values()].filter((scope) => scope.kind === "org")) {
     const group = h("optgroup", { label: org.name });
-    group.append(h("option", { value: org.key, text: org.name, selected: org.key === view.scope }));
+    group.append(h("option", { value: org.key, textContent: org.name, selected: org.key === view.scope }));
     for (const unit of org.org.units) {
       const key = `unit:${unit.id}`;
-      group.append(h("option", { value: key, text: `${org.name} › ${unit.name}`, selected: key === view.scope }));
+      group.append(
+        h("option", { value: key, textContent: `${org.name} › ${unit.name}`, selected: key === view.scope }),
+      );
     }
     options.push(group);
   }
@@ -160,7 +159,7 @@ function syncForm() {
   const thisYear = new Date().getFullYear();
   $("#year").replaceChildren(
     ...Array.from({ length: YEARS_BACK + 1 }, (_, i) => String(thisYear - i)).map((year) =>
-      h("option", { value: year, text: year, selected: year === view.year }),
+      h("option", { value: year, textContent: year, selected: year === view.year }),
     ),
   );
 }
@@ -168,8 +167,8 @@ function syncForm() {
 function section(id, title, ...children) {
   return h(
     "section",
-    { id, class: "report-section", "aria-labelledby": `${id}-title` },
-    h("h2", { id: `${id}-title`, text: title }),
+    { id, className: "report-section", "aria-labelledby": `${id}-title` },
+    h("h2", { id: `${id}-title`, textContent: title }),
     ...children,
   );
 }
@@ -177,11 +176,11 @@ function section(id, title, ...children) {
 function table(caption, headers, rows, attrs = {}) {
   return h(
     "div",
-    { class: "scroll", tabindex: "0", role: "region", "aria-label": caption },
+    { className: "scroll", tabindex: "0", role: "region", "aria-label": caption },
     h(
       "table",
-      { class: "figures", ...attrs },
-      h("caption", { text: caption }),
+      { className: "figures", ...attrs },
+      h("caption", { textContent: caption }),
       h(
         "thead",
         {},
@@ -203,21 +202,19 @@ function render() {
   const name = scopeName(view.scope);
   document.title = tr.t("r.page.title", { year: view.year, scope: name });
   if (!report) {
-    target.replaceChildren(h("h1", { id: "report-title", text: tr.t("r.title", { year: view.year }) }));
+    target.replaceChildren(h("h1", { id: "report-title", textContent: tr.t("r.title", { year: view.year }) }));
     return;
   }
-  const width = Math.min(640, Math.max(320, $("#main").clientWidth - 32));
-  setChartWidth(width);
   const parts = [
     h(
       "header",
-      { class: "report-cover" },
-      h("p", { class: "report-kicker", text: "Logbook" }),
-      h("h1", { id: "report-title", text: tr.t("r.title", { year: report.year }) }),
-      h("p", { class: "report-subtitle", text: tr.t("r.subtitle", { scope: name }) }),
+      { className: "report-cover" },
+      h("p", { className: "report-kicker", textContent: "Logbook" }),
+      h("h1", { id: "report-title", textContent: tr.t("r.title", { year: report.year }) }),
+      h("p", { className: "report-subtitle", textContent: tr.t("r.subtitle", { scope: name }) }),
       h("p", {
-        class: "note",
-        text: tr.t("r.generated", {
+        className: "note",
+        textContent: tr.t("r.generated", {
           date: tr.date(new Date()),
           url: new URL(`report.html?${new URLSearchParams({ scope: report.scope, year: report.year })}`, location.href)
             .href,
@@ -226,7 +223,9 @@ function render() {
     ),
   ];
   if (!report.has_data)
-    parts.push(h("p", { class: "notice", id: "no-data", text: tr.t("r.nodata", { scope: name, year: report.year }) }));
+    parts.push(
+      h("p", { className: "notice", id: "no-data", textContent: tr.t("r.nodata", { scope: name, year: report.year }) }),
+    );
   parts.push(
     glanceSection(),
     targetsSection(),
@@ -237,6 +236,11 @@ function render() {
     aboutSection(name),
   );
   target.replaceChildren(...parts.filter(Boolean));
+}
+
+/** The width the report's charts are drawn at (its column, at most 640 px). */
+function chartWidth() {
+  return Math.min(640, Math.max(320, $("#main").clientWidth - 32));
 }
 
 function peersText() {
@@ -268,16 +272,16 @@ function glanceSection() {
       h(
         "tr",
         { dataset: { measure } },
-        h("th", { scope: "row", text: measureName(measure) }),
-        h("td", { text: format(measure, current), dataset: { value: current ?? "" } }),
-        h("td", { text: format(measure, previous) }),
-        h("td", { text: change === null ? "–" : signedPercent(change) }),
-        h("td", { text: average ? formatAverage(measure, average.mean) : "–" }),
+        h("th", { scope: "row", textContent: measureName(measure) }),
+        h("td", { textContent: format(measure, current), dataset: { value: current ?? "" } }),
+        h("td", { textContent: format(measure, previous) }),
+        h("td", { textContent: change === null ? "–" : signedPercent(change) }),
+        h("td", { textContent: average ? formatAverage(measure, average.mean) : "–" }),
         h("td", {
-          class: comparison ? `vs ${tone(measure, comparison)}` : null,
-          text: comparison ? differenceText(tr, comparison) : "–",
+          className: comparison ? `vs ${tone(measure, comparison)}` : null,
+          textContent: comparison ? differenceText(tr, comparison) : "–",
         }),
-        h("td", { class: "index", text: index === null ? "–" : tr.int(index) }),
+        h("td", { className: "index", textContent: index === null ? "–" : tr.int(index) }),
       ),
     );
   }
@@ -294,15 +298,15 @@ function glanceSection() {
   const chart = items.length
     ? h(
         "figure",
-        { class: "figure", id: "glance-chart" },
-        h("figcaption", { text: tr.t("r.indexCaption") }),
-        barChart(items, { reference: { value: 100 } }),
+        { className: "figure", id: "glance-chart" },
+        h("figcaption", { textContent: tr.t("r.indexCaption") }),
+        barChart(items, { reference: { value: 100 }, width: chartWidth() }),
       )
     : null;
   return section(
     "glance",
     caption,
-    h("p", { class: "note", text: peersText() }),
+    h("p", { className: "note", textContent: peersText() }),
     table(caption, headers, rows, { id: "glance-table" }),
     chart,
   );
@@ -311,19 +315,20 @@ function glanceSection() {
 function targetsSection() {
   const entries = Object.entries(report.targets || {});
   const title = tr.t("r.s.targets", { year: report.year });
-  if (!entries.length) return section("targets", title, h("p", { text: tr.t("r.noTargets", { year: report.year }) }));
+  if (!entries.length)
+    return section("targets", title, h("p", { textContent: tr.t("r.noTargets", { year: report.year }) }));
   const met = entries.filter(([, result]) => result.met === true).length;
   const rows = entries.map(([measure, result]) => {
     const outcome = result.met === null ? "unknown" : result.met ? "met" : "missed";
     return h(
       "tr",
-      { class: `target ${outcome}`, dataset: { measure } },
-      h("th", { scope: "row", text: measureName(measure) }),
-      h("td", { text: format(measure, result.target) }),
-      h("td", { text: format(measure, result.actual) }),
+      { className: `target ${outcome}`, dataset: { measure } },
+      h("th", { scope: "row", textContent: measureName(measure) }),
+      h("td", { textContent: format(measure, result.target) }),
+      h("td", { textContent: format(measure, result.actual) }),
       h("td", {
-        class: "result",
-        text: `${outcome === "met" ? "✓ " : outcome === "missed" ? "✗ " : ""}${tr.t(`r.${outcome}`)}`,
+        className: "result",
+        textContent: `${outcome === "met" ? "✓ " : outcome === "missed" ? "✗ " : ""}${tr.t(`r.${outcome}`)}`,
       }),
     );
   });
@@ -331,8 +336,8 @@ function targetsSection() {
     "targets",
     title,
     h("p", {
-      class: "targets-summary",
-      text: tr.t("r.targetsSummary", { met: tr.int(met), count: tr.int(entries.length) }),
+      className: "targets-summary",
+      textContent: tr.t("r.targetsSummary", { met: tr.int(met), count: tr.int(entries.length) }),
     }),
     table(title, [tr.t("r.col.measure"), tr.t("r.col.target"), tr.t("r.col.actual"), tr.t("r.col.result")], rows, {
       id: "targets-table",
@@ -348,7 +353,7 @@ function indicatorsSection() {
     (key) => key in indicators && indicators[key].reason !== "no_respondents" && indicators[key].n !== 0,
   );
   if (!keys.length)
-    return section("indicators", title, h("p", { text: tr.t("r.noIndicators", { year: report.year }) }));
+    return section("indicators", title, h("p", { textContent: tr.t("r.noIndicators", { year: report.year }) }));
   const items = [];
   const rows = keys.map((key) => {
     const cell = indicators[key];
@@ -360,17 +365,17 @@ function indicatorsSection() {
       items.push({ label, suppressed: true, display: tr.t("suppressed") });
       return h(
         "tr",
-        { class: "suppressed", dataset: { measure } },
-        h("th", { scope: "row", text: label }),
+        { className: "suppressed", dataset: { measure } },
+        h("th", { scope: "row", textContent: label }),
         h("td", {
           colspan: "4",
-          text: tr.t("suppressed.reason", {
+          textContent: tr.t("suppressed.reason", {
             reason: tr.has(`reason.${cell.reason}`) ? tr.t(`reason.${cell.reason}`) : cell.reason,
           }),
         }),
-        h("td", { text: last === null ? "–" : tr.dec2(last) }),
-        h("td", { text: average ? tr.dec2(average.mean) : "–" }),
-        h("td", { text: "–" }),
+        h("td", { textContent: last === null ? "–" : tr.dec2(last) }),
+        h("td", { textContent: average ? tr.dec2(average.mean) : "–" }),
+        h("td", { textContent: "–" }),
       );
     }
     const [low, high] = cell.ci95 || [null, null];
@@ -379,16 +384,16 @@ function indicatorsSection() {
     return h(
       "tr",
       { dataset: { measure } },
-      h("th", { scope: "row", text: label }),
-      h("td", { class: "mean", text: tr.dec2(cell.mean) }),
-      h("td", { text: low == null ? "–" : `${tr.dec2(low)}–${tr.dec2(high)}` }),
-      h("td", { text: tr.int(cell.n) }),
-      h("td", { text: cell.agree_share == null ? "–" : tr.pct(cell.agree_share) }),
-      h("td", { text: last === null ? "–" : tr.dec2(last) }),
-      h("td", { text: average ? tr.dec2(average.mean) : "–" }),
+      h("th", { scope: "row", textContent: label }),
+      h("td", { className: "mean", textContent: tr.dec2(cell.mean) }),
+      h("td", { textContent: low == null ? "–" : `${tr.dec2(low)}–${tr.dec2(high)}` }),
+      h("td", { textContent: tr.int(cell.n) }),
+      h("td", { textContent: cell.agree_share == null ? "–" : tr.pct(cell.agree_share) }),
+      h("td", { textContent: last === null ? "–" : tr.dec2(last) }),
+      h("td", { textContent: average ? tr.dec2(average.mean) : "–" }),
       h("td", {
-        class: comparison ? `vs ${tone(measure, comparison)}` : null,
-        text: comparison ? differenceText(tr, comparison) : "–",
+        className: comparison ? `vs ${tone(measure, comparison)}` : null,
+        textContent: comparison ? differenceText(tr, comparison) : "–",
       }),
     );
   });
@@ -405,8 +410,8 @@ function indicatorsSection() {
   return section(
     "indicators",
     title,
-    h("p", { class: "note", text: tr.t("indicatorsNote") }),
-    h("figure", { class: "figure", id: "indicators-chart" }, intervalChart(items)),
+    h("p", { className: "note", textContent: tr.t("indicatorsNote") }),
+    h("figure", { className: "figure", id: "indicators-chart" }, intervalChart(items, { width: chartWidth() })),
     table(title, headers, rows, { id: "indicators-table" }),
   );
 }
@@ -425,11 +430,11 @@ function breakdown(id, titleKey, prefix, keys, values, shareMeasure) {
     const share = !hidden && total > 0 && values[key] !== null ? values[key] / total : null;
     return h(
       "tr",
-      { class: values[key] === null ? "suppressed" : null },
-      h("th", { scope: "row", text: labelFor(prefix, key) }),
-      h("td", { class: "count", text: values[key] === null ? tr.t("suppressed") : tr.int(values[key]) }),
-      shareMeasure ? h("td", { text: share === null ? "–" : tr.pct(share) }) : null,
-      shareMeasure ? h("td", { text: average ? tr.pct(average.mean) : "–" }) : null,
+      { className: values[key] === null ? "suppressed" : null },
+      h("th", { scope: "row", textContent: labelFor(prefix, key) }),
+      h("td", { className: "count", textContent: values[key] === null ? tr.t("suppressed") : tr.int(values[key]) }),
+      shareMeasure ? h("td", { textContent: share === null ? "–" : tr.pct(share) }) : null,
+      shareMeasure ? h("td", { textContent: average ? tr.pct(average.mean) : "–" }) : null,
     );
   });
   const headers = [
@@ -439,9 +444,9 @@ function breakdown(id, titleKey, prefix, keys, values, shareMeasure) {
   if (shareMeasure) headers.push(tr.t("col.share"), tr.t("r.col.avgShare"));
   return h(
     "figure",
-    { class: "figure", id },
-    prefix === "k" ? null : h("figcaption", { text: title }),
-    barChart(items),
+    { className: "figure", id },
+    prefix === "k" ? null : h("figcaption", { textContent: title }),
+    barChart(items, { width: chartWidth() }),
     table(title, headers, rows),
   );
 }
@@ -474,18 +479,18 @@ function activitiesSection() {
 function analysisSection() {
   const title = tr.t("r.s.analysis");
   if (!report.analysis)
-    return section("analysis", title, h("p", { text: tr.t("r.noAnalysis", { year: report.year }) }));
-  const paragraphs = report.analysis.split(/\n\s*\n/).map((text) => h("p", { text: text.trim() }));
-  return section("analysis", title, h("blockquote", { class: "analysis" }, paragraphs));
+    return section("analysis", title, h("p", { textContent: tr.t("r.noAnalysis", { year: report.year }) }));
+  const paragraphs = report.analysis.split(/\n\s*\n/).map((text) => h("p", { textContent: text.trim() }));
+  return section("analysis", title, h("blockquote", { className: "analysis" }, paragraphs));
 }
 
 function aboutSection() {
   return section(
     "about",
     tr.t("r.s.about"),
-    h("p", { text: tr.t("r.about") }),
+    h("p", { textContent: tr.t("r.about") }),
     h("p", {
-      text: tr.t("cite", {
+      textContent: tr.t("cite", {
         view: `${scopeName(report.scope)}, ${report.year}`,
         url: location.href,
         date: tr.date(new Date()),
@@ -498,8 +503,7 @@ function aboutSection() {
 async function start() {
   applyStaticTexts();
   try {
-    const answer = await fetch(`${apiBase}/public/orgs`, { headers: { Accept: "application/json" } });
-    if (answer.ok) scopes = directory((await answer.json()).items || []);
+    scopes = directory(await api.orgs());
   } catch {
     // Names are a nicety: the report itself still loads.
   }

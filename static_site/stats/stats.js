@@ -3,13 +3,17 @@
 // as a chart and as a table with the same numbers. What is shown is also what the
 // CSV and JSON downloads contain: both are built from the same tidy rows.
 
-import { barChart, columnChart, intervalChart, setChartWidth } from "./charts.js";
-import { $, h } from "./dom.js";
+import { PublicApi } from "../shared/api.js";
+import { barChart, columnChart, intervalChart } from "../shared/charts.js";
+import { toCsv } from "../shared/csv.js";
+import { $, h } from "../shared/dom.js";
+import { parsePeriod, periodKey, seriesPeriods } from "../shared/periods.js";
 import {
   AGE_BANDS,
   CATEGORIES,
   COMPARE_COLUMNS,
   COMPARISONS,
+  CSV_COLUMNS,
   countOf,
   directory,
   GENDERS,
@@ -18,15 +22,10 @@ import {
   MEASURES,
   METRICS,
   orderedKeys,
-  PublicApi,
-  parsePeriod,
-  periodKey,
   rankAndQuintile,
   readMeasure,
   row,
   SUMMARY_MEASURES,
-  seriesPeriods,
-  toCsv,
 } from "./figures.js";
 import { initialLanguage, LANGUAGES, rememberLanguage, translator } from "./i18n.js";
 import { averageOf, averagesPath, peerGroup, reports, tone, versus, versusText } from "./peers.js";
@@ -150,7 +149,7 @@ function formatAverage(measure, value) {
 function fillSelect(select, options, selected) {
   select.replaceChildren(
     ...options.map(([value, label, attrs]) =>
-      h("option", { value, text: label, selected: value === selected, ...attrs }),
+      h("option", { value, textContent: label, selected: value === selected, ...attrs }),
     ),
   );
 }
@@ -161,10 +160,12 @@ function syncForm() {
     .filter((scope) => scope.kind === "org")
     .map((org) => {
       const group = h("optgroup", { label: org.name });
-      group.append(h("option", { value: org.key, text: org.name, selected: org.key === view.scope }));
+      group.append(h("option", { value: org.key, textContent: org.name, selected: org.key === view.scope }));
       for (const unit of org.org.units) {
         const key = `unit:${unit.id}`;
-        group.append(h("option", { value: key, text: `${org.name} › ${unit.name}`, selected: key === view.scope }));
+        group.append(
+          h("option", { value: key, textContent: `${org.name} › ${unit.name}`, selected: key === view.scope }),
+        );
       }
       return group;
     });
@@ -176,13 +177,13 @@ function syncForm() {
       "optgroup",
       { label: tr.t(label) },
       ...items.map((item) =>
-        h("option", { value: item.key, text: scopeName(item.key), selected: item.key === view.scope }),
+        h("option", { value: item.key, textContent: scopeName(item.key), selected: item.key === view.scope }),
       ),
     );
   };
   const scopeSelect = $("#scope");
   scopeSelect.replaceChildren(
-    h("option", { value: "all", text: tr.t("scope.all"), selected: view.scope === "all" }),
+    h("option", { value: "all", textContent: tr.t("scope.all"), selected: view.scope === "all" }),
     groupOf("network", "scope.networks"),
     groupOf("country", "scope.countries"),
     ...orgGroups,
@@ -393,13 +394,13 @@ function render() {
   $("#alert").textContent = target.notices.join(" ");
 
   const sections = [];
-  sections.push(h("h2", { id: "view-title", text: `${name} · ${periodLabel}` }));
+  sections.push(h("h2", { id: "view-title", textContent: `${name} · ${periodLabel}` }));
   if (main) {
     addSource(target.scope, target.period, main);
     if (main.updated_at) {
       const when = new Date(main.updated_at);
       if (!Number.isNaN(when.getTime()))
-        sections.push(h("p", { class: "updated", text: tr.t("updated", { date: tr.dateTime(when) }) }));
+        sections.push(h("p", { className: "updated", textContent: tr.t("updated", { date: tr.dateTime(when) }) }));
     }
     sections.push(summarySection(target, name, main, data.peers));
     // A comparison is what the reader asked for: it comes before the breakdowns.
@@ -409,9 +410,9 @@ function render() {
     sections.push(indicatorsSection(target, name, main, data.peers));
     if (data.groups) sections.push(groupsSection(target, name, main, data.groups));
     else if (target.by !== "none")
-      sections.push(h("p", { id: "groups", class: "notice", text: tr.t("groupsNotHere") }));
+      sections.push(h("p", { id: "groups", className: "notice", textContent: tr.t("groupsNotHere") }));
   } else {
-    sections.push(h("p", { class: "notice", text: tr.t("nodata", { scope: name, period: periodLabel }) }));
+    sections.push(h("p", { className: "notice", textContent: tr.t("nodata", { scope: name, period: periodLabel }) }));
     if (plan) sections.push(comparisonSection(target, plan, addSource));
   }
   sections.push(openDataSection(target, name, periodLabel));
@@ -421,7 +422,7 @@ function render() {
 
 /** Tables scroll sideways on narrow screens; the region is focusable and named for keyboards. */
 function scrollable(table, title) {
-  return h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": title }, table);
+  return h("div", { className: "scroll", tabindex: "0", role: "region", "aria-label": title }, table);
 }
 
 /** Widths of a chart across the page and of one in a pair of figures (see stats.css). */
@@ -435,7 +436,7 @@ function section(id, titleKey, ...children) {
   return h(
     "section",
     { id, "aria-labelledby": `${id}-title` },
-    h("h2", { id: `${id}-title`, text: tr.t(titleKey) }),
+    h("h2", { id: `${id}-title`, textContent: tr.t(titleKey) }),
     ...children,
   );
 }
@@ -465,17 +466,17 @@ function summarySection(target, name, stats, peers) {
     cards.push(
       h(
         "div",
-        { class: suppressed ? "card suppressed" : "card" },
-        h("dt", { text: tr.t(`m.${measure}`) }),
+        { className: suppressed ? "card suppressed" : "card" },
+        h("dt", { textContent: tr.t(`m.${measure}`) }),
         h("dd", {
-          text: suppressed ? tr.t("suppressed") : formatValue(measure, value),
+          textContent: suppressed ? tr.t("suppressed") : formatValue(measure, value),
           dataset: { measure, value: suppressed ? "" : String(value) },
         }),
         comparison
           ? h("dd", {
-              class: `vs ${tone(measure, comparison)}`,
+              className: `vs ${tone(measure, comparison)}`,
               dataset: { peerMeasure: measure, average: String(average.mean) },
-              text: versusText(tr, comparison, formatAverage(measure, average.mean)),
+              textContent: versusText(tr, comparison, formatAverage(measure, average.mean)),
             })
           : null,
       ),
@@ -484,13 +485,13 @@ function summarySection(target, name, stats, peers) {
   const notes = peers
     ? [
         h("p", {
-          class: "note",
+          className: "note",
           id: "peers-note",
-          text: `${peersName(peers)}. ${tr.t("avg.note", { total: tr.int(peers.members) })}`,
+          textContent: `${peersName(peers)}. ${tr.t("avg.note", { total: tr.int(peers.members) })}`,
         }),
       ]
     : [];
-  return section("summary", "s.summary", h("dl", { class: "cards" }, cards), ...notes, reportLink(target));
+  return section("summary", "s.summary", h("dl", { className: "cards" }, cards), ...notes, reportLink(target));
 }
 
 /** Who the peers are: "Average of organisations in Slovenia", "Average of X's units". */
@@ -512,8 +513,8 @@ function reportLink(target) {
   const query = new URLSearchParams({ scope: target.scope, year });
   return h(
     "p",
-    { class: "report-link" },
-    h("a", { href: `report.html?${query}`, id: "report-link", text: tr.t("report.link", { year }) }),
+    { className: "report-link" },
+    h("a", { href: `report.html?${query}`, id: "report-link", textContent: tr.t("report.link", { year }) }),
   );
 }
 
@@ -557,41 +558,42 @@ function breakdownFigure({
     const share = !hidden && total > 0 ? values[key] / total : null;
     return h(
       "tr",
-      { class: suppressed ? "suppressed" : null, dataset: suppressed ? { measure } : {} },
-      h("th", { scope: "row", text: labelFor(prefix, key) }),
+      { className: suppressed ? "suppressed" : null, dataset: suppressed ? { measure } : {} },
+      h("th", { scope: "row", textContent: labelFor(prefix, key) }),
       h("td", {
-        text: suppressed ? tr.t("suppressed.reason", { reason: tr.t("reason.small_count") }) : tr.int(values[key]),
+        textContent: suppressed
+          ? tr.t("suppressed.reason", { reason: tr.t("reason.small_count") })
+          : tr.int(values[key]),
         dataset: { measure, value: suppressed ? "" : String(values[key]) },
       }),
-      withShare ? h("td", { text: share === null ? "–" : tr.pct(share) }) : null,
+      withShare ? h("td", { textContent: share === null ? "–" : tr.pct(share) }) : null,
     );
   });
-  setChartWidth(chartWidths().pair);
   const table = h(
     "table",
-    { class: "figures" },
-    h("caption", { text: title }),
+    { className: "figures" },
+    h("caption", { textContent: title }),
     h(
       "thead",
       {},
       h(
         "tr",
         {},
-        h("th", { scope: "col", text: tr.t(columnKey) }),
+        h("th", { scope: "col", textContent: tr.t(columnKey) }),
         h("th", {
           scope: "col",
-          text: tr.t(measurePrefix === "kind" || measurePrefix === "category" ? "col.count" : "col.visits"),
+          textContent: tr.t(measurePrefix === "kind" || measurePrefix === "category" ? "col.count" : "col.visits"),
         }),
-        withShare ? h("th", { scope: "col", text: tr.t("col.share") }) : null,
+        withShare ? h("th", { scope: "col", textContent: tr.t("col.share") }) : null,
       ),
     ),
     h("tbody", {}, body),
   );
   return h(
     "figure",
-    { id, class: "figure" },
-    h("figcaption", { text: title }),
-    barChart(items),
+    { id, className: "figure" },
+    h("figcaption", { textContent: title }),
+    barChart(items, { width: chartWidths().pair }),
     scrollable(table, title),
   );
 }
@@ -610,7 +612,7 @@ function activitiesSection(target, name, stats) {
     "s.activities",
     h(
       "div",
-      { class: "pair" },
+      { className: "pair" },
       breakdownFigure({
         ...common,
         id: "by-kind",
@@ -648,7 +650,7 @@ function participationSection(target, name, stats) {
     "s.participation",
     h(
       "div",
-      { class: "pair" },
+      { className: "pair" },
       breakdownFigure({
         ...common,
         id: "by-gender",
@@ -680,7 +682,7 @@ function indicatorsSection(target, name, stats, peers) {
     (key) => key in indicators && indicators[key].reason !== "no_respondents" && indicators[key].n !== 0,
   );
   if (keys.length === 0)
-    return section("indicators", "s.indicators", h("p", { class: "notice", text: tr.t("noIndicators") }));
+    return section("indicators", "s.indicators", h("p", { className: "notice", textContent: tr.t("noIndicators") }));
   const items = [];
   const body = keys.map((key) => {
     const cell = indicators[key];
@@ -694,12 +696,14 @@ function indicatorsSection(target, name, stats, peers) {
       items.push({ label, suppressed: true, display: tr.t("suppressed") });
       return h(
         "tr",
-        { class: "suppressed", dataset: { measure } },
-        h("th", { scope: "row", text: label }),
+        { className: "suppressed", dataset: { measure } },
+        h("th", { scope: "row", textContent: label }),
         h("td", { colspan: "2", text }),
-        h("td", { text: "–" }),
-        h("td", { text: "–" }),
-        peers ? h("td", { text: averageOf(peers, measure) ? tr.dec2(averageOf(peers, measure).mean) : "–" }) : null,
+        h("td", { textContent: "–" }),
+        h("td", { textContent: "–" }),
+        peers
+          ? h("td", { textContent: averageOf(peers, measure) ? tr.dec2(averageOf(peers, measure).mean) : "–" })
+          : null,
       );
     }
     const [low, high] = cell.ci95 || [null, null];
@@ -715,19 +719,19 @@ function indicatorsSection(target, name, stats, peers) {
     return h(
       "tr",
       { dataset: { measure } },
-      h("th", { scope: "row", text: label }),
-      h("td", { text: tr.dec2(cell.mean), dataset: { measure, value: String(cell.mean) } }),
-      h("td", { text: low == null ? "–" : `${tr.dec2(low)}–${tr.dec2(high)}` }),
-      h("td", { text: tr.int(cell.n) }),
-      h("td", { text: cell.agree_share == null ? "–" : tr.pct(cell.agree_share) }),
+      h("th", { scope: "row", textContent: label }),
+      h("td", { textContent: tr.dec2(cell.mean), dataset: { measure, value: String(cell.mean) } }),
+      h("td", { textContent: low == null ? "–" : `${tr.dec2(low)}–${tr.dec2(high)}` }),
+      h("td", { textContent: tr.int(cell.n) }),
+      h("td", { textContent: cell.agree_share == null ? "–" : tr.pct(cell.agree_share) }),
       peers ? peerCell(measure, cell.mean, peers) : null,
     );
   });
   const title = tr.t("s.indicators");
   const table = h(
     "table",
-    { class: "figures" },
-    h("caption", { text: title }),
+    { className: "figures" },
+    h("caption", { textContent: title }),
     h(
       "thead",
       {},
@@ -735,18 +739,22 @@ function indicatorsSection(target, name, stats, peers) {
         "tr",
         {},
         ...["col.indicator", "col.mean", "col.ci", "col.n", "col.agree", ...(peers ? ["avg.col"] : [])].map((key) =>
-          h("th", { scope: "col", text: tr.t(key) }),
+          h("th", { scope: "col", textContent: tr.t(key) }),
         ),
       ),
     ),
     h("tbody", {}, body),
   );
-  setChartWidth(chartWidths().wide);
   return section(
     "indicators",
     "s.indicators",
-    h("p", { text: tr.t("indicatorsNote") }),
-    h("figure", { class: "figure wide" }, intervalChart(items), scrollable(table, title)),
+    h("p", { textContent: tr.t("indicatorsNote") }),
+    h(
+      "figure",
+      { className: "figure wide" },
+      intervalChart(items, { width: chartWidths().wide }),
+      scrollable(table, title),
+    ),
   );
 }
 
@@ -766,15 +774,15 @@ function groupsSection(target, name, stats, groups) {
     return h(
       "section",
       { id: "groups", "aria-labelledby": "groups-title" },
-      h("h2", { id: "groups-title", text: title }),
-      h("p", { class: "notice", text: tr.t("noIndicators") }),
+      h("h2", { id: "groups-title", textContent: title }),
+      h("p", { className: "notice", textContent: tr.t("noIndicators") }),
     );
   }
   const body = indicators.map((key) =>
     h(
       "tr",
       { dataset: { measure: `indicator:${key}` } },
-      h("th", { scope: "row", text: indicatorName(key) }),
+      h("th", { scope: "row", textContent: indicatorName(key) }),
       ...keys.map((group) => {
         const cell = groups[group].indicators?.[key] || { suppressed: true, reason: "no_respondents" };
         const section_ = `${by}=${group}`;
@@ -786,10 +794,10 @@ function groupsSection(target, name, stats, groups) {
             }),
           );
           return h("td", {
-            class: "suppressed",
+            className: "suppressed",
             dataset: { group },
             title: reasonText(cell.reason),
-            text: cell.reason === "no_respondents" ? "–" : tr.t("suppressed"),
+            textContent: cell.reason === "no_respondents" ? "–" : tr.t("suppressed"),
           });
         }
         const [low, high] = cell.ci95 || [null, null];
@@ -803,23 +811,23 @@ function groupsSection(target, name, stats, groups) {
         );
         return h("td", {
           dataset: { group, value: String(cell.mean) },
-          text: `${tr.dec2(cell.mean)} (${tr.int(cell.n)})`,
+          textContent: `${tr.dec2(cell.mean)} (${tr.int(cell.n)})`,
         });
       }),
     ),
   );
   const table = h(
     "table",
-    { class: "figures" },
-    h("caption", { text: title }),
+    { className: "figures" },
+    h("caption", { textContent: title }),
     h(
       "thead",
       {},
       h(
         "tr",
         {},
-        h("th", { scope: "col", text: tr.t("col.indicator") }),
-        ...keys.map((group) => h("th", { scope: "col", text: labelFor(prefix, group) })),
+        h("th", { scope: "col", textContent: tr.t("col.indicator") }),
+        ...keys.map((group) => h("th", { scope: "col", textContent: labelFor(prefix, group) })),
       ),
     ),
     h("tbody", {}, body),
@@ -836,14 +844,14 @@ function groupsSection(target, name, stats, groups) {
   return h(
     "section",
     { id: "groups", "aria-labelledby": "groups-title" },
-    h("h2", { id: "groups-title", text: title }),
-    h("p", { text: tr.t("groupsNote") }),
+    h("h2", { id: "groups-title", textContent: title }),
+    h("p", { textContent: tr.t("groupsNote") }),
     scrollable(table, title),
     reasons.length
       ? h(
           "ul",
-          { class: "note" },
-          reasons.map((reason) => h("li", { text: tr.t("suppressed.reason", { reason: reasonText(reason) }) })),
+          { className: "note" },
+          reasons.map((reason) => h("li", { textContent: tr.t("suppressed.reason", { reason: reasonText(reason) }) })),
         )
       : null,
   );
@@ -852,19 +860,20 @@ function groupsSection(target, name, stats, groups) {
 /** "4.10 (0.12 above)": the peers' average of a measure and where the figure stands. */
 function peerCell(measure, value, peers) {
   const average = averageOf(peers, measure);
-  if (!average) return h("td", { text: "–" });
+  if (!average) return h("td", { textContent: "–" });
   const comparison = versus(measure, value, average.mean);
   return h("td", {
-    class: comparison ? `vs ${tone(measure, comparison)}` : null,
+    className: comparison ? `vs ${tone(measure, comparison)}` : null,
     dataset: { peerMeasure: measure, average: String(average.mean) },
-    text: comparison
+    textContent: comparison
       ? versusText(tr, comparison, formatAverage(measure, average.mean))
       : formatAverage(measure, average.mean),
   });
 }
 
 function comparisonSection(target, plan, addSource) {
-  if (plan.needOrg) return section("compare", "s.compare", h("p", { class: "notice", text: tr.t("compare.needOrg") }));
+  if (plan.needOrg)
+    return section("compare", "s.compare", h("p", { className: "notice", textContent: tr.t("compare.needOrg") }));
   const metric = target.metric;
   const rows = plan.rows.map((item) => {
     const scope = scopes.get(item.scope);
@@ -925,17 +934,17 @@ function comparisonSection(target, plan, addSource) {
       const shade = column === metric && !isReference && item.quintile ? `q${item.quintile}` : null;
       return h("td", {
         text,
-        class: [shade, column === metric ? "metric" : null].filter(Boolean).join(" ") || null,
+        className: [shade, column === metric ? "metric" : null].filter(Boolean).join(" ") || null,
         dataset: { measure: column, value: value === null ? "" : String(value) },
       });
     });
-    const labelCell = h("th", { scope: "row" }, item.current ? h("strong", { text: item.label }) : item.label);
-    if (item.current) labelCell.append(" ", h("span", { class: "sr-only", text: tr.t("compare.selected") }));
+    const labelCell = h("th", { scope: "row" }, item.current ? h("strong", { textContent: item.label }) : item.label);
+    if (item.current) labelCell.append(" ", h("span", { className: "sr-only", textContent: tr.t("compare.selected") }));
     return h(
       "tr",
-      { class: isReference ? "reference-row" : null, dataset: { scope: item.scope, period: item.period } },
+      { className: isReference ? "reference-row" : null, dataset: { scope: item.scope, period: item.period } },
       labelCell,
-      plan.series ? null : h("td", { text: isReference || item.rank == null ? "–" : tr.int(item.rank) }),
+      plan.series ? null : h("td", { textContent: isReference || item.rank == null ? "–" : tr.int(item.rank) }),
       ...cells,
     );
   };
@@ -946,18 +955,18 @@ function comparisonSection(target, plan, addSource) {
   const title = `${tr.t(`compare.${target.compare}`)} · ${metricName(metric)}`;
   const table = h(
     "table",
-    { class: "figures compare" },
-    h("caption", { text: title }),
+    { className: "figures compare" },
+    h("caption", { textContent: title }),
     h(
       "thead",
       {},
       h(
         "tr",
         {},
-        h("th", { scope: "col", text: tr.t(plan.series ? "col.period" : "col.name") }),
-        plan.series ? null : h("th", { scope: "col", text: tr.t("col.rank") }),
+        h("th", { scope: "col", textContent: tr.t(plan.series ? "col.period" : "col.name") }),
+        plan.series ? null : h("th", { scope: "col", textContent: tr.t("col.rank") }),
         ...columns.map((column) =>
-          h("th", { scope: "col", class: column === metric ? "metric" : null, text: metricName(column) }),
+          h("th", { scope: "col", className: column === metric ? "metric" : null, textContent: metricName(column) }),
         ),
       ),
     ),
@@ -976,7 +985,6 @@ function comparisonSection(target, plan, addSource) {
       : null,
   );
 
-  setChartWidth(chartWidths().wide);
   const chart = plan.series
     ? columnChart(
         rows.map((item) => ({
@@ -984,6 +992,7 @@ function comparisonSection(target, plan, addSource) {
           value: item.value,
           display: formatValue(metric, item.value),
         })),
+        { width: chartWidths().wide },
       )
     : barChart(
         rows.map((item) => ({
@@ -992,15 +1001,15 @@ function comparisonSection(target, plan, addSource) {
           display: item.value === null ? tr.t("nodata.cell") : formatValue(metric, item.value),
           tone: item.quintile ? `q${item.quintile}` : "",
         })),
-        { reference: referenceLine ? reference : null },
+        { reference: referenceLine ? reference : null, width: chartWidths().wide },
       );
   const notes = [];
   if (referenceLine)
     notes.push(
       h(
         "p",
-        { class: "note" },
-        h("span", { class: "legend-line", "aria-hidden": "true" }),
+        { className: "note" },
+        h("span", { className: "legend-line", "aria-hidden": "true" }),
         ` ${tr.t("compare.reference", { name: `${reference.name}, ${formatValue(metric, reference.value)}` })}`,
       ),
     );
@@ -1008,22 +1017,30 @@ function comparisonSection(target, plan, addSource) {
     notes.push(
       h(
         "p",
-        { class: "note" },
+        { className: "note" },
         tr.t("compare.quintiles", { metric: metricName(metric) }),
         " ",
         h(
           "span",
-          { class: "legend", "aria-hidden": "true" },
-          [1, 2, 3, 4, 5].map((q) => h("span", { class: `swatch q${q}` })),
+          { className: "legend", "aria-hidden": "true" },
+          [1, 2, 3, 4, 5].map((q) => h("span", { className: `swatch q${q}` })),
         ),
       ),
     );
   }
-  if (columns.includes("visits_per_1000")) notes.push(h("p", { class: "note", text: tr.t("compare.perCapita") }));
+  if (columns.includes("visits_per_1000"))
+    notes.push(h("p", { className: "note", textContent: tr.t("compare.perCapita") }));
   return section(
     "compare",
     "s.compare",
-    h("figure", { class: "figure wide" }, h("figcaption", { text: title }), chart, ...notes, scrollable(table, title)),
+    h(
+      "figure",
+      { className: "figure wide" },
+      h("figcaption", { textContent: title }),
+      chart,
+      ...notes,
+      scrollable(table, title),
+    ),
   );
 }
 
@@ -1042,14 +1059,14 @@ function averageRow(averages, columns, series) {
     );
     return h("td", {
       dataset: { measure: column, value: average ? String(average.mean) : "" },
-      text: average ? formatAverage(column, average.mean) : "–",
+      textContent: average ? formatAverage(column, average.mean) : "–",
     });
   });
   return h(
     "tr",
-    { class: "average-row", dataset: { scope: averages.group, period: averages.period } },
-    h("th", { scope: "row", text: label }),
-    series ? null : h("td", { text: "–" }),
+    { className: "average-row", dataset: { scope: averages.group, period: averages.period } },
+    h("th", { scope: "row", textContent: label }),
+    series ? null : h("td", { textContent: "–" }),
     ...cells,
   );
 }
@@ -1062,14 +1079,14 @@ function openDataSection(target, name, periodLabel) {
     "s.open",
     h(
       "p",
-      { class: "actions" },
-      h("button", { type: "button", id: "download-csv", text: tr.t("download.csv") }),
-      h("button", { type: "button", id: "download-json", text: tr.t("download.json") }),
+      { className: "actions" },
+      h("button", { type: "button", id: "download-csv", textContent: tr.t("download.csv") }),
+      h("button", { type: "button", id: "download-json", textContent: tr.t("download.json") }),
     ),
-    h("p", {}, h("a", { href: url, id: "share-link", text: tr.t("share") })),
-    h("p", { text: tr.t("licence") }),
-    h("blockquote", { id: "citation", text: citation }),
-    h("p", {}, h("a", { href: "about.html", text: tr.t("nav.about") })),
+    h("p", {}, h("a", { href: url, id: "share-link", textContent: tr.t("share") })),
+    h("p", { textContent: tr.t("licence") }),
+    h("blockquote", { id: "citation", textContent: citation }),
+    h("p", {}, h("a", { href: "about.html", textContent: tr.t("nav.about") })),
   );
 }
 
@@ -1121,7 +1138,7 @@ function downloadJson() {
 }
 
 function downloadCsv() {
-  save(toCsv(withCodes(shown.rows)), "text/csv;charset=utf-8", `${fileBase(data.view)}.csv`);
+  save(toCsv(CSV_COLUMNS, withCodes(shown.rows)), "text/csv;charset=utf-8", `${fileBase(data.view)}.csv`);
 }
 
 // ------------------------------------------------------------------ start

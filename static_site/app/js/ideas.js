@@ -3,8 +3,8 @@
 // approved ones ranked by votes, and — for the organisation's admins — adopt the
 // favourites into a new survey template (`from_idea`).
 
+import { h, replace, uid } from "../../shared/dom.js";
 import { call } from "./api.js";
-import { h, replace, uid } from "./dom.js";
 import { formatDate, formatNumber, lang, t } from "./i18n.js";
 import { MESSAGES } from "./messages.js";
 import { announce, explainError, loading, notice } from "./ui.js";

@@ -4,9 +4,9 @@
 // (XMLHttpRequest reports it; fetch does not), so a large file is visibly on its way.
 
 import "./import-messages.js";
+import { h, replace } from "../../shared/dom.js";
 import { API_URL, call } from "./api.js";
 import { getToken } from "./auth.js";
-import { h, replace } from "./dom.js";
 import { formatNumber, t } from "./i18n.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
 import { openUnit, unitHeader } from "./unit.js";

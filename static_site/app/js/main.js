@@ -15,11 +15,11 @@
 //   #/outbox                           saves on this device: waiting, refused, sent
 //   #/networks[/{id}]                  networks: admins edit, coordinators see theirs
 
+import { h, replace } from "../../shared/dom.js";
 import { orgFiguresPage, orgPage } from "./admin.js";
 import { forgetOfflineAnswers } from "./api.js";
 import { completeCognitoSignIn, getToken, signOut, tokenEmail } from "./auth.js";
 import { clearContext } from "./context.js";
-import { h, replace } from "./dom.js";
 import { homePage, signInPage } from "./home.js";
 import { LANGUAGES, lang, setLang, t } from "./i18n.js";
 import { ideasPage } from "./ideas.js";

@@ -4,9 +4,9 @@
 //   #/networks                 the networks I may see (admins: and a new one)
 //   #/networks/{id}?period=    one network: units side by side, campaigns, members
 
+import { h, replace, uid } from "../../shared/dom.js";
 import { call } from "./api.js";
 import { loadMe } from "./context.js";
-import { h, replace, uid } from "./dom.js";
 import { formatNumber, formatPercent, lang, t } from "./i18n.js";
 import { MESSAGES } from "./messages.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";

@@ -1,9 +1,10 @@
 // A unit's pages: log an activity, its activities (edit, delete, export), its figures.
 
+import { barChart } from "../../shared/charts.js";
+import { h, replace } from "../../shared/dom.js";
+import { grainOf, periodBounds, periodOf, shiftPeriod } from "../../shared/periods.js";
 import { allPages, call, download } from "./api.js";
-import { barChart } from "./charts.js";
 import { loadMe, today, unitRole } from "./context.js";
-import { h, replace } from "./dom.js";
 import {
   AGE_BANDS,
   activityForm,
@@ -16,7 +17,6 @@ import {
 } from "./form.js";
 import { formatDate, formatMonth, formatNumber, formatPercent, t } from "./i18n.js";
 import { ideasOpener, proposalsLink } from "./ideas.js";
-import { grainOf, periodBounds, periodOf, shiftPeriod } from "./periods.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -526,8 +526,17 @@ function dataTable(caption, headers, rows) {
   );
 }
 
+/** The width the app's charts are drawn at: the page's column, at most 32rem (app.css). */
+function chartWidth() {
+  return Math.min(512, document.querySelector("main")?.clientWidth || 512);
+}
+
+/** Bars of [label, value] rows; a suppressed count (null) is no bar and said plainly, never 0. */
+export function barItems(rows, format = (value) => formatNumber(value)) {
+  return rows.map(([label, value]) => ({ label, value, display: value === null ? t("fig.hidden") : format(value) }));
+}
+
 function chartWithTable(caption, rows, format) {
-  // A suppressed count (null) is drawn as no bar and said plainly in the table, never as 0.
   const shown = (value) =>
     value === null
       ? h("span", { className: "suppressed" }, t("fig.hidden"))
@@ -538,10 +547,7 @@ function chartWithTable(caption, rows, format) {
     "figure",
     { className: "figure" },
     h("figcaption", {}, caption),
-    barChart(
-      rows.map(([label, value]) => [label, value ?? 0]),
-      { title: caption, format },
-    ),
+    barChart(barItems(rows, format), { title: caption, width: chartWidth() }),
     dataTable(
       caption,
       [t("fig.what"), t("fig.value")],
@@ -807,12 +813,15 @@ export async function figuresPage(main, unitId, period) {
                 { className: "figure" },
                 h("figcaption", {}, t("fig.goalsChart")),
                 barChart(
-                  rated.map((r) => [r.goal.title, r.mean ?? 0]),
-                  {
-                    title: t("fig.goalsChart"),
-                    max: 5,
-                    format: (v) => (v ? formatNumber(v, { maximumFractionDigits: 1, minimumFractionDigits: 1 }) : "–"),
-                  },
+                  rated.map((r) => ({
+                    label: r.goal.title,
+                    value: r.mean,
+                    display:
+                      r.mean === null
+                        ? "–"
+                        : formatNumber(r.mean, { maximumFractionDigits: 1, minimumFractionDigits: 1 }),
+                  })),
+                  { title: t("fig.goalsChart"), max: 5, width: chartWidth() },
                 ),
               ),
               dataTable(
