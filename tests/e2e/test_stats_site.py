@@ -540,7 +540,9 @@ def test_first_load_stays_within_the_page_budget(
     sizes: list[int] = []
     stats_page.on("response", lambda response: sizes.append(len(response.body())))
     open_view(stats_page, live_stack.site_url, "?scope=all&period=2025")
-    assert 5 <= len(sizes) <= 15
+    # The page's modules are small and preloaded all at once (tests/unit/test_page_modules.py),
+    # so their number adds no round trip: the bound only catches runaway requests.
+    assert 5 <= len(sizes) <= 30
     assert sum(sizes) <= PAGE_BUDGET, f"{sum(sizes)} bytes in {len(sizes)} requests"
 
 
