@@ -40,6 +40,10 @@ const SHELL = [
   "js/outbox-page.js",
   "js/ui.js",
   "js/unit.js",
+  "js/unit-context.js",
+  "js/unit-figures.js",
+  "js/unit-surveys.js",
+  "js/figures-view.js",
 ];
 const SCOPE_PATH = new URL("./", self.location).pathname;
 

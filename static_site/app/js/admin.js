@@ -7,9 +7,9 @@ import { periodOf } from "../../shared/periods.js";
 import { structureSections } from "./admin-structure.js";
 import { call, download, downloadViaLink } from "./api.js";
 import { forgetUnits, isOrgAdmin, loadMe, orgUnits } from "./context.js";
+import { barItems, fetchStats, periodPicker, statsUnavailable } from "./figures-view.js";
 import { formatNumber, formatPercent, t } from "./i18n.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading, pendingSection } from "./ui.js";
-import { barItems, fetchStats, periodPicker, statsUnavailable } from "./unit.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const ROLES = ["org_admin", "worker", "partner"];

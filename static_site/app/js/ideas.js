@@ -5,10 +5,11 @@
 
 import { h, replace, uid } from "../../shared/dom.js";
 import { call } from "./api.js";
+import { INDICATORS } from "./figures-view.js";
 import { formatDate, formatNumber, lang, t } from "./i18n.js";
 import { MESSAGES } from "./messages.js";
 import { announce, explainError, loading, notice } from "./ui.js";
-import { INDICATORS, openUnit, unitHeader } from "./unit.js";
+import { openUnit, unitHeader } from "./unit-context.js";
 
 const LANGS = { en: "English", sl: "Slovenščina", fi: "Suomi", sv: "Svenska" };
 // This feature's texts live here, beside its code; they join the app's messages.

@@ -9,7 +9,7 @@ import { API_URL, call } from "./api.js";
 import { getToken } from "./auth.js";
 import { formatNumber, t } from "./i18n.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
-import { openUnit, unitHeader } from "./unit.js";
+import { openUnit, unitHeader } from "./unit-context.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const MAX_BYTES = 4_400_000;

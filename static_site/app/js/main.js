@@ -24,7 +24,9 @@ import { homePage, signInPage } from "./home.js";
 import { LANGUAGES, lang, setLang, t } from "./i18n.js";
 import { ideasPage } from "./ideas.js";
 import { notice, pageHeading } from "./ui.js";
-import { editPage, figuresPage, listPage, logPage, surveysPage } from "./unit.js";
+import { editPage, listPage, logPage } from "./unit.js";
+import { figuresPage } from "./unit-figures.js";
+import { surveysPage } from "./unit-surveys.js";
 
 const main = document.getElementById("main");
 const header = document.getElementById("account");

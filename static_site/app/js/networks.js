@@ -5,12 +5,13 @@
 //   #/networks/{id}?period=    one network: units side by side, campaigns, members
 
 import { h, replace, uid } from "../../shared/dom.js";
+import { periodOf } from "../../shared/periods.js";
 import { call } from "./api.js";
 import { loadMe } from "./context.js";
+import { periodPicker, statsUnavailable } from "./figures-view.js";
 import { formatNumber, formatPercent, lang, t } from "./i18n.js";
 import { MESSAGES } from "./messages.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
-import { periodOf, periodPicker, statsUnavailable } from "./unit.js";
 
 const NETWORK_MESSAGES = {
   en: {
