@@ -1,6 +1,7 @@
 // Organisation admins: units, members and roles, goals, reflection questions,
 // the organisation's export, and all units side by side.
 
+import { MAX_TITLE } from "../../shared/vocabulary.js";
 import { structureSections } from "./admin-structure.js";
 import { call, download, downloadViaLink } from "./api.js";
 import { barChart } from "./charts.js";
@@ -337,7 +338,7 @@ export async function orgPage(main, orgId) {
           "data-field": "title",
           value: goal ? goal.title : "",
           required: true,
-          maxlength: 200,
+          maxlength: MAX_TITLE,
         }),
       ),
       unitChecks(units, goal?.unit_ids ? goal.unit_ids : [], t("admin.goalUnits")),
