@@ -17,6 +17,7 @@ const SHELL = [
   "../shared/charts.js",
   "../shared/dom.js",
   "../shared/periods.js",
+  "../shared/vocabulary.js",
   "js/plural.js",
   "js/main.js",
   "js/admin.js",

@@ -3,6 +3,8 @@
 // client with a per-page cache (/stats/, the annual report and the worker app's
 // figures). The worker app adds its token and offline answers on top (app/js/api.js).
 
+import { MAX_COMPARE_CELLS } from "./vocabulary.js";
+
 /** An answer other than 2xx; `status` 0 means the network failed (nothing was sent or heard). */
 export class ApiError extends Error {
   constructor(status, body) {
@@ -23,8 +25,6 @@ export class ApiError extends Error {
 // it says so instead of loading for ever. Writes get no deadline: their outcome would be
 // unknown (the worker app's outbox retries them by key).
 export const READ_TIMEOUT_MS = 30_000;
-// The API's bound on cells in one /public/compare request.
-export const MAX_COMPARE_CELLS = 150;
 
 /**
  * fetch(url) with a deadline on reads (GET; `timeout: null` for none); a network failure or a read past its

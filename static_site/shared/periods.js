@@ -3,13 +3,14 @@
 // period module of the worker app and the statistics pages. Pure: no DOM, unit-tested
 // with node --test (tests/js/periods.test.mjs).
 
-const PERIOD = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/;
+import { PERIOD_PATTERN } from "./vocabulary.js";
+
 /** How many years a series of years shows (the year asked for and those before it). */
 export const YEARS_IN_SERIES = 5;
 
 /** Parse "YYYY", "YYYY-Qn" or "YYYY-MM" into {grain, year, sub, key}; null when it is none of them. */
 export function parsePeriod(value) {
-  const match = PERIOD.exec(value || "");
+  const match = PERIOD_PATTERN.exec(value || "");
   if (!match) return null;
   const year = Number(match[1]);
   if (match[2]) return { grain: "quarter", year, sub: Number(match[2]), key: value };

@@ -2,30 +2,10 @@
 // tidy rows the CSV and JSON downloads are made of. No DOM here. (The API client is
 // shared/api.js, periods shared/periods.js, the CSV writer shared/csv.js.)
 
-export const KINDS = ["open", "group", "event", "outreach", "digital", "individual"];
-export const CATEGORIES = [
-  "learning_support",
-  "socialising",
-  "culture",
-  "counselling",
-  "information",
-  "sport",
-  "volunteering",
-  "mobility",
-  "other",
-];
-export const GENDERS = ["girls", "boys", "nonbinary", "undisclosed"];
-export const AGE_BANDS = ["under_13", "13_15", "16_18", "19_24", "25_29", "over_29"];
-export const INDICATORS = [
-  "safety",
-  "belonging",
-  "identity",
-  "self_expression",
-  "future",
-  "influence",
-  "responsibility",
-  "fairness",
-];
+import { INDICATORS } from "../shared/vocabulary.js";
+
+// The words come from the generated vocabulary (one source with the API).
+export { AGE_BANDS, CATEGORIES, GENDERS, INDICATORS, KINDS } from "../shared/vocabulary.js";
 export const COMPARISONS = ["none", "units", "orgs", "months", "quarters", "years"];
 
 // Measures of the comparison table: how to read each from a statistics answer, and

@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { ApiError, MAX_COMPARE_CELLS, PublicApi } from "../../static_site/shared/api.js";
+import { ApiError, PublicApi } from "../../static_site/shared/api.js";
+import { MAX_COMPARE_CELLS } from "../../static_site/shared/vocabulary.js";
 
 /** A fetcher that answers from a table of paths and records what was asked. */
 function fakeFetcher(answers) {

@@ -4,6 +4,7 @@
 import { barChart } from "../../shared/charts.js";
 import { h, replace, uid } from "../../shared/dom.js";
 import { periodOf } from "../../shared/periods.js";
+import { MAX_TITLE } from "../../shared/vocabulary.js";
 import { structureSections } from "./admin-structure.js";
 import { call, download, downloadViaLink } from "./api.js";
 import { forgetUnits, isOrgAdmin, loadMe, orgUnits } from "./context.js";
@@ -337,7 +338,7 @@ export async function orgPage(main, orgId) {
           "data-field": "title",
           value: goal ? goal.title : "",
           required: true,
-          maxlength: 200,
+          maxlength: MAX_TITLE,
         }),
       ),
       unitChecks(units, goal?.unit_ids ? goal.unit_ids : [], t("admin.goalUnits")),

@@ -7,21 +7,13 @@
 import { barChart } from "../../shared/charts.js";
 import { h } from "../../shared/dom.js";
 import { grainOf, periodOf, shiftPeriod } from "../../shared/periods.js";
+import { INDICATORS, SUPPRESSION_REASONS } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
 import { AGE_BANDS, CATEGORIES, GENDERS, KINDS } from "./form.js";
 import { formatMonth, formatNumber, formatPercent, t } from "./i18n.js";
 import { explainError, notice } from "./ui.js";
 
-export const INDICATORS = [
-  "safety",
-  "belonging",
-  "identity",
-  "self_expression",
-  "future",
-  "influence",
-  "responsibility",
-  "fairness",
-];
+export { INDICATORS } from "../../shared/vocabulary.js";
 
 export function periodLabel(period) {
   const [yearText, part] = period.split("-");
@@ -189,11 +181,9 @@ export function renderGroups(stats, by) {
   );
 }
 
-const REASONS = ["too_few_respondents", "protects_another_cell", "no_respondents"];
-
 /** The API's suppression reason code in the user's language (a code we do not know: as given). */
 function suppressionReason(reason) {
-  return REASONS.includes(reason) ? t(`fig.reason.${reason}`) : reason || "";
+  return SUPPRESSION_REASONS.includes(reason) ? t(`fig.reason.${reason}`) : reason || "";
 }
 
 /** A count as published: a number, or "not shown" when the publication layer suppressed it. */

@@ -4,8 +4,8 @@
 // favourites into a new survey template (`from_idea`).
 
 import { h, replace, uid } from "../../shared/dom.js";
+import { INDICATORS, MAX_IDEA_TEXT } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
-import { INDICATORS } from "./figures-view.js";
 import { formatDate, formatNumber, lang, t } from "./i18n.js";
 import { MESSAGES } from "./messages.js";
 import { announce, explainError, loading, notice } from "./ui.js";
@@ -155,7 +155,7 @@ for (const [code, texts] of Object.entries(TEXTS)) MESSAGES[code] = { ...texts, 
 /** The part of the QR points page that opens an ideas point (`open` posts the body). */
 export function ideasOpener(open) {
   const id = uid("prompt");
-  const input = h("input", { id, type: "text", maxlength: "200", "aria-describedby": `${id}-hint` });
+  const input = h("input", { id, type: "text", maxlength: String(MAX_IDEA_TEXT), "aria-describedby": `${id}-hint` });
   const form = h(
     "form",
     { className: "inline-form ideas-opener" },
@@ -247,7 +247,7 @@ export async function ideasPage(main, unitId, code) {
           id,
           type: "text",
           lang: code,
-          maxlength: "200",
+          maxlength: String(MAX_IDEA_TEXT),
           value: idea.translations?.[code] || "",
         });
         return h("div", { className: "field" }, h("label", { htmlFor: id }, name), inputs[code]);

@@ -6,6 +6,7 @@
 
 import { h, replace, uid } from "../../shared/dom.js";
 import { periodOf } from "../../shared/periods.js";
+import { MAX_COMPARE_CELLS } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
 import { loadMe } from "./context.js";
 import { periodPicker, statsUnavailable } from "./figures-view.js";
@@ -137,7 +138,6 @@ const NETWORK_MESSAGES = {
 };
 for (const [language, texts] of Object.entries(NETWORK_MESSAGES)) Object.assign(MESSAGES[language], texts);
 
-const MAX_COMPARE_CELLS = 150; // /public/compare's limit
 const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2));
 const path = (id) => `/networks/${encodeURIComponent(id)}`;
 
