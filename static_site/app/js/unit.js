@@ -2,7 +2,6 @@
 // figures are unit-figures.js, its QR points unit-surveys.js.
 
 import { h, replace } from "../../shared/dom.js";
-import { INDICATORS, SUPPRESSION_REASONS } from "../../shared/vocabulary.js";
 import { allPages, call, download } from "./api.js";
 import { activityForm, deleteActivity, GENDERS, newActivityDefaults } from "./form.js";
 import { formatDate, formatNumber, t } from "./i18n.js";
