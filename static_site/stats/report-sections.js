@@ -34,6 +34,15 @@ const GLANCE = [
   "visits_per_open_week",
 ];
 
+/** The annual report's scope and year the address asks for (this year when the year is missing or out of range). */
+export function readReportView(search, now = new Date()) {
+  const params = new URLSearchParams(search);
+  const thisYear = now.getFullYear();
+  const asked = Number(params.get("year"));
+  const year = Number.isInteger(asked) && asked >= 2000 && asked <= thisYear ? asked : thisYear;
+  return { scope: params.get("scope") || "all", year: String(year) };
+}
+
 function reportSection(id, title, ...children) {
   return section(id, title, children, { className: "report-section" });
 }

@@ -18,10 +18,10 @@ import {
   glanceSection,
   indicatorsSection,
   participationSection,
+  readReportView,
   targetsSection,
 } from "./report-sections.js";
 import "./report-texts.js";
-import { readReportView } from "./view.js";
 
 const YEARS_BACK = 9;
 

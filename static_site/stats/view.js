@@ -52,12 +52,3 @@ export function fileBase(view) {
   if (view.by !== "none") parts.push(`by-${view.by}`);
   return parts.join("_");
 }
-
-/** The annual report's scope and year the address asks for (this year when the year is missing or out of range). */
-export function readReportView(search, now = new Date()) {
-  const params = new URLSearchParams(search);
-  const thisYear = now.getFullYear();
-  const asked = Number(params.get("year"));
-  const year = Number.isInteger(asked) && asked >= 2000 && asked <= thisYear ? asked : thisYear;
-  return { scope: params.get("scope") || "all", year: String(year) };
-}

@@ -12,7 +12,8 @@ const { directory } = await import("../../static_site/stats/figures.js");
 const { translator } = await import("../../static_site/stats/i18n.js");
 const { names } = await import("../../static_site/stats/names.js");
 const { indicatorsSection, participationSection, summarySection } = await import("../../static_site/stats/sections.js");
-const { fileBase, readReportView, readView, viewSearch } = await import("../../static_site/stats/view.js");
+const { fileBase, readView, viewSearch } = await import("../../static_site/stats/view.js");
+const { readReportView } = await import("../../static_site/stats/report-sections.js");
 
 const orgs = [
   {
