@@ -10,7 +10,6 @@ import { $, h } from "../shared/dom.js";
 import { comparisonAveragesOf, comparisonPlan, comparisonSection } from "./compare.js";
 import { downloadCsv, downloadJson, openDataSection } from "./downloads.js";
 import { directory } from "./figures.js";
-import { applyStaticTexts, syncForm, viewFromForm, wireForm } from "./form.js";
 import { initialLanguage, rememberLanguage, translator } from "./i18n.js";
 import { names } from "./names.js";
 import { averagesPath, peerGroup } from "./peers.js";
@@ -22,7 +21,7 @@ import {
   participationSection,
   summarySection,
 } from "./sections.js";
-import { readView, viewSearch } from "./view.js";
+import { applyStaticTexts, readView, syncForm, viewFromForm, viewSearch, wireForm } from "./view.js";
 
 /**
  * Everything a view shows, read from the API: the scope's statistics (`main`), the
