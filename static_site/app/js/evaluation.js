@@ -8,7 +8,6 @@ import { CAMPAIGN_MINIMUM, INDICATORS, MAX_TITLE } from "../../shared/vocabulary
 import { call } from "./api.js";
 import { isOrgAdmin, loadMe, orgUnits } from "./context.js";
 import { h, replace, uid } from "./dom.js";
-import "./evaluation-messages.js";
 import { formatNumber, lang, t } from "./i18n.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
 

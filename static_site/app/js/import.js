@@ -3,7 +3,6 @@
 // that stores nothing, every problem named), confirm. The upload shows its progress
 // (XMLHttpRequest reports it; fetch does not), so a large file is visibly on its way.
 
-import "./import-messages.js";
 import { MAX_UPLOAD_BYTES } from "../../shared/vocabulary.js";
 import { API_URL, call } from "./api.js";
 import { getToken } from "./auth.js";
