@@ -192,3 +192,15 @@ test("the statistics pages' short prefixes read the shared words; periods and nu
   assert.equal(tr.period("2025-03"), "mars 2025");
   assert.equal(tr.int(1234).replace(/\s/g, " "), "1 234");
 });
+
+test("every problem code the pages translate keeps its {limit} in every language", () => {
+  const english = bundle("common", "en");
+  for (const lang of LANGS) {
+    const texts = bundle("common", lang);
+    for (const [key, text] of Object.entries(english)) {
+      if (!key.startsWith("problem.")) continue;
+      assert.ok(key in texts, `${lang}: ${key}`);
+      assert.equal(texts[key].includes("{limit}"), text.includes("{limit}"), `${lang}: ${key}`);
+    }
+  }
+});

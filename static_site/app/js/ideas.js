@@ -7,7 +7,7 @@ import { MAX_IDEA_TEXT } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
 import { h, replace, uid } from "./dom.js";
 import { formatDate, formatNumber, lang, t } from "./i18n.js";
-import { announce, explainError, loading, notice } from "./ui.js";
+import { announce, explainError, loading, notice, problemText } from "./ui.js";
 import { INDICATORS, openUnit, unitHeader } from "./unit.js";
 
 const LANGS = { en: "English", sl: "Slovenščina", fi: "Suomi", sv: "Svenska" };
@@ -80,7 +80,7 @@ export async function ideasPage(main, unitId, code) {
       notice(
         "error",
         h("p", {}, explainError(error)),
-        (error.errors || []).map((e) => h("p", {}, `${e.field}: ${e.problem}`)),
+        (error.errors || []).map((e) => h("p", {}, `${e.field}: ${problemText(e)}`)),
       ),
     );
 

@@ -9,7 +9,7 @@ import { call } from "./api.js";
 import { loadMe } from "./context.js";
 import { h, replace, uid } from "./dom.js";
 import { formatNumber, formatPercent, lang, t } from "./i18n.js";
-import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
+import { announce, explainError, failurePage, loading, notice, pageHeading, problemText } from "./ui.js";
 import { periodOf, periodPicker, statsUnavailable } from "./unit.js";
 
 const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2));
@@ -88,7 +88,7 @@ function networkForm(orgs, network, onSaved) {
       announce(t("net.saved"));
       onSaved(saved);
     } catch (error) {
-      const detail = (error.errors || []).map((e) => `${e.field}: ${e.problem}`).join("; ");
+      const detail = (error.errors || []).map((e) => `${e.field}: ${problemText(e)}`).join("; ");
       replace(banner, notice("error", h("p", {}, explainError(error)), detail ? h("p", {}, detail) : null));
     }
   });
@@ -357,7 +357,7 @@ function campaignForm(network, templates) {
           ),
         );
       } catch (error) {
-        const detail = (error.errors || []).map((e) => `${e.field}: ${e.problem}`).join("; ");
+        const detail = (error.errors || []).map((e) => `${e.field}: ${problemText(e)}`).join("; ");
         results.append(
           h(
             "li",

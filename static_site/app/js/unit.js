@@ -18,7 +18,7 @@ import {
 import { formatDate, formatMonth, formatNumber, formatPercent, t } from "./i18n.js";
 import { ideasOpener, proposalsLink } from "./ideas.js";
 import { grainOf, periodBounds, periodOf, shiftPeriod } from "./periods.js";
-import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
+import { announce, explainError, failurePage, loading, notice, pageHeading, problemText } from "./ui.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -869,7 +869,7 @@ export async function surveysPage(main, unitId) {
         notice(
           "error",
           h("p", {}, explainError(error)),
-          (error.errors || []).map((e) => h("p", {}, t("err.generic", { problem: `${e.field}: ${e.problem}` }))),
+          (error.errors || []).map((e) => h("p", {}, t("err.generic", { problem: `${e.field}: ${problemText(e)}` }))),
         ),
       );
     }
