@@ -204,3 +204,19 @@ test("every problem code the pages translate keeps its {limit} in every language
     }
   }
 });
+
+test("a label the app and the statistics both show reads the same in every language", () => {
+  const app = Object.fromEntries(LANGS.map((lang) => [lang, bundle("app", lang)]));
+  const stats = Object.fromEntries(LANGS.map((lang) => [lang, bundle("stats", lang)]));
+  const differ = [];
+  for (const [appKey, english] of Object.entries(app.en)) {
+    if (typeof english !== "string") continue;
+    for (const [statsKey, text] of Object.entries(stats.en)) {
+      if (text !== english) continue;
+      for (const lang of LANGS.slice(1)) {
+        if (app[lang][appKey] !== stats[lang][statsKey]) differ.push(`${lang} ${appKey} / ${statsKey}`);
+      }
+    }
+  }
+  assert.deepEqual(differ, []);
+});
