@@ -8,8 +8,8 @@
 
 import { PublicApi } from "../shared/api.js";
 import { $, h } from "../shared/dom.js";
+import { initialLanguage, LANGUAGE_NAMES as LANGUAGES, loadTranslator, rememberLanguage } from "../shared/i18n.js";
 import { directory } from "./figures.js";
-import { initialLanguage, LANGUAGES, rememberLanguage, translator } from "./i18n.js";
 import { names } from "./names.js";
 import {
   aboutSection,
@@ -21,7 +21,6 @@ import {
   readReportView,
   targetsSection,
 } from "./report-sections.js";
-import "./report-texts.js";
 
 const YEARS_BACK = 9;
 
@@ -96,11 +95,14 @@ function reportParts(report, context, name) {
   return parts.filter(Boolean);
 }
 
-function start() {
+// The page's texts: the shared words and the statistics pages' own (shared/i18n/).
+const TEXTS = ["common", "stats"];
+
+async function start() {
   const config = window.LOGBOOK_CONFIG || {};
   const api = new PublicApi(config.publicApiUrl || config.apiUrl || "");
   const state = {
-    tr: translator(initialLanguage()),
+    tr: await loadTranslator(initialLanguage(), TEXTS),
     scopes: new Map([["all", { key: "all", kind: "all", population: null }]]),
     report: null,
     failure: null,
@@ -156,8 +158,8 @@ function start() {
       load();
     });
     $("#print").addEventListener("click", () => window.print());
-    $("#lang").addEventListener("change", () => {
-      state.tr = translator($("#lang").value);
+    $("#lang").addEventListener("change", async () => {
+      state.tr = await loadTranslator($("#lang").value, TEXTS);
       rememberLanguage(state.tr.lang);
       applyStaticTexts(state.tr);
       syncForm(readReportView(location.search), pageNames());

@@ -7,13 +7,12 @@
 
 import { PublicApi } from "../shared/api.js";
 import { $, h } from "../shared/dom.js";
+import { initialLanguage, loadTranslator, rememberLanguage } from "../shared/i18n.js";
 import { comparisonAveragesOf, comparisonPlan, comparisonSection } from "./compare.js";
 import { downloadCsv, downloadJson, openDataSection } from "./downloads.js";
 import { directory } from "./figures.js";
-import { initialLanguage, rememberLanguage, translator } from "./i18n.js";
 import { names } from "./names.js";
 import { averagesPath, peerGroup } from "./peers.js";
-import "./report-texts.js";
 import {
   activitiesSection,
   groupsSection,
@@ -96,13 +95,16 @@ function viewSections(data, pageNames) {
   return { nodes, shown: { view, rows: built.flatMap((part) => part.rows), sources }, name, periodLabel };
 }
 
-function start() {
+// The page's texts: the shared words and the statistics pages' own (shared/i18n/).
+const TEXTS = ["common", "stats"];
+
+async function start() {
   const config = window.LOGBOOK_CONFIG || {};
   // Public reads go through the CDN (publicApiUrl, written by deploy) where there is one.
   const apiBase = config.publicApiUrl || config.apiUrl || "";
   const api = new PublicApi(apiBase);
   const state = {
-    tr: translator(initialLanguage()),
+    tr: await loadTranslator(initialLanguage(), TEXTS),
     scopes: new Map([["all", { key: "all", kind: "all", population: null }]]),
     view: null,
     data: null, // the loaded figures of the current view
@@ -169,8 +171,8 @@ function start() {
       show(view);
     });
     wireForm(() => state.tr);
-    $("#lang").addEventListener("change", () => {
-      state.tr = translator($("#lang").value);
+    $("#lang").addEventListener("change", async () => {
+      state.tr = await loadTranslator($("#lang").value, TEXTS);
       rememberLanguage(state.tr.lang);
       applyStaticTexts(state.tr, apiBase);
       syncForm(state.view, pageNames());

@@ -5,9 +5,9 @@
 // read the page's own form.
 
 import { $, h } from "../shared/dom.js";
+import { LANGUAGE_NAMES as LANGUAGES } from "../shared/i18n.js";
 import { parsePeriod, periodKey } from "../shared/periods.js";
 import { AGE_BANDS, COMPARISONS, GENDERS, METRICS } from "./figures.js";
-import { LANGUAGES } from "./i18n.js";
 
 export const DEFAULT_METRIC = "visits";
 // Survey results by group (/public/stats?by=): none, or the groups of a grouping.

@@ -9,7 +9,8 @@ import { installFakeDocument } from "./fake-dom.mjs";
 installFakeDocument();
 const { comparisonPlan, comparisonSection } = await import("../../static_site/stats/compare.js");
 const { directory } = await import("../../static_site/stats/figures.js");
-const { translator } = await import("../../static_site/stats/i18n.js");
+const { loadTables, translator } = await import("../../static_site/shared/i18n.js");
+const { readFile } = await import("node:fs/promises");
 const { names } = await import("../../static_site/stats/names.js");
 const { indicatorsSection, participationSection, summarySection } = await import("../../static_site/stats/sections.js");
 const { fileBase, readView, viewSearch } = await import("../../static_site/stats/view.js");
@@ -28,7 +29,10 @@ const orgs = [
   },
 ];
 const scopes = directory(orgs);
-const pageNames = names(translator("en"), scopes);
+// The statistics pages' English texts, read as the page reads them (shared/i18n/).
+const readBundle = async (file) =>
+  JSON.parse(await readFile(new URL(`../../static_site/shared/i18n/${file}`, import.meta.url), "utf8"));
+const pageNames = names(translator("en", await loadTables(["common", "stats"], "en", readBundle)), scopes);
 
 function statistics(overrides = {}) {
   return {

@@ -8,9 +8,8 @@ import { h, replace, uid } from "../../shared/dom.js";
 import { CAMPAIGN_MINIMUM, INDICATORS, MAX_TITLE } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
 import { isOrgAdmin, loadMe, orgUnits } from "./context.js";
-import "./evaluation-messages.js";
 import { formatNumber, lang, t } from "./i18n.js";
-import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
+import { announce, explainError, failurePage, loading, notice, pageHeading, problemText } from "./ui.js";
 
 // How often an open campaign's progress is read again while its page is visible.
 export const REFRESH_MS = 15000;
@@ -97,7 +96,9 @@ async function submit(form, send, done) {
     done(await send());
   } catch (error) {
     const unplaced = [];
-    for (const { field: name, problem } of error.errors || []) {
+    for (const entry of error.errors || []) {
+      const name = entry.field;
+      const problem = problemText(entry);
       const input = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
       const slot = input?.closest(".field, fieldset")?.querySelector(".field-error");
       if (slot) {

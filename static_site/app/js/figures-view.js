@@ -183,7 +183,7 @@ export function renderGroups(stats, by) {
 
 /** The API's suppression reason code in the user's language (a code we do not know: as given). */
 function suppressionReason(reason) {
-  return SUPPRESSION_REASONS.includes(reason) ? t(`fig.reason.${reason}`) : reason || "";
+  return SUPPRESSION_REASONS.includes(reason) ? t(`reason.${reason}`) : reason || "";
 }
 
 /** A count as published: a number, or "not shown" when the publication layer suppressed it. */

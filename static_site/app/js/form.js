@@ -25,7 +25,7 @@ import {
 import { tokenEmail } from "./auth.js";
 import { today } from "./context.js";
 import { formatNumber, lang, t } from "./i18n.js";
-import { announce, explainError, notice } from "./ui.js";
+import { announce, explainError, notice, problemText } from "./ui.js";
 
 // The core words, for when the organisation's vocabulary cannot be read (offline on a
 // first visit); the form otherwise builds from GET /orgs/{org}/vocabulary.
@@ -537,14 +537,14 @@ export function activityForm(container, options) {
   }
 
   // ---------------------------------------------------------------- problems
-  function localized(field, problem, v) {
+  function localized(field, problem, v, code) {
     const participants = total(v);
     if (field === "age_bands") {
       const ages = AGE_BANDS.reduce((sum, b) => sum + (v.age_bands ? v.age_bands[b] || 0 : 0), 0);
       return t("err.ageBands", { ages: formatNumber(ages), total: formatNumber(participants) });
     }
     if (field === "new_participants" || field === "youth_leaders") {
-      if (/exceed/.test(problem)) return t("err.exceedsTotal", { total: formatNumber(participants) });
+      if (code === "exceeds_total") return t("err.exceedsTotal", { total: formatNumber(participants) });
       return t("err.count");
     }
     if (field === "title") return t("err.title");
@@ -635,7 +635,7 @@ export function activityForm(container, options) {
   /** The form's own checks, the same rules as the API's (docs/architecture.md). */
   function check(v) {
     const problems = [];
-    const add = (field) => problems.push({ field, message: localized(field, "exceeds", v) });
+    const add = (field) => problems.push({ field, message: localized(field, "", v, "exceeds_total") });
     if (!v.date) add("date");
     if (!Number.isInteger(v.duration_minutes) || v.duration_minutes < 1 || v.duration_minutes > 1440)
       add("duration_minutes");
@@ -752,7 +752,12 @@ export function activityForm(container, options) {
   function onSaveFailed(error, v) {
     setStatus("failed", t("form.notSaved"));
     if (error instanceof ApiError && error.status === 400 && error.errors.length) {
-      showProblems(error.errors.map(({ field, problem }) => ({ field, message: localized(field, problem, v) })));
+      showProblems(
+        error.errors.map(({ field, problem, code, limit }) => ({
+          field,
+          message: localized(field, problemText({ problem, code, limit }), v, code),
+        })),
+      );
       return;
     }
     if (error instanceof ApiError && error.status === 409) {

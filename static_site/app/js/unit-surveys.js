@@ -5,7 +5,7 @@ import { h, replace } from "../../shared/dom.js";
 import { call } from "./api.js";
 import { formatDate, formatNumber, t } from "./i18n.js";
 import { ideasOpener, proposalsLink } from "./ideas.js";
-import { announce, explainError, loading, notice } from "./ui.js";
+import { announce, explainError, loading, notice, problemText } from "./ui.js";
 import { openUnit, unitHeader } from "./unit-context.js";
 
 /** A template's title in the user's language, else English, else any. */
@@ -50,7 +50,7 @@ export async function surveysPage(main, unitId) {
         notice(
           "error",
           h("p", {}, explainError(error)),
-          (error.errors || []).map((e) => h("p", {}, t("err.generic", { problem: `${e.field}: ${e.problem}` }))),
+          (error.errors || []).map((e) => h("p", {}, t("err.generic", { problem: `${e.field}: ${problemText(e)}` }))),
         ),
       );
     }
