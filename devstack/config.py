@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from tools.site_build import BUILT_SITE, SITE_SOURCE
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 
@@ -58,7 +60,11 @@ class DevstackConfig:
     seed: SeedMode = "full"
     region: str = "eu-north-1"
     repo_root: Path = REPO_ROOT
-    site_dir: Path = REPO_ROOT / "static_site"
+    # What the site server serves: the built site (static_site/ minified, as deployed),
+    # built from site_source at start when build_site is true (docs/architecture.md).
+    site_dir: Path = BUILT_SITE
+    site_source: Path = SITE_SOURCE
+    build_site: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> DevstackConfig:
@@ -68,6 +74,7 @@ class DevstackConfig:
         if seed not in SEED_MODES:
             raise ConfigError(f"LOGBOOK_SEED must be one of {', '.join(SEED_MODES)}, not {seed!r}")
         local_dir = Path(env.get("LOGBOOK_LOCAL_DIR", "").strip() or ".local")
+        site_override = env.get("LOGBOOK_SITE_DIR", "").strip()
         api_port = _port(env, "LOGBOOK_API_PORT", 8000)
         site_port = _port(env, "LOGBOOK_SITE_PORT", 8080)
         ddb_port = _port(env, "LOGBOOK_DDB_PORT", 8001)
@@ -82,10 +89,10 @@ class DevstackConfig:
             ddb_port=ddb_port,
             seed=seed,
             region=env.get("LOGBOOK_REGION", "").strip() or "eu-north-1",
-            # Tests serve a site of their own; everyone else serves static_site/.
-            site_dir=Path(
-                env.get("LOGBOOK_SITE_DIR", "").strip() or REPO_ROOT / "static_site"
-            ).resolve(),
+            # LOGBOOK_SITE_DIR serves a directory as it is (a test's own site, or the
+            # sources unminified); otherwise static_site/ is built into build/site/.
+            site_dir=Path(site_override or BUILT_SITE).resolve(),
+            build_site=not site_override,
         )
 
     @property

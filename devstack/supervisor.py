@@ -1,7 +1,8 @@
 """``python -m devstack`` (``make dev``): the whole of Logbook on one machine.
 
-Start order: lock → clean up after a crash → DynamoDB Local → tables and issuer key →
-stream pump → demo data (first start only) → API → static site → banner. Ctrl-C or
+Start order: lock → clean up after a crash → the site built (build/site/) → DynamoDB
+Local → tables and issuer key → stream pump → demo data (first start only) → API →
+static site → banner. Ctrl-C or
 SIGTERM stops everything in reverse order; the data stays in the local dir.
 """
 
@@ -23,6 +24,7 @@ from devstack import ddb_local
 from devstack.config import HOST, ConfigError, DevstackConfig
 from devstack.processes import AlreadyRunningError, Child, InstanceLock, PidRegistry, spawn_child
 from devstack.site import SiteServer, make_site_server, serve_in_thread
+from tools.site_build import SiteBuildError, build_site
 
 ADMIN_EMAIL = "admin@logbook.local"
 
@@ -60,6 +62,9 @@ class LocalStack:
             directory.mkdir(parents=True, exist_ok=True)
         self.registry.kill_stale(say)
         self._check_ports()
+        if config.build_site:
+            # First, so a source that does not parse stops the start at once.
+            say(build_site(config.repo_root, config.site_source, config.site_dir))
         os.environ.update(config.app_environment())
 
         ddb_log = open(config.log_dir / "dynamodb.log", "ab")  # noqa: SIM115 (lives with the stack)
@@ -280,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.supervise()
     except StopRequested:
         say("Stopping…")
-    except (StackError, ddb_local.DynamoDBLocalError) as error:
+    except (StackError, SiteBuildError, ddb_local.DynamoDBLocalError) as error:
         print(f"Logbook: {error}", file=sys.stderr)
         exit_code = 1
     except Exception as error:  # anything else: still stop every child
