@@ -1,7 +1,8 @@
 """``make deploy STAGE=prod``: deploy a stage to the AWS account of your credentials.
 
-Steps: synthesize → ``cdk deploy`` → upload ``static_site/`` to the site bucket → write
-the site's ``config.js`` (API URL, stage, Cognito) next to it → invalidate CloudFront →
+Steps: build the site (``build/site/``: ``static_site/`` minified per file by
+``tools/build_site.mjs``, the files the tests serve) → synthesize → ``cdk deploy`` →
+upload the built site to the site bucket → write the site's ``config.js`` (API URL, stage, Cognito) next to it → invalidate CloudFront →
 print the URLs. It never writes demo data; the only data it can write is the first
 platform admin, when asked to with ``--admin-email``.
 
@@ -33,8 +34,9 @@ from typing import Any, Final
 from infra.settings import STAGES
 
 REPO_ROOT: Final = Path(__file__).resolve().parent.parent
-SITE_DIR: Final = REPO_ROOT / "static_site"
 BUILD_DIR: Final = REPO_ROOT / "build"
+# What is uploaded: the built site (static_site/ minified), never the sources.
+SITE_DIR: Final = BUILD_DIR / "site"
 CONFIG_KEY: Final = "config.js"
 # The Makefile's stand-ins for the local stack; never real keys.
 FAKE_ACCESS_KEYS: Final = frozenset({"local", "test", "testing", "fake", "dummy"})
@@ -184,7 +186,7 @@ def _upload_site(session: Any, bucket: str, files: Iterable[SiteFile], config: s
         ContentType=CONTENT_TYPES[".js"],
         CacheControl="no-cache",
     )
-    # Files removed from static_site/ go too (the bucket is versioned: they can come back).
+    # Files removed from the site go too (the bucket is versioned: they can come back).
     removed = 0
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
         stale = [{"Key": o["Key"]} for o in page.get("Contents", []) if o["Key"] not in wanted]
@@ -237,7 +239,13 @@ def deploy(
     _confirm(account, region, stage, assume_yes)
 
     from infra.synth import synthesize
+    from tools.site_build import SiteBuildError, build_site
 
+    # First: a site that does not build stops the deploy before anything changes in AWS.
+    try:
+        print(build_site(REPO_ROOT, REPO_ROOT / "static_site", SITE_DIR))
+    except SiteBuildError as error:
+        raise DeployRefusedError(str(error)) from error
     result = synthesize(BUILD_DIR, [stage], context)
     target = f"aws://{account}/{region}"
     if bootstrap:

@@ -97,3 +97,10 @@ def test_config_script_points_the_site_at_the_deployed_stage() -> None:
     assert config["stage"] == "prod"
     assert config["cognito"]["clientId"] == "client"
     assert config["cognito"]["redirectUri"] == "https://d111.cloudfront.net/app/"
+
+
+def test_the_deploy_uploads_the_built_site_the_tests_serve() -> None:
+    # build/site/ (static_site/ minified, tools/build_site.mjs): never the sources.
+    from tools.site_build import BUILT_SITE
+
+    assert deploy.SITE_DIR == BUILT_SITE
