@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from infra.deploy import config_script
+from infra.deploy import SITE_DIR, config_script
+from tools.site_build import build_site
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
 SITE = "https://site.logbook.test"
 API = "https://abc123.execute-api.eu-north-1.amazonaws.com/api"
 OUTPUTS = {
@@ -59,8 +59,15 @@ def canned(path: str) -> object:
     return {"error": "not_found", "message": "no such figures", "errors": []}
 
 
+@pytest.fixture(scope="module")
+def deployed_site() -> Path:
+    """The files `make deploy` uploads: build/site/, built as the deploy builds it."""
+    build_site()
+    return SITE_DIR
+
+
 @pytest.fixture
-def seen(page) -> list[tuple[str, str, str]]:
+def seen(page, deployed_site: Path) -> list[tuple[str, str, str]]:
     """(origin, method, path) of every request the page made to the site or the API."""
     requests: list[tuple[str, str, str]] = []
     config = config_script(OUTPUTS, "prod")
@@ -84,7 +91,7 @@ def seen(page) -> list[tuple[str, str, str]]:
             elif path == "/config.js":
                 route.fulfill(content_type="text/javascript", body=config)
             else:
-                file = ROOT / "static_site" / path.lstrip("/")
+                file = deployed_site / path.lstrip("/")
                 if file.is_dir():
                     file = file / "index.html"
                 if not file.is_file():
