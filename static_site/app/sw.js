@@ -1,7 +1,8 @@
-// The app's service worker: the app shell (its HTML, CSS, modules, icons and
-// /config.js) opens without a connection. Only this site's own files are kept —
-// never an API answer: those go to the network untouched (the app keeps the few it
-// needs offline per person, and forgets them at sign-out).
+// The app's service worker: the app shell (its HTML, CSS, modules, icons, the
+// modules and language files it uses from /shared/, and /config.js) opens without a
+// connection. Only this site's own files are kept — never an API answer: those go to
+// the network untouched (the app keeps the few it needs offline per person, and
+// forgets them at sign-out).
 // Network first, so a new version is used as soon as there is a connection; after
 // NETWORK_WAIT_MS on a bad connection the kept copy answers instead.
 
@@ -12,6 +13,7 @@ const SHELL = [
   "app.css",
   "manifest.webmanifest",
   "/config.js",
+  "../shared/vocabulary.js",
   "js/periods.js",
   "js/plural.js",
   "js/main.js",
@@ -91,7 +93,10 @@ self.addEventListener("activate", (event) => {
 function isShell(url) {
   return (
     url.origin === self.location.origin &&
-    (url.pathname.startsWith(SCOPE_PATH) || url.pathname === "/config.js" || url.pathname.startsWith("/assets/"))
+    (url.pathname.startsWith(SCOPE_PATH) ||
+      url.pathname === "/config.js" ||
+      url.pathname.startsWith("/assets/") ||
+      url.pathname.startsWith("/shared/"))
   );
 }
 

@@ -1,34 +1,12 @@
 // The figures: reading the public API, naming measures, and turning what is shown
 // into tidy rows for the CSV and JSON downloads. No DOM here.
 
-export const KINDS = ["open", "group", "event", "outreach", "digital", "individual"];
-export const CATEGORIES = [
-  "learning_support",
-  "socialising",
-  "culture",
-  "counselling",
-  "information",
-  "sport",
-  "volunteering",
-  "mobility",
-  "other",
-];
-export const GENDERS = ["girls", "boys", "nonbinary", "undisclosed"];
-export const AGE_BANDS = ["under_13", "13_15", "16_18", "19_24", "25_29", "over_29"];
-export const INDICATORS = [
-  "safety",
-  "belonging",
-  "identity",
-  "self_expression",
-  "future",
-  "influence",
-  "responsibility",
-  "fairness",
-];
+import { INDICATORS, MAX_COMPARE_CELLS, PERIOD_PATTERN } from "../shared/vocabulary.js";
+
+// The words come from the generated vocabulary (one source with the API).
+export { AGE_BANDS, CATEGORIES, GENDERS, INDICATORS, KINDS, MAX_COMPARE_CELLS } from "../shared/vocabulary.js";
 export const COMPARISONS = ["none", "units", "orgs", "months", "quarters", "years"];
 export const YEARS_IN_SERIES = 5;
-// The API's bound on cells in one /public/compare request.
-export const MAX_COMPARE_CELLS = 150;
 
 // Measures of the comparison table: how to read each from a statistics answer, and
 // how to format it. ``population`` is the organisation's young residents, if given.
@@ -89,11 +67,9 @@ export const METRICS = [
   ...INDICATORS.map((name) => `indicator:${name}`),
 ];
 
-const PERIOD = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/;
-
 /** Parse ``YYYY``, ``YYYY-Qn`` or ``YYYY-MM``; null when it is none of them. */
 export function parsePeriod(value) {
-  const match = PERIOD.exec(value || "");
+  const match = PERIOD_PATTERN.exec(value || "");
   if (!match) return null;
   const year = Number(match[1]);
   if (match[2]) return { grain: "quarter", year, sub: Number(match[2]), key: value };

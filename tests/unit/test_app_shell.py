@@ -41,3 +41,31 @@ def test_the_manifest_names_the_app_and_its_icons() -> None:
                 int.from_bytes(header[20:24], "big"),
             )
             assert f"{width}x{height}" == icon["sizes"], icon["src"]
+
+
+SHARED = APP.parent / "shared"
+IMPORT = re.compile(r'(?:import|export)\s[^;]*?from\s+"([^"]+)"|import\s+"([^"]+)"')
+
+
+def _imports(module: Path) -> set[Path]:
+    found = set()
+    for match in IMPORT.finditer(module.read_text()):
+        target = (module.parent / (match.group(1) or match.group(2))).resolve()
+        found.add(target)
+    return found
+
+
+def test_every_shared_module_the_app_imports_is_kept_for_offline_use() -> None:
+    # Given every module the app's modules import, followed into static_site/shared/
+    seen: set[Path] = set()
+    queue = list((APP / "js").glob("*.js"))
+    while queue:
+        module = queue.pop()
+        for target in _imports(module):
+            if target not in seen and target.is_relative_to(SHARED.resolve()):
+                seen.add(target)
+                queue.append(target)
+    # Then the service worker keeps each of them (paths relative to /app/)
+    listed = {(APP / path).resolve() for path in shell() if path.startswith("../")}
+    assert seen, "the app imports static_site/shared/"
+    assert seen - listed == set(), "add the shared modules to SHELL in static_site/app/sw.js"

@@ -2,6 +2,7 @@
 // reflection questions. Each is a list of inline forms plus a form to add one; `page` is
 // {base: the organisation's API path, reload: draw the page again after a change}.
 
+import { MAX_TITLE } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
 import { h } from "./dom.js";
 import { checkedUnits, field, submitForm, unitChecks } from "./forms.js";
@@ -206,7 +207,7 @@ const goalForm = ({ base, reload }, units, goal) => {
         "data-field": "title",
         value: goal ? goal.title : "",
         required: true,
-        maxlength: 200,
+        maxlength: MAX_TITLE,
       }),
     ),
     unitChecks(units, goal?.unit_ids ? goal.unit_ids : [], t("admin.goalUnits")),

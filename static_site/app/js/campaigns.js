@@ -3,6 +3,7 @@
 //   #/orgs/{org}/campaigns          campaigns; admins open a new one
 //   #/orgs/{org}/campaigns/{id}     live progress per unit, posters for all units
 
+import { CAMPAIGN_MINIMUM, MAX_TITLE } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
 import { h, replace } from "./dom.js";
 import { crumbs, formatWhen, loadOrg, orgPath, tabs } from "./evaluation-pages.js";
@@ -111,7 +112,7 @@ function campaignForm(orgId, units, templates) {
         name: "title",
         "data-field": "title",
         required: true,
-        maxlength: 200,
+        maxlength: MAX_TITLE,
         value: t("eval.defaultTitle", { year }),
       }),
     ),
@@ -213,7 +214,11 @@ export async function campaignPage(main, orgId, campaignId) {
       {},
       h("a", { className: "button", href: campaign.posters_url, target: "_blank", rel: "noopener" }, t("eval.posters")),
     ),
-    h("p", { className: "hint" }, t("eval.minimumHint", { n: campaign.units[0] ? campaign.units[0].minimum : 15 })),
+    h(
+      "p",
+      { className: "hint" },
+      t("eval.minimumHint", { n: campaign.units[0] ? campaign.units[0].minimum : CAMPAIGN_MINIMUM }),
+    ),
     summary,
     table,
     updated,

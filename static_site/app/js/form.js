@@ -11,6 +11,16 @@ import { ApiError, call } from "./api.js";
 // The outbox (and its texts) loads on the first save, not with the sign-in page.
 const loadOutbox = () => import("./outbox.js");
 
+import {
+  AGE_BANDS,
+  CATEGORIES,
+  GENDERS,
+  KINDS,
+  MAX_COUNT,
+  MAX_REFLECTION as MAX_INTENTIONS,
+  MAX_TITLE,
+  STATUSES,
+} from "../../shared/vocabulary.js";
 import { tokenEmail } from "./auth.js";
 import { today } from "./context.js";
 import { h, replace, uid } from "./dom.js";
@@ -19,24 +29,9 @@ import { announce, explainError, notice } from "./ui.js";
 
 // The core words, for when the organisation's vocabulary cannot be read (offline on a
 // first visit); the form otherwise builds from GET /orgs/{org}/vocabulary.
-export const KINDS = ["open", "group", "event", "outreach", "digital", "individual"];
-export const CATEGORIES = [
-  "learning_support",
-  "socialising",
-  "culture",
-  "counselling",
-  "information",
-  "sport",
-  "volunteering",
-  "mobility",
-  "other",
-];
-export const GENDERS = ["girls", "boys", "nonbinary", "undisclosed"];
-export const AGE_BANDS = ["under_13", "13_15", "16_18", "19_24", "25_29", "over_29"];
+export { AGE_BANDS, CATEGORIES, GENDERS, KINDS, STATUSES } from "../../shared/vocabulary.js";
+
 const OTHER_COUNTS = ["new_participants", "youth_leaders", "volunteers", "staff"];
-const MAX_COUNT = 10000;
-const MAX_INTENTIONS = 5000;
-export const STATUSES = ["done", "planned"];
 // Fields carried over from the unit's last activity into a new one.
 const CARRIED = ["kind", "categories", "start_time", "duration_minutes", "title", "staff", "volunteers", "youth_led"];
 
@@ -316,7 +311,7 @@ export function activityForm(container, options) {
       textField("start_time", t("field.start_time"), { type: "time" }),
     ),
     stepper("duration_minutes", t("field.duration_minutes"), { step: 15, max: 1440 }),
-    textField("title", t("field.title"), { type: "text", maxlength: 200, required: true, autocomplete: "off" }),
+    textField("title", t("field.title"), { type: "text", maxlength: MAX_TITLE, required: true, autocomplete: "off" }),
     statusChoice
       ? choiceGroup(
           "status",

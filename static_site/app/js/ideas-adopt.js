@@ -2,12 +2,12 @@
 // organisation admins): each chosen proposal becomes a 1–5 statement with an indicator,
 // an existing one or a new one named here.
 
+import { INDICATORS } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
 import { h, replace, uid } from "./dom.js";
 import { formatNumber, LANGUAGES, t } from "./i18n.js";
 import { adoptionTemplate } from "./ideas-template.js";
 import { announce, notice } from "./ui.js";
-import { INDICATORS } from "./unit.js";
 
 /**
  * The adoption form for the `approved` proposals (none: null). `banner` shows problems,

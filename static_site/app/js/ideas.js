@@ -3,6 +3,7 @@
 // approved ones ranked by votes, and — for the organisation's admins — adopt the
 // favourites into a new survey template (`from_idea`).
 
+import { MAX_IDEA_TEXT } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
 import { h, replace, uid } from "./dom.js";
 import { formatDate, formatNumber, lang, t } from "./i18n.js";
@@ -155,7 +156,7 @@ for (const [code, texts] of Object.entries(TEXTS)) MESSAGES[code] = { ...texts, 
 /** The part of the QR points page that opens an ideas point (`open` posts the body). */
 export function ideasOpener(open) {
   const id = uid("prompt");
-  const input = h("input", { id, type: "text", maxlength: "200", "aria-describedby": `${id}-hint` });
+  const input = h("input", { id, type: "text", maxlength: String(MAX_IDEA_TEXT), "aria-describedby": `${id}-hint` });
   const form = h(
     "form",
     { className: "inline-form ideas-opener" },
@@ -235,7 +236,7 @@ export async function ideasPage(main, unitId, code) {
           id,
           type: "text",
           lang: code,
-          maxlength: "200",
+          maxlength: String(MAX_IDEA_TEXT),
           value: idea.translations?.[code] || "",
         });
         return h("div", { className: "field" }, h("label", { htmlFor: id }, name), inputs[code]);

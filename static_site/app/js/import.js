@@ -4,6 +4,7 @@
 // (XMLHttpRequest reports it; fetch does not), so a large file is visibly on its way.
 
 import "./import-messages.js";
+import { MAX_UPLOAD_BYTES } from "../../shared/vocabulary.js";
 import { API_URL, call } from "./api.js";
 import { getToken } from "./auth.js";
 import { h, replace } from "./dom.js";
@@ -12,7 +13,6 @@ import { announce, explainError, failurePage, loading, notice, pageHeading } fro
 import { openUnit, unitHeader } from "./unit.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-const MAX_BYTES = 4_400_000;
 
 function mediaTypeOf(file) {
   return /\.xlsx$/i.test(file.name) || file.type === XLSX ? XLSX : "text/csv";
@@ -83,7 +83,7 @@ function uploadFlow({ path, id, label, accept, mediaType, describe, keyed }) {
       replace(result, notice("error", h("p", {}, t("import.noFile"))));
       return;
     }
-    if (file.size > MAX_BYTES) {
+    if (file.size > MAX_UPLOAD_BYTES) {
       replace(result, notice("error", h("p", {}, t("import.tooLarge"))));
       return;
     }

@@ -4,6 +4,7 @@
 //   #/networks                 the networks I may see (admins: and a new one)
 //   #/networks/{id}?period=    one network: units side by side, campaigns, members
 
+import { MAX_COMPARE_CELLS } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
 import { loadMe } from "./context.js";
 import { h, replace } from "./dom.js";
@@ -136,8 +137,6 @@ const NETWORK_MESSAGES = {
   },
 };
 for (const [language, texts] of Object.entries(NETWORK_MESSAGES)) Object.assign(MESSAGES[language], texts);
-
-const MAX_COMPARE_CELLS = 150; // /public/compare's limit
 
 export async function networksPage(main) {
   replace(main, loading());

@@ -1,16 +1,8 @@
 // Targets as the form shows them and as the API stores them (pure). Shares are stored
 // as fractions (0.35) and typed as percentages (35).
 
-const INDICATORS = [
-  "safety",
-  "belonging",
-  "identity",
-  "self_expression",
-  "future",
-  "influence",
-  "responsibility",
-  "fairness",
-];
+import { INDICATORS } from "../../shared/vocabulary.js";
+
 // Measures a target is usually set for; shares are typed as percentages.
 export const MEASURES = [
   ...INDICATORS.map((name) => ({ id: `indicator:${name}`, kind: "score" })),

@@ -1,5 +1,6 @@
 // A unit's pages: log an activity, its activities (edit, delete, export), its figures.
 
+import { INDICATORS, SUPPRESSION_REASONS } from "../../shared/vocabulary.js";
 import { allPages, call, download } from "./api.js";
 import { barChart } from "./charts.js";
 import { loadMe, today, unitRole } from "./context.js";
@@ -20,16 +21,8 @@ import { grainOf, periodBounds, periodOf, shiftPeriod } from "./periods.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-export const INDICATORS = [
-  "safety",
-  "belonging",
-  "identity",
-  "self_expression",
-  "future",
-  "influence",
-  "responsibility",
-  "fairness",
-];
+
+export { INDICATORS } from "../../shared/vocabulary.js";
 
 /** Load the unit and check the caller's role in it; null (page already shows why) if refused. */
 export async function openUnit(main, unitId) {
@@ -646,11 +639,9 @@ function groupsSection(scope, period) {
   );
 }
 
-const REASONS = ["too_few_respondents", "protects_another_cell", "no_respondents"];
-
 /** The API's suppression reason code in the user's language (a code we do not know: as given). */
 function suppressionReason(reason) {
-  return REASONS.includes(reason) ? t(`fig.reason.${reason}`) : reason || "";
+  return SUPPRESSION_REASONS.includes(reason) ? t(`fig.reason.${reason}`) : reason || "";
 }
 
 /** A count as published: a number, or "not shown" when the publication layer suppressed it. */
