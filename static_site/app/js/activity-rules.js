@@ -1,6 +1,5 @@
-// The activity form's rules (pure: no DOM, no clock): a new activity's starting values,
-// the form's own checks — the same rules as the API's (docs/architecture.md, "Activities")
-// — and which message says each problem.
+// The activity form's rules (pure): starting values, the API's checks (docs/architecture.md),
+// and which message says each problem.
 
 import { AGE_BANDS, GENDERS, MAX_COUNT, MAX_REFLECTION as MAX_INTENTIONS } from "../../shared/vocabulary.js";
 
@@ -17,7 +16,7 @@ export const CARRIED = [
   "youth_led",
 ];
 
-/** A fresh activity on `date`, starting from the unit's `last` one (kind, time, title, staff, ...; counts at zero). */
+/** A fresh activity on `date`, starting from the unit's `last` one; counts at zero. */
 export function activityDefaults(last, date) {
   const base = {
     date,
@@ -44,21 +43,15 @@ export function activityDefaults(last, date) {
   return base;
 }
 
-/** The participants' total of an activity body (counts not yet whole numbers count as 0). */
 export function participantsTotal(v) {
   return GENDERS.reduce((sum, g) => sum + (Number.isFinite(v.participants[g]) ? v.participants[g] : 0), 0);
 }
 
-/** The sum of an activity body's age bands (0 when not recorded). */
 export function ageBandsTotal(v) {
   return AGE_BANDS.reduce((sum, b) => sum + (v.age_bands ? v.age_bands[b] || 0 : 0), 0);
 }
 
-/**
- * The problems of an activity body as the form has it, `[{field, problem}]`: "count" for
- * a count that is not a whole number from 0 to MAX_COUNT, else "exceeds" (the field
- * breaks its rule). Sums are checked only once every count is a whole number.
- */
+/** `[{field, problem}]`: "count" (not a whole number 0…MAX_COUNT) or "exceeds"; sums only once counts are whole. */
 export function activityProblems(v) {
   const problems = [];
   const add = (field, problem = "exceeds") => problems.push({ field, problem });
@@ -84,11 +77,7 @@ export function activityProblems(v) {
   return problems;
 }
 
-/**
- * The message key that says a problem with `field` (the form's own, or the API's
- * `errors[]` with its English `problem`) in the user's words. The messages take
- * {ages}, {total} and {problem}.
- */
+/** The message for a problem with `field` (the form's, or the API's errors[]); it takes {ages}, {total}, {problem}. */
 export function problemMessageKey(field, problem) {
   if (field === "age_bands") return "err.ageBands";
   if (field === "new_participants" || field === "youth_leaders") {

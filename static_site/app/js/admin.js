@@ -1,7 +1,6 @@
 // Organisation admins: units, members and roles, goals, reflection questions,
 // the organisation's export, and all units side by side.
 
-import { goalList, memberList, questionList, unitList } from "./admin-lists.js";
 import { structureSections } from "./admin-structure.js";
 import { call, download, downloadViaLink } from "./api.js";
 import { barChart } from "./charts.js";
@@ -52,6 +51,9 @@ export async function orgPage(main, orgId) {
     orgPage(main, orgId);
   };
   const page = { base, reload };
+  // The set-up lists' code loads with the calls, not with the app's first page.
+  const lists = import("./admin-lists.js");
+  const withLists = (answer) => Promise.all([lists, answer]);
   const year = String(new Date().getFullYear());
   const exportBanner = h("div");
   const exportFile = async (format) => {
@@ -123,18 +125,25 @@ export async function orgPage(main, orgId) {
       h("a", { className: "button", href: `#/orgs/${encodeURIComponent(orgId)}/import` }, t("admin.importPackage")),
     ),
     exportBanner,
-    pendingSection("units-h", t("admin.units"), unitsAnswer, (units) => unitList(page, units)),
-    pendingSection("members-h", t("admin.members"), both(unitsAnswer, membersAnswer), (answers) =>
-      memberList(page, answers),
+    pendingSection("units-h", t("admin.units"), withLists(unitsAnswer), ([{ unitList }, units]) =>
+      unitList(page, units),
+    ),
+    pendingSection(
+      "members-h",
+      t("admin.members"),
+      withLists(both(unitsAnswer, membersAnswer)),
+      ([{ memberList }, answers]) => memberList(page, answers),
     ),
     pendingSection(
       "goals-h",
       t("admin.goals"),
-      both(unitsAnswer, goalsAnswer),
-      (answers) => goalList(page, answers),
+      withLists(both(unitsAnswer, goalsAnswer)),
+      ([{ goalList }, answers]) => goalList(page, answers),
       h("p", { className: "hint" }, t("admin.goalsHint")),
     ),
-    pendingSection("questions-h", t("admin.questions"), questionsAnswer, (questions) => questionList(page, questions)),
+    pendingSection("questions-h", t("admin.questions"), withLists(questionsAnswer), ([{ questionList }, questions]) =>
+      questionList(page, questions),
+    ),
     ...structureSections(orgId, orgAnswer, reload),
   );
 }

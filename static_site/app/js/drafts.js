@@ -1,5 +1,4 @@
-// The activity form's drafts: every keystroke is kept in localStorage until the API
-// confirms the save (or the outbox holds it), so a dropped connection costs nothing.
+// The activity form's drafts in localStorage, kept until the save is confirmed or queued.
 
 import { tokenEmail } from "./auth.js";
 

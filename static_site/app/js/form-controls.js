@@ -1,5 +1,4 @@
-// The activity form's controls: steppers for counts, text fields, choice groups, goal
-// ratings — each with its label, hint and error slot wired for screen readers.
+// The activity form's inputs, each with its label, hint and error slot.
 
 import { CATEGORIES, KINDS, MAX_COUNT } from "../../shared/vocabulary.js";
 import { h, uid } from "./dom.js";

@@ -1,6 +1,4 @@
-// Problems with the activity form, shown where they are: each beside its field (found
-// by the field's path, e.g. "participants.girls" or "goal_ratings.<id>"), and all in a
-// summary at the top whose links move the focus to them.
+// The activity form's problems: each beside its field, all in a summary whose links focus them.
 
 import { h, replace } from "./dom.js";
 import { t } from "./i18n.js";
@@ -17,7 +15,6 @@ function slotFor(form, field) {
   return null;
 }
 
-/** Hide every problem of `form` and its `summary`. */
 export function clearProblems(form, summary) {
   for (const p of form.querySelectorAll(".field-error")) {
     p.hidden = true;
@@ -28,7 +25,7 @@ export function clearProblems(form, summary) {
   replace(summary);
 }
 
-/** Show `problems` (`[{field, message}]`) beside their fields and in `summary`, which takes the focus. */
+/** Show `[{field, message}]` beside the fields and in `summary`, which takes the focus. */
 export function showProblems(form, summary, problems) {
   clearProblems(form, summary);
   if (!problems.length) return;

@@ -1,5 +1,4 @@
-// The activity form's values: the form filled from an activity (or a draft), and read back
-// as the API's activity body without losing what the form cannot show.
+// The activity form filled from an activity (or draft), and read back as the API's body.
 
 import { AGE_BANDS, GENDERS } from "../../shared/vocabulary.js";
 import { OTHER_COUNTS } from "./activity-rules.js";
@@ -7,10 +6,7 @@ import { today } from "./context.js";
 
 const control = (form, name) => form.querySelector(`[name="${CSS.escape(name)}"]`);
 
-/**
- * What the form cannot show but an edit must not lose: goals worked on without a
- * rating, and ratings and reflections of goals or questions that are no longer active.
- */
+// What an edit must not lose that the form cannot show: unrated goals, inactive goals' and questions' entries.
 export function keptFrom(values, shownGoals, shownQuestions) {
   const ratings = values.goal_ratings || {};
   return {
@@ -20,7 +16,6 @@ export function keptFrom(values, shownGoals, shownQuestions) {
   };
 }
 
-/** Fill `form` (with these `goals` and reflection `questions`) with an activity's `values`. */
 export function fillForm(form, values, { goals, questions }) {
   for (const input of form.querySelectorAll('input[name="status"]'))
     input.checked = input.value === (values.status || "done");
@@ -55,10 +50,7 @@ function count(form, name) {
   return value === "" ? NaN : Number(value);
 }
 
-/**
- * The form as the API's activity body: `kept` is what keptFrom kept, `shownGoals` the goals
- * the form shows, `status` the status it would save.
- */
+/** The form as the API's activity body (`kept`: from keptFrom; `status`: what it would save). */
 export function readForm(form, { goals, questions, kept, shownGoals, status }) {
   const ageBands = Object.fromEntries(AGE_BANDS.map((b) => [b, count(form, `age_bands.${b}`)]));
   const anyAge = Object.values(ageBands).some((n) => n !== 0);

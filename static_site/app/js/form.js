@@ -5,10 +5,7 @@
 // localStorage until the API confirms the save, so a dropped connection costs
 // nothing. Problems are shown beside their fields in the user's language, both
 // from the form's own checks and from the API's errors[].field.
-//
-// This module is the form's state and saving (drafts, the outbox, conflicts); its parts:
-// activity-rules.js (pure: defaults, checks, which message says a problem), drafts.js,
-// form-controls.js (the inputs), form-problems.js (problems beside their fields).
+// Here: the form's state and saving; its parts are the modules imported below.
 
 import { ApiError, call } from "./api.js";
 

@@ -7,7 +7,6 @@ import { MAX_IDEA_TEXT } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
 import { h, replace, uid } from "./dom.js";
 import { formatDate, formatNumber, lang, t } from "./i18n.js";
-import { adoptForm } from "./ideas-adopt.js";
 import { MESSAGES } from "./messages.js";
 import { announce, explainError, loading, notice } from "./ui.js";
 import { openUnit, unitHeader } from "./unit.js";
@@ -338,7 +337,9 @@ export async function ideasPage(main, unitId, code) {
         section("ideas.approvedList", approved),
         section("ideas.rejectedList", rejected),
       );
-      replace(adoptArea, isAdmin ? adoptForm(approved, { orgId: ctx.unit.org_id, banner, fail, refresh }) : null);
+      // The adoption form's code loads only for the admins who can use it.
+      const adopt = isAdmin && approved.length ? (await import("./ideas-adopt.js")).adoptForm : null;
+      replace(adoptArea, adopt ? adopt(approved, { orgId: ctx.unit.org_id, banner, fail, refresh }) : null);
     } catch (error) {
       fail(error);
     }
