@@ -1,11 +1,8 @@
-// The activity form: quick to fill on a phone, nothing typed is ever lost.
-//
-// New activities start from the unit's last one (kind, categories, time, title,
-// staff, volunteers, youth-led); counts start at zero. Every keystroke is kept as a draft in
-// localStorage until the API confirms the save, so a dropped connection costs
-// nothing. Problems are shown beside their fields in the user's language, both
-// from the form's own checks and from the API's errors[].field.
-// Here: the form's state and saving; its parts are the modules imported below.
+// The activity form: quick to fill on a phone, nothing typed is ever lost. New activities
+// start from the unit's last one; counts start at zero. Every keystroke is kept as a draft
+// until the API confirms the save, so a dropped connection costs nothing. Problems are shown
+// beside their fields in the user's language, from the form's own checks and the API's
+// errors[].field. This module is the form's state and saving; its parts are imported below.
 
 import { ApiError, call } from "./api.js";
 
@@ -33,7 +30,7 @@ import {
   textField,
   vocabularyChoices,
 } from "./form-controls.js";
-import { clearProblems as clearFormProblems, showProblems as showFormProblems } from "./form-problems.js";
+import { clearProblems, showProblems } from "./form-problems.js";
 import { fillForm, keptFrom, readForm } from "./form-values.js";
 import { formatNumber, t } from "./i18n.js";
 import { announce, explainError, notice } from "./ui.js";
@@ -246,9 +243,6 @@ export function activityForm(container, options) {
     return t(problemMessageKey(field, problem), vars);
   }
 
-  const clearProblems = () => clearFormProblems(form, summary);
-  const showProblems = (problems) => showFormProblems(form, summary, problems);
-
   /** The form's own checks, the same rules as the API's (docs/architecture.md). */
   function check(v) {
     return activityProblems(v).map(({ field, problem }) => ({ field, message: localized(field, problem, v) }));
@@ -285,11 +279,11 @@ export function activityForm(container, options) {
     const v = values();
     const problems = check(v);
     if (problems.length) {
-      showProblems(problems);
+      showProblems(form, summary, problems);
       setStatus("dirty", t("form.notSaved"));
       return;
     }
-    clearProblems();
+    clearProblems(form, summary);
     writeDraft(unit.id, activityId, v);
     setStatus("saving", t("form.saving"));
     const button = form.querySelector('button[type="submit"]');
@@ -348,7 +342,8 @@ export function activityForm(container, options) {
   function onSaveFailed(error, v) {
     setStatus("failed", t("form.notSaved"));
     if (error instanceof ApiError && error.status === 400 && error.errors.length) {
-      showProblems(error.errors.map(({ field, problem }) => ({ field, message: localized(field, problem, v) })));
+      const problems = error.errors.map(({ field, problem }) => ({ field, message: localized(field, problem, v) }));
+      showProblems(form, summary, problems);
       return;
     }
     if (error instanceof ApiError && error.status === 409) {
