@@ -1,8 +1,7 @@
 // The survey page: anonymous answers (or a check-in) from a young person's phone.
-// Nothing is lost: every submission waits in localStorage until the API confirms it,
-// and is retried with backoff (also after a reload). Nothing is doubled: each carries
-// a submission id made here, and the API stores a submission once.
-// Self-contained for its page weight: nothing is imported from outside static_site/s/.
+// Self-contained for its page-weight budget (nothing from /shared/ or outside s/). Nothing
+// is lost: a submission waits in localStorage until the API confirms it, retried with
+// backoff. Nothing is doubled: each carries a submission id, stored once by the API.
 // This is the core; the point's view is loaded by kind: questions.js or ideas.js.
 
 const CONFIG = window.LOGBOOK_CONFIG || {};

@@ -4,6 +4,7 @@
 // part, and the team's published analysis. Every chart has a table with the same
 // numbers beside it. Print (or Save as PDF) gives the A4 document (report.css).
 
+import { initialLanguage, LANGUAGE_NAMES as LANGUAGES, loadTranslator, rememberLanguage } from "../shared/i18n.js";
 import { barChart, intervalChart, setChartWidth } from "./charts.js";
 import { $, h } from "./dom.js";
 import {
@@ -17,9 +18,7 @@ import {
   orderedKeys,
   readMeasure,
 } from "./figures.js";
-import { initialLanguage, LANGUAGES, rememberLanguage, translator } from "./i18n.js";
 import { averageOf, differenceText, reports, tone, versus } from "./peers.js";
-import "./report-texts.js";
 
 const config = window.LOGBOOK_CONFIG || {};
 const apiBase = (config.publicApiUrl || config.apiUrl || "").replace(/\/$/, "");
@@ -40,7 +39,9 @@ const GLANCE = [
   "visits_per_open_week",
 ];
 
-let tr = translator(initialLanguage());
+// The page's texts: the shared words and the statistics pages' own (shared/i18n/).
+const TEXTS = ["common", "stats"];
+let tr = await loadTranslator(initialLanguage(), TEXTS);
 let scopes = new Map([["all", { key: "all", kind: "all", population: null }]]);
 let report = null;
 let failure = null;
@@ -513,8 +514,8 @@ async function start() {
     load();
   });
   $("#print").addEventListener("click", () => window.print());
-  $("#lang").addEventListener("change", () => {
-    tr = translator($("#lang").value);
+  $("#lang").addEventListener("change", async () => {
+    tr = await loadTranslator($("#lang").value, TEXTS);
     rememberLanguage(tr.lang);
     applyStaticTexts();
     syncForm();

@@ -3,6 +3,7 @@
 // as a chart and as a table with the same numbers. What is shown is also what the
 // CSV and JSON downloads contain: both are built from the same tidy rows.
 
+import { initialLanguage, LANGUAGE_NAMES as LANGUAGES, loadTranslator, rememberLanguage } from "../shared/i18n.js";
 import { barChart, columnChart, intervalChart, setChartWidth } from "./charts.js";
 import { $, h } from "./dom.js";
 import {
@@ -28,9 +29,7 @@ import {
   seriesPeriods,
   toCsv,
 } from "./figures.js";
-import { initialLanguage, LANGUAGES, rememberLanguage, translator } from "./i18n.js";
 import { averageOf, averagesPath, peerGroup, reports, tone, versus, versusText } from "./peers.js";
-import "./report-texts.js";
 
 const config = window.LOGBOOK_CONFIG || {};
 // Public reads go through the CDN (publicApiUrl, written by deploy) where there is one.
@@ -55,7 +54,9 @@ const ADDITIVE = new Set([
   "unique_visitors",
 ]);
 
-let tr = translator(initialLanguage());
+// The page's texts: the shared words and the statistics pages' own (shared/i18n/).
+const TEXTS = ["common", "stats"];
+let tr = await loadTranslator(initialLanguage(), TEXTS);
 let scopes = new Map([["all", { key: "all", kind: "all", population: null }]]);
 let view = null;
 let data = null; // the loaded figures of the current view
@@ -1150,8 +1151,8 @@ async function start() {
     if ($("#grain").value !== "year")
       syncSubPeriod($("#grain").value, Number($("#year").value), Number($("#sub").value));
   });
-  $("#lang").addEventListener("change", () => {
-    tr = translator($("#lang").value);
+  $("#lang").addEventListener("change", async () => {
+    tr = await loadTranslator($("#lang").value, TEXTS);
     rememberLanguage(tr.lang);
     applyStaticTexts();
     syncForm();

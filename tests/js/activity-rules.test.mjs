@@ -18,7 +18,7 @@ const valid = () => ({
   new_participants: 2,
   youth_leaders: 2,
 });
-const fields = (v) => activityProblems(v).map((p) => `${p.field}:${p.problem}`);
+const fields = (v) => activityProblems(v).map((p) => `${p.field}:${p.code}`);
 
 test("a new activity starts from the last one's kind, time, title and staff, with counts at zero", () => {
   const last = {
@@ -60,8 +60,8 @@ test("a complete activity has no problems", () => {
 
 test("missing date, title and kind, and a duration out of range, are each named", () => {
   const v = { ...valid(), date: "", title: "", kind: null, duration_minutes: 0 };
-  assert.deepEqual(fields(v), ["date:exceeds", "duration_minutes:exceeds", "title:exceeds", "kind:exceeds"]);
-  assert.deepEqual(fields({ ...valid(), duration_minutes: 1441 }), ["duration_minutes:exceeds"]);
+  assert.deepEqual(fields(v), ["date:missing", "duration_minutes:out_of_range", "title:missing", "kind:missing"]);
+  assert.deepEqual(fields({ ...valid(), duration_minutes: 1441 }), ["duration_minutes:out_of_range"]);
   assert.deepEqual(fields({ ...valid(), duration_minutes: 1440 }), []);
 });
 
@@ -85,7 +85,11 @@ test("sums are checked only once every count is whole", () => {
 test("age bands, when given, sum to the total; new participants and youth leaders do not exceed it", () => {
   const v = { ...valid(), new_participants: 14, youth_leaders: 14 };
   v.age_bands = { under_13: 0, "13_15": 6, "16_18": 5, "19_24": 1, "25_29": 0, over_29: 0 };
-  assert.deepEqual(fields(v), ["age_bands:exceeds", "new_participants:exceeds", "youth_leaders:exceeds"]);
+  assert.deepEqual(fields(v), [
+    "age_bands:age_bands_total",
+    "new_participants:exceeds_total",
+    "youth_leaders:exceeds_total",
+  ]);
   assert.equal(ageBandsTotal(v), 12);
   v.age_bands["19_24"] = 2;
   v.new_participants = 13;
@@ -94,20 +98,21 @@ test("age bands, when given, sum to the total; new participants and youth leader
 });
 
 test("a plan's intentions are limited in length", () => {
-  assert.deepEqual(fields({ ...valid(), intentions: "x".repeat(5001) }), ["intentions:exceeds"]);
+  assert.deepEqual(fields({ ...valid(), intentions: "x".repeat(5001) }), ["intentions:string_too_long"]);
 });
 
-test("each problem has its message; the API's own wording picks between two", () => {
-  assert.equal(problemMessageKey("age_bands", "exceeds"), "err.ageBands");
-  assert.equal(problemMessageKey("new_participants", "must not exceed the participants' total"), "err.exceedsTotal");
+test("each problem has its message; the code picks between two for new participants and youth leaders", () => {
+  assert.equal(problemMessageKey("age_bands", "age_bands_total"), "err.ageBands");
+  assert.equal(problemMessageKey("new_participants", "exceeds_total"), "err.exceedsTotal");
+  assert.equal(problemMessageKey("youth_leaders", "less_than_equal"), "err.count");
   assert.equal(problemMessageKey("new_participants", "count"), "err.count");
   assert.equal(problemMessageKey("participants.girls", "count"), "err.count");
   assert.equal(problemMessageKey("age_bands.13_15", "count"), "err.count");
   assert.equal(problemMessageKey("staff", "count"), "err.count");
-  assert.equal(problemMessageKey("goal_ids.0", "unknown goal"), "err.goal");
-  assert.equal(problemMessageKey("goal_ratings.g1", "out of range"), "err.goal");
-  assert.equal(problemMessageKey("reflection.q1", "too long"), "err.reflection");
-  assert.equal(problemMessageKey("categories.0", "unknown"), "err.categories");
-  assert.equal(problemMessageKey("start_time", "bad"), "err.time");
-  assert.equal(problemMessageKey("something_new", "odd"), "err.generic");
+  assert.equal(problemMessageKey("goal_ids.0", undefined), "err.goal");
+  assert.equal(problemMessageKey("goal_ratings.g1", "less_than_equal"), "err.goal");
+  assert.equal(problemMessageKey("reflection.q1", "string_too_long"), "err.reflection");
+  assert.equal(problemMessageKey("categories.0", "literal_error"), "err.categories");
+  assert.equal(problemMessageKey("start_time", undefined), "err.time");
+  assert.equal(problemMessageKey("something_new", "missing"), "err.generic");
 });

@@ -69,3 +69,14 @@ def test_every_shared_module_the_app_imports_is_kept_for_offline_use() -> None:
     listed = {(APP / path).resolve() for path in shell() if path.startswith("../")}
     assert seen, "the app imports static_site/shared/"
     assert seen - listed == set(), "add the shared modules to SHELL in static_site/app/sw.js"
+
+
+def test_every_language_file_of_the_app_is_kept_for_offline_use() -> None:
+    # The app loads common.* and app.* in the chosen language; any may be chosen offline.
+    files = {
+        f"../shared/i18n/{path.name}"
+        for bundle in ("common", "app")
+        for path in (SHARED / "i18n").glob(f"{bundle}.*.json")
+    }
+    assert len(files) >= 8
+    assert files - shell() == set(), "add the language files to SHELL in static_site/app/sw.js"

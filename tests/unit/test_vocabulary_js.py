@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,23 @@ def test_check_mode_fails_on_a_stale_file(
     # When the check runs, then it fails and says how to fix it
     assert gen_vocabulary.main(["--check"]) == 1
     assert "make vocabulary" in capsys.readouterr().err
+
+
+def test_the_pages_label_kinds_and_categories_as_the_api_does() -> None:
+    # Given the pages' shared labels, one file per language
+    shared = gen_vocabulary.ROOT / "static_site" / "shared" / "i18n"
+    for language in vocabulary.LANGUAGES:
+        labels = json.loads((shared / f"common.{language}.json").read_text(encoding="utf-8"))
+        # Then every kind and core category reads the same as in GET /orgs/{id}/vocabulary
+        for kind in vocabulary.KINDS:
+            assert labels[f"kind.{kind}"] == vocabulary.KIND_LABELS[kind][language], (
+                language,
+                kind,
+            )
+        for category in vocabulary.CATEGORIES:
+            assert (
+                labels[f"category.{category}"] == vocabulary.CATEGORY_LABELS[category][language]
+            ), (
+                language,
+                category,
+            )

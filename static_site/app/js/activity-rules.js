@@ -51,16 +51,16 @@ export function ageBandsTotal(v) {
   return AGE_BANDS.reduce((sum, b) => sum + (v.age_bands ? v.age_bands[b] || 0 : 0), 0);
 }
 
-/** `[{field, problem}]`: "count" (not a whole number 0…MAX_COUNT) or "exceeds"; sums only once counts are whole. */
+/** `[{field, code}]`, codes as the API's (docs/errors.md); sums are checked only once every count is whole. */
 export function activityProblems(v) {
   const problems = [];
-  const add = (field, problem = "exceeds") => problems.push({ field, problem });
-  if (!v.date) add("date");
+  const add = (field, code) => problems.push({ field, code });
+  if (!v.date) add("date", "missing");
   if (!Number.isInteger(v.duration_minutes) || v.duration_minutes < 1 || v.duration_minutes > 1440)
-    add("duration_minutes");
-  if (!v.title) add("title");
-  if (!v.kind) add("kind");
-  if (v.intentions.length > MAX_INTENTIONS) add("intentions");
+    add("duration_minutes", "out_of_range");
+  if (!v.title) add("title", "missing");
+  if (!v.kind) add("kind", "missing");
+  if (v.intentions.length > MAX_INTENTIONS) add("intentions", "string_too_long");
   const counts = [
     ...GENDERS.map((g) => [`participants.${g}`, v.participants[g]]),
     ...OTHER_COUNTS.map((n) => [n, v[n]]),
@@ -71,17 +71,18 @@ export function activityProblems(v) {
   }
   if (problems.length) return problems;
   const participants = participantsTotal(v);
-  if (v.age_bands && AGE_BANDS.reduce((s, b) => s + v.age_bands[b], 0) !== participants) add("age_bands");
-  if (v.new_participants > participants) add("new_participants");
-  if (v.youth_leaders > participants) add("youth_leaders");
+  if (v.age_bands && AGE_BANDS.reduce((s, b) => s + v.age_bands[b], 0) !== participants)
+    add("age_bands", "age_bands_total");
+  if (v.new_participants > participants) add("new_participants", "exceeds_total");
+  if (v.youth_leaders > participants) add("youth_leaders", "exceeds_total");
   return problems;
 }
 
-/** The message for a problem with `field` (the form's, or the API's errors[]); it takes {ages}, {total}, {problem}. */
-export function problemMessageKey(field, problem) {
+/** The message for a problem with `field` and its `code` (the form's, or the API's errors[]); it takes {ages}, {total}, {problem}. */
+export function problemMessageKey(field, code) {
   if (field === "age_bands") return "err.ageBands";
   if (field === "new_participants" || field === "youth_leaders") {
-    return /exceed/.test(problem) ? "err.exceedsTotal" : "err.count";
+    return code === "exceeds_total" ? "err.exceedsTotal" : "err.count";
   }
   if (field === "title") return "err.title";
   if (field === "date") return "err.date";

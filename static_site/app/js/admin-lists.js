@@ -7,17 +7,17 @@ import { call } from "./api.js";
 import { h } from "./dom.js";
 import { checkedUnits, field, submitForm, unitChecks } from "./forms.js";
 import { t } from "./i18n.js";
-import { announce } from "./ui.js";
+import { announce, problemText } from "./ui.js";
 
 const ROLES = ["org_admin", "worker", "partner"];
 
 /** An API problem with an admin form, in the user's language. */
-function adminProblem(field, problem) {
+function adminProblem({ field, problem, code }) {
   if (field === "email") return t("err.email");
-  if (field === "unit_ids") return /at least one/.test(problem) ? t("err.unitsNeeded") : t("err.units");
+  if (field === "unit_ids") return code === "units_needed" ? t("err.unitsNeeded") : t("err.units");
   if (["name", "title", "text"].includes(field)) return t("err.required");
   if (field === "role") return t("err.role");
-  return t("err.generic", { problem });
+  return t("err.generic", { problem: problemText({ problem, code }) });
 }
 
 /** Send a form; the API's problems are said in the user's language beside their inputs. */

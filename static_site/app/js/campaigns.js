@@ -8,7 +8,6 @@ import { call } from "./api.js";
 import { h, replace } from "./dom.js";
 import { crumbs, formatWhen, loadOrg, orgPath, tabs } from "./evaluation-pages.js";
 import { field, submitForm, unitChecks } from "./forms.js";
-import "./evaluation-messages.js";
 import { formatNumber, lang, t } from "./i18n.js";
 import { instant, localInputValue, newKey } from "./times.js";
 import { announce, failurePage, loading, pageHeading } from "./ui.js";

@@ -4,8 +4,6 @@
 //   #/orgs/{org}/campaigns/{id}     live progress per unit, posters for all units
 //   #/orgs/{org}/targets?year=      the year's targets and analysis (admins)
 
-// The pages live in campaigns.js and targets.js; their texts in evaluation-messages.js.
-import "./evaluation-messages.js";
-
+// The pages live in campaigns.js and targets.js (their texts: shared/i18n/app.*.json).
 export { campaignPage, campaignsPage } from "./campaigns.js";
 export { targetsPage } from "./targets.js";

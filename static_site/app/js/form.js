@@ -33,7 +33,7 @@ import {
 import { clearProblems, showProblems } from "./form-problems.js";
 import { fillForm, keptFrom, readForm } from "./form-values.js";
 import { formatNumber, t } from "./i18n.js";
-import { announce, explainError, notice } from "./ui.js";
+import { announce, explainError, notice, problemText } from "./ui.js";
 
 // The core words, for when the organisation's vocabulary cannot be read (offline on a
 // first visit); the form otherwise builds from GET /orgs/{org}/vocabulary.
@@ -238,14 +238,14 @@ export function activityForm(container, options) {
   }
 
   // ---------------------------------------------------------------- problems
-  function localized(field, problem, v) {
+  function localized(field, problem, v, code) {
     const vars = { ages: formatNumber(ageBandsTotal(v)), total: formatNumber(participantsTotal(v)), problem };
-    return t(problemMessageKey(field, problem), vars);
+    return t(problemMessageKey(field, code), vars);
   }
 
   /** The form's own checks, the same rules as the API's (docs/architecture.md). */
   function check(v) {
-    return activityProblems(v).map(({ field, problem }) => ({ field, message: localized(field, problem, v) }));
+    return activityProblems(v).map(({ field, code }) => ({ field, message: localized(field, "", v, code) }));
   }
 
   // ---------------------------------------------------------------- state
@@ -342,7 +342,7 @@ export function activityForm(container, options) {
   function onSaveFailed(error, v) {
     setStatus("failed", t("form.notSaved"));
     if (error instanceof ApiError && error.status === 400 && error.errors.length) {
-      const problems = error.errors.map(({ field, problem }) => ({ field, message: localized(field, problem, v) }));
+      const problems = error.errors.map((e) => ({ ...e, message: localized(e.field, problemText(e), v, e.code) }));
       showProblems(form, summary, problems);
       return;
     }

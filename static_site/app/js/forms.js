@@ -3,7 +3,7 @@
 // shown beside the inputs named like their fields.
 
 import { h, replace, uid } from "./dom.js";
-import { explainError, notice } from "./ui.js";
+import { explainError, notice, problemText } from "./ui.js";
 
 /** A labelled input with an optional hint and an error slot, wired with aria-describedby. */
 export function field(label, input, hint) {
@@ -43,14 +43,14 @@ export function unitChecks(units, chosen, legend) {
 /** The ids of the ticked unit checkboxes of a form. */
 export const checkedUnits = (form) => [...form.querySelectorAll('input[name="unit_ids"]:checked')].map((i) => i.value);
 
-const asIs = (_field, problem) => problem;
-const named = (field, problem) => `${field}: ${problem}`;
+const asIs = (entry) => problemText(entry);
+const named = (entry) => `${entry.field}: ${problemText(entry)}`;
 
 /**
  * Send a form: `send()` makes the call, `done(result)` follows a success. The API's
- * problems go beside the inputs named like their fields (`placed(field, problem)` says
- * them), the rest into the form's banner (`unplaced(field, problem)`). The submit button
- * is disabled while the call runs.
+ * problems (its `errors[]` entries) go beside the inputs named like their fields
+ * (`placed(entry)` says them), the rest into the form's banner (`unplaced(entry)`).
+ * The submit button is disabled while the call runs.
  */
 export async function submitForm(form, send, done, { placed = asIs, unplaced = named } = {}) {
   for (const p of form.querySelectorAll(".field-error")) {
@@ -66,15 +66,15 @@ export async function submitForm(form, send, done, { placed = asIs, unplaced = n
     done(await send());
   } catch (error) {
     const elsewhere = [];
-    for (const { field: name, problem } of error.errors || []) {
-      const input = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+    for (const entry of error.errors || []) {
+      const input = form.querySelector(`[data-field="${CSS.escape(entry.field)}"]`);
       const slot = input?.closest(".field, fieldset")?.querySelector(".field-error");
       if (slot) {
-        slot.textContent = placed(name, problem);
+        slot.textContent = placed(entry);
         slot.hidden = false;
         if (input.matches("input, select, textarea")) input.setAttribute("aria-invalid", "true");
       } else {
-        elsewhere.push(unplaced(name, problem));
+        elsewhere.push(unplaced(entry));
       }
     }
     replace(

@@ -35,8 +35,8 @@ function renderChrome() {
     "select",
     {
       id: "lang",
-      onchange: (event) => {
-        setLang(event.target.value);
+      onchange: async (event) => {
+        await setLang(event.target.value);
         renderChrome();
         route();
       },

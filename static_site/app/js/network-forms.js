@@ -6,7 +6,7 @@ import { h, replace, uid } from "./dom.js";
 import { field } from "./forms.js";
 import { lang, t } from "./i18n.js";
 import { instant, localInputValue, newKey } from "./times.js";
-import { announce, explainError, notice } from "./ui.js";
+import { announce, explainError, notice, problemText } from "./ui.js";
 
 /** A network's API path. */
 export const networkPath = (id) => `/networks/${encodeURIComponent(id)}`;
@@ -71,7 +71,7 @@ export function networkForm(orgs, network, onSaved) {
       announce(t("net.saved"));
       onSaved(saved);
     } catch (error) {
-      const detail = (error.errors || []).map((e) => `${e.field}: ${e.problem}`).join("; ");
+      const detail = (error.errors || []).map((e) => `${e.field}: ${problemText(e)}`).join("; ");
       replace(banner, notice("error", h("p", {}, explainError(error)), detail ? h("p", {}, detail) : null));
     }
   });
@@ -150,7 +150,7 @@ export function campaignForm(network, templates) {
           ),
         );
       } catch (error) {
-        const detail = (error.errors || []).map((e) => `${e.field}: ${e.problem}`).join("; ");
+        const detail = (error.errors || []).map((e) => `${e.field}: ${problemText(e)}`).join("; ");
         results.append(
           h(
             "li",

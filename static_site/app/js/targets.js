@@ -5,7 +5,6 @@ import { call } from "./api.js";
 import { h, replace, uid } from "./dom.js";
 import { crumbs, loadOrg, orgPath, tabs } from "./evaluation-pages.js";
 import { field, submitForm } from "./forms.js";
-import "./evaluation-messages.js";
 import { t } from "./i18n.js";
 import { MEASURES, shownTarget, targetsToSave } from "./targets-values.js";
 import { announce, failurePage, loading, pageHeading } from "./ui.js";

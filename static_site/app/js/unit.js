@@ -18,7 +18,7 @@ import {
 import { formatDate, formatMonth, formatNumber, formatPercent, t } from "./i18n.js";
 import { ideasOpener, proposalsLink } from "./ideas.js";
 import { grainOf, periodBounds, periodOf, shiftPeriod } from "./periods.js";
-import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
+import { announce, explainError, failurePage, loading, notice, pageHeading, problemText } from "./ui.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -641,7 +641,7 @@ function groupsSection(scope, period) {
 
 /** The API's suppression reason code in the user's language (a code we do not know: as given). */
 function suppressionReason(reason) {
-  return SUPPRESSION_REASONS.includes(reason) ? t(`fig.reason.${reason}`) : reason || "";
+  return SUPPRESSION_REASONS.includes(reason) ? t(`reason.${reason}`) : reason || "";
 }
 
 /** A count as published: a number, or "not shown" when the publication layer suppressed it. */
@@ -869,7 +869,7 @@ export async function surveysPage(main, unitId) {
         notice(
           "error",
           h("p", {}, explainError(error)),
-          (error.errors || []).map((e) => h("p", {}, t("err.generic", { problem: `${e.field}: ${e.problem}` }))),
+          (error.errors || []).map((e) => h("p", {}, t("err.generic", { problem: `${e.field}: ${problemText(e)}` }))),
         ),
       );
     }
