@@ -2,9 +2,9 @@
 // reflection questions. Each is a list of inline forms plus a form to add one; `page` is
 // {base: the organisation's API path, reload: draw the page again after a change}.
 
+import { h } from "../../shared/dom.js";
 import { MAX_TITLE } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
-import { h } from "./dom.js";
 import { checkedUnits, field, submitForm, unitChecks } from "./forms.js";
 import { t } from "./i18n.js";
 import { announce, problemText } from "./ui.js";

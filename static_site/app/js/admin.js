@@ -1,15 +1,15 @@
 // Organisation admins: units, members and roles, goals, reflection questions,
 // the organisation's export, and all units side by side.
 
+import { barChart } from "../../shared/charts.js";
+import { h, replace } from "../../shared/dom.js";
+import { periodOf } from "../../shared/periods.js";
 import { structureSections } from "./admin-structure.js";
 import { call, download, downloadViaLink } from "./api.js";
-import { barChart } from "./charts.js";
 import { forgetUnits, isOrgAdmin, loadMe, orgUnits } from "./context.js";
-import { h, replace } from "./dom.js";
+import { barItems, fetchStats, periodPicker, statsUnavailable } from "./figures-view.js";
 import { formatNumber, formatPercent, t } from "./i18n.js";
-import { periodOf } from "./periods.js";
 import { explainError, failurePage, loading, notice, pageHeading, pendingSection } from "./ui.js";
-import { fetchStats, periodPicker, statsUnavailable } from "./unit.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 // The evaluation pages (evaluation.js, loaded on demand).
@@ -231,7 +231,7 @@ export async function orgFiguresPage(main, orgId, period) {
       "figure",
       { className: "figure" },
       h("figcaption", {}, t("side.visitsChart")),
-      barChart(visits, { title: t("side.visitsChart") }),
+      barChart(barItems(visits), { title: t("side.visitsChart") }),
     ),
     h(
       "div",

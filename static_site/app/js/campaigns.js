@@ -3,9 +3,9 @@
 //   #/orgs/{org}/campaigns          campaigns; admins open a new one
 //   #/orgs/{org}/campaigns/{id}     live progress per unit, posters for all units
 
+import { h, replace } from "../../shared/dom.js";
 import { CAMPAIGN_MINIMUM, MAX_TITLE } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
-import { h, replace } from "./dom.js";
 import { crumbs, formatWhen, loadOrg, orgPath, tabs } from "./evaluation-pages.js";
 import { field, submitForm, unitChecks } from "./forms.js";
 import { formatNumber, lang, t } from "./i18n.js";

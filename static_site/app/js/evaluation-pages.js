@@ -1,9 +1,9 @@
 // What the evaluation pages share (campaigns.js, targets.js): the organisation's tabs,
 // the breadcrumbs, dates and times in the user's language, and loading the organisation.
 
+import { h } from "../../shared/dom.js";
 import { call } from "./api.js";
 import { isOrgAdmin, loadMe, orgUnits } from "./context.js";
-import { h } from "./dom.js";
 import { lang, t } from "./i18n.js";
 
 export const orgPath = (orgId) => `/orgs/${encodeURIComponent(orgId)}`;

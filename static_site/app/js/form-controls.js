@@ -1,7 +1,7 @@
 // The activity form's inputs, each with its label, hint and error slot.
 
+import { h, uid } from "../../shared/dom.js";
 import { CATEGORIES, KINDS, MAX_COUNT } from "../../shared/vocabulary.js";
-import { h, uid } from "./dom.js";
 import { lang, t } from "./i18n.js";
 
 export function fieldError(id) {

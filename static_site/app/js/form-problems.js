@@ -1,6 +1,6 @@
 // The activity form's problems: each beside its field, all in a summary whose links focus them.
 
-import { h, replace } from "./dom.js";
+import { h, replace } from "../../shared/dom.js";
 import { t } from "./i18n.js";
 
 /** The element a field path belongs to: exact, then its nearest named parent. */

@@ -9,6 +9,7 @@ import { ApiError, call } from "./api.js";
 // The outbox (and its texts) loads on the first save, not with the sign-in page.
 const loadOutbox = () => import("./outbox.js");
 
+import { h, replace } from "../../shared/dom.js";
 import { AGE_BANDS, GENDERS, MAX_TITLE, STATUSES } from "../../shared/vocabulary.js";
 import {
   activityDefaults,
@@ -19,7 +20,6 @@ import {
   problemMessageKey,
 } from "./activity-rules.js";
 import { today } from "./context.js";
-import { h, replace } from "./dom.js";
 import { dropDraft, readDraft, writeDraft } from "./drafts.js";
 import {
   areaField,

@@ -2,7 +2,7 @@
 // field with its error slot, unit checkboxes, and sending a form with the API's problems
 // shown beside the inputs named like their fields.
 
-import { h, replace, uid } from "./dom.js";
+import { h, replace, uid } from "../../shared/dom.js";
 import { explainError, notice, problemText } from "./ui.js";
 
 /** A labelled input with an optional hint and an error slot, wired with aria-describedby. */

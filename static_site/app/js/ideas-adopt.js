@@ -2,9 +2,9 @@
 // organisation admins): each chosen proposal becomes a 1–5 statement with an indicator,
 // an existing one or a new one named here.
 
+import { h, replace, uid } from "../../shared/dom.js";
 import { INDICATORS } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
-import { h, replace, uid } from "./dom.js";
 import { formatNumber, LANGUAGES, t } from "./i18n.js";
 import { adoptionTemplate } from "./ideas-template.js";
 import { announce, notice } from "./ui.js";

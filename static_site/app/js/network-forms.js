@@ -1,8 +1,8 @@
 // The network pages' forms (networks.js): a network's name, members and coordinators
 // (platform admins), and one survey campaign opened in every member organisation.
 
+import { h, replace, uid } from "../../shared/dom.js";
 import { call } from "./api.js";
-import { h, replace, uid } from "./dom.js";
 import { field } from "./forms.js";
 import { lang, t } from "./i18n.js";
 import { instant, localInputValue, newKey } from "./times.js";

@@ -4,14 +4,15 @@
 //   #/networks                 the networks I may see (admins: and a new one)
 //   #/networks/{id}?period=    one network: units side by side, campaigns, members
 
+import { h, replace } from "../../shared/dom.js";
+import { periodOf } from "../../shared/periods.js";
 import { MAX_COMPARE_CELLS } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
 import { loadMe } from "./context.js";
-import { h, replace } from "./dom.js";
+import { periodPicker, statsUnavailable } from "./figures-view.js";
 import { formatNumber, formatPercent, t } from "./i18n.js";
 import { campaignForm, networkForm, networkPath } from "./network-forms.js";
 import { failurePage, loading, pageHeading } from "./ui.js";
-import { periodOf, periodPicker, statsUnavailable } from "./unit.js";
 
 export async function networksPage(main) {
   replace(main, loading());

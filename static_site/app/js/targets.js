@@ -1,8 +1,8 @@
 // The year's targets and the team's written analysis, per scope (admins).
 //   #/orgs/{org}/targets?year=
 
+import { h, replace, uid } from "../../shared/dom.js";
 import { call } from "./api.js";
-import { h, replace, uid } from "./dom.js";
 import { crumbs, loadOrg, orgPath, tabs } from "./evaluation-pages.js";
 import { field, submitForm } from "./forms.js";
 import { t } from "./i18n.js";
