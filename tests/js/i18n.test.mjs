@@ -9,6 +9,7 @@ import {
   createLookup,
   fill,
   initialLanguage,
+  LANGUAGE_NAMES,
   loadTables,
   pluralForm,
   translator,
@@ -19,6 +20,7 @@ import {
   GENDERS,
   INDICATORS,
   KINDS,
+  LANGUAGES,
   SUPPRESSION_REASONS,
 } from "../../static_site/shared/vocabulary.js";
 
@@ -219,4 +221,8 @@ test("a label the app and the statistics both show reads the same in every langu
     }
   }
   assert.deepEqual(differ, []);
+});
+
+test("the pages offer exactly the languages the API speaks", () => {
+  assert.deepEqual(Object.keys(LANGUAGE_NAMES).sort(), [...LANGUAGES].sort());
 });
