@@ -544,9 +544,10 @@ def test_first_load_stays_within_the_page_budget(
     sizes: list[int] = []
     stats_page.on("response", lambda response: sizes.append(len(response.body())))
     open_view(stats_page, live_stack.site_url, "?scope=all&period=2025")
-    # The page, its styles and modules (the shared vocabulary and message layer among
-    # them), its texts in English (+ the reader's language), and the API's answers.
-    assert 5 <= len(sizes) <= 16
+    # The page, its styles, its modules (small, and preloaded all at once:
+    # tests/unit/test_page_modules.py, so their number adds no round trip), its texts
+    # in English (+ the reader's language), and the API's answers.
+    assert 5 <= len(sizes) <= 30
     assert sum(sizes) <= PAGE_BUDGET, f"{sum(sizes)} bytes in {len(sizes)} requests"
 
 

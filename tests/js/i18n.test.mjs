@@ -169,11 +169,12 @@ test("every word of the vocabulary has one label, in the common bundle, for the 
   }
 });
 
-test("every key report.js and stats.js ask for is there", () => {
+test("every key the statistics pages' modules ask for is there", () => {
   const texts = { ...bundle("common", "en"), ...bundle("stats", "en") };
   const used = new Set();
-  for (const file of ["report.js", "stats.js"]) {
-    const source = readFileSync(new URL(`../../static_site/stats/${file}`, import.meta.url), "utf8");
+  const folder = new URL("../../static_site/stats/", import.meta.url);
+  for (const file of readdirSync(folder).filter((name) => name.endsWith(".js"))) {
+    const source = readFileSync(new URL(file, folder), "utf8");
     for (const match of source.matchAll(/tr\.t\("((?:r|avg|report)\.[\w.]+)"/g)) used.add(match[1]);
   }
   for (const key of ["r.met", "r.missed", "r.unknown", "avg.above", "avg.below", "avg.same", "avg.level"])

@@ -21,6 +21,33 @@ def test_every_module_of_the_app_is_kept_for_offline_use() -> None:
     assert modules - shell() == set(), "add new modules to SHELL in static_site/app/sw.js"
 
 
+MODULE_IMPORT = re.compile(r"""(?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}/[^"']+)["']""")
+
+
+def imported_modules(entry: Path) -> set[Path]:
+    """Every module `entry` imports, directly or through others (static and dynamic imports)."""
+    seen: set[Path] = set()
+    todo = [entry.resolve()]
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        assert module.is_file(), f"an import names a missing module: {module}"
+        todo += [
+            (module.parent / target).resolve()
+            for target in MODULE_IMPORT.findall(module.read_text())
+        ]
+    return seen
+
+
+def test_every_module_the_app_imports_is_kept_for_offline_use() -> None:
+    # The shared modules (static_site/shared/) live outside the app's folder.
+    kept = {(APP / path).resolve() for path in shell() - {"./", "/config.js"}}
+    missing = imported_modules(APP / "js" / "main.js") - kept
+    assert not missing, f"add to SHELL in static_site/app/sw.js: {sorted(map(str, missing))}"
+
+
 def test_the_shell_lists_only_files_that_exist() -> None:
     for path in shell() - {"./", "/config.js"}:
         assert (APP / path).is_file(), path

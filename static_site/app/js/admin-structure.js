@@ -2,8 +2,8 @@
 // categories (each mapped onto a core one, in four languages), and its key figures
 // per year. Sections of the organisation page (admin.js), each filled when its call answers.
 
+import { h, replace, uid } from "../../shared/dom.js";
 import { call } from "./api.js";
-import { h, replace, uid } from "./dom.js";
 import { vocabularyLabel } from "./form.js";
 import { formatNumber, t } from "./i18n.js";
 import { announce, explainError, notice, pendingSection, problemText } from "./ui.js";

@@ -1,14 +1,15 @@
 // Organisation admins: units, members and roles, goals, reflection questions,
 // the organisation's export, and all units side by side.
 
+import { barChart } from "../../shared/charts.js";
+import { h, replace, uid } from "../../shared/dom.js";
+import { periodOf } from "../../shared/periods.js";
 import { MAX_TITLE } from "../../shared/vocabulary.js";
 import { structureSections } from "./admin-structure.js";
 import { call, download, downloadViaLink } from "./api.js";
-import { barChart } from "./charts.js";
 import { forgetUnits, isOrgAdmin, loadMe, orgUnits } from "./context.js";
-import { h, replace, uid } from "./dom.js";
+import { barItems, fetchStats, periodPicker, statsUnavailable } from "./figures-view.js";
 import { formatNumber, formatPercent, t } from "./i18n.js";
-import { periodOf } from "./periods.js";
 import {
   announce,
   explainError,
@@ -19,7 +20,6 @@ import {
   pendingSection,
   problemText,
 } from "./ui.js";
-import { fetchStats, periodPicker, statsUnavailable } from "./unit.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const ROLES = ["org_admin", "worker", "partner"];
@@ -600,7 +600,7 @@ export async function orgFiguresPage(main, orgId, period) {
       "figure",
       { className: "figure" },
       h("figcaption", {}, t("side.visitsChart")),
-      barChart(visits, { title: t("side.visitsChart") }),
+      barChart(barItems(visits), { title: t("side.visitsChart") }),
     ),
     h(
       "div",

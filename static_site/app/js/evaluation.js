@@ -4,10 +4,10 @@
 //   #/orgs/{org}/campaigns/{id}     live progress per unit, posters for all units
 //   #/orgs/{org}/targets?year=      the year's targets and analysis (admins)
 
+import { h, replace, uid } from "../../shared/dom.js";
 import { CAMPAIGN_MINIMUM, INDICATORS, MAX_TITLE } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
 import { isOrgAdmin, loadMe, orgUnits } from "./context.js";
-import { h, replace, uid } from "./dom.js";
 import { formatNumber, lang, t } from "./i18n.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading, problemText } from "./ui.js";
 

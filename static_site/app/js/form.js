@@ -11,6 +11,7 @@ import { ApiError, call } from "./api.js";
 // The outbox (and its texts) loads on the first save, not with the sign-in page.
 const loadOutbox = () => import("./outbox.js");
 
+import { h, replace, uid } from "../../shared/dom.js";
 import {
   AGE_BANDS,
   CATEGORIES,
@@ -23,7 +24,6 @@ import {
 } from "../../shared/vocabulary.js";
 import { tokenEmail } from "./auth.js";
 import { today } from "./context.js";
-import { h, replace, uid } from "./dom.js";
 import { formatNumber, lang, t } from "./i18n.js";
 import { announce, explainError, notice, problemText } from "./ui.js";
 

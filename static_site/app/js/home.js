@@ -1,9 +1,9 @@
 // Sign-in and the start page (which units and organisations the person can open).
 
+import { h, replace } from "../../shared/dom.js";
 import { API_URL, call } from "./api.js";
 import { isCognito, localSignIn, startCognitoSignIn } from "./auth.js";
 import { loadMe, orgUnits } from "./context.js";
-import { h, replace } from "./dom.js";
 import { t } from "./i18n.js";
 import { explainError, failurePage, loading, notice, pageHeading, problemText } from "./ui.js";
 

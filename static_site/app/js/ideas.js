@@ -3,12 +3,12 @@
 // approved ones ranked by votes, and — for the organisation's admins — adopt the
 // favourites into a new survey template (`from_idea`).
 
-import { MAX_IDEA_TEXT } from "../../shared/vocabulary.js";
+import { h, replace, uid } from "../../shared/dom.js";
+import { INDICATORS, MAX_IDEA_TEXT } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
-import { h, replace, uid } from "./dom.js";
 import { formatDate, formatNumber, LANGUAGES as LANGS, lang, t } from "./i18n.js";
 import { announce, explainError, loading, notice, problemText } from "./ui.js";
-import { INDICATORS, openUnit, unitHeader } from "./unit.js";
+import { openUnit, unitHeader } from "./unit-context.js";
 
 /** The part of the QR points page that opens an ideas point (`open` posts the body). */
 export function ideasOpener(open) {

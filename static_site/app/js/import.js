@@ -3,13 +3,13 @@
 // that stores nothing, every problem named), confirm. The upload shows its progress
 // (XMLHttpRequest reports it; fetch does not), so a large file is visibly on its way.
 
+import { h, replace } from "../../shared/dom.js";
 import { MAX_UPLOAD_BYTES } from "../../shared/vocabulary.js";
 import { API_URL, call } from "./api.js";
 import { getToken } from "./auth.js";
-import { h, replace } from "./dom.js";
 import { formatNumber, t } from "./i18n.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading, problemText } from "./ui.js";
-import { openUnit, unitHeader } from "./unit.js";
+import { openUnit, unitHeader } from "./unit-context.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

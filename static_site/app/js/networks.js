@@ -4,13 +4,14 @@
 //   #/networks                 the networks I may see (admins: and a new one)
 //   #/networks/{id}?period=    one network: units side by side, campaigns, members
 
+import { h, replace, uid } from "../../shared/dom.js";
+import { periodOf } from "../../shared/periods.js";
 import { MAX_COMPARE_CELLS } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
 import { loadMe } from "./context.js";
-import { h, replace, uid } from "./dom.js";
+import { periodPicker, statsUnavailable } from "./figures-view.js";
 import { formatNumber, formatPercent, lang, t } from "./i18n.js";
 import { announce, explainError, failurePage, loading, notice, pageHeading, problemText } from "./ui.js";
-import { periodOf, periodPicker, statsUnavailable } from "./unit.js";
 
 const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2));
 const path = (id) => `/networks/${encodeURIComponent(id)}`;

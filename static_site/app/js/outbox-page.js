@@ -1,7 +1,7 @@
 // #/outbox — what is on this device: waiting to be sent, refused (with the reason and
 // the text kept to fix it), a conflict with a colleague's edit, and what was sent.
 
-import { h, replace } from "./dom.js";
+import { h, replace } from "../../shared/dom.js";
 import { writeDraftFor } from "./form.js";
 import { formatDate, t } from "./i18n.js";
 import * as outbox from "./outbox.js";

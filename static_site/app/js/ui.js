@@ -1,6 +1,6 @@
 // Shared pieces of the pages: headings, notices, the live region, field errors.
 
-import { h, replace } from "./dom.js";
+import { h, replace } from "../../shared/dom.js";
 import { has, t } from "./i18n.js";
 
 /** Announce a short message to screen readers (and show it in the status bar). */
