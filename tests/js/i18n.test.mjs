@@ -7,11 +7,13 @@ import { test } from "node:test";
 
 import {
   createLookup,
+  failureText,
   fill,
   initialLanguage,
   LANGUAGE_NAMES,
   loadTables,
   pluralForm,
+  problemText,
   translator,
 } from "../../static_site/shared/i18n.js";
 import {
@@ -226,4 +228,16 @@ test("a label the app and the statistics both show reads the same in every langu
 
 test("the pages offer exactly the languages the API speaks", () => {
   assert.deepEqual(Object.keys(LANGUAGE_NAMES).sort(), [...LANGUAGES].sort());
+});
+
+test("a refused field reads in the page's language by its code; without a known code, as the API said", () => {
+  const tables = { fi: bundle("common", "fi"), en: bundle("common", "en") };
+  const lookup = createLookup("fi", tables);
+  const coded = { field: "participants.girls", problem: "Input should be ...", code: "less_than_equal", limit: 10000 };
+  assert.equal(problemText(lookup, coded), "saa olla enintään 10000");
+  assert.equal(problemText(lookup, { field: "x", problem: "odd", code: "no_such_code" }), "odd");
+  assert.equal(problemText(lookup, { field: "x", problem: "odd" }), "odd");
+  const error = { message: "period: bad", body: { errors: [{ field: "period", problem: "bad", code: "missing" }] } };
+  assert.equal(failureText(lookup, error), "period: on pakollinen");
+  assert.equal(failureText(lookup, { message: "HTTP 500", body: {} }), "HTTP 500");
 });
