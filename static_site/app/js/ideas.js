@@ -6,11 +6,9 @@
 import { h, replace, uid } from "../../shared/dom.js";
 import { MAX_IDEA_TEXT } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
-import { formatDate, formatNumber, lang, t } from "./i18n.js";
+import { formatDate, formatNumber, LANGUAGES as LANGS, lang, t } from "./i18n.js";
 import { announce, explainError, loading, notice, problemText } from "./ui.js";
 import { openUnit, unitHeader } from "./unit-context.js";
-
-const LANGS = { en: "English", sl: "Slovenščina", fi: "Suomi", sv: "Svenska" };
 
 /** The part of the QR points page that opens an ideas point (`open` posts the body). */
 export function ideasOpener(open) {
