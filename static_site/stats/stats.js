@@ -7,7 +7,7 @@
 
 import { PublicApi } from "../shared/api.js";
 import { $, h } from "../shared/dom.js";
-import { initialLanguage, loadTranslator, rememberLanguage } from "../shared/i18n.js";
+import { failureText, initialLanguage, loadTranslator, rememberLanguage } from "../shared/i18n.js";
 import { comparisonAveragesOf, comparisonPlan, comparisonSection } from "./compare.js";
 import { downloadCsv, downloadJson, openDataSection } from "./downloads.js";
 import { directory } from "./figures.js";
@@ -107,7 +107,7 @@ async function start() {
     if (state.failure) {
       $("#results").replaceChildren();
       $("#status").textContent = "";
-      $("#alert").textContent = tr.t("error", { message: state.failure.message });
+      $("#alert").textContent = tr.t("error", { message: failureText(tr, state.failure) });
       return;
     }
     if (!state.data) return;
@@ -148,7 +148,7 @@ async function start() {
       const [orgs, networks] = await Promise.all([api.orgs(), api.networks().catch(() => [])]);
       state.scopes = directory(orgs, networks);
     } catch (error) {
-      $("#alert").textContent = state.tr.t("error", { message: error.message });
+      $("#alert").textContent = state.tr.t("error", { message: failureText(state.tr, error) });
     }
     await show(readView(location.search, state.scopes));
 

@@ -23,7 +23,14 @@ export function periodLabel(period) {
 }
 
 /** Period buttons: this month / quarter / year, and back/forward. */
-export function periodPicker(period, go) {
+export function periodPicker(period, navigate) {
+  // Choosing the period on screen again reads the figures again (the address is the
+  // same, so the browser sends no hashchange: send it, as a refresh).
+  const go = (next) => {
+    const before = window.location.hash;
+    navigate(next);
+    if (window.location.hash === before) window.dispatchEvent(new HashChangeEvent("hashchange"));
+  };
   const grain = grainOf(period);
   const now = new Date();
   return h(
