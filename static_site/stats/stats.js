@@ -13,13 +13,7 @@ import { downloadCsv, downloadJson, openDataSection } from "./downloads.js";
 import { directory } from "./figures.js";
 import { names } from "./names.js";
 import { averagesPath, peerGroup } from "./peers.js";
-import {
-  activitiesSection,
-  groupsSection,
-  indicatorsSection,
-  participationSection,
-  summarySection,
-} from "./sections.js";
+import { scopeSections } from "./sections.js";
 import { applyStaticTexts, readView, syncForm, viewFromForm, viewSearch, wireForm } from "./view.js";
 
 /**
@@ -76,13 +70,7 @@ function viewSections(data, pageNames) {
     const when = main.updated_at ? new Date(main.updated_at) : null;
     if (when && !Number.isNaN(when.getTime()))
       nodes.push(h("p", { className: "updated", textContent: tr.t("updated", { date: tr.dateTime(when) }) }));
-    built.push(summarySection(main, context));
-    // A comparison is what the reader asked for: it comes before the breakdowns.
-    if (plan) built.push(comparisonSection(plan, context));
-    built.push(activitiesSection(main, context), participationSection(main, context), indicatorsSection(main, context));
-    if (data.groups) built.push(groupsSection(main, context));
-    else if (view.by !== "none")
-      built.push({ node: h("p", { id: "groups", className: "notice", textContent: tr.t("groupsNotHere") }), rows: [] });
+    built.push(...scopeSections(main, context, plan ? [comparisonSection(plan, context)] : []));
   } else {
     nodes.push(h("p", { className: "notice", textContent: tr.t("nodata", { scope: name, period: periodLabel }) }));
     if (plan) built.push(comparisonSection(plan, context));

@@ -171,6 +171,18 @@ test("every word of the vocabulary has one label, in the common bundle, for the 
   }
 });
 
+test("a text of the common bundle (words, measures, figure headings) is nowhere else", () => {
+  const common = bundle("common", "en");
+  for (const name of ["app", "stats"]) {
+    for (const lang of LANGS) {
+      const repeated = Object.keys(bundle(name, lang)).filter((key) => key in common);
+      assert.deepEqual(repeated, [], `${name}.${lang}.json repeats a common key`);
+    }
+  }
+  for (const key of ["m.visits", "m.youth_leaders", "h.gender", "col.indicator", "by.age_band"])
+    assert.ok(key in common, key);
+});
+
 test("every key the statistics pages' modules ask for is there", () => {
   const texts = { ...bundle("common", "en"), ...bundle("stats", "en") };
   const used = new Set();
