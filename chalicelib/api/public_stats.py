@@ -1,7 +1,7 @@
 """Open statistics: ``GET /public/stats`` and ``GET /public/stats.csv`` (docs/stats.md).
 
 Routes go through ``api/routing.py``'s ``endpoint`` helper (query model, one error mapper,
-OpenAPI) and answer what ``chalicelib.statistics_service`` reads: the document the
+OpenAPI) and answer what ``chalicelib.services.statistics`` reads: the document the
 publication layer made (one GetItem; docs/privacy.md). The answers carry
 ``Cache-Control: public, max-age=60`` so a CDN absorbs the traffic; statistics are at
 most a minute stale there.
@@ -31,7 +31,6 @@ from chalicelib.domain.stats import (
     statistics_rows,
 )
 from chalicelib.services import get_services
-from chalicelib.statistics_service import get_statistics_service
 
 bp = Blueprint(__name__)
 
@@ -167,7 +166,7 @@ class Statistics(Output):
 )
 def get_statistics(query: StatsQuery) -> Response:
     statistics = get_services().key_figures.with_derived_figures(
-        get_statistics_service().statistics(query.scope, query.period, query.by)
+        get_services().statistics.statistics(query.scope, query.period, query.by)
     )
     return Response(
         body=json.dumps(statistics, separators=(",", ":")),
@@ -189,7 +188,7 @@ def get_statistics(query: StatsQuery) -> Response:
 )
 def get_statistics_csv(query: StatsQuery) -> Response:
     statistics = get_services().key_figures.with_derived_figures(
-        get_statistics_service().statistics(query.scope, query.period, query.by)
+        get_services().statistics.statistics(query.scope, query.period, query.by)
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -272,9 +272,9 @@ class CallLog:
 def test_averages_and_a_report_are_a_few_key_reads_and_no_scan(
     api: Api, world: dict[str, Any]
 ) -> None:
-    from chalicelib.averages_service import AveragesService
-    from chalicelib.evaluation_service import get_evaluation_service
-    from chalicelib.statistics_service import StatisticsService
+    from chalicelib.services import get_services
+    from chalicelib.services.averages import AveragesService, known_network
+    from chalicelib.services.statistics import StatisticsService
     from chalicelib.store import clients
     from chalicelib.store.directory import DirectoryRepository
 
@@ -288,7 +288,8 @@ def test_averages_and_a_report_are_a_few_key_reads_and_no_scan(
             PublicationStore(stats_client, settings.stats_table), directory.unknown_scopes
         ),
         directory,
-        get_evaluation_service(settings).public_year,
+        get_services().targets.public_year,
+        known_network(get_services().networks.network_members),
     )
 
     # All organisations of a year: the listing, their documents, their key figures.
