@@ -181,7 +181,7 @@ def test_unprocessed_keys_are_retried_a_bounded_number_of_times_then_429(
     api: Api, recorded: dict[str, str]
 ) -> None:
     from chalicelib.api.errors import domain_error_response
-    from chalicelib.store.publication import MAX_BATCH_ATTEMPTS, StatisticsUnavailable
+    from chalicelib.store.published_table import MAX_BATCH_ATTEMPTS, StatisticsUnavailable
 
     # Given a table that never processes a key (throttled for good)
     settings = get_settings()

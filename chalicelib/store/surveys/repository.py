@@ -10,7 +10,6 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from chalicelib.domain.errors import NotFound
-from chalicelib.store.directory import is_condition_failure
 from chalicelib.store.items import without_keys
 from chalicelib.store.surveys.checkins import CheckinRepository
 from chalicelib.store.surveys.keys import (
@@ -26,6 +25,7 @@ from chalicelib.store.surveys.keys import (
     response_pk,
     template_sk,
 )
+from chalicelib.store.table import is_condition_failure
 
 
 class SurveyRepository(CheckinRepository):
