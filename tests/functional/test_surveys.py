@@ -18,85 +18,13 @@ from chalicelib.services import get_services
 from chalicelib.services.clock import SettableClock
 from chalicelib.services.survey_answers import RateLimits
 from chalicelib.settings import get_settings
+from tests.functional.world import World, survey_world
 from tools import checkin_markers
-
-ADMIN = "admin@logbook.local"
-WORKER = "worker@city.example"
-OTHER = "worker@elsewhere.example"
-ORG_ADMIN = "boss@city.example"
-
-
-class World:
-    """An organisation with two units, a worker of the first, an admin, and another org."""
-
-    def __init__(self, api: Any) -> None:
-        self.api = api
-        self.admin = api.token(ADMIN)
-        self.org = self._made("POST", "/orgs", {"name": "Ljubljana", "country": "SI"})["id"]
-        self.unit = self._made("POST", f"/orgs/{self.org}/units", {"name": "MC Šiška"})["id"]
-        self.unit2 = self._made("POST", f"/orgs/{self.org}/units", {"name": "MC Bežigrad"})["id"]
-        self._made(
-            "POST",
-            f"/orgs/{self.org}/members",
-            {"email": WORKER, "role": "worker", "unit_ids": [self.unit]},
-        )
-        self._made("POST", f"/orgs/{self.org}/members", {"email": ORG_ADMIN, "role": "org_admin"})
-        other_org = self._made("POST", "/orgs", {"name": "Espoo", "country": "FI"})["id"]
-        self.other_unit = self._made("POST", f"/orgs/{other_org}/units", {"name": "Tapiola"})["id"]
-        self._made(
-            "POST",
-            f"/orgs/{other_org}/members",
-            {"email": OTHER, "role": "worker", "unit_ids": [self.other_unit]},
-        )
-        self.worker = api.token(WORKER)
-        self.org_admin = api.token(ORG_ADMIN)
-        self.other = api.token(OTHER)
-
-    def _made(self, method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        answer = self.api.call(method, path, body, token=self.admin)
-        assert answer.status == 201, answer.json
-        return answer.json
-
-    def collection(self, body: dict[str, Any] | None = None, unit: str | None = None) -> str:
-        answer = self.api.call(
-            "POST",
-            f"/units/{unit or self.unit}/collections",
-            body or {"template_id": "annual"},
-            token=self.worker if unit is None else self.org_admin,
-        )
-        assert answer.status == 201, answer.json
-        return answer.json["code"]
-
-    def respond(self, code: str, answers: dict[str, Any], sid: str | None = None) -> Any:
-        return self.api.call(
-            "POST",
-            "/public/responses",
-            {
-                "submission_id": sid or str(uuid.uuid4()),
-                "collection_code": code,
-                "lang": "en",
-                "answers": answers,
-            },
-        )
-
-    def check_in(self, code: str, nickname: str, sid: str | None = None, **extra: Any) -> Any:
-        salt = self.api.call("GET", f"/public/collections/{code}").json["salt"]
-        visitor = hashlib.sha256((salt + nickname).encode()).hexdigest()
-        return self.api.call(
-            "POST",
-            "/public/checkins",
-            {
-                "submission_id": sid or str(uuid.uuid4()),
-                "collection_code": code,
-                "visitor": visitor,
-                **extra,
-            },
-        )
 
 
 @pytest.fixture
 def world(api: Any) -> World:
-    return World(api)
+    return survey_world(api)
 
 
 def items_of_type(kind: str) -> list[dict[str, Any]]:
