@@ -29,6 +29,7 @@ help:
 	@echo "make test     lint, type-check and run every test"
 	@echo "make lint     ruff (lint + format check), mypy, Biome for the JavaScript"
 	@echo "make fmt      format the code"
+	@echo "make vocabulary  regenerate static_site/shared/vocabulary.js from the Python"
 	@echo "make rebuild  recompute every statistic from the data table"
 	@echo "make verify   compare stored statistics with a recomputation"
 	@echo "make privacy-audit  play the attacker over every public figure of the local data"
@@ -123,9 +124,16 @@ lint: $(STAMP_PY) $(STAMP_NPM)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(PY) -m tools.gen_vocabulary --check
 	node_modules/.bin/biome ci --colors=off .
 
-fmt: $(STAMP_PY) $(STAMP_NPM)
+# The pages' words and limits (static_site/shared/vocabulary.js), generated from the
+# Python that defines them; `make lint` fails when the checked-in file drifts.
+.PHONY: vocabulary
+vocabulary: $(STAMP_PY)
+	$(PY) -m tools.gen_vocabulary
+
+fmt: $(STAMP_PY) $(STAMP_NPM) vocabulary
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 	node_modules/.bin/biome check --write .

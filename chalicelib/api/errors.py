@@ -34,9 +34,21 @@ def json_response(body: Any, status: int, headers: dict[str, str] | None = None)
     )
 
 
-def error_body(code: str, message: str, errors: list[dict[str, str]]) -> dict[str, Any]:
+def error_body(code: str, message: str, errors: list[dict[str, Any]]) -> dict[str, Any]:
     """The error shape of every 4xx: a code, a sentence, and each field with its problem."""
     return {"error": code, "message": message, "errors": errors}
+
+
+def problem_entry(problem: domain.FieldProblem) -> dict[str, Any]:
+    """One field's problem as the answer lists it: its ``code`` beside the English, if any."""
+    entry: dict[str, Any] = {"field": problem.field, "problem": problem.problem}
+    if problem.code:
+        entry["code"] = problem.code
+    return entry
+
+
+# The bound a pydantic error names (``ge``, ``max_length``, …), given as ``limit``.
+_LIMITS = ("ge", "le", "gt", "lt", "max_length", "min_length")
 
 
 def domain_error_response(error: domain.DomainError) -> Response:
@@ -45,7 +57,7 @@ def domain_error_response(error: domain.DomainError) -> Response:
     body = error_body(
         error.code,
         error.message,
-        [{"field": p.field, "problem": p.problem} for p in error.errors],
+        [problem_entry(p) for p in error.errors],
     )
     body.update(error.extra)
     # A 429 says when to come back, in the body for our pages and as HTTP says.
@@ -64,15 +76,21 @@ def _field_path(location: tuple[Any, ...], prefix: str) -> str:
 
 def validation_error_response(error: ValidationError, prefix: str = "") -> Response:
     """A pydantic error as a 400 that names every field and its problem."""
-    problems = []
+    problems: list[dict[str, Any]] = []
     for detail in error.errors(include_url=False, include_input=False):
         field = _field_path(tuple(detail["loc"]), prefix)
         problem = detail["msg"]
+        context = detail.get("ctx", {})
         if detail["type"] == "json_invalid":
             field, problem = (
                 "body",
-                f"is not valid JSON ({detail.get('ctx', {}).get('error', problem)})",
+                f"is not valid JSON ({context.get('error', problem)})",
             )
-        problems.append({"field": field, "problem": problem})
+        # pydantic's error type is a stable code the pages translate (docs/errors.md).
+        entry: dict[str, Any] = {"field": field, "problem": problem, "code": detail["type"]}
+        limit = next((context[name] for name in _LIMITS if name in context), None)
+        if isinstance(limit, int | float) and not isinstance(limit, bool):
+            entry["limit"] = limit
+        problems.append(entry)
     message = "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
     return json_response(error_body("invalid_input", message, problems), 400)

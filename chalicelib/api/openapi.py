@@ -22,7 +22,15 @@ ERROR_SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "required": ["field", "problem"],
-                "properties": {"field": {"type": "string"}, "problem": {"type": "string"}},
+                "properties": {
+                    "field": {"type": "string"},
+                    "problem": {"type": "string", "description": "The problem, in English"},
+                    "code": {
+                        "type": "string",
+                        "description": "A stable code of the problem, where there is one",
+                    },
+                    "limit": {"type": "number", "description": "The bound the code refers to"},
+                },
             },
         },
     },

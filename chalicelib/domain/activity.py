@@ -190,6 +190,7 @@ def activity_rule_problems(
             FieldProblem(
                 "age_bands",
                 f"sums to {sum(activity.age_bands.values())}, but the participants total {total}",
+                "age_bands_total",
             )
         )
     if activity.new_participants > total:
@@ -197,12 +198,15 @@ def activity_rule_problems(
             FieldProblem(
                 "new_participants",
                 f"{activity.new_participants} exceeds the participants' total {total}",
+                "exceeds_total",
             )
         )
     if activity.youth_leaders > total:
         problems.append(
             FieldProblem(
-                "youth_leaders", f"{activity.youth_leaders} exceeds the participants' total {total}"
+                "youth_leaders",
+                f"{activity.youth_leaders} exceeds the participants' total {total}",
+                "exceeds_total",
             )
         )
     for goal_id in activity.goal_ids:

@@ -338,7 +338,9 @@ def check_rows(
                 column = _column_of(".".join(str(part) for part in detail["loc"]))
                 if column not in named:
                     named.add(column)
-                    problems.append(FieldProblem(f"row {number}: {column}", detail["msg"]))
+                    problems.append(
+                        FieldProblem(f"row {number}: {column}", detail["msg"], detail["type"])
+                    )
             continue
         if bad:
             continue
@@ -346,7 +348,9 @@ def check_rows(
             activity, known_goals, question_ids, own_categories or {}
         )
         for rule in rule_problems:
-            problems.append(FieldProblem(f"row {number}: {_column_of(rule.field)}", rule.problem))
+            problems.append(
+                FieldProblem(f"row {number}: {_column_of(rule.field)}", rule.problem, rule.code)
+            )
         if rule_problems:
             continue
         content = json.dumps(activity.model_dump(mode="json"), sort_keys=True)

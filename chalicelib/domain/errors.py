@@ -8,10 +8,15 @@ from typing import Any
 
 @dataclass(frozen=True)
 class FieldProblem:
-    """One problem with one input field; ``field`` is a dotted path."""
+    """One problem with one input field; ``field`` is a dotted path.
+
+    ``code``, where given, names the problem for pages that translate it (stable, like
+    pydantic's error types; docs/errors.md); ``problem`` says it in English.
+    """
 
     field: str
     problem: str
+    code: str | None = None
 
 
 class DomainError(Exception):
@@ -32,9 +37,9 @@ class InvalidInput(DomainError):
     code = "invalid_input"
 
     @classmethod
-    def field(cls, field: str, problem: str) -> InvalidInput:
-        """An error about one field."""
-        return cls(f"{field}: {problem}", errors=[FieldProblem(field, problem)])
+    def field(cls, field: str, problem: str, code: str | None = None) -> InvalidInput:
+        """An error about one field (``code``: the problem's stable name, if it has one)."""
+        return cls(f"{field}: {problem}", errors=[FieldProblem(field, problem, code)])
 
 
 class PayloadTooLarge(DomainError):

@@ -53,6 +53,8 @@ INDICATORS: tuple[Indicator, ...] = get_args(Indicator)
 # of them (at least one), and the app falls back to English, then to any label.
 LANGUAGES: tuple[str, ...] = ("en", "sl", "fi", "sv")
 
+# The same labels as the pages' (static_site/shared/i18n/common.*.json; a unit test
+# keeps them equal): the API's vocabulary and the pages never name a word differently.
 KIND_LABELS: dict[str, dict[str, str]] = {
     "open": {
         "en": "Open youth work",
@@ -65,7 +67,7 @@ KIND_LABELS: dict[str, dict[str, str]] = {
     "outreach": {
         "en": "Outreach",
         "sl": "Terensko delo",
-        "fi": "Etsivä/jalkautuva",
+        "fi": "Jalkautuva nuorisotyö",
         "sv": "Uppsökande",
     },
     "digital": {"en": "Digital", "sl": "Digitalno", "fi": "Digitaalinen", "sv": "Digital"},
@@ -81,7 +83,7 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
         "en": "Learning support",
         "sl": "Učna pomoč",
         "fi": "Oppimisen tuki",
-        "sv": "Läxhjälp",
+        "sv": "Läxhjälp och lärande",
     },
     "socialising": {"en": "Socialising", "sl": "Druženje", "fi": "Yhdessäolo", "sv": "Umgänge"},
     "culture": {"en": "Culture", "sl": "Kultura", "fi": "Kulttuuri", "sv": "Kultur"},
@@ -91,7 +93,12 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
         "fi": "Ohjaus ja neuvonta",
         "sv": "Stödsamtal",
     },
-    "information": {"en": "Information", "sl": "Informiranje", "fi": "Tieto", "sv": "Information"},
+    "information": {
+        "en": "Information",
+        "sl": "Informiranje",
+        "fi": "Tieto- ja neuvontatyö",
+        "sv": "Information",
+    },
     "sport": {"en": "Sport", "sl": "Šport", "fi": "Liikunta", "sv": "Idrott"},
     "volunteering": {
         "en": "Volunteering",
@@ -100,7 +107,7 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
         "sv": "Volontärarbete",
     },
     "mobility": {"en": "Mobility", "sl": "Mobilnost", "fi": "Liikkuvuus", "sv": "Mobilitet"},
-    "other": {"en": "Other", "sl": "Drugo", "fi": "Muu", "sv": "Annat"},
+    "other": {"en": "Other", "sl": "Drugo", "fi": "Muu", "sv": "Övrigt"},
 }
 
 MAX_OWN_CATEGORIES = 100

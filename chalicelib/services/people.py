@@ -97,7 +97,9 @@ class People:
         if len(set(unit_ids)) != len(unit_ids):
             raise InvalidInput.field("unit_ids", "contains duplicates")
         if role in ("worker", "partner") and not unit_ids:
-            raise InvalidInput.field("unit_ids", f"a {role} needs at least one unit")
+            raise InvalidInput.field(
+                "unit_ids", f"a {role} needs at least one unit", "units_needed"
+            )
         self.lookups.check_units_of_org(org_id, unit_ids, "unit_ids")
         now = self.clock.iso()
         return Member(

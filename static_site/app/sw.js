@@ -1,7 +1,8 @@
-// The app's service worker: the app shell (its HTML, CSS, modules, icons and
-// /config.js) opens without a connection. Only this site's own files are kept —
-// never an API answer: those go to the network untouched (the app keeps the few it
-// needs offline per person, and forgets them at sign-out).
+// The app's service worker: the app shell (its HTML, CSS, modules, icons, the
+// modules and language files it uses from /shared/, and /config.js) opens without a
+// connection. Only this site's own files are kept — never an API answer: those go to
+// the network untouched (the app keeps the few it needs offline per person, and
+// forgets them at sign-out).
 // Network first, so a new version is used as soon as there is a connection; after
 // NETWORK_WAIT_MS on a bad connection the kept copy answers instead.
 
@@ -12,32 +13,42 @@ const SHELL = [
   "app.css",
   "manifest.webmanifest",
   "/config.js",
-  "js/periods.js",
-  "js/plural.js",
+  "../shared/api.js",
+  "../shared/charts.js",
+  "../shared/dom.js",
+  "../shared/periods.js",
+  "../shared/vocabulary.js",
+  "../shared/i18n.js",
+  "../shared/i18n/common.en.json",
+  "../shared/i18n/common.sl.json",
+  "../shared/i18n/common.fi.json",
+  "../shared/i18n/common.sv.json",
+  "../shared/i18n/app.en.json",
+  "../shared/i18n/app.sl.json",
+  "../shared/i18n/app.fi.json",
+  "../shared/i18n/app.sv.json",
   "js/main.js",
   "js/admin.js",
   "js/admin-structure.js",
   "js/api.js",
   "js/auth.js",
-  "js/charts.js",
   "js/context.js",
-  "js/dom.js",
   "js/evaluation.js",
-  "js/evaluation-messages.js",
   "js/form.js",
   "js/home.js",
   "js/i18n.js",
   "js/ideas.js",
   "js/import.js",
-  "js/import-messages.js",
-  "js/messages.js",
   "js/networks.js",
   "js/outbox.js",
   "js/outbox-core.js",
-  "js/outbox-messages.js",
   "js/outbox-page.js",
   "js/ui.js",
   "js/unit.js",
+  "js/unit-context.js",
+  "js/unit-figures.js",
+  "js/unit-surveys.js",
+  "js/figures-view.js",
 ];
 const SCOPE_PATH = new URL("./", self.location).pathname;
 
@@ -81,7 +92,10 @@ self.addEventListener("activate", (event) => {
 function isShell(url) {
   return (
     url.origin === self.location.origin &&
-    (url.pathname.startsWith(SCOPE_PATH) || url.pathname === "/config.js" || url.pathname.startsWith("/assets/"))
+    (url.pathname.startsWith(SCOPE_PATH) ||
+      url.pathname === "/config.js" ||
+      url.pathname.startsWith("/assets/") ||
+      url.pathname.startsWith("/shared/"))
   );
 }
 

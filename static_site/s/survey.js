@@ -1,7 +1,7 @@
 // The survey page: anonymous answers (or a check-in) from a young person's phone.
-// Nothing is lost: every submission waits in localStorage until the API confirms it,
-// and is retried with backoff (also after a reload). Nothing is doubled: each carries
-// a submission id made here, and the API stores a submission once.
+// Self-contained for its page-weight budget (nothing from /shared/). Nothing is lost:
+// a submission waits in localStorage until the API confirms it, retried with backoff.
+// Nothing is doubled: each carries a submission id, stored once by the API.
 
 const CONFIG = window.LOGBOOK_CONFIG || {};
 const API = (CONFIG.apiUrl || "").replace(/\/$/, "");

@@ -1,34 +1,12 @@
-// The figures: reading the public API, naming measures, and turning what is shown
-// into tidy rows for the CSV and JSON downloads. No DOM here.
+// The figures: naming measures, reading them from the public API's answers, and the
+// tidy rows the CSV and JSON downloads are made of. No DOM here. (The API client is
+// shared/api.js, periods shared/periods.js, the CSV writer shared/csv.js.)
 
-export const KINDS = ["open", "group", "event", "outreach", "digital", "individual"];
-export const CATEGORIES = [
-  "learning_support",
-  "socialising",
-  "culture",
-  "counselling",
-  "information",
-  "sport",
-  "volunteering",
-  "mobility",
-  "other",
-];
-export const GENDERS = ["girls", "boys", "nonbinary", "undisclosed"];
-export const AGE_BANDS = ["under_13", "13_15", "16_18", "19_24", "25_29", "over_29"];
-export const INDICATORS = [
-  "safety",
-  "belonging",
-  "identity",
-  "self_expression",
-  "future",
-  "influence",
-  "responsibility",
-  "fairness",
-];
+import { INDICATORS } from "../shared/vocabulary.js";
+
+// The words come from the generated vocabulary (one source with the API).
+export { AGE_BANDS, CATEGORIES, GENDERS, INDICATORS, KINDS } from "../shared/vocabulary.js";
 export const COMPARISONS = ["none", "units", "orgs", "months", "quarters", "years"];
-export const YEARS_IN_SERIES = 5;
-// The API's bound on cells in one /public/compare request.
-export const MAX_COMPARE_CELLS = 150;
 
 // Measures of the comparison table: how to read each from a statistics answer, and
 // how to format it. ``population`` is the organisation's young residents, if given.
@@ -88,43 +66,6 @@ export const METRICS = [
   "visits_per_open_week",
   ...INDICATORS.map((name) => `indicator:${name}`),
 ];
-
-const PERIOD = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/;
-
-/** Parse ``YYYY``, ``YYYY-Qn`` or ``YYYY-MM``; null when it is none of them. */
-export function parsePeriod(value) {
-  const match = PERIOD.exec(value || "");
-  if (!match) return null;
-  const year = Number(match[1]);
-  if (match[2]) return { grain: "quarter", year, sub: Number(match[2]), key: value };
-  if (match[3]) return { grain: "month", year, sub: Number(match[3]), key: value };
-  return { grain: "year", year, sub: null, key: value };
-}
-
-export function periodKey(grain, year, sub) {
-  if (grain === "quarter") return `${year}-Q${sub}`;
-  if (grain === "month") return `${year}-${String(sub).padStart(2, "0")}`;
-  return String(year);
-}
-
-/** The first day of a period, to leave out periods that have not begun yet. */
-function periodStart(key) {
-  const period = parsePeriod(key);
-  const month = period.grain === "quarter" ? (period.sub - 1) * 3 : period.grain === "month" ? period.sub - 1 : 0;
-  return Date.UTC(period.year, month, 1);
-}
-
-/** The periods of a time series around ``key``, never in the future. */
-export function seriesPeriods(compare, key, now = new Date()) {
-  const { year } = parsePeriod(key);
-  let keys = [];
-  if (compare === "months") keys = Array.from({ length: 12 }, (_, i) => periodKey("month", year, i + 1));
-  if (compare === "quarters") keys = Array.from({ length: 4 }, (_, i) => periodKey("quarter", year, i + 1));
-  if (compare === "years")
-    keys = Array.from({ length: YEARS_IN_SERIES }, (_, i) => String(year - YEARS_IN_SERIES + 1 + i));
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  return keys.filter((periodKeyValue) => periodStart(periodKeyValue) <= today);
-}
 
 /** Read a measure (or ``indicator:NAME`` mean) from a statistics answer; null when absent. */
 export function readMeasure(stats, measure, population) {
@@ -233,103 +174,6 @@ export function directory(orgs, networks = []) {
   return scopes;
 }
 
-/** A small client of the public API with a per-page cache (answers are CDN-cacheable). */
-export class PublicApi {
-  constructor(baseUrl, fetcher = fetch.bind(globalThis)) {
-    this.baseUrl = baseUrl.replace(/\/$/, "");
-    this.fetcher = fetcher;
-    this.cache = new Map();
-    this.requests = 0;
-  }
-
-  get(path) {
-    if (!this.cache.has(path)) {
-      this.requests += 1;
-      const pending = this.fetcher(`${this.baseUrl}${path}`, { headers: { Accept: "application/json" } }).then(
-        async (answer) => {
-          const body = await answer.json().catch(() => null);
-          if (answer.status === 404) return null; // nothing recorded for this key
-          if (!answer.ok) {
-            const message = body?.message || `HTTP ${answer.status}`;
-            throw new Error(message);
-          }
-          return body;
-        },
-      );
-      pending.catch(() => this.cache.delete(path)); // a failure is retried next time
-      this.cache.set(path, pending);
-    }
-    return this.cache.get(path);
-  }
-
-  orgs() {
-    return this.get("/public/orgs").then((body) => (body ? body.items : []));
-  }
-
-  networks() {
-    return this.get("/public/networks").then((body) => (body ? body.items : []));
-  }
-
-  static statsPath(scope, period, by = null) {
-    const params = new URLSearchParams({ scope, period });
-    if (by) params.set("by", by); // survey results by gender or age band
-    return `/public/stats?${params}`;
-  }
-
-  stats(scope, period, by = null) {
-    return this.get(PublicApi.statsPath(scope, period, by));
-  }
-
-  /**
-   * Fetch many cells with ``/public/compare`` (scopes × periods, one request per
-   * ``MAX_COMPARE_CELLS``) and keep each as if ``/public/stats`` had answered it.
-   * Returns false when that route cannot help (it failed, or a scope it does not know): the
-   * cells are then fetched one by one.
-   */
-  async prefetch(pairs) {
-    const scopes = [...new Set(pairs.map(([scope]) => scope))];
-    const periods = [...new Set(pairs.map(([, period]) => period))];
-    // Only a full grid is asked for; a sparse one would fetch cells nobody needs.
-    if (scopes.length * periods.length > pairs.length * 1.5) return false;
-    const perRequest = Math.max(1, Math.floor(MAX_COMPARE_CELLS / periods.length));
-    const requests = [];
-    for (let start = 0; start < scopes.length; start += perRequest) {
-      const query = new URLSearchParams({
-        scopes: scopes.slice(start, start + perRequest).join(","),
-        periods: periods.join(","),
-      });
-      requests.push(this.get(`/public/compare?${query}`));
-    }
-    try {
-      const answers = await Promise.all(requests);
-      if (answers.some((answer) => !answer || !Array.isArray(answer.items))) return false;
-      for (const answer of answers) {
-        for (const item of answer.items)
-          this.cache.set(PublicApi.statsPath(item.scope, item.period), Promise.resolve(item));
-      }
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  /** Many statistics at once: one compare request if it can, else ``parallel`` at a time. */
-  async many(pairs, parallel = 6) {
-    const missing = pairs.filter(([scope, period]) => !this.cache.has(PublicApi.statsPath(scope, period)));
-    if (missing.length > 1) await this.prefetch(missing);
-    const results = new Array(pairs.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < pairs.length) {
-        const index = next++;
-        results[index] = await this.stats(pairs[index][0], pairs[index][1]);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(parallel, pairs.length) }, worker));
-    return results;
-  }
-}
-
 export const CSV_COLUMNS = [
   "section",
   "scope",
@@ -364,21 +208,4 @@ export function row(section, scope, scopeName, period, measure, value, extra = {
     suppressed: extra.suppressed ?? false,
     reason: extra.reason ?? null,
   };
-}
-
-// A spreadsheet runs a text cell starting with = + - @ (or tab, CR) as a formula: such
-// text gets a leading ' (the rule of chalicelib/domain/exports.py, for every CSV).
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-function csvCell(value) {
-  if (value === null || value === undefined) return "";
-  const text = typeof value === "string" && FORMULA_START.test(value) ? `'${value}` : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** RFC 4180 CSV of tidy rows (dot decimals, machine-readable in every language). */
-export function toCsv(rows) {
-  const lines = [CSV_COLUMNS.join(",")];
-  for (const item of rows) lines.push(CSV_COLUMNS.map((column) => csvCell(item[column])).join(","));
-  return `${lines.join("\r\n")}\r\n`;
 }

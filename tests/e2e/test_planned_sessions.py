@@ -32,7 +32,7 @@ YOUTH_CAFE = {
     },
     "maps_to": "socialising",
 }
-# The form's planning words in the four languages (static_site/app/js/messages.js) and
+# The form's planning words in the four languages (static_site/shared/i18n/app.*.json) and
 # the core kind the vocabulary serves (chalicelib/domain/vocabulary.py).
 LANGUAGES = {
     "sl": ("Načrt za prihodnje srečanje", "Individualno delo", "Mladinska kavarna"),

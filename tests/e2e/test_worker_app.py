@@ -151,9 +151,15 @@ def wait_for_figures(page: Any, locator: str, expected: str, timeout: float = 15
                 f"{expected!r} never showed in {locator}: {page.inner_text('main')}"
             )
         page.wait_for_timeout(700)
-        # Choosing the period again fetches the statistics again.
+        # Choosing the period again reads the statistics again (figures-view.js): mark
+        # what is on screen, choose, and read again once a new answer is in.
+        page.evaluate(
+            "document.querySelectorAll('main [aria-busy]').forEach(e => e.dataset.stale = '1')"
+        )
         page.get_by_role("button", name="This month").click()
-        page.wait_for_load_state()
+        page.locator('main [aria-busy="false"]:not([data-stale])').first.wait_for(
+            timeout=max(1.0, deadline - time.monotonic()) * 1000
+        )
 
 
 # ---------------------------------------------------------------- the journey

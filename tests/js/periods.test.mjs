@@ -1,9 +1,17 @@
-// The app's periods (static_site/app/js/periods.js) as the API names them: a year
-// "YYYY", a quarter "YYYY-Qn", a month "YYYY-MM" (chalicelib/domain/periods.py).
+// The pages' one periods module (static_site/shared/periods.js) as the API names them:
+// a year "YYYY", a quarter "YYYY-Qn", a month "YYYY-MM" (chalicelib/domain/periods.py).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { grainOf, periodBounds, periodOf, shiftPeriod } from "../../static_site/app/js/periods.js";
+import {
+  grainOf,
+  parsePeriod,
+  periodBounds,
+  periodKey,
+  periodOf,
+  seriesPeriods,
+  shiftPeriod,
+} from "../../static_site/shared/periods.js";
 
 test("a date falls in its month, quarter and year", () => {
   const day = new Date(2026, 2, 14); // local time, as the device's calendar shows it
@@ -43,4 +51,24 @@ test("every month of a year lies inside its quarter and its year, and shifting r
   }
   assert.equal(grainOf("2026-Q2"), "quarter");
   assert.equal(grainOf("2026"), "year");
+});
+
+test("periods parse as the API names them, and nothing else does", () => {
+  assert.deepEqual(parsePeriod("2025-Q4"), { grain: "quarter", year: 2025, sub: 4, key: "2025-Q4" });
+  assert.deepEqual(parsePeriod("2025-12"), { grain: "month", year: 2025, sub: 12, key: "2025-12" });
+  assert.deepEqual(parsePeriod("2025"), { grain: "year", year: 2025, sub: null, key: "2025" });
+  for (const bad of ["2025-13", "2025-Q5", "25", "2025-00", "2025-1", "", null, "2025-Q1 "]) {
+    assert.equal(parsePeriod(bad), null, String(bad));
+  }
+  assert.equal(periodKey("month", 2025, 3), "2025-03");
+  assert.equal(periodKey("quarter", 2025, 3), "2025-Q3");
+  assert.equal(periodKey("year", 2025, null), "2025");
+});
+
+test("a series never reaches into the future", () => {
+  const march = new Date(Date.UTC(2026, 2, 10));
+  assert.deepEqual(seriesPeriods("months", "2026-Q1", march), ["2026-01", "2026-02", "2026-03"]);
+  assert.deepEqual(seriesPeriods("quarters", "2026", march), ["2026-Q1"]);
+  assert.deepEqual(seriesPeriods("years", "2025", march), ["2021", "2022", "2023", "2024", "2025"]);
+  assert.equal(seriesPeriods("months", "2025", march).length, 12);
 });

@@ -1,6 +1,6 @@
 """Every CSV Logbook writes — server exports and the stats page's download — guards formulas.
 
-The page's ``toCsv`` (static_site/stats/figures.js) runs under Node, the one JavaScript
+The pages' one CSV writer (``toCsv`` in static_site/shared/csv.js) runs under Node, the one JavaScript
 runtime the machine has besides Chromium, so the same cases check both rules.
 """
 
@@ -45,8 +45,10 @@ def _page_csv(names: list[str]) -> list[list[str]]:
         pytest.fail("Node is missing (the stats page's CSV is checked with it)")
     script = f"""
 const f = await import({json.dumps((ROOT / "static_site/stats/figures.js").as_uri())});
+const csv = await import({json.dumps((ROOT / "static_site/shared/csv.js").as_uri())});
 const names = {json.dumps(names)};
-process.stdout.write(f.toCsv(names.map((name) => f.row("compare", "org:x", name, "2025", "visits", -1.5))));
+const rows = names.map((name) => f.row("compare", "org:x", name, "2025", "visits", -1.5));
+process.stdout.write(csv.toCsv(f.CSV_COLUMNS, rows));
 """
     done = subprocess.run(
         [node, "--input-type=module", "-e", script], capture_output=True, timeout=60

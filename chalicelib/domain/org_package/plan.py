@@ -89,7 +89,9 @@ def _validation_problems(prefix: str, error: ValidationError) -> list[FieldProbl
     found = []
     for detail in error.errors():
         where = ".".join(str(part) for part in detail["loc"])
-        found.append(FieldProblem(f"{prefix}, {where}" if where else prefix, detail["msg"]))
+        found.append(
+            FieldProblem(f"{prefix}, {where}" if where else prefix, detail["msg"], detail["type"])
+        )
     return found
 
 
@@ -267,7 +269,9 @@ def plan_import(
             if not goal_units.get(new) or unit_id in (goal_units.get(new) or [])
         }
         for problem in activity_rule_problems(activity, known_goals, set(question_ids), own):
-            problems.append(FieldProblem(f"{where}, {problem.field}", problem.problem))
+            problems.append(
+                FieldProblem(f"{where}, {problem.field}", problem.problem, problem.code)
+            )
         new_activity = new_id("activities", row["id"])
         activity_ids[row["id"]] = (new_activity, row["unit_id"])
         stored = activity.model_dump(mode="json")

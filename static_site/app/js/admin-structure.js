@@ -2,11 +2,11 @@
 // categories (each mapped onto a core one, in four languages), and its key figures
 // per year. Sections of the organisation page (admin.js), each filled when its call answers.
 
+import { h, replace, uid } from "../../shared/dom.js";
 import { call } from "./api.js";
-import { h, replace, uid } from "./dom.js";
 import { vocabularyLabel } from "./form.js";
 import { formatNumber, t } from "./i18n.js";
-import { announce, explainError, notice, pendingSection } from "./ui.js";
+import { announce, explainError, notice, pendingSection, problemText } from "./ui.js";
 
 const LANGS = ["en", "sl", "fi", "sv"];
 
@@ -17,7 +17,7 @@ function input(label, attrs) {
 
 /** An API refusal as a notice naming each field (409: the categories in use, with counts). */
 function problemNotice(error) {
-  const lines = (error.errors || []).map(({ field, problem }) => h("p", {}, `${field}: ${problem}`));
+  const lines = (error.errors || []).map((entry) => h("p", {}, `${entry.field}: ${problemText(entry)}`));
   const inUse = error.body?.in_use;
   if (inUse) {
     return notice(

@@ -1,25 +1,35 @@
 // Organisation admins: units, members and roles, goals, reflection questions,
 // the organisation's export, and all units side by side.
 
+import { barChart } from "../../shared/charts.js";
+import { h, replace, uid } from "../../shared/dom.js";
+import { periodOf } from "../../shared/periods.js";
+import { MAX_TITLE } from "../../shared/vocabulary.js";
 import { structureSections } from "./admin-structure.js";
 import { call, download, downloadViaLink } from "./api.js";
-import { barChart } from "./charts.js";
 import { forgetUnits, isOrgAdmin, loadMe, orgUnits } from "./context.js";
-import { h, replace, uid } from "./dom.js";
+import { barItems, fetchStats, periodPicker, statsUnavailable } from "./figures-view.js";
 import { formatNumber, formatPercent, t } from "./i18n.js";
-import { periodOf } from "./periods.js";
-import { announce, explainError, failurePage, loading, notice, pageHeading, pendingSection } from "./ui.js";
-import { fetchStats, periodPicker, statsUnavailable } from "./unit.js";
+import {
+  announce,
+  explainError,
+  failurePage,
+  loading,
+  notice,
+  pageHeading,
+  pendingSection,
+  problemText,
+} from "./ui.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const ROLES = ["org_admin", "worker", "partner"];
 
-function adminProblem(field, problem) {
+function adminProblem(field, problem, code) {
   if (field === "email") return t("err.email");
-  if (field === "unit_ids") return /at least one/.test(problem) ? t("err.unitsNeeded") : t("err.units");
+  if (field === "unit_ids") return code === "units_needed" ? t("err.unitsNeeded") : t("err.units");
   if (["name", "title", "text"].includes(field)) return t("err.required");
   if (field === "role") return t("err.role");
-  return t("err.generic", { problem });
+  return t("err.generic", { problem: problemText({ problem, code }) });
 }
 
 /** Run `send` for a form; show the API's problems beside the inputs named like the fields. */
@@ -36,15 +46,15 @@ async function submit(form, send, done) {
     done(result);
   } catch (error) {
     const unplaced = [];
-    for (const { field, problem } of error.errors || []) {
+    for (const { field, problem, code } of error.errors || []) {
       const input = form.querySelector(`[data-field="${CSS.escape(field)}"]`);
       const slot = input?.closest(".field, fieldset")?.querySelector(".field-error");
       if (slot) {
-        slot.textContent = adminProblem(field, problem);
+        slot.textContent = adminProblem(field, problem, code);
         slot.hidden = false;
         if (input.matches("input, select, textarea")) input.setAttribute("aria-invalid", "true");
       } else {
-        unplaced.push(adminProblem(field, problem));
+        unplaced.push(adminProblem(field, problem, code));
       }
     }
     replace(
@@ -337,7 +347,7 @@ export async function orgPage(main, orgId) {
           "data-field": "title",
           value: goal ? goal.title : "",
           required: true,
-          maxlength: 200,
+          maxlength: MAX_TITLE,
         }),
       ),
       unitChecks(units, goal?.unit_ids ? goal.unit_ids : [], t("admin.goalUnits")),
@@ -590,7 +600,7 @@ export async function orgFiguresPage(main, orgId, period) {
       "figure",
       { className: "figure" },
       h("figcaption", {}, t("side.visitsChart")),
-      barChart(visits, { title: t("side.visitsChart") }),
+      barChart(barItems(visits), { title: t("side.visitsChart") }),
     ),
     h(
       "div",

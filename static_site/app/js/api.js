@@ -1,25 +1,14 @@
-// The API client: JSON in and out, the bearer token on every call, and errors that
-// keep the API's {"error","message","errors":[{"field","problem"}]} shape.
+// The worker app's API client: JSON in and out, the bearer token on every call, and the
+// answers a worker needs offline kept per person. The fetch with its deadline and the
+// error shape are the pages' shared client (static_site/shared/api.js).
 
+import { ApiError, READ_TIMEOUT_MS, request } from "../../shared/api.js";
 import { getToken, tokenEmail } from "./auth.js";
+
+export { ApiError, READ_TIMEOUT_MS };
 
 const config = window.LOGBOOK_CONFIG || {};
 export const API_URL = (config.apiUrl || "").replace(/\/$/, "");
-
-/** An answer other than 2xx; `status` 0 means the network failed (nothing was sent or heard). */
-export class ApiError extends Error {
-  constructor(status, body) {
-    super(body?.message || `HTTP ${status}`);
-    this.status = status;
-    this.body = body || {};
-  }
-  get errors() {
-    return Array.isArray(this.body.errors) ? this.body.errors : [];
-  }
-  get offline() {
-    return this.status === 0;
-  }
-}
 
 // What a worker needs to log an evening without a connection: who they are, the unit,
 // its goals, reflection questions and vocabulary (the organisation's own words), its
@@ -77,12 +66,6 @@ export function forgetOfflineAnswers() {
   }
 }
 
-// API Gateway gives up on a request after 29 s, so no answer comes later than this: a
-// read still unanswered then ends as "no connection" (or the answer kept for offline
-// use), and the page section waiting on it says so instead of loading for ever. Writes
-// get no deadline: their outcome would be unknown (the outbox retries them by key).
-export const READ_TIMEOUT_MS = 30_000;
-
 /** Call the API; resolves to the parsed JSON (null for 204), rejects with ApiError. */
 export async function call(
   method,
@@ -97,22 +80,20 @@ export async function call(
   if (auth && token) headers.Authorization = `Bearer ${token}`;
   let response;
   try {
-    response = await fetch(API_URL + path, {
+    // A read unanswered by its deadline ends as "no connection" (or the answer kept).
+    response = await request(API_URL + path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      ...(cache ? { cache } : {}),
-      // (Browsers before AbortSignal.timeout, e.g. Safari 15, wait as before.)
-      ...(method === "GET" && typeof AbortSignal !== "undefined" && AbortSignal.timeout
-        ? { signal: AbortSignal.timeout(timeout) }
-        : {}),
+      cache,
+      timeout,
     });
   } catch (error) {
     if (method === "GET") {
       const kept = keptAnswer(path);
       if (kept !== undefined) return kept;
     }
-    throw new ApiError(0, { error: "offline", message: String(error) });
+    throw error;
   }
   if (response.status === 204) return null;
   const type = response.headers.get("Content-Type") || "";
@@ -128,14 +109,11 @@ export async function call(
 /** Download a file answer (exports) with the token, then hand it to the browser. */
 export async function download(path, filename, accept) {
   const token = getToken();
-  let response;
-  try {
-    response = await fetch(API_URL + path, {
-      headers: { Authorization: `Bearer ${token}`, Accept: accept || "*/*" },
-    });
-  } catch (error) {
-    throw new ApiError(0, { error: "offline", message: String(error) });
-  }
+  // A file can take long to make: no read deadline.
+  const response = await request(API_URL + path, {
+    headers: { Authorization: `Bearer ${token}`, Accept: accept || "*/*" },
+    timeout: null,
+  });
   if (!response.ok) {
     const payload = await response.json().catch(() => null);
     throw new ApiError(response.status, payload);
@@ -160,14 +138,10 @@ export async function download(path, filename, accept) {
  */
 export async function downloadViaLink(path) {
   const token = getToken();
-  let response;
-  try {
-    response = await fetch(API_URL + path, {
-      headers: { Authorization: `Bearer ${token}`, Accept: "application/json" },
-    });
-  } catch (error) {
-    throw new ApiError(0, { error: "offline", message: String(error) });
-  }
+  const response = await request(API_URL + path, {
+    headers: { Authorization: `Bearer ${token}`, Accept: "application/json" },
+    timeout: null,
+  });
   const payload = await response.json().catch(() => null);
   if (!response.ok) {
     if (response.status === 401) window.dispatchEvent(new CustomEvent("logbook:unauthorized"));

@@ -4,25 +4,15 @@
 //   #/orgs/{org}/campaigns/{id}     live progress per unit, posters for all units
 //   #/orgs/{org}/targets?year=      the year's targets and analysis (admins)
 
+import { h, replace, uid } from "../../shared/dom.js";
+import { CAMPAIGN_MINIMUM, INDICATORS, MAX_TITLE } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
 import { isOrgAdmin, loadMe, orgUnits } from "./context.js";
-import { h, replace, uid } from "./dom.js";
 import { formatNumber, lang, t } from "./i18n.js";
-import "./evaluation-messages.js";
-import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
+import { announce, explainError, failurePage, loading, notice, pageHeading, problemText } from "./ui.js";
 
 // How often an open campaign's progress is read again while its page is visible.
 export const REFRESH_MS = 15000;
-const INDICATORS = [
-  "safety",
-  "belonging",
-  "identity",
-  "self_expression",
-  "future",
-  "influence",
-  "responsibility",
-  "fairness",
-];
 // Measures a target is usually set for; shares are typed as percentages.
 const MEASURES = [
   ...INDICATORS.map((name) => ({ id: `indicator:${name}`, kind: "score" })),
@@ -106,7 +96,9 @@ async function submit(form, send, done) {
     done(await send());
   } catch (error) {
     const unplaced = [];
-    for (const { field: name, problem } of error.errors || []) {
+    for (const entry of error.errors || []) {
+      const name = entry.field;
+      const problem = problemText(entry);
       const input = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
       const slot = input?.closest(".field, fieldset")?.querySelector(".field-error");
       if (slot) {
@@ -248,7 +240,7 @@ function campaignForm(orgId, units, templates) {
         name: "title",
         "data-field": "title",
         required: true,
-        maxlength: 200,
+        maxlength: MAX_TITLE,
         value: t("eval.defaultTitle", { year }),
       }),
     ),
@@ -346,7 +338,11 @@ export async function campaignPage(main, orgId, campaignId) {
       {},
       h("a", { className: "button", href: campaign.posters_url, target: "_blank", rel: "noopener" }, t("eval.posters")),
     ),
-    h("p", { className: "hint" }, t("eval.minimumHint", { n: campaign.units[0] ? campaign.units[0].minimum : 15 })),
+    h(
+      "p",
+      { className: "hint" },
+      t("eval.minimumHint", { n: campaign.units[0] ? campaign.units[0].minimum : CAMPAIGN_MINIMUM }),
+    ),
     summary,
     table,
     updated,

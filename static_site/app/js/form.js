@@ -11,32 +11,27 @@ import { ApiError, call } from "./api.js";
 // The outbox (and its texts) loads on the first save, not with the sign-in page.
 const loadOutbox = () => import("./outbox.js");
 
+import { h, replace, uid } from "../../shared/dom.js";
+import {
+  AGE_BANDS,
+  CATEGORIES,
+  GENDERS,
+  KINDS,
+  MAX_COUNT,
+  MAX_REFLECTION as MAX_INTENTIONS,
+  MAX_TITLE,
+  STATUSES,
+} from "../../shared/vocabulary.js";
 import { tokenEmail } from "./auth.js";
 import { today } from "./context.js";
-import { h, replace, uid } from "./dom.js";
 import { formatNumber, lang, t } from "./i18n.js";
-import { announce, explainError, notice } from "./ui.js";
+import { announce, explainError, notice, problemText } from "./ui.js";
 
 // The core words, for when the organisation's vocabulary cannot be read (offline on a
 // first visit); the form otherwise builds from GET /orgs/{org}/vocabulary.
-export const KINDS = ["open", "group", "event", "outreach", "digital", "individual"];
-export const CATEGORIES = [
-  "learning_support",
-  "socialising",
-  "culture",
-  "counselling",
-  "information",
-  "sport",
-  "volunteering",
-  "mobility",
-  "other",
-];
-export const GENDERS = ["girls", "boys", "nonbinary", "undisclosed"];
-export const AGE_BANDS = ["under_13", "13_15", "16_18", "19_24", "25_29", "over_29"];
+export { AGE_BANDS, CATEGORIES, GENDERS, KINDS, STATUSES } from "../../shared/vocabulary.js";
+
 const OTHER_COUNTS = ["new_participants", "youth_leaders", "volunteers", "staff"];
-const MAX_COUNT = 10000;
-const MAX_INTENTIONS = 5000;
-export const STATUSES = ["done", "planned"];
 // Fields carried over from the unit's last activity into a new one.
 const CARRIED = ["kind", "categories", "start_time", "duration_minutes", "title", "staff", "volunteers", "youth_led"];
 
@@ -316,7 +311,7 @@ export function activityForm(container, options) {
       textField("start_time", t("field.start_time"), { type: "time" }),
     ),
     stepper("duration_minutes", t("field.duration_minutes"), { step: 15, max: 1440 }),
-    textField("title", t("field.title"), { type: "text", maxlength: 200, required: true, autocomplete: "off" }),
+    textField("title", t("field.title"), { type: "text", maxlength: MAX_TITLE, required: true, autocomplete: "off" }),
     statusChoice
       ? choiceGroup(
           "status",
@@ -542,14 +537,14 @@ export function activityForm(container, options) {
   }
 
   // ---------------------------------------------------------------- problems
-  function localized(field, problem, v) {
+  function localized(field, problem, v, code) {
     const participants = total(v);
     if (field === "age_bands") {
       const ages = AGE_BANDS.reduce((sum, b) => sum + (v.age_bands ? v.age_bands[b] || 0 : 0), 0);
       return t("err.ageBands", { ages: formatNumber(ages), total: formatNumber(participants) });
     }
     if (field === "new_participants" || field === "youth_leaders") {
-      if (/exceed/.test(problem)) return t("err.exceedsTotal", { total: formatNumber(participants) });
+      if (code === "exceeds_total") return t("err.exceedsTotal", { total: formatNumber(participants) });
       return t("err.count");
     }
     if (field === "title") return t("err.title");
@@ -640,7 +635,7 @@ export function activityForm(container, options) {
   /** The form's own checks, the same rules as the API's (docs/architecture.md). */
   function check(v) {
     const problems = [];
-    const add = (field) => problems.push({ field, message: localized(field, "exceeds", v) });
+    const add = (field) => problems.push({ field, message: localized(field, "", v, "exceeds_total") });
     if (!v.date) add("date");
     if (!Number.isInteger(v.duration_minutes) || v.duration_minutes < 1 || v.duration_minutes > 1440)
       add("duration_minutes");
@@ -757,7 +752,12 @@ export function activityForm(container, options) {
   function onSaveFailed(error, v) {
     setStatus("failed", t("form.notSaved"));
     if (error instanceof ApiError && error.status === 400 && error.errors.length) {
-      showProblems(error.errors.map(({ field, problem }) => ({ field, message: localized(field, problem, v) })));
+      showProblems(
+        error.errors.map(({ field, problem, code, limit }) => ({
+          field,
+          message: localized(field, problemText({ problem, code, limit }), v, code),
+        })),
+      );
       return;
     }
     if (error instanceof ApiError && error.status === 409) {

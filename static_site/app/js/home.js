@@ -1,11 +1,11 @@
 // Sign-in and the start page (which units and organisations the person can open).
 
+import { h, replace } from "../../shared/dom.js";
 import { API_URL, call } from "./api.js";
 import { isCognito, localSignIn, startCognitoSignIn } from "./auth.js";
 import { loadMe, orgUnits } from "./context.js";
-import { h, replace } from "./dom.js";
 import { t } from "./i18n.js";
-import { explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
+import { explainError, failurePage, loading, notice, pageHeading, problemText } from "./ui.js";
 
 export function signInPage(main, { reason, onSignedIn }) {
   const problem = h("p", { className: "field-error", id: "email-error", hidden: true });
@@ -192,7 +192,7 @@ function createOrgForm() {
       const org = await call("POST", "/orgs", { name: form.elements.name.value, country: form.elements.country.value });
       window.location.hash = `#/orgs/${encodeURIComponent(org.id)}`;
     } catch (error) {
-      const detail = (error.errors || []).map((e) => `${e.field}: ${e.problem}`).join("; ");
+      const detail = (error.errors || []).map((e) => `${e.field}: ${problemText(e)}`).join("; ");
       replace(banner, notice("error", h("p", {}, explainError(error), detail ? ` (${detail})` : "")));
     }
   });

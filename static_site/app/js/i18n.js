@@ -1,32 +1,27 @@
-// Languages: English, Slovenian, Finnish and Swedish. The choice is kept in
+// The app's languages: English, Slovenian, Finnish and Swedish, from the shared message
+// layer (static_site/shared/i18n.js; the texts: shared/i18n/common.*.json and
+// app.*.json). Only the chosen language and English are loaded. The choice is kept in
 // localStorage; numbers, percentages and dates are formatted with Intl.
 
-import { MESSAGES } from "./messages.js";
-import { pluralForm } from "./plural.js";
+import { createLookup, initialLanguage, LANGUAGE_NAMES, loadTables, rememberLanguage } from "../../shared/i18n.js";
 
-const LANG_KEY = "logbook.lang";
-export const LANGUAGES = { en: "English", sl: "Slovenščina", fi: "Suomi", sv: "Svenska" };
-
-function initialLanguage() {
-  const saved = localStorage.getItem(LANG_KEY);
-  if (saved && MESSAGES[saved]) return saved;
-  for (const wanted of navigator.languages || [navigator.language || "en"]) {
-    const code = String(wanted).slice(0, 2).toLowerCase();
-    if (MESSAGES[code]) return code;
-  }
-  return "en";
-}
+const BUNDLES = ["common", "app"];
+export const LANGUAGES = LANGUAGE_NAMES;
 
 let current = initialLanguage();
+let lookup = createLookup(current, await loadTables(BUNDLES, current));
 
 export function lang() {
   return current;
 }
 
-export function setLang(code) {
-  if (!MESSAGES[code]) return;
+/** Switch to `code` once its texts are loaded (the caller renders again afterwards). */
+export async function setLang(code) {
+  if (!(code in LANGUAGES)) return;
+  const tables = await loadTables(BUNDLES, code);
+  lookup = createLookup(code, tables);
   current = code;
-  localStorage.setItem(LANG_KEY, code);
+  rememberLanguage(code);
   document.documentElement.lang = code;
 }
 
@@ -36,13 +31,12 @@ export function setLang(code) {
  * raw number as `count` when `n` is a formatted one.
  */
 export function t(key, vars = {}) {
-  const entry = MESSAGES[current][key] ?? MESSAGES.en[key] ?? key;
-  const template = pluralForm(
-    entry,
-    "count" in vars ? vars.count : vars.n,
-    MESSAGES[current][key] === undefined ? "en" : current,
-  );
-  return template.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`));
+  return lookup.t(key, vars);
+}
+
+/** Whether `key` has a text (in the chosen language or English). */
+export function has(key) {
+  return lookup.has(key);
 }
 
 export function formatNumber(value, options = {}) {

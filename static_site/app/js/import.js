@@ -3,16 +3,15 @@
 // that stores nothing, every problem named), confirm. The upload shows its progress
 // (XMLHttpRequest reports it; fetch does not), so a large file is visibly on its way.
 
-import "./import-messages.js";
+import { h, replace } from "../../shared/dom.js";
+import { MAX_UPLOAD_BYTES } from "../../shared/vocabulary.js";
 import { API_URL, call } from "./api.js";
 import { getToken } from "./auth.js";
-import { h, replace } from "./dom.js";
 import { formatNumber, t } from "./i18n.js";
-import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
-import { openUnit, unitHeader } from "./unit.js";
+import { announce, explainError, failurePage, loading, notice, pageHeading, problemText } from "./ui.js";
+import { openUnit, unitHeader } from "./unit-context.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-const MAX_BYTES = 4_400_000;
 
 function mediaTypeOf(file) {
   return /\.xlsx$/i.test(file.name) || file.type === XLSX ? XLSX : "text/csv";
@@ -56,7 +55,7 @@ function problemTable(errors) {
     h(
       "tbody",
       {},
-      errors.map((error) => h("tr", {}, h("th", { scope: "row" }, error.field), h("td", {}, error.problem))),
+      errors.map((error) => h("tr", {}, h("th", { scope: "row" }, error.field), h("td", {}, problemText(error)))),
     ),
   );
 }
@@ -83,7 +82,7 @@ function uploadFlow({ path, id, label, accept, mediaType, describe, keyed }) {
       replace(result, notice("error", h("p", {}, t("import.noFile"))));
       return;
     }
-    if (file.size > MAX_BYTES) {
+    if (file.size > MAX_UPLOAD_BYTES) {
       replace(result, notice("error", h("p", {}, t("import.tooLarge"))));
       return;
     }

@@ -15,16 +15,18 @@
 //   #/outbox                           saves on this device: waiting, refused, sent
 //   #/networks[/{id}]                  networks: admins edit, coordinators see theirs
 
+import { h, replace } from "../../shared/dom.js";
 import { orgFiguresPage, orgPage } from "./admin.js";
 import { forgetOfflineAnswers } from "./api.js";
 import { completeCognitoSignIn, getToken, signOut, tokenEmail } from "./auth.js";
 import { clearContext } from "./context.js";
-import { h, replace } from "./dom.js";
 import { homePage, signInPage } from "./home.js";
 import { LANGUAGES, lang, setLang, t } from "./i18n.js";
 import { ideasPage } from "./ideas.js";
 import { notice, pageHeading } from "./ui.js";
-import { editPage, figuresPage, listPage, logPage, surveysPage } from "./unit.js";
+import { editPage, listPage, logPage } from "./unit.js";
+import { figuresPage } from "./unit-figures.js";
+import { surveysPage } from "./unit-surveys.js";
 
 const main = document.getElementById("main");
 const header = document.getElementById("account");
@@ -35,8 +37,8 @@ function renderChrome() {
     "select",
     {
       id: "lang",
-      onchange: (event) => {
-        setLang(event.target.value);
+      onchange: async (event) => {
+        await setLang(event.target.value);
         renderChrome();
         route();
       },

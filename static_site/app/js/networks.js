@@ -4,139 +4,15 @@
 //   #/networks                 the networks I may see (admins: and a new one)
 //   #/networks/{id}?period=    one network: units side by side, campaigns, members
 
+import { h, replace, uid } from "../../shared/dom.js";
+import { periodOf } from "../../shared/periods.js";
+import { MAX_COMPARE_CELLS } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
 import { loadMe } from "./context.js";
-import { h, replace, uid } from "./dom.js";
+import { periodPicker, statsUnavailable } from "./figures-view.js";
 import { formatNumber, formatPercent, lang, t } from "./i18n.js";
-import { MESSAGES } from "./messages.js";
-import { announce, explainError, failurePage, loading, notice, pageHeading } from "./ui.js";
-import { periodOf, periodPicker, statsUnavailable } from "./unit.js";
+import { announce, explainError, failurePage, loading, notice, pageHeading, problemText } from "./ui.js";
 
-const NETWORK_MESSAGES = {
-  en: {
-    "net.title": "Networks",
-    "net.none": "No network yet.",
-    "net.orgs": "{n} organisations",
-    "net.new": "New network",
-    "net.name": "Name",
-    "net.members": "Member organisations",
-    "net.coordinators": "Coordinators (e-mail addresses, one per line)",
-    "net.create": "Create network",
-    "net.save": "Save changes",
-    "net.saved": "Network saved.",
-    "net.edit": "Members and coordinators",
-    "net.sideBySide": "All units side by side",
-    "net.total": "Network total",
-    "net.orgTotal": "{org} total",
-    "net.unit": "Unit",
-    "net.public": "Open statistics of the network",
-    "net.campaign": "Open a campaign in every organisation",
-    "net.campaignTitle": "Title",
-    "net.template": "Survey",
-    "net.opensAt": "Opens",
-    "net.closesAt": "Closes",
-    "net.openButton": "Open in every organisation",
-    "net.opened": "Opened in {org}",
-    "net.failed": "Not opened in {org}: {problem}",
-    "net.campaigns": "Campaigns of {org}",
-    "net.noOrgs": "Choose at least one organisation.",
-    "net.countries": "Countries: {countries}",
-    "net.defaultTitle": "Youth survey {year}",
-  },
-  sl: {
-    "net.title": "Mreže",
-    "net.none": "Še ni mreže.",
-    "net.orgs": "Organizacij: {n}",
-    "net.new": "Nova mreža",
-    "net.name": "Ime",
-    "net.members": "Organizacije v mreži",
-    "net.coordinators": "Koordinatorji (e-poštni naslovi, en na vrstico)",
-    "net.create": "Ustvari mrežo",
-    "net.save": "Shrani spremembe",
-    "net.saved": "Mreža je shranjena.",
-    "net.edit": "Člani in koordinatorji",
-    "net.sideBySide": "Vse enote drugo ob drugi",
-    "net.total": "Skupaj mreža",
-    "net.orgTotal": "{org} skupaj",
-    "net.unit": "Enota",
-    "net.public": "Odprta statistika mreže",
-    "net.campaign": "Odpri kampanjo v vseh organizacijah",
-    "net.campaignTitle": "Naslov",
-    "net.template": "Anketa",
-    "net.opensAt": "Odpre se",
-    "net.closesAt": "Zapre se",
-    "net.openButton": "Odpri v vseh organizacijah",
-    "net.opened": "Odprto: {org}",
-    "net.failed": "Ni odprto: {org}: {problem}",
-    "net.campaigns": "Kampanje: {org}",
-    "net.noOrgs": "Izberite vsaj eno organizacijo.",
-    "net.countries": "Države: {countries}",
-    "net.defaultTitle": "Letna anketa mladih {year}",
-  },
-  fi: {
-    "net.title": "Verkostot",
-    "net.none": "Ei vielä verkostoa.",
-    "net.orgs": "{n} organisaatiota",
-    "net.new": "Uusi verkosto",
-    "net.name": "Nimi",
-    "net.members": "Jäsenorganisaatiot",
-    "net.coordinators": "Koordinaattorit (sähköpostiosoitteet, yksi riville)",
-    "net.create": "Luo verkosto",
-    "net.save": "Tallenna muutokset",
-    "net.saved": "Verkosto tallennettu.",
-    "net.edit": "Jäsenet ja koordinaattorit",
-    "net.sideBySide": "Kaikki yksiköt rinnakkain",
-    "net.total": "Verkosto yhteensä",
-    "net.orgTotal": "{org} yhteensä",
-    "net.unit": "Yksikkö",
-    "net.public": "Verkoston avoimet tilastot",
-    "net.campaign": "Avaa kampanja kaikissa organisaatioissa",
-    "net.campaignTitle": "Otsikko",
-    "net.template": "Kysely",
-    "net.opensAt": "Avautuu",
-    "net.closesAt": "Sulkeutuu",
-    "net.openButton": "Avaa kaikissa organisaatioissa",
-    "net.opened": "Avattu: {org}",
-    "net.failed": "Ei avattu: {org}: {problem}",
-    "net.campaigns": "Kampanjat: {org}",
-    "net.noOrgs": "Valitse vähintään yksi organisaatio.",
-    "net.countries": "Maat: {countries}",
-    "net.defaultTitle": "Nuorisokysely {year}",
-  },
-  sv: {
-    "net.title": "Nätverk",
-    "net.none": "Inget nätverk än.",
-    "net.orgs": "{n} organisationer",
-    "net.new": "Nytt nätverk",
-    "net.name": "Namn",
-    "net.members": "Medlemsorganisationer",
-    "net.coordinators": "Samordnare (e-postadresser, en per rad)",
-    "net.create": "Skapa nätverk",
-    "net.save": "Spara ändringar",
-    "net.saved": "Nätverket har sparats.",
-    "net.edit": "Medlemmar och samordnare",
-    "net.sideBySide": "Alla enheter sida vid sida",
-    "net.total": "Nätverket totalt",
-    "net.orgTotal": "{org} totalt",
-    "net.unit": "Enhet",
-    "net.public": "Nätverkets öppna statistik",
-    "net.campaign": "Öppna en kampanj i alla organisationer",
-    "net.campaignTitle": "Titel",
-    "net.template": "Enkät",
-    "net.opensAt": "Öppnar",
-    "net.closesAt": "Stänger",
-    "net.openButton": "Öppna i alla organisationer",
-    "net.opened": "Öppnad: {org}",
-    "net.failed": "Inte öppnad: {org}: {problem}",
-    "net.campaigns": "Kampanjer: {org}",
-    "net.noOrgs": "Välj minst en organisation.",
-    "net.countries": "Länder: {countries}",
-    "net.defaultTitle": "Ungdomsenkät {year}",
-  },
-};
-for (const [language, texts] of Object.entries(NETWORK_MESSAGES)) Object.assign(MESSAGES[language], texts);
-
-const MAX_COMPARE_CELLS = 150; // /public/compare's limit
 const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2));
 const path = (id) => `/networks/${encodeURIComponent(id)}`;
 
@@ -213,7 +89,7 @@ function networkForm(orgs, network, onSaved) {
       announce(t("net.saved"));
       onSaved(saved);
     } catch (error) {
-      const detail = (error.errors || []).map((e) => `${e.field}: ${e.problem}`).join("; ");
+      const detail = (error.errors || []).map((e) => `${e.field}: ${problemText(e)}`).join("; ");
       replace(banner, notice("error", h("p", {}, explainError(error)), detail ? h("p", {}, detail) : null));
     }
   });
@@ -482,7 +358,7 @@ function campaignForm(network, templates) {
           ),
         );
       } catch (error) {
-        const detail = (error.errors || []).map((e) => `${e.field}: ${e.problem}`).join("; ");
+        const detail = (error.errors || []).map((e) => `${e.field}: ${problemText(e)}`).join("; ");
         results.append(
           h(
             "li",

@@ -1,11 +1,11 @@
 // #/outbox — what is on this device: waiting to be sent, refused (with the reason and
 // the text kept to fix it), a conflict with a colleague's edit, and what was sent.
 
-import { h, replace } from "./dom.js";
+import { h, replace } from "../../shared/dom.js";
 import { writeDraftFor } from "./form.js";
 import { formatDate, t } from "./i18n.js";
 import * as outbox from "./outbox.js";
-import { explainError, notice, pageHeading } from "./ui.js";
+import { explainError, notice, pageHeading, problemText } from "./ui.js";
 
 function when(iso) {
   const date = new Date(iso);
@@ -45,7 +45,7 @@ function problemItem(entry) {
             ? h(
                 "ul",
                 {},
-                fields.map((f) => h("li", {}, `${f.field}: ${f.problem}`)),
+                fields.map((f) => h("li", {}, `${f.field}: ${problemText(f)}`)),
               )
             : null,
           error.message && !fields.length ? h("p", { className: "hint" }, error.message) : null,

@@ -8,7 +8,6 @@
 import { call } from "./api.js";
 import { tokenEmail } from "./auth.js";
 import * as core from "./outbox-core.js";
-import "./outbox-messages.js";
 
 export const OUTBOX_PREFIX = "logbook.outbox.";
 const listeners = new Set();

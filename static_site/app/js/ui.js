@@ -1,7 +1,7 @@
 // Shared pieces of the pages: headings, notices, the live region, field errors.
 
-import { h, replace } from "./dom.js";
-import { t } from "./i18n.js";
+import { h, replace } from "../../shared/dom.js";
+import { has, t } from "./i18n.js";
 
 /** Announce a short message to screen readers (and show it in the status bar). */
 export function announce(message) {
@@ -69,4 +69,12 @@ export function failurePage(error, heading) {
     notice("error", h("p", {}, explainError(error))),
     h("p", {}, h("a", { href: "#/" }, t("nav.backHome"))),
   ];
+}
+
+/**
+ * One refused field's problem in the user's language: by its stable `code` (with the
+ * `limit` it names) where the texts know it, else the API's English words.
+ */
+export function problemText({ problem, code, limit }) {
+  return code && has(`problem.${code}`) ? t(`problem.${code}`, { limit }) : problem;
 }
