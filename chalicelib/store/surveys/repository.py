@@ -215,7 +215,7 @@ class SurveyRepository(CheckinRepository):
         """Store many new responses (and their texts) with batch writes, 25 items a call.
 
         Unconditional: for the demo seed, whose answers were checked by the service
-        (``SurveyService.response_for``) and are not stored yet (``stored_responses``).
+        (``SurveyAnswers.response_for``) and are not stored yet (``stored_responses``).
         """
         with self._table.batch_writer() as batch:
             for response, texts in answers:
