@@ -143,8 +143,9 @@ fmt: $(STAMP_PY) $(STAMP_NPM) vocabulary
 test: install chromium binutils lint test-js
 	$(VENV)/bin/pytest -n 2 --dist loadfile
 
-# The pure JavaScript modules (the outbox's rules, periods, plural forms, the statistics'
-# figures and CSV) with Node's own test runner: tests/js/*.test.mjs.
+# The pure JavaScript modules (the outbox's rules, periods, the message layer and its
+# language files, the vocabulary, the statistics' figures and CSV) with Node's own test
+# runner: tests/js/*.test.mjs.
 .PHONY: test-js
 test-js:
 	node --test tests/js/

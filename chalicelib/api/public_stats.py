@@ -6,8 +6,10 @@ publication layer made (one GetItem; docs/privacy.md). The answers carry
 ``Cache-Control: public, max-age=60`` so a CDN absorbs the traffic; statistics are at
 most a minute stale there.
 
-CSV: header ``scope,period,section,figure,key,value`` and one row per figure (see
-``chalicelib.domain.stats.statistics_rows``).
+CSV: the tidy layout of the ``/stats/`` page's **Download CSV**, one figure a row
+(``chalicelib.domain.stats_table``); ``layout=long`` keeps the earlier layout
+``scope,period,section,figure,key,value`` for existing scripts
+(``chalicelib.domain.stats.statistics_rows``; docs/stats.md).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from chalicelib.domain.stats import (
     parse_scope,
     statistics_rows,
 )
+from chalicelib.domain.stats_table import ScopeFacts, scope_facts, tidy_csv, tidy_rows
 from chalicelib.services import get_services
 
 bp = Blueprint(__name__)
@@ -67,6 +70,18 @@ class StatsQuery(BaseModel):
             return parse_period(value)
         except InvalidStatsQueryError as error:
             raise ValueError(error.problem) from error
+
+
+class StatsCsvQuery(StatsQuery):
+    """The statistics routes' parameters, and the CSV's layout."""
+
+    layout: Literal["tidy", "long"] = Field(
+        default="tidy",
+        description="tidy (default): one figure a row, exactly the /stats/ page's Download "
+        "CSV (section,scope,scope_name,municipality_code,period,measure,value,n,ci95_low,"
+        "ci95_high,agree_share,suppressed,reason); long: the earlier layout "
+        "scope,period,section,figure,key,value, one row per value (kept for existing scripts)",
+    )
 
 
 class ActivityFigures(Output):
@@ -179,27 +194,35 @@ def get_statistics(query: StatsQuery) -> Response:
     bp,
     "GET",
     "/public/stats.csv",
-    summary="The same statistics as CSV: scope,period,section,figure,key,value",
+    summary="The same statistics as CSV: the /stats/ page's tidy rows (layout=long: "
+    "scope,period,section,figure,key,value)",
     tag="statistics",
-    query=StatsQuery,
+    query=StatsCsvQuery,
     public=True,
     content_type="text/csv",
     errors=(400, 404),
 )
-def get_statistics_csv(query: StatsQuery) -> Response:
+def get_statistics_csv(query: StatsCsvQuery) -> Response:
     statistics = get_services().key_figures.with_derived_figures(
         get_services().statistics.statistics(query.scope, query.period, query.by)
     )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(
-        [csv_safe_cell(cell) for cell in row] for row in statistics_rows(statistics, query.by)
-    )
-    by = f"-by-{query.by}" if query.by else ""
-    filename = f"logbook-{query.scope.replace(':', '-')}-{query.period}{by}.csv"
+    if query.layout == "tidy":
+        body = tidy_csv(tidy_rows(statistics, _scope_facts(query.scope), query.by))
+        # The page's file name for the same view (static_site/stats/view.js fileBase).
+        parts = ["logbook-stats", query.scope.replace(":", "-", 1), query.period]
+        filename = "_".join([*parts, f"by-{query.by}"] if query.by else parts) + ".csv"
+    else:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        writer.writerows(
+            [csv_safe_cell(cell) for cell in row] for row in statistics_rows(statistics, query.by)
+        )
+        body = buffer.getvalue()
+        by = f"-by-{query.by}" if query.by else ""
+        filename = f"logbook-{query.scope.replace(':', '-')}-{query.period}{by}.csv"
     return Response(
-        body=buffer.getvalue(),
+        body=body,
         status_code=200,
         headers={
             "Content-Type": "text/csv; charset=utf-8",
@@ -207,3 +230,15 @@ def get_statistics_csv(query: StatsQuery) -> Response:
             "Cache-Control": CACHE_CONTROL,
         },
     )
+
+
+def _scope_facts(scope: str) -> ScopeFacts:
+    """The scope's name, municipality code and young residents, from what
+    ``/public/orgs`` and ``/public/networks`` answer (the page reads the same)."""
+    orgs = [org.model_dump() for org in get_services().organisations.public_orgs()]
+    networks = (
+        [network.model_dump() for network in get_services().networks.public_networks()]
+        if scope.startswith("network:")
+        else []
+    )
+    return scope_facts(scope, orgs, networks)

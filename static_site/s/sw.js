@@ -4,8 +4,8 @@
 // Network first (a new version is used as soon as there is a connection); the API is
 // never touched: only this site's own GET requests are cached.
 
-const CACHE = "logbook-survey-v2";
-const PAGE = ["./", "./survey.js", "./ideas.js", "./survey.css", "/config.js"];
+const CACHE = "logbook-survey-v3";
+const PAGE = ["./", "./survey.js", "./questions.js", "./ideas.js", "./survey.css", "/config.js"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(

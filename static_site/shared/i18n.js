@@ -102,6 +102,21 @@ function browserLanguages() {
   return nav ? nav.languages || [nav.language || FALLBACK] : [];
 }
 
+/**
+ * One refused field's problem in `lookup`'s language: by its stable `code` (with the
+ * `limit` it names, docs/errors.md) where the texts know it, else the API's English.
+ */
+export function problemText(lookup, { problem, code, limit }) {
+  return code && lookup.has(`problem.${code}`) ? lookup.t(`problem.${code}`, { limit }) : problem;
+}
+
+/** A failed API call in words: each refused field with its translated problem, else the message. */
+export function failureText(lookup, error) {
+  const fields = Array.isArray(error?.body?.errors) ? error.body.errors : [];
+  if (fields.length) return fields.map((entry) => `${entry.field}: ${problemText(lookup, entry)}`).join("; ");
+  return error?.message ?? String(error);
+}
+
 /** Remember the reader's explicit choice (for every page of the site). */
 export function rememberLanguage(lang) {
   try {

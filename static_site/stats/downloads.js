@@ -27,12 +27,26 @@ export function openDataSection(view, name, periodLabel, tr) {
 }
 
 /**
- * Each row with its municipality's official code, so analysts can join the downloads
- * with SiStat, Sotkanet or Kolada.
+ * A scope's name in the downloads: its own name, in no language (a unit's name, a
+ * country's ISO code, "All"), so a file reads the same whatever the page's language
+ * and equals GET /public/stats.csv of the view (chalicelib/domain/stats_table.py).
+ */
+export function plainScopeName(scopes, key, fallback) {
+  const scope = scopes.get(key);
+  if (!scope) return fallback;
+  if (scope.kind === "all") return "All";
+  if (scope.kind === "country") return scope.country;
+  return scope.name ?? fallback;
+}
+
+/**
+ * Each row with its scope's plain name and its municipality's official code, so
+ * analysts can join the downloads with SiStat, Sotkanet or Kolada.
  */
 export function withCodes(rows, scopes) {
   return rows.map((item) => ({
     ...item,
+    scope_name: plainScopeName(scopes, item.scope, item.scope_name),
     municipality_code: item.municipality_code ?? scopes.get(item.scope)?.org?.municipality_code ?? null,
   }));
 }

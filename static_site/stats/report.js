@@ -8,7 +8,13 @@
 
 import { PublicApi } from "../shared/api.js";
 import { $, h } from "../shared/dom.js";
-import { initialLanguage, LANGUAGE_NAMES as LANGUAGES, loadTranslator, rememberLanguage } from "../shared/i18n.js";
+import {
+  failureText,
+  initialLanguage,
+  LANGUAGE_NAMES as LANGUAGES,
+  loadTranslator,
+  rememberLanguage,
+} from "../shared/i18n.js";
 import { directory } from "./figures.js";
 import { names } from "./names.js";
 import {
@@ -135,7 +141,7 @@ async function start() {
       state.report = await api.report(view.scope, view.year);
       if (!state.report) state.failure = state.tr.t("r.unknownScope");
     } catch (error) {
-      state.failure = state.tr.t("r.error", { message: error.message });
+      state.failure = state.tr.t("r.error", { message: failureText(state.tr, error) });
     }
     $("#status").textContent = "";
     render();

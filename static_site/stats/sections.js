@@ -366,3 +366,26 @@ export function groupsSection(statistics, context) {
   ]);
   return { node, rows };
 }
+
+/**
+ * The sections of one scope's figures in the page's order, and their rows: the summary,
+ * then `between` (a comparison: what the reader asked for comes before the breakdowns),
+ * activities, participation, indicators and, asked with `by`, the groups. Without a
+ * comparison their rows are exactly GET /public/stats.csv of the view
+ * (chalicelib/domain/stats_table.py; tests/js/stats-csv.test.mjs).
+ */
+export function scopeSections(statistics, context, between = []) {
+  const built = [summarySection(statistics, context), ...between];
+  built.push(
+    activitiesSection(statistics, context),
+    participationSection(statistics, context),
+    indicatorsSection(statistics, context),
+  );
+  if (context.groups) built.push(groupsSection(statistics, context));
+  else if (context.view.by !== "none")
+    built.push({
+      node: h("p", { id: "groups", className: "notice", textContent: context.names.tr.t("groupsNotHere") }),
+      rows: [],
+    });
+  return built;
+}

@@ -7,19 +7,13 @@
 
 import { PublicApi } from "../shared/api.js";
 import { $, h } from "../shared/dom.js";
-import { initialLanguage, loadTranslator, rememberLanguage } from "../shared/i18n.js";
+import { failureText, initialLanguage, loadTranslator, rememberLanguage } from "../shared/i18n.js";
 import { comparisonAveragesOf, comparisonPlan, comparisonSection } from "./compare.js";
 import { downloadCsv, downloadJson, openDataSection } from "./downloads.js";
 import { directory } from "./figures.js";
 import { names } from "./names.js";
 import { averagesPath, peerGroup } from "./peers.js";
-import {
-  activitiesSection,
-  groupsSection,
-  indicatorsSection,
-  participationSection,
-  summarySection,
-} from "./sections.js";
+import { scopeSections } from "./sections.js";
 import { applyStaticTexts, readView, syncForm, viewFromForm, viewSearch, wireForm } from "./view.js";
 
 /**
@@ -76,13 +70,7 @@ function viewSections(data, pageNames) {
     const when = main.updated_at ? new Date(main.updated_at) : null;
     if (when && !Number.isNaN(when.getTime()))
       nodes.push(h("p", { className: "updated", textContent: tr.t("updated", { date: tr.dateTime(when) }) }));
-    built.push(summarySection(main, context));
-    // A comparison is what the reader asked for: it comes before the breakdowns.
-    if (plan) built.push(comparisonSection(plan, context));
-    built.push(activitiesSection(main, context), participationSection(main, context), indicatorsSection(main, context));
-    if (data.groups) built.push(groupsSection(main, context));
-    else if (view.by !== "none")
-      built.push({ node: h("p", { id: "groups", className: "notice", textContent: tr.t("groupsNotHere") }), rows: [] });
+    built.push(...scopeSections(main, context, plan ? [comparisonSection(plan, context)] : []));
   } else {
     nodes.push(h("p", { className: "notice", textContent: tr.t("nodata", { scope: name, period: periodLabel }) }));
     if (plan) built.push(comparisonSection(plan, context));
@@ -119,7 +107,7 @@ async function start() {
     if (state.failure) {
       $("#results").replaceChildren();
       $("#status").textContent = "";
-      $("#alert").textContent = tr.t("error", { message: state.failure.message });
+      $("#alert").textContent = tr.t("error", { message: failureText(tr, state.failure) });
       return;
     }
     if (!state.data) return;
@@ -160,7 +148,7 @@ async function start() {
       const [orgs, networks] = await Promise.all([api.orgs(), api.networks().catch(() => [])]);
       state.scopes = directory(orgs, networks);
     } catch (error) {
-      $("#alert").textContent = state.tr.t("error", { message: error.message });
+      $("#alert").textContent = state.tr.t("error", { message: failureText(state.tr, error) });
     }
     await show(readView(location.search, state.scopes));
 

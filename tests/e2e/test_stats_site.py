@@ -452,6 +452,25 @@ def test_organisations_compare_per_capita_with_the_figure_for_all(
     assert stats_page.script_errors == []
 
 
+def test_the_pages_csv_is_the_apis_csv_of_the_view(
+    stats_page: Any, live_stack: Any, demo: Demo
+) -> None:
+    # One layout (docs/stats.md): the page's Download CSV of a view is, byte for byte,
+    # GET /public/stats.csv of the same scope, period and grouping.
+    scope = f"org:{demo.org('Ljubljana')['id']}"
+    open_view(stats_page, live_stack.site_url, f"?scope={scope}&period=2025&by=gender")
+    with stats_page.expect_download() as download:
+        stats_page.click("#download-csv")
+    from_page = Path(download.value.path()).read_bytes()
+    address = f"{live_stack.api_url}/public/stats.csv?scope={scope}&period=2025&by=gender"
+    with urllib.request.urlopen(address, timeout=30) as answer:
+        from_api = answer.read()
+    assert from_page == from_api
+    rows = list(csv.DictReader(io.StringIO(from_api.decode("utf-8"))))
+    assert {"summary", "activities", "participation", "indicators"} <= {r["section"] for r in rows}
+    assert stats_page.script_errors == []
+
+
 def test_downloads_hold_exactly_the_figures_shown(
     stats_page: Any, live_stack: Any, demo: Demo
 ) -> None:

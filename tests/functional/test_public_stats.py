@@ -192,9 +192,9 @@ def test_bad_input_is_400_naming_the_field(client: Client, query: str, field: st
         assert body["errors"][0]["field"] == f"query.{field}" and body["errors"][0]["problem"]
 
 
-def test_csv_has_one_row_per_figure(client: Client, tables: Any) -> None:
+def test_the_long_csv_layout_has_one_row_per_value(client: Client, tables: Any) -> None:
     fold(tables, [activity_item("a1", "u1", "o1", "2026-03-01", kind="event")])
-    response = get(client, "/public/stats.csv?scope=all&period=2026-03")
+    response = get(client, "/public/stats.csv?scope=all&period=2026-03&layout=long")
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")
     assert response.headers["Cache-Control"] == "public, max-age=60"
@@ -289,7 +289,7 @@ def test_a_bad_grouping_is_400_naming_by(client: Client) -> None:
 
 def test_csv_by_group_adds_each_groups_rows(client: Client, tables: Any) -> None:
     fold(tables, _answers("g", 16, 4, gender="girls") + _answers("b", 16, 2, gender="boys"))
-    response = get(client, "/public/stats.csv?scope=unit:u1&period=2026&by=gender")
+    response = get(client, "/public/stats.csv?scope=unit:u1&period=2026&by=gender&layout=long")
     assert response.status_code == 200
     assert "by-gender" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.body.decode())))
@@ -299,7 +299,7 @@ def test_csv_by_group_adds_each_groups_rows(client: Client, tables: Any) -> None
     assert values[("gender=girls", "responses", "")] == "16"
     assert values[("gender=nonbinary", "safety", "reason")] == "no_respondents"
     assert values[("gender=nonbinary", "responses", "")] == ""
-    plain = get(client, "/public/stats.csv?scope=unit:u1&period=2026").body.decode()
+    plain = get(client, "/public/stats.csv?scope=unit:u1&period=2026&layout=long").body.decode()
     assert "gender=" not in plain
 
 

@@ -528,9 +528,11 @@ def test_public_statistics_of_an_organisations_year_carry_the_derived_figures(ap
     assert stats["cost_per_visit"] == 20.0
     assert stats["visits_per_open_week"] == 1.2
     assert stats["visits_per_1000"] == pytest.approx(0.8)
-    csv_text = api.client.http.get(f"/public/stats.csv?scope=org:{world.org}&period=2026").body
-    text = csv_text.decode() if isinstance(csv_text, bytes) else csv_text
-    assert f"org:{world.org},2026,key_figures,cost_per_visit,,20.0" in text
+    path = f"/public/stats.csv?scope=org:{world.org}&period=2026"
+    tidy = api.client.http.get(path).body.decode()
+    assert f"summary,org:{world.org},Ljubljana,,2026,cost_per_visit,20,," in tidy
+    long = api.client.http.get(f"{path}&layout=long").body.decode()
+    assert f"org:{world.org},2026,key_figures,cost_per_visit,,20.0" in long
     # A quarter, a unit and another organisation's year carry none.
     quarter = api.call("GET", f"/public/stats?scope=org:{world.org}&period=2026-Q1").json
     unit = unit_stats(api, world.unit)

@@ -7,10 +7,13 @@ import { test } from "node:test";
 
 import {
   createLookup,
+  failureText,
   fill,
   initialLanguage,
+  LANGUAGE_NAMES,
   loadTables,
   pluralForm,
+  problemText,
   translator,
 } from "../../static_site/shared/i18n.js";
 import {
@@ -19,6 +22,7 @@ import {
   GENDERS,
   INDICATORS,
   KINDS,
+  LANGUAGES,
   SUPPRESSION_REASONS,
 } from "../../static_site/shared/vocabulary.js";
 
@@ -167,6 +171,18 @@ test("every word of the vocabulary has one label, in the common bundle, for the 
   }
 });
 
+test("a text of the common bundle (words, measures, figure headings) is nowhere else", () => {
+  const common = bundle("common", "en");
+  for (const name of ["app", "stats"]) {
+    for (const lang of LANGS) {
+      const repeated = Object.keys(bundle(name, lang)).filter((key) => key in common);
+      assert.deepEqual(repeated, [], `${name}.${lang}.json repeats a common key`);
+    }
+  }
+  for (const key of ["m.visits", "m.youth_leaders", "h.gender", "col.indicator", "by.age_band"])
+    assert.ok(key in common, key);
+});
+
 test("every key the statistics pages' modules ask for is there", () => {
   const texts = { ...bundle("common", "en"), ...bundle("stats", "en") };
   const used = new Set();
@@ -220,4 +236,20 @@ test("a label the app and the statistics both show reads the same in every langu
     }
   }
   assert.deepEqual(differ, []);
+});
+
+test("the pages offer exactly the languages the API speaks", () => {
+  assert.deepEqual(Object.keys(LANGUAGE_NAMES).sort(), [...LANGUAGES].sort());
+});
+
+test("a refused field reads in the page's language by its code; without a known code, as the API said", () => {
+  const tables = { fi: bundle("common", "fi"), en: bundle("common", "en") };
+  const lookup = createLookup("fi", tables);
+  const coded = { field: "participants.girls", problem: "Input should be ...", code: "less_than_equal", limit: 10000 };
+  assert.equal(problemText(lookup, coded), "saa olla enintään 10000");
+  assert.equal(problemText(lookup, { field: "x", problem: "odd", code: "no_such_code" }), "odd");
+  assert.equal(problemText(lookup, { field: "x", problem: "odd" }), "odd");
+  const error = { message: "period: bad", body: { errors: [{ field: "period", problem: "bad", code: "missing" }] } };
+  assert.equal(failureText(lookup, error), "period: on pakollinen");
+  assert.equal(failureText(lookup, { message: "HTTP 500", body: {} }), "HTTP 500");
 });

@@ -184,7 +184,7 @@ export function renderGroups(stats, by) {
     "div",
     {},
     h("p", { className: "hint" }, t("fig.groups.note")),
-    dataTable(t(`fig.groups.${by}`), [t("fig.indicator"), ...keys.map((group) => t(`${label}.${group}`))], rows),
+    dataTable(t(`by.${by}`), [t("col.indicator"), ...keys.map((group) => t(`${label}.${group}`))], rows),
   );
 }
 
@@ -202,16 +202,16 @@ export function renderStats(stats) {
   const a = stats.activities;
   const p = stats.participation;
   const keyFigures = [
-    [t("fig.activities"), formatNumber(a.count)],
-    [t("fig.hours"), formatNumber(a.hours, { maximumFractionDigits: 1 })],
-    [t("fig.visits"), countOrHidden(p.visits)],
+    [t("m.activities"), formatNumber(a.count)],
+    [t("m.hours"), formatNumber(a.hours, { maximumFractionDigits: 1 })],
+    [t("m.visits"), countOrHidden(p.visits)],
     [t("fig.youthLedShare"), formatPercent(a.youth_led_share || 0)],
-    [t("fig.new"), formatNumber(p.new)],
-    [t("fig.volunteers"), formatNumber(p.volunteers)],
-    [t("fig.youthLeaders"), formatNumber(p.youth_leaders)],
-    [t("fig.responses"), formatNumber(stats.responses || 0)],
+    [t("m.new"), formatNumber(p.new)],
+    [t("m.volunteers"), formatNumber(p.volunteers)],
+    [t("m.youth_leaders"), formatNumber(p.youth_leaders)],
+    [t("m.responses"), formatNumber(stats.responses || 0)],
   ];
-  if (p.checkins) keyFigures.push([t("fig.checkins"), formatNumber(p.checkins)]);
+  if (p.checkins) keyFigures.push([t("m.checkins"), formatNumber(p.checkins)]);
   const published = stats.indicators || {};
   // The default framework first, in its order; an organisation's own indicators after.
   const names = [
@@ -258,7 +258,7 @@ export function renderStats(stats) {
       { className: "charts", "aria-labelledby": "who-came" },
       h("h2", { id: "who-came" }, t("fig.whoCame")),
       chartWithTable(
-        t("fig.byGender"),
+        t("h.gender"),
         GENDERS.map((g) => [t(`gender.${g}`), p[g] === null ? null : p[g] || 0]),
       ),
       chartWithTable(
@@ -266,11 +266,11 @@ export function renderStats(stats) {
         AGE_BANDS.map((b) => [t(`age.${b}`), p.age_bands?.[b] === null ? null : p.age_bands?.[b] || 0]),
       ),
       chartWithTable(
-        t("fig.byKind"),
+        t("h.kind"),
         KINDS.map((k) => [t(`kind.${k}`), a.by_kind?.[k] || 0]),
       ),
       chartWithTable(
-        t("fig.byCategory"),
+        t("h.category"),
         CATEGORIES.map((c) => [t(`category.${c}`), a.by_category?.[c] || 0]),
       ),
     ),
@@ -281,7 +281,7 @@ export function renderStats(stats) {
       indicatorRows.length
         ? dataTable(
             t("fig.indicators"),
-            [t("fig.indicator"), "n", t("fig.mean"), t("fig.ci95"), t("fig.agree")],
+            [t("col.indicator"), "n", t("fig.mean"), t("fig.ci95"), t("col.agree")],
             indicatorRows,
           )
         : h("p", {}, t("fig.noResponses")),

@@ -4,13 +4,11 @@
 // favourites into a new survey template (`from_idea`).
 
 import { h, replace, uid } from "../../shared/dom.js";
-import { INDICATORS, MAX_IDEA_TEXT } from "../../shared/vocabulary.js";
+import { MAX_IDEA_TEXT } from "../../shared/vocabulary.js";
 import { call } from "./api.js";
-import { formatDate, formatNumber, lang, t } from "./i18n.js";
+import { formatDate, formatNumber, LANGUAGES as LANGS, lang, t } from "./i18n.js";
 import { announce, explainError, loading, notice, problemText } from "./ui.js";
 import { openUnit, unitHeader } from "./unit-context.js";
-
-const LANGS = { en: "English", sl: "Slovenščina", fi: "Suomi", sv: "Svenska" };
 
 /** The part of the QR points page that opens an ideas point (`open` posts the body). */
 export function ideasOpener(open) {
@@ -50,18 +48,6 @@ export function proposalsLink(unitId, collection) {
   );
 }
 
-function slug(name) {
-  const text = name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "_")
-    .replace(/^_+|_+$/g, "")
-    .slice(0, 40);
-  return /^[a-z]/.test(text) ? text : "";
-}
-
-/** `#/units/{unit}/ideas/{code}`: moderate, rank, adopt. */
 export async function ideasPage(main, unitId, code) {
   replace(main, loading());
   const ctx = await openUnit(main, unitId);
@@ -194,117 +180,6 @@ export async function ideasPage(main, unitId, code) {
     ];
   }
 
-  function adoptForm(approved) {
-    if (!isAdmin || !approved.length) return null;
-    const titleId = uid("tpl");
-    const title = h("input", {
-      id: titleId,
-      type: "text",
-      required: true,
-      maxlength: "120",
-      value: `${t("ideas.kind")} ${new Date().getFullYear() + 1}`,
-    });
-    const rows = approved.map((idea) => {
-      const pickId = uid("adopt");
-      const pick = h("input", { id: pickId, type: "checkbox", value: idea.id });
-      const selectId = uid("ind");
-      const select = h(
-        "select",
-        { id: selectId },
-        INDICATORS.map((name) => h("option", { value: name, selected: name === "influence" }, t(`indicator.${name}`))),
-        h("option", { value: "" }, t("ideas.newIndicator")),
-      );
-      const nameId = uid("newind");
-      const name = h("input", {
-        id: nameId,
-        type: "text",
-        maxlength: "40",
-        hidden: true,
-        "aria-label": t("ideas.newIndicator"),
-      });
-      select.addEventListener("change", () => {
-        name.hidden = select.value !== "";
-      });
-      return {
-        idea,
-        pick,
-        select,
-        name,
-        row: h(
-          "li",
-          {},
-          h(
-            "p",
-            {},
-            pick,
-            " ",
-            h("label", { htmlFor: pickId }, idea.text),
-            " ",
-            h("span", { className: "meta" }, `(${t("ideas.votes", { n: formatNumber(idea.votes) })})`),
-          ),
-          h("div", { className: "field" }, h("label", { htmlFor: selectId }, t("ideas.indicator")), select, name),
-        ),
-      };
-    });
-    const form = h(
-      "form",
-      { className: "adopt" },
-      h("h2", {}, t("ideas.adoptTitle")),
-      h("p", { className: "hint" }, t("ideas.adoptHint")),
-      h("div", { className: "field" }, h("label", { htmlFor: titleId }, t("ideas.templateTitle")), title),
-      h(
-        "ul",
-        { className: "admin-list" },
-        rows.map((r) => r.row),
-      ),
-      h("button", { type: "submit", className: "primary" }, t("ideas.adopt")),
-    );
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const chosen = rows.filter((r) => r.pick.checked);
-      if (!chosen.length) {
-        replace(banner, notice("error", h("p", {}, t("ideas.pickOne"))));
-        return;
-      }
-      const indicators = [];
-      const questions = [];
-      for (const r of chosen) {
-        let indicator = r.select.value;
-        if (!indicator) {
-          indicator = slug(r.name.value);
-          if (!indicator) {
-            replace(banner, notice("error", h("p", {}, t("ideas.badIndicator"))));
-            r.name.focus();
-            return;
-          }
-          if (!indicators.some((i) => i.id === indicator) && !INDICATORS.includes(indicator)) {
-            const label = r.name.value.trim();
-            indicators.push({
-              id: indicator,
-              name: Object.fromEntries(Object.keys(LANGS).map((code) => [code, label])),
-            });
-          }
-        }
-        questions.push({ id: `youth_${r.idea.id.slice(0, 12)}`, type: "scale", indicator, from_idea: r.idea.id });
-      }
-      const body = {
-        title: Object.fromEntries(Object.keys(LANGS).map((code) => [code, title.value.trim()])),
-        extends: "annual",
-        indicators,
-        questions,
-      };
-      try {
-        await call("POST", `/orgs/${encodeURIComponent(ctx.unit.org_id)}/survey-templates`, body);
-        replace(banner, notice("success", h("p", {}, t("ideas.adopted"))));
-        announce(t("ideas.adopted"));
-        await refresh();
-      } catch (error) {
-        fail(error);
-      }
-    });
-    return form;
-  }
-
   async function refresh() {
     try {
       const [answer, tpl] = await Promise.all([call("GET", base), call("GET", "/survey-templates")]);
@@ -320,7 +195,9 @@ export async function ideasPage(main, unitId, code) {
         section("ideas.approvedList", approved),
         section("ideas.rejectedList", rejected),
       );
-      replace(adoptArea, adoptForm(approved));
+      // The adoption form's code loads only for the admins who can use it.
+      const adopt = isAdmin && approved.length ? (await import("./ideas-adopt.js")).adoptForm : null;
+      replace(adoptArea, adopt ? adopt(approved, { orgId: ctx.unit.org_id, banner, fail, refresh }) : null);
     } catch (error) {
       fail(error);
     }

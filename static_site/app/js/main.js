@@ -16,17 +16,12 @@
 //   #/networks[/{id}]                  networks: admins edit, coordinators see theirs
 
 import { h, replace } from "../../shared/dom.js";
-import { orgFiguresPage, orgPage } from "./admin.js";
 import { forgetOfflineAnswers } from "./api.js";
 import { completeCognitoSignIn, getToken, signOut, tokenEmail } from "./auth.js";
 import { clearContext } from "./context.js";
 import { homePage, signInPage } from "./home.js";
 import { LANGUAGES, lang, setLang, t } from "./i18n.js";
-import { ideasPage } from "./ideas.js";
 import { notice, pageHeading } from "./ui.js";
-import { editPage, listPage, logPage } from "./unit.js";
-import { figuresPage } from "./unit-figures.js";
-import { surveysPage } from "./unit-surveys.js";
 
 const main = document.getElementById("main");
 const header = document.getElementById("account");
@@ -135,25 +130,31 @@ async function route() {
     focusHeading();
     return;
   }
+  // Each page's module loads when it is first opened (the service worker keeps them all
+  // for offline use): the sign-in page loads only what it shows.
   const { parts, query } = parse(window.location.hash);
   const period = query.get("period");
   try {
     if (parts.length === 0) await homePage(view);
     else if (parts[0] === "outbox" && parts.length === 1) (await import("./outbox-page.js")).outboxPage(view);
-    else if (parts[0] === "units" && parts.length === 2) await logPage(view, parts[1]);
-    else if (parts[0] === "units" && parts[2] === "activities" && parts.length === 3) await listPage(view, parts[1]);
+    else if (parts[0] === "units" && parts.length === 2) await (await import("./unit.js")).logPage(view, parts[1]);
+    else if (parts[0] === "units" && parts[2] === "activities" && parts.length === 3)
+      await (await import("./unit.js")).listPage(view, parts[1]);
     else if (parts[0] === "units" && parts[2] === "activities" && parts.length === 4)
-      await editPage(view, parts[1], parts[3], { complete: query.get("complete") === "1" });
+      await (await import("./unit.js")).editPage(view, parts[1], parts[3], { complete: query.get("complete") === "1" });
     else if (parts[0] === "units" && parts[2] === "import" && parts.length === 3)
       await (await import("./import.js")).importPage(view, parts[1]);
     else if (parts[0] === "orgs" && parts[2] === "import" && parts.length === 3)
       await (await import("./import.js")).orgImportPage(view, parts[1]);
-    else if (parts[0] === "units" && parts[2] === "figures") await figuresPage(view, parts[1], period);
-    else if (parts[0] === "units" && parts[2] === "surveys") await surveysPage(view, parts[1]);
+    else if (parts[0] === "units" && parts[2] === "figures")
+      await (await import("./unit-figures.js")).figuresPage(view, parts[1], period);
+    else if (parts[0] === "units" && parts[2] === "surveys")
+      await (await import("./unit-surveys.js")).surveysPage(view, parts[1]);
     else if (parts[0] === "units" && parts[2] === "ideas" && parts.length === 4)
-      await ideasPage(view, parts[1], parts[3]);
-    else if (parts[0] === "orgs" && parts.length === 2) await orgPage(view, parts[1]);
-    else if (parts[0] === "orgs" && parts[2] === "figures") await orgFiguresPage(view, parts[1], period);
+      await (await import("./ideas.js")).ideasPage(view, parts[1], parts[3]);
+    else if (parts[0] === "orgs" && parts.length === 2) await (await import("./admin.js")).orgPage(view, parts[1]);
+    else if (parts[0] === "orgs" && parts[2] === "figures")
+      await (await import("./admin.js")).orgFiguresPage(view, parts[1], period);
     else if (parts[0] === "orgs" && parts[2] === "campaigns" && parts.length === 3)
       await (await import("./evaluation.js")).campaignsPage(view, parts[1]);
     else if (parts[0] === "orgs" && parts[2] === "campaigns" && parts.length === 4)

@@ -1,6 +1,7 @@
 // Shared pieces of the pages: headings, notices, the live region, field errors.
 
 import { h, replace } from "../../shared/dom.js";
+import { problemText as sharedProblemText } from "../../shared/i18n.js";
 import { has, t } from "./i18n.js";
 
 /** Announce a short message to screen readers (and show it in the status bar). */
@@ -75,6 +76,6 @@ export function failurePage(error, heading) {
  * One refused field's problem in the user's language: by its stable `code` (with the
  * `limit` it names) where the texts know it, else the API's English words.
  */
-export function problemText({ problem, code, limit }) {
-  return code && has(`problem.${code}`) ? t(`problem.${code}`, { limit }) : problem;
+export function problemText(entry) {
+  return sharedProblemText({ t, has }, entry);
 }

@@ -25,7 +25,7 @@ function groupsSection(scope, period) {
   const select = h(
     "select",
     { id: "fig-by", name: "by" },
-    ["none", ...Object.keys(GROUPINGS)].map((by) => h("option", { value: by }, t(`fig.groups.${by}`))),
+    ["none", ...Object.keys(GROUPINGS)].map((by) => h("option", { value: by }, t(`by.${by}`))),
   );
   select.addEventListener("change", async () => {
     const by = select.value;
@@ -44,7 +44,7 @@ function groupsSection(scope, period) {
   return h(
     "section",
     { "aria-labelledby": "survey-groups" },
-    h("h2", { id: "survey-groups" }, t("fig.groups")),
+    h("h2", { id: "survey-groups" }, t("by")),
     h("p", {}, h("label", { htmlFor: "fig-by" }, t("fig.groups.choice")), " ", select),
     output,
   );
