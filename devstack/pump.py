@@ -14,37 +14,35 @@ semantics the handler is written for:
 * retries with exponential backoff, forever: unlike Lambda's bounded retries and
   on-failure queue, the local pump never skips a record. It logs loudly instead.
 
-The handler is injectable; ``python -m devstack.pump`` uses
+Records are shaped in ``devstack/lambda_shapes.py``, checkpoints kept by
+``devstack/checkpoints.py``, batches delivered by ``devstack/pump_delivery.py``. The
+handler is injectable; ``python -m devstack.pump`` uses
 ``chalicelib.events.aggregate:handle_stream_batch``.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import importlib
-import json
 import logging
 import os
 import signal
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
+from devstack.checkpoints import CheckpointStore
+from devstack.pump_delivery import BatchDelivery, Handler, Shard, ShardProgress
+
 DEFAULT_HANDLER = "chalicelib.events.aggregate:handle_stream_batch"
 CHECKPOINT_FILE = "checkpoints.json"
-
-Handler = Callable[[dict[str, Any], Any], Any]
 
 log = logging.getLogger("devstack.pump")
 
@@ -60,218 +58,14 @@ def load_handler(path: str) -> Handler:
     return handler
 
 
-# ---------------------------------------------------------------- Lambda shapes
-
-
-def _base64(value: bytes | bytearray | str) -> str:
-    return value if isinstance(value, str) else base64.b64encode(value).decode("ascii")
-
-
-def lambda_attribute_value(value: dict[str, Any]) -> dict[str, Any]:
-    """An AttributeValue as Lambda's JSON has it: binary as base64 text, types intact.
-
-    DynamoDB Local's GetRecords writes an empty map as ``{}`` instead of ``{"M": {}}``
-    (an empty list keeps its ``{"L": []}``); AWS keeps the type, so restore it here.
-    """
-    if not value:
-        return {"M": {}}
-    kind, inner = next(iter(value.items()))
-    if kind == "M":
-        return {"M": {name: lambda_attribute_value(item) for name, item in inner.items()}}
-    if kind == "L":
-        return {"L": [lambda_attribute_value(item) for item in inner]}
-    if kind == "B":
-        return {"B": _base64(inner)}
-    if kind == "BS":
-        return {"BS": [_base64(item) for item in inner]}
-    return {kind: inner}
-
-
-def _lambda_image(image: dict[str, Any]) -> dict[str, Any]:
-    return {name: lambda_attribute_value(value) for name, value in image.items()}
-
-
-def to_lambda_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[str, Any]:
-    """Turn a ``GetRecords`` record into the record a Lambda event carries.
-
-    ``GetRecords`` (through boto3) gives ``ApproximateCreationDateTime`` as a datetime
-    and binary values as bytes, and no ``eventSourceARN``; Lambda gives epoch seconds,
-    base64 text and the stream ARN.
-    """
-    stream = dict(record.get("dynamodb", {}))
-    created = stream.get("ApproximateCreationDateTime")
-    if isinstance(created, datetime):
-        stream["ApproximateCreationDateTime"] = int(created.timestamp())
-    for image in ("Keys", "NewImage", "OldImage"):
-        if image in stream:
-            stream[image] = _lambda_image(stream[image])
-    shaped: dict[str, Any] = {
-        "eventID": record["eventID"],
-        "eventName": record["eventName"],
-        "eventVersion": record.get("eventVersion", "1.1"),
-        "eventSource": record.get("eventSource", "aws:dynamodb"),
-        "awsRegion": region,
-        "dynamodb": stream,
-        "eventSourceARN": stream_arn,
-    }
-    if "userIdentity" in record:  # TTL deletions say who deleted
-        shaped["userIdentity"] = record["userIdentity"]
-    return shaped
-
-
-@dataclass
-class LocalLambdaContext:
-    """The parts of the Lambda context object handlers (and Powertools) read."""
-
-    function_name: str = "logbook-local-aggregate"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 512
-    timeout_seconds: float = 60.0
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    log_group_name: str = "/aws/lambda/logbook-local-aggregate"
-    log_stream_name: str = "local"
-    invoked_function_arn: str = (
-        "arn:aws:lambda:eu-north-1:000000000000:function:logbook-local-aggregate"
-    )
-    _started: float = field(default_factory=time.monotonic)
-
-    def get_remaining_time_in_millis(self) -> int:
-        """Milliseconds left before a Lambda with this timeout would be stopped."""
-        left = self.timeout_seconds - (time.monotonic() - self._started)
-        return max(0, int(left * 1000))
-
-
-# ---------------------------------------------------------------- checkpoints
-
-
-@dataclass
-class ShardCheckpoint:
-    """How far one shard has been processed."""
-
-    sequence_number: str | None = None  # last record the handler fully processed
-    finished: bool = False  # closed and read to its end
-
-
-class CheckpointStore:
-    """Per-shard checkpoints of one stream, in a JSON file replaced atomically.
-
-    A crash at any moment leaves either the old or the new file, never a torn one; a
-    checkpoint only ever moves after the handler succeeded, so at worst a batch is
-    delivered again (at-least-once, as in AWS).
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.stream_arn: str | None = None
-        self.shards: dict[str, ShardCheckpoint] = {}
-        self._load()
-
-    def _load(self) -> None:
-        try:
-            data = json.loads(self.path.read_text())
-        except FileNotFoundError:
-            return
-        except (OSError, ValueError) as error:
-            # Unreadable means unknown progress: re-delivering is safe, skipping is not.
-            log.error(
-                "checkpoint file %s unreadable (%s): starting from the trim horizon",
-                self.path,
-                error,
-            )
-            return
-        self.stream_arn = data.get("stream_arn")
-        self.shards = {
-            shard_id: ShardCheckpoint(state.get("sequence_number"), bool(state.get("finished")))
-            for shard_id, state in data.get("shards", {}).items()
-        }
-
-    def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {
-            "stream_arn": self.stream_arn,
-            "shards": {
-                shard_id: {"sequence_number": state.sequence_number, "finished": state.finished}
-                for shard_id, state in sorted(self.shards.items())
-            },
-        }
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, indent=1)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
-        # The rename itself must reach the disk too.
-        directory = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
-
-    def reset(self, stream_arn: str) -> None:
-        """Start over for a new stream (the table was recreated)."""
-        self.stream_arn = stream_arn
-        self.shards = {}
-        self._save()
-
-    def get(self, shard_id: str) -> ShardCheckpoint:
-        """The checkpoint of a shard (empty if never processed)."""
-        return self.shards.get(shard_id, ShardCheckpoint())
-
-    def advance(self, shard_id: str, sequence_number: str) -> None:
-        """Record that every record up to ``sequence_number`` is processed."""
-        state = self.shards.setdefault(shard_id, ShardCheckpoint())
-        state.sequence_number = sequence_number
-        self._save()
-
-    def finish(self, shard_id: str) -> None:
-        """Record that a closed shard is read to its end (its children may start)."""
-        state = self.shards.setdefault(shard_id, ShardCheckpoint())
-        state.finished = True
-        self._save()
-
-    def forget_missing(self, live_shard_ids: set[str]) -> None:
-        """Drop checkpoints of shards the stream no longer has (trimmed away)."""
-        gone = set(self.shards) - live_shard_ids
-        if gone:
-            for shard_id in gone:
-                del self.shards[shard_id]
-            self._save()
-
-
 # ---------------------------------------------------------------- the pump
-
-
-@dataclass(frozen=True)
-class Shard:
-    """A shard as ``DescribeStream`` describes it."""
-
-    shard_id: str
-    parent_id: str | None
-    starting_sequence_number: str
-    closed: bool
-
-
-@dataclass
-class _ShardProgress:
-    iterator: str | None = None
-    failures: int = 0
-    retry_at: float = 0.0
-    # The handler may hold back work after a full batch (the publish step waits for
-    # the backlog); when the shard has nothing more to read it gets a closing
-    # invocation, like Lambda's at the end of a tumbling window. True at start: a
-    # previous run may have stopped right after a full batch.
-    window_open: bool = True
-
-
-class BatchFailedError(Exception):
-    """The handler failed (part of) a batch."""
 
 
 def _error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
 
 
-class StreamPump:
+class StreamPump(BatchDelivery):
     """Reads a table's stream and delivers Lambda-shaped batches to ``handler``."""
 
     def __init__(
@@ -306,7 +100,7 @@ class StreamPump:
         self._clock = clock
         self.stream_arn: str | None = None
         self._shards: dict[str, Shard] = {}
-        self._progress: dict[str, _ShardProgress] = {}
+        self._progress: dict[str, ShardProgress] = {}
         self._refreshed_at: float | None = None
         self.delivered = 0  # records the handler has processed successfully
 
@@ -389,7 +183,7 @@ class StreamPump:
             return 0
         delivered = 0
         for shard in self._ready_shards():
-            progress = self._progress.setdefault(shard.shard_id, _ShardProgress())
+            progress = self._progress.setdefault(shard.shard_id, ShardProgress())
             if progress.retry_at > self._clock():
                 continue
             delivered += self._poll_shard(shard, progress)
@@ -451,7 +245,7 @@ class StreamPump:
                 return None
             raise
 
-    def _poll_shard(self, shard: Shard, progress: _ShardProgress) -> int:
+    def _poll_shard(self, shard: Shard, progress: ShardProgress) -> int:
         if progress.iterator is None:
             progress.iterator = self._iterator(shard)
             if progress.iterator is None:
@@ -489,101 +283,10 @@ class StreamPump:
                 self._finish(shard)
         return processed
 
-    def _close_window(self, shard: Shard, progress: _ShardProgress) -> bool:
-        """The closing invocation of a window: no records, ``isFinalInvokeForWindow``."""
-        assert self.stream_arn is not None
-        event = {
-            "Records": [],
-            "shardId": shard.shard_id,
-            "eventSourceARN": self.stream_arn,
-            "isFinalInvokeForWindow": True,
-            "state": {},
-        }
-        try:
-            self._invoke(event, [])
-        except Exception as error:
-            self._schedule_retry(shard, progress, f"closing invocation raised {error!r}", exc=error)
-            return False
-        progress.window_open = False
-        return True
-
     def _finish(self, shard: Shard) -> None:
         log.info("shard %s closed and fully processed", shard.shard_id)
         self.checkpoints.finish(shard.shard_id)
         self._refreshed_at = None  # its children may be waiting: look for them now
-
-    def _deliver(
-        self, shard: Shard, records: list[dict[str, Any]], progress: _ShardProgress
-    ) -> int:
-        """Invoke the handler; move the checkpoint as far as it succeeded. Returns that count."""
-        assert self.stream_arn is not None
-        # Like Lambda's event source mapping with a tumbling window (as infra/ configures
-        # it): the event names its shard, which the aggregate's exactly-once scheme needs.
-        event = {
-            "Records": [to_lambda_record(r, self.stream_arn, self.region) for r in records],
-            "shardId": shard.shard_id,
-            "eventSourceARN": self.stream_arn,
-        }
-        numbers = [r["dynamodb"]["SequenceNumber"] for r in records]
-        try:
-            failed_at = self._invoke(event, numbers)
-        except Exception as error:
-            self._schedule_retry(shard, progress, f"handler raised {error!r}", exc=error)
-            return 0
-        if failed_at is None:
-            self.checkpoints.advance(shard.shard_id, numbers[-1])
-            self.delivered += len(records)
-            progress.failures = 0
-            progress.retry_at = 0.0
-            return len(records)
-        # Partial failure: everything before the lowest failed record is done.
-        if failed_at > 0:
-            self.checkpoints.advance(shard.shard_id, numbers[failed_at - 1])
-            self.delivered += failed_at
-        self._schedule_retry(
-            shard,
-            progress,
-            f"handler reported a failure at sequence number {numbers[failed_at]} "
-            f"({failed_at} of {len(records)} records processed)",
-        )
-        return failed_at
-
-    def _invoke(self, event: dict[str, Any], numbers: list[str]) -> int | None:
-        """Call the handler; the index of the lowest failed record, or None if all succeeded."""
-        result = self.handler(event, LocalLambdaContext())
-        if result is None:
-            return None
-        if not isinstance(result, dict):
-            raise BatchFailedError(f"handler returned {type(result).__name__}, expected a dict")
-        failures = result.get("batchItemFailures") or []
-        if not failures:
-            return None
-        positions = {number: index for index, number in enumerate(numbers)}
-        failed: list[int] = []
-        for failure in failures:
-            identifier = failure.get("itemIdentifier") if isinstance(failure, dict) else None
-            if not identifier or identifier not in positions:
-                # What Lambda does too: an unusable identifier fails the whole batch.
-                raise BatchFailedError(f"batchItemFailures names an unknown record: {failure!r}")
-            failed.append(positions[identifier])
-        return min(failed)
-
-    def _schedule_retry(
-        self, shard: Shard, progress: _ShardProgress, reason: str, exc: Exception | None = None
-    ) -> None:
-        progress.failures += 1
-        progress.iterator = None  # re-read from the checkpoint: the failed record comes first
-        delay = min(self.max_backoff, self.initial_backoff * 2 ** (progress.failures - 1))
-        progress.retry_at = self._clock() + delay
-        log.error(
-            "STREAM BATCH FAILED on shard %s (attempt %d): %s; retrying in %.1f s. "
-            "The local pump never skips records: aggregates wait until this is fixed.",
-            shard.shard_id,
-            progress.failures,
-            reason,
-            delay,
-            exc_info=exc,
-        )
 
 
 # ---------------------------------------------------------------- entry point

@@ -66,11 +66,9 @@ def main() -> None:
 
 
 def _bench(endpoint: str, mode: str, base: Path) -> None:
-    from chalicelib.data_service import DataService
     from chalicelib.domain.models import OrgIn
     from chalicelib.services import get_services
     from chalicelib.settings import get_settings
-    from chalicelib.store.accounts import LocalAccounts
     from chalicelib.store.clients import data_table
     from chalicelib.store.org_package import OrgPackageStore
     from chalicelib.store.schema import create_tables
@@ -100,7 +98,7 @@ def _bench(endpoint: str, mode: str, base: Path) -> None:
 
     largest = max(services.organisations.list_orgs(admin), key=lambda org: size(org.id))
     print(f"largest organisation: {largest.name} ({size(largest.id)} activities)")
-    service = DataService(table, LocalAccounts())
+    service = services.org_packages
     package, _ = _timed("export", lambda: service.export_package(admin, largest.id))
     print(f"  package: {len(package.content) / 1e6:.2f} MB zipped")
     target = services.organisations.create_org(

@@ -19,8 +19,8 @@ import sys
 
 import boto3
 
+from chalicelib.services import Services
 from chalicelib.settings import get_settings
-from chalicelib.survey_service import SurveyService
 
 DEFAULT_ENDPOINT = "http://127.0.0.1:8001"
 
@@ -34,8 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     resource = boto3.resource(
         "dynamodb", region_name=settings.region, endpoint_url=args.endpoint or None
     )
-    service = SurveyService.from_table(resource.Table(args.data_table), settings)
-    result = service.rekey_checkin_markers()
+    services = Services(resource.Table(args.data_table), settings)
+    result = services.survey_answers.rekey_checkin_markers()
     print(
         f"re-keyed {result.moved} first-visit marker(s); dropped {result.merged} whose keyed "
         "twin already existed"

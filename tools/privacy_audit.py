@@ -21,7 +21,8 @@ Out of scope, as in statistical offices' cell suppression: homogeneity (a publis
 group whose members all gave the same answer) and reading across time (steps in time
 handle that; see docs/privacy.md).
 
-Run against the local stack: ``python -m tools.privacy_audit [--endpoint URL]``
+The linear programs are ``tools/privacy_model.py`` (``LinearModel``). Run against the
+local stack: ``python -m tools.privacy_audit [--endpoint URL]``
 (default the DynamoDB Local of ``make dev``, ``http://127.0.0.1:8001``); exits 1 naming
 every derivable cell. Dev-only: not part of the Lambda package.
 """
@@ -29,16 +30,11 @@ every derivable cell. Dev-only: not part of the Lambda package.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import lil_matrix
 
 from chalicelib.domain.publication import (
     BAND_PREFIX,
@@ -56,8 +52,8 @@ from chalicelib.domain.publication import (
 )
 from chalicelib.domain.stats import GROUPINGS, group_prefix
 from chalicelib.domain.vocabulary import AGE_BANDS
+from tools.privacy_model import Key, LinearModel, pinned
 
-Key = tuple[str, str, str]
 Documents = Mapping[tuple[str, str], Mapping[str, Any]]
 # ``network:``/``country:`` scope → its member organisations' scopes (``org:{id}``)
 Groups = Mapping[str, Sequence[str]]
@@ -89,162 +85,7 @@ class AuditResult:
     programs_solved: int
 
 
-class _Model:
-    """Unknowns with bounds and the public relations between them, for one quantity.
-
-    Published figures are constants: they move to the right-hand side, so each linear
-    program has only the suppressed cells as variables.
-    """
-
-    def __init__(self) -> None:
-        self.index: dict[Key, int] = {}
-        self.constants: dict[Key, float] = {}
-        self.bounds: list[tuple[float, float | None]] = []
-        self.equalities: list[tuple[list[tuple[int, float]], float]] = []
-        self.upper: list[tuple[list[tuple[int, float]], float]] = []
-        self._components: dict[int, tuple[list[int], tuple[Any, Any, Any, Any]]] | None = None
-        # Every value each unknown took in a solution found so far (see solve_range).
-        self.seen: dict[int, tuple[float, float]] = {}
-        self._floored: set[int] = set()  # groups whose least total was solved
-        self.programs = 0
-
-    def var(self, key: Key, low: float = 0.0, high: float | None = None) -> None:
-        if high is not None and low == high:
-            self.constants[key] = low
-        elif key not in self.index:
-            self.index[key] = len(self.bounds)
-            self.bounds.append((low, high))
-
-    def relation(self, parent: Key, children: Iterable[Key], *, at_most: bool = False) -> None:
-        """``parent = Σ children`` (``at_most``: ``Σ children ≤ parent``)."""
-        row: list[tuple[int, float]] = []
-        right = 0.0
-        for key, sign in [(parent, -1.0), *((c, 1.0) for c in children)]:
-            if key in self.index:
-                row.append((self.index[key], sign))
-            else:
-                right -= sign * self.constants.get(key, 0.0)
-        if row:
-            (self.upper if at_most else self.equalities).append((row, right))
-
-    def _component_of(self, target: int) -> tuple[list[int], tuple[Any, Any, Any, Any]]:
-        """The variables linked to ``target`` through some relation, and their constraints.
-
-        Published figures split the unknowns into independent groups (an organisation's
-        small cells rarely touch another's): each linear program needs only its group.
-        """
-        if self._components is None:
-            parent = list(range(len(self.bounds)))
-
-            def find(i: int) -> int:
-                while parent[i] != i:
-                    parent[i] = parent[parent[i]]
-                    i = parent[i]
-                return i
-
-            for row, _ in [*self.equalities, *self.upper]:
-                first = find(row[0][0])
-                for column, _value in row[1:]:
-                    other = find(column)
-                    if other != first:
-                        parent[other] = first
-            groups: dict[int, list[int]] = {}
-            for i in range(len(self.bounds)):
-                groups.setdefault(find(i), []).append(i)
-            self._components = {}
-            for members in groups.values():
-                slot = {variable: position for position, variable in enumerate(members)}
-                eq = [r for r in self.equalities if r[0][0][0] in slot]
-                ub = [r for r in self.upper if r[0][0][0] in slot]
-                built = (*_matrix(eq, slot), *_matrix(ub, slot))
-                for variable in members:
-                    self._components[variable] = (members, built)
-        return self._components[target]
-
-    def solve_range(self, key: Key, floor: float | None = None) -> tuple[float, float]:
-        """The exact feasible range of one unknown (two linear programs at most).
-
-        Every solution found is a feasible point for every other unknown of its group:
-        an unknown already seen at two values at least one apart is not pinned down,
-        and its programs are skipped (``seen``; the answer is then that wider range).
-        """
-        target = self.index[key]
-        members, (a_eq, b_eq, a_ub, b_ub) = self._component_of(target)
-        bounds = [self.bounds[v] for v in members]
-        if floor is not None and members[0] not in self._floored:
-            # One program for the whole group first: the least total. Most unknowns
-            # are at their least there, and an unknown seen at or below ``floor`` in
-            # any feasible table needs no program of its own.
-            self._floored.add(members[0])
-            answer = linprog(
-                np.ones(len(members)),
-                A_eq=a_eq,
-                b_eq=b_eq,
-                A_ub=a_ub,
-                b_ub=b_ub,
-                bounds=bounds,
-                method="highs",
-            )
-            self.programs += 1
-            if answer.status == 0:
-                self._remember(members, answer.x)
-        seen = self.seen.get(target)
-        if seen is not None and math.floor(seen[1] + 1e-6) - math.ceil(seen[0] - 1e-6) >= 1:
-            return seen
-        if seen is not None and floor is not None and seen[0] <= floor:
-            return seen[0], math.inf
-        position = members.index(target)
-        result: list[float] = []
-        for sign in (1.0, -1.0):
-            if sign < 0 and floor is not None and result[0] <= floor:
-                # Its least value says it is no small group: its greatest is not needed.
-                return result[0], math.inf
-            objective = np.zeros(len(members))
-            objective[position] = sign
-            answer = linprog(
-                objective,
-                A_eq=a_eq,
-                b_eq=b_eq,
-                A_ub=a_ub,
-                b_ub=b_ub,
-                bounds=bounds,
-                method="highs",
-            )
-            self.programs += 1
-            if answer.status == 3:  # unbounded
-                result.append(-math.inf if sign > 0 else math.inf)
-            elif answer.status != 0:
-                raise RuntimeError(f"linear program for {key} failed: {answer.message}")
-            else:
-                result.append(sign * answer.fun)
-                self._remember(members, answer.x)
-        return result[0], result[1]
-
-    def _remember(self, members: list[int], values: Any) -> None:
-        for variable, value in zip(members, values, strict=True):
-            low, high = self.seen.get(variable, (value, value))
-            self.seen[variable] = (min(low, value), max(high, value))
-
-
-def _matrix(
-    rows: list[tuple[list[tuple[int, float]], float]], slot: Mapping[int, int]
-) -> tuple[Any, Any]:
-    if not rows:
-        return None, None
-    matrix = lil_matrix((len(rows), len(slot)))
-    for r, (row, _) in enumerate(rows):
-        for column, value in row:
-            matrix[r, slot[column]] += value
-    return matrix.tocsr(), np.array([right for _, right in rows])
-
-
-def _pinned(low: float, high: float) -> bool:
-    if math.isinf(high):
-        return False
-    return math.floor(high + 1e-6) - math.ceil(low - 1e-6) < 1
-
-
-def _tree(family: Family, model: _Model, measures: Iterable[str], groups: Groups) -> None:
+def _tree(family: Family, model: LinearModel, measures: Iterable[str], groups: Groups) -> None:
     periods = periods_of_year(family.year)
     relations = [*family.scope_relations(), *((g, tuple(m)) for g, m in groups.items())]
     for measure in measures:
@@ -267,7 +108,7 @@ def audit_participation(
 ) -> tuple[list[Finding], int, int]:
     """Counts by gender and age band: is any small count in a unit's cell pinned?"""
     groups = groups or {}
-    model = _Model()
+    model = LinearModel()
     measures = [*GENDER_FIGURES, VISITS, *(BAND_PREFIX + b for b in AGE_BANDS)]
     targets: list[Key] = []
     for scope, period in _cells(family, groups):
@@ -298,7 +139,7 @@ def audit_participation(
     findings = []
     for key in targets:
         low, high = model.solve_range(key)
-        if _pinned(low, high) and 1 <= round(low) < thresholds.participation:
+        if pinned(low, high) and 1 <= round(low) < thresholds.participation:
             findings.append(Finding(family.year, *key, "count", low, high))
     return findings, len(targets), model.programs
 
@@ -337,7 +178,7 @@ def audit_indicators(
     checked = solved = 0
     k = thresholds.respondents
     for name in sorted(names):
-        counts, sums = _Model(), _Model()
+        counts, sums = LinearModel(), LinearModel()
         targets: list[Key] = []
         hidden: list[Key] = []
         measures: list[str] = []
@@ -411,7 +252,7 @@ def audit_indicators(
             checked += 1
             low, high = counts.solve_range(key, floor=0.5)
             s_low, s_high = sums.solve_range(key, floor=0.0)
-            if _pinned(low, high) and low > 0.5:
+            if pinned(low, high) and low > 0.5:
                 findings.append(Finding(family.year, *key, "count", low, high))
             if s_high - s_low < 1.0 and s_low > 0.5:  # every answer scores at least 1
                 findings.append(Finding(family.year, *key, "sum", s_low, s_high))

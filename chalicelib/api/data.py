@@ -24,13 +24,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from chalicelib.api.errors import json_response
 from chalicelib.api.routing import endpoint
 from chalicelib.api.surveys import api_base
-from chalicelib.data_service import (
-    XLSX_MEDIA_TYPE,
-    ActivityImportResult,
-    ActivityImportService,
-    DataService,
-    ImportResult,
-)
 from chalicelib.domain.access import Principal
 from chalicelib.domain.activity_import import template_csv
 from chalicelib.domain.errors import (
@@ -40,8 +33,13 @@ from chalicelib.domain.errors import (
     UnsupportedMediaType,
 )
 from chalicelib.services import get_services
+from chalicelib.services.clock import iso_instant
+from chalicelib.services.data import (
+    XLSX_MEDIA_TYPE,
+    ActivityImportResult,
+    ImportResult,
+)
 from chalicelib.settings import get_settings
-from chalicelib.store.clients import data_table
 
 bp = Blueprint(__name__)
 
@@ -89,11 +87,6 @@ class DryRunQuery(BaseModel):
         return self.dry_run in ("1", "true")
 
 
-def get_data_service() -> DataService:
-    """The service over the configured data table and user pool (cheap: clients are cached)."""
-    return DataService(data_table(get_settings()), get_services().accounts)
-
-
 def upload_body(request: Any, allowed: tuple[str, ...]) -> tuple[bytes, str]:
     """The raw upload and its media type; 415 or 413 in the error shape otherwise."""
     media_type = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
@@ -129,8 +122,8 @@ def file_answer(content: bytes, media_type: str, filename: str) -> Response:
 def _expires_at() -> str:
     import datetime as dt
 
-    moment = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=SIGNED_URL_SECONDS)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = get_services().clock.now() + dt.timedelta(seconds=SIGNED_URL_SECONDS)
+    return iso_instant(moment)
 
 
 def _signed_url(content: bytes, key: str, filename: str) -> str:
@@ -168,7 +161,7 @@ def _signed_url(content: bytes, key: str, filename: str) -> str:
 def export_org_package(org_id: str, principal: Principal, query: ExportQuery) -> Any:
     import secrets
 
-    package = get_data_service().export_package(principal, org_id)
+    package = get_services().org_packages.export_package(principal, org_id)
     settings = get_settings()
     large = len(package.content) > MAX_INLINE_ANSWER_BYTES
     key = f"exports/{org_id}/{secrets.token_hex(16)}/{package.filename}"
@@ -212,7 +205,7 @@ def export_org_package(org_id: str, principal: Principal, query: ExportQuery) ->
     uploads=ZIP_UPLOADS,
 )
 def import_org_package(org_id: str, query: DryRunQuery, principal: Principal) -> Response:
-    service = get_data_service()
+    service = get_services().org_packages
     service.require_admin(principal, org_id)  # who may, before what was sent
     raw, _ = upload_body(bp.current_request, ZIP_UPLOADS)
     result = service.import_package(
@@ -224,11 +217,6 @@ def import_org_package(org_id: str, query: DryRunQuery, principal: Principal) ->
 
 # ------------------------------------------------------------------ spreadsheet import
 CSV_MEDIA_TYPES = ("text/csv", "application/csv", "text/plain", "application/vnd.ms-excel")
-
-
-def get_activity_import_service() -> ActivityImportService:
-    """The spreadsheet import over the configured data table."""
-    return ActivityImportService(data_table(get_settings()))
 
 
 @endpoint(
@@ -245,7 +233,7 @@ def get_activity_import_service() -> ActivityImportService:
     uploads=(*CSV_MEDIA_TYPES, XLSX_MEDIA_TYPE),
 )
 def import_unit_activities(unit_id: str, query: DryRunQuery, principal: Principal) -> Response:
-    service = get_activity_import_service()
+    service = get_services().activity_import
     service.require_member(principal, unit_id)  # who may, before what was sent
     raw, media_type = upload_body(bp.current_request, (*CSV_MEDIA_TYPES, XLSX_MEDIA_TYPE))
     result = service.import_activities(

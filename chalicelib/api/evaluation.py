@@ -19,7 +19,7 @@ from chalicelib.domain.targets import (
     YearTargets,
     check_year,
 )
-from chalicelib.evaluation_service import get_evaluation_service
+from chalicelib.services import get_services
 
 bp = Blueprint(__name__)
 READ = (400, 401, 403, 404)
@@ -46,7 +46,7 @@ def _year(value: str) -> int:
     errors=WRITE,
 )
 def create_campaign(org_id: str, body: CampaignIn, principal: Principal) -> CampaignCreated:
-    return get_evaluation_service().create_campaign(principal, org_id, body, api_base())
+    return get_services().campaigns.create_campaign(principal, org_id, body, api_base())
 
 
 @endpoint(
@@ -60,7 +60,7 @@ def create_campaign(org_id: str, body: CampaignIn, principal: Principal) -> Camp
 )
 def list_campaigns(org_id: str, principal: Principal) -> Items[Campaign]:
     return Items[Campaign](
-        items=get_evaluation_service().list_campaigns(principal, org_id, api_base())
+        items=get_services().campaigns.list_campaigns(principal, org_id, api_base())
     )
 
 
@@ -74,7 +74,7 @@ def list_campaigns(org_id: str, principal: Principal) -> Items[Campaign]:
     errors=READ,
 )
 def get_campaign(org_id: str, campaign_id: str, principal: Principal) -> Campaign:
-    return get_evaluation_service().get_campaign(principal, org_id, campaign_id, api_base())
+    return get_services().campaigns.get_campaign(principal, org_id, campaign_id, api_base())
 
 
 # ------------------------------------------------------------------ targets and analyses
@@ -89,7 +89,7 @@ def get_campaign(org_id: str, campaign_id: str, principal: Principal) -> Campaig
     errors=WRITE,
 )
 def put_targets(org_id: str, year: str, body: TargetsIn, principal: Principal) -> Targets:
-    return get_evaluation_service().put_targets(principal, org_id, _year(year), body)
+    return get_services().targets.put_targets(principal, org_id, _year(year), body)
 
 
 @endpoint(
@@ -102,7 +102,7 @@ def put_targets(org_id: str, year: str, body: TargetsIn, principal: Principal) -
     errors=READ,
 )
 def get_targets(org_id: str, year: str, principal: Principal) -> YearTargets:
-    return get_evaluation_service().year_targets(principal, org_id, _year(year))
+    return get_services().targets.year_targets(principal, org_id, _year(year))
 
 
 @endpoint(
@@ -116,7 +116,7 @@ def get_targets(org_id: str, year: str, principal: Principal) -> YearTargets:
     errors=WRITE,
 )
 def put_analysis(org_id: str, year: str, body: AnalysisIn, principal: Principal) -> Analysis:
-    return get_evaluation_service().put_analysis(principal, org_id, _year(year), body)
+    return get_services().targets.put_analysis(principal, org_id, _year(year), body)
 
 
 @endpoint(
@@ -129,4 +129,4 @@ def put_analysis(org_id: str, year: str, body: AnalysisIn, principal: Principal)
     errors=READ,
 )
 def get_analyses(org_id: str, year: str, principal: Principal) -> YearAnalyses:
-    return get_evaluation_service().year_analyses(principal, org_id, _year(year))
+    return get_services().targets.year_analyses(principal, org_id, _year(year))

@@ -12,8 +12,8 @@ from chalicelib.domain.ideas import AdoptedStatement, Idea, IdeaIn, IdeaModerati
 from chalicelib.domain.models import Items
 from chalicelib.domain.sender_limits import source_address
 from chalicelib.domain.surveys import SubmissionAck
-from chalicelib.ideas_service import get_ideas_service
 from chalicelib.observability import Counter, count
+from chalicelib.services import get_services
 
 bp = Blueprint(__name__)
 READ = (400, 401, 403, 404)
@@ -50,7 +50,7 @@ def _ack(ack: SubmissionAck) -> Response:
     errors=PUBLIC_WRITE,
 )
 def submit_idea(body: IdeaIn) -> Response:
-    return _ack(get_ideas_service().submit_idea(body, source_address(bp.current_request.context)))
+    return _ack(get_services().ideas.submit_idea(body, source_address(bp.current_request.context)))
 
 
 @endpoint(
@@ -66,7 +66,7 @@ def submit_idea(body: IdeaIn) -> Response:
     errors=PUBLIC_WRITE,
 )
 def vote(body: VoteIn) -> Response:
-    return _ack(get_ideas_service().vote(body, source_address(bp.current_request.context)))
+    return _ack(get_services().ideas.vote(body, source_address(bp.current_request.context)))
 
 
 # ------------------------------------------------------------------ workers
@@ -80,7 +80,7 @@ def vote(body: VoteIn) -> Response:
     errors=READ,
 )
 def list_ideas(unit_id: str, code: str, principal: Principal) -> Items[Idea]:
-    return Items[Idea](items=get_ideas_service().list_ideas(principal, unit_id, code))
+    return Items[Idea](items=get_services().ideas.list_ideas(principal, unit_id, code))
 
 
 @endpoint(
@@ -96,7 +96,7 @@ def list_ideas(unit_id: str, code: str, principal: Principal) -> Items[Idea]:
 def moderate_idea(
     unit_id: str, code: str, idea_id: str, body: IdeaModerationIn, principal: Principal
 ) -> Idea:
-    return get_ideas_service().moderate(principal, unit_id, code, idea_id, body)
+    return get_services().ideas.moderate(principal, unit_id, code, idea_id, body)
 
 
 @endpoint(
@@ -111,5 +111,5 @@ def moderate_idea(
 )
 def adopted_ideas(org_id: str, query: YearQuery, principal: Principal) -> Items[AdoptedStatement]:
     return Items[AdoptedStatement](
-        items=get_ideas_service().adopted_statements(principal, org_id, query.year)
+        items=get_services().ideas.adopted_statements(principal, org_id, query.year)
     )

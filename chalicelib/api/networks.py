@@ -8,7 +8,7 @@ from chalicelib.api.routing import endpoint
 from chalicelib.domain.access import Principal
 from chalicelib.domain.models import Items
 from chalicelib.domain.networks import Network, NetworkIn, NetworkView, PublicNetwork
-from chalicelib.networks_service import get_network_service
+from chalicelib.services import get_services
 
 bp = Blueprint(__name__)
 READ = (401, 403, 404)
@@ -27,7 +27,7 @@ WRITE = (400, 401, 403, 404, 409, 413)
     errors=WRITE,
 )
 def create_network(body: NetworkIn, principal: Principal) -> Network:
-    return get_network_service().create_network(principal, body)
+    return get_services().networks.create_network(principal, body)
 
 
 @endpoint(
@@ -40,7 +40,7 @@ def create_network(body: NetworkIn, principal: Principal) -> Network:
     errors=READ,
 )
 def list_networks(principal: Principal) -> Items[Network]:
-    return Items[Network](items=get_network_service().list_networks(principal))
+    return Items[Network](items=get_services().networks.list_networks(principal))
 
 
 @endpoint(
@@ -53,7 +53,7 @@ def list_networks(principal: Principal) -> Items[Network]:
     errors=READ,
 )
 def get_network(network_id: str, principal: Principal) -> NetworkView:
-    return get_network_service().get_network(principal, network_id)
+    return get_services().networks.get_network(principal, network_id)
 
 
 @endpoint(
@@ -67,7 +67,7 @@ def get_network(network_id: str, principal: Principal) -> NetworkView:
     errors=WRITE,
 )
 def update_network(network_id: str, body: NetworkIn, principal: Principal) -> Network:
-    return get_network_service().update_network(principal, network_id, body)
+    return get_services().networks.update_network(principal, network_id, body)
 
 
 @endpoint(
@@ -80,4 +80,4 @@ def update_network(network_id: str, body: NetworkIn, principal: Principal) -> Ne
     public=True,
 )
 def public_networks() -> Items[PublicNetwork]:
-    return Items[PublicNetwork](items=get_network_service().public_networks())
+    return Items[PublicNetwork](items=get_services().networks.public_networks())

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -26,8 +25,8 @@ from chalicelib.api.routing import endpoint
 from chalicelib.domain import open_package
 from chalicelib.domain.datapackage import write_csv
 from chalicelib.domain.errors import InvalidInput, NotFound
+from chalicelib.services import get_services
 from chalicelib.settings import get_settings
-from chalicelib.statistics_service import get_statistics_service
 from chalicelib.store.clients import data_table
 from chalicelib.store.directory import DirectoryRepository
 from chalicelib.store.networks import NetworkRepository
@@ -44,7 +43,7 @@ _kept: dict[str, tuple[float, Any]] = {}
 
 
 def _kept_or_built(key: str, build: Callable[[], Any]) -> Any:
-    now = time.monotonic()
+    now = get_services().clock.monotonic()
     found = _kept.get(key)
     if found is not None and now - found[0] < KEPT_SECONDS:
         return found[1]
@@ -64,11 +63,11 @@ _FIGURES = re.compile(r"^figures-(\d{4})\.csv$")
 def public_statistics() -> Callable[[str, str], dict[str, Any]]:
     """What ``GET /public/stats`` answers for (scope, period): the one public read
     (the publication layer's document, docs/privacy.md)."""
-    return get_statistics_service().statistics
+    return get_services().statistics.statistics
 
 
 def _today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
+    return get_services().clock.today()
 
 
 def _years(read: Callable[[str, str], dict[str, Any]]) -> list[int]:
@@ -142,7 +141,7 @@ def _json(document: Any, media_type: str = "application/json") -> Response:
 )
 def open_datapackage() -> Response:
     years = _years(public_statistics())
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = get_services().clock.iso()
     return _json(open_package.descriptor(years, get_settings().site_url, now))
 
 
@@ -205,7 +204,7 @@ def _csv(content: bytes, name: str) -> Response:
 )
 def open_data_catalog() -> Response:
     years = _years(public_statistics())
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = get_services().clock.iso()
     catalog = open_package.dcat_catalog(
         _api_base(bp.current_request), get_settings().site_url, years, now
     )

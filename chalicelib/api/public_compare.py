@@ -26,7 +26,6 @@ from chalicelib.api.routing import endpoint
 from chalicelib.domain.models import Output
 from chalicelib.domain.stats import InvalidStatsQueryError, parse_period, parse_scope
 from chalicelib.services import get_services
-from chalicelib.statistics_service import get_statistics_service
 
 bp = Blueprint(__name__)
 
@@ -106,6 +105,6 @@ def compare(query: CompareQuery) -> Response:
     services = get_services()
     items = [
         services.key_figures.with_derived_figures(item)
-        for item in get_statistics_service().compare(query.scope_list, query.period_list)
+        for item in get_services().statistics.compare(query.scope_list, query.period_list)
     ]
     return json_response({"items": items}, 200, {"Cache-Control": CACHE_CONTROL})

@@ -1,13 +1,12 @@
 """``GET /public/averages`` and ``GET /public/report`` (docs/evaluation.md, "Averages" and "The annual report").
 
-Both are anonymous and read only published documents (``chalicelib.averages_service``);
+Both are anonymous and read only published documents (``chalicelib.services.averages``);
 answers carry the same ``Cache-Control`` as ``/public/stats``. docs/evaluation.md
 describes them.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from chalice import Blueprint, Response
@@ -20,7 +19,7 @@ from chalicelib.domain.averages import parse_group
 from chalicelib.domain.key_figures import year_problem
 from chalicelib.domain.models import Output
 from chalicelib.domain.stats import InvalidStatsQueryError, parse_period, parse_scope
-from chalicelib.services.root import get_averages_service
+from chalicelib.services import get_services
 
 bp = Blueprint(__name__)
 
@@ -34,7 +33,7 @@ def _problem(parse: Any, value: str) -> str:
 
 def _year(value: str) -> str:
     problem = year_problem(value)
-    if problem is None and int(value) > datetime.now(tz=UTC).year:
+    if problem is None and int(value) > get_services().clock.today().year:
         problem = "has not begun yet"
     if problem:
         raise ValueError(problem)
@@ -137,7 +136,7 @@ class Report(Output):
     errors=(400, 404),
 )
 def get_averages(query: AveragesQuery) -> Response:
-    answer = get_averages_service().averages(query.group, query.level, query.period)
+    answer = get_services().averages.averages(query.group, query.level, query.period)
     return json_response(answer, 200, {"Cache-Control": CACHE_CONTROL})
 
 
@@ -154,5 +153,5 @@ def get_averages(query: AveragesQuery) -> Response:
     errors=(400, 404),
 )
 def get_report(query: ReportQuery) -> Response:
-    answer = get_averages_service().report(query.scope, query.year)
+    answer = get_services().averages.report(query.scope, query.year)
     return json_response(answer, 200, {"Cache-Control": CACHE_CONTROL})

@@ -1,7 +1,7 @@
 """Open statistics: ``GET /public/stats`` and ``GET /public/stats.csv`` (docs/stats.md).
 
 Routes go through ``api/routing.py``'s ``endpoint`` helper (query model, one error mapper,
-OpenAPI) and answer what ``chalicelib.statistics_service`` reads: the document the
+OpenAPI) and answer what ``chalicelib.services.statistics`` reads: the document the
 publication layer made (one GetItem; docs/privacy.md). The answers carry
 ``Cache-Control: public, max-age=60`` so a CDN absorbs the traffic; statistics are at
 most a minute stale there.
@@ -33,9 +33,7 @@ from chalicelib.domain.stats import (
     statistics_rows,
 )
 from chalicelib.domain.stats_table import ScopeFacts, scope_facts, tidy_csv, tidy_rows
-from chalicelib.networks_service import get_network_service
 from chalicelib.services import get_services
-from chalicelib.statistics_service import get_statistics_service
 
 bp = Blueprint(__name__)
 
@@ -183,7 +181,7 @@ class Statistics(Output):
 )
 def get_statistics(query: StatsQuery) -> Response:
     statistics = get_services().key_figures.with_derived_figures(
-        get_statistics_service().statistics(query.scope, query.period, query.by)
+        get_services().statistics.statistics(query.scope, query.period, query.by)
     )
     return Response(
         body=json.dumps(statistics, separators=(",", ":")),
@@ -206,7 +204,7 @@ def get_statistics(query: StatsQuery) -> Response:
 )
 def get_statistics_csv(query: StatsCsvQuery) -> Response:
     statistics = get_services().key_figures.with_derived_figures(
-        get_statistics_service().statistics(query.scope, query.period, query.by)
+        get_services().statistics.statistics(query.scope, query.period, query.by)
     )
     if query.layout == "tidy":
         body = tidy_csv(tidy_rows(statistics, _scope_facts(query.scope), query.by))
@@ -239,7 +237,7 @@ def _scope_facts(scope: str) -> ScopeFacts:
     ``/public/orgs`` and ``/public/networks`` answer (the page reads the same)."""
     orgs = [org.model_dump() for org in get_services().organisations.public_orgs()]
     networks = (
-        [network.model_dump() for network in get_network_service().public_networks()]
+        [network.model_dump() for network in get_services().networks.public_networks()]
         if scope.startswith("network:")
         else []
     )

@@ -23,7 +23,7 @@ from chalicelib.domain.surveys import (
     SurveyTemplateIn,
 )
 from chalicelib.observability import Counter, count
-from chalicelib.survey_service import get_survey_service
+from chalicelib.services import get_services
 
 bp = Blueprint(__name__)
 READ = (401, 403, 404)
@@ -77,7 +77,7 @@ def _ack(ack: SubmissionAck, stored: Counter) -> Response:
     errors=(401, 403),
 )
 def list_templates(principal: Principal) -> Items[SurveyTemplate]:
-    return Items[SurveyTemplate](items=get_survey_service().list_templates(principal))
+    return Items[SurveyTemplate](items=get_services().surveys.list_templates(principal))
 
 
 @endpoint(
@@ -92,7 +92,7 @@ def list_templates(principal: Principal) -> Items[SurveyTemplate]:
     errors=WRITE,
 )
 def create_template(org_id: str, body: SurveyTemplateIn, principal: Principal) -> SurveyTemplate:
-    return get_survey_service().create_template(principal, org_id, body)
+    return get_services().surveys.create_template(principal, org_id, body)
 
 
 @endpoint(
@@ -107,7 +107,7 @@ def create_template(org_id: str, body: SurveyTemplateIn, principal: Principal) -
     errors=WRITE,
 )
 def create_collection(unit_id: str, body: CollectionIn, principal: Principal) -> Collection:
-    return get_survey_service().create_collection(principal, unit_id, body, api_base())
+    return get_services().surveys.create_collection(principal, unit_id, body, api_base())
 
 
 @endpoint(
@@ -121,7 +121,7 @@ def create_collection(unit_id: str, body: CollectionIn, principal: Principal) ->
 )
 def list_collections(unit_id: str, principal: Principal) -> Items[Collection]:
     return Items[Collection](
-        items=get_survey_service().list_collections(principal, unit_id, api_base())
+        items=get_services().surveys.list_collections(principal, unit_id, api_base())
     )
 
 
@@ -135,7 +135,7 @@ def list_collections(unit_id: str, principal: Principal) -> Items[Collection]:
     errors=READ,
 )
 def close_collection(unit_id: str, code: str, principal: Principal) -> Collection:
-    return get_survey_service().close_collection(principal, unit_id, code, api_base())
+    return get_services().surveys.close_collection(principal, unit_id, code, api_base())
 
 
 # ------------------------------------------------------------------ public
@@ -151,7 +151,7 @@ def close_collection(unit_id: str, code: str, principal: Principal) -> Collectio
     errors=(404, 410),
 )
 def public_collection(code: str, query: LangQuery) -> Response:
-    answer = get_survey_service().public_collection(code, query.lang)
+    answer = get_services().survey_points.public_collection(code, query.lang)
     body: dict[str, Any] = answer.model_dump(mode="json", exclude_none=True)
     # Short caching: a closed survey stops being offered within a minute. An ideas point
     # is read afresh: a proposal a worker just approved is there to vote on at once.
@@ -170,7 +170,7 @@ def public_collection(code: str, query: LangQuery) -> Response:
     errors=(404,),
 )
 def collection_qr(code: str) -> Response:
-    svg = get_survey_service().qr_code(code)
+    svg = get_services().survey_points.qr_code(code)
     return Response(
         body=svg,
         status_code=200,
@@ -192,7 +192,8 @@ def collection_qr(code: str) -> Response:
 )
 def submit_response(body: ResponseIn) -> Response:
     return _ack(
-        get_survey_service().submit_response(body, sender()), Counter.SURVEY_RESPONSES_STORED
+        get_services().survey_answers.submit_response(body, sender()),
+        Counter.SURVEY_RESPONSES_STORED,
     )
 
 
@@ -209,4 +210,4 @@ def submit_response(body: ResponseIn) -> Response:
     errors=PUBLIC_WRITE,
 )
 def check_in(body: CheckinIn) -> Response:
-    return _ack(get_survey_service().check_in(body, sender()), Counter.CHECKINS_STORED)
+    return _ack(get_services().survey_answers.check_in(body, sender()), Counter.CHECKINS_STORED)

@@ -1,16 +1,10 @@
-"""Identifiers and timestamps."""
+"""Identifiers (the domain reads no clock: the services stamp records with theirs)."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
 
 
 def new_id() -> str:
     """A random, URL-safe, unguessable identifier (16 lowercase hex characters)."""
     return secrets.token_hex(8)
-
-
-def utc_now_iso() -> str:
-    """Now in UTC, ISO 8601 with seconds and a ``Z``."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

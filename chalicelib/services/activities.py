@@ -14,9 +14,10 @@ from chalicelib.domain.activity import (
     activity_rule_problems,
 )
 from chalicelib.domain.errors import Forbidden, InvalidInput, NotFound
-from chalicelib.domain.ids import new_id, utc_now_iso
+from chalicelib.domain.ids import new_id
 from chalicelib.domain.models import Unit
 from chalicelib.domain.vocabulary import core_categories, own_categories
+from chalicelib.services.clock import Clock
 from chalicelib.services.lookups import Lookups
 from chalicelib.store.activities import ActivityRepository
 from chalicelib.store.directory import DirectoryRepository
@@ -37,17 +38,22 @@ class Activities:
     """Record, read, change and delete a unit's activities; partners touch only their own."""
 
     def __init__(
-        self, lookups: Lookups, directory: DirectoryRepository, store: ActivityRepository
+        self,
+        lookups: Lookups,
+        directory: DirectoryRepository,
+        store: ActivityRepository,
+        clock: Clock,
     ) -> None:
         self.lookups = lookups
         self.directory = directory
         self.store = store
+        self.clock = clock
 
     def record_activity(self, principal: Principal, unit_id: str, data: ActivityIn) -> Activity:
         """Record a new activity in a unit the caller belongs to."""
         unit, _ = self.lookups.member_unit(principal, unit_id)
         core = self._check_activity(unit, data)
-        now = utc_now_iso()
+        now = self.clock.iso()
         activity = Activity(
             id=new_id(),
             unit_id=unit_id,
@@ -90,7 +96,7 @@ class Activities:
                 **fields,
                 "core_categories": core,
                 "version": data.version + 1,
-                "updated_at": utc_now_iso(),
+                "updated_at": self.clock.iso(),
             }
         )
         self.store.replace(activity.model_dump(), expected_version=data.version)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from chalicelib.domain.access import Principal, SignedIn
-from chalicelib.domain.ids import utc_now_iso
 from chalicelib.domain.models import Me, Membership
+from chalicelib.services.clock import Clock
 from chalicelib.store.directory import DirectoryRepository
 from chalicelib.store.networks import NetworkRepository
 
@@ -13,9 +13,13 @@ class Identity:
     """Principals from e-mail addresses and verified tokens (docs/identity.md)."""
 
     def __init__(
-        self, directory: DirectoryRepository, networks: NetworkRepository | None = None
+        self,
+        directory: DirectoryRepository,
+        clock: Clock,
+        networks: NetworkRepository | None = None,
     ) -> None:
         self.directory = directory
+        self.clock = clock
         self.networks = networks
 
     def principal(self, email: str) -> Principal:
@@ -58,7 +62,7 @@ class Identity:
         if not account.has_rights:
             return nobody
         bound = account.subject or self.directory.bind_subject(
-            email, signed_in.subject, utc_now_iso()
+            email, signed_in.subject, self.clock.iso()
         )
         if bound != signed_in.subject:
             return nobody
@@ -91,4 +95,4 @@ class Identity:
 
     def add_platform_admin(self, email: str) -> None:
         """Make someone a platform admin (bootstrap and seeding only; no route does it)."""
-        self.directory.put_platform_admin(email.lower(), utc_now_iso())
+        self.directory.put_platform_admin(email.lower(), self.clock.iso())

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from chalicelib.domain.access import Principal
 from chalicelib.domain.errors import InvalidInput
-from chalicelib.domain.ids import utc_now_iso
 from chalicelib.domain.key_figures import KeyFigures, KeyFiguresIn, derived_figures, year_problem
+from chalicelib.services.clock import Clock
 from chalicelib.services.lookups import Lookups
 from chalicelib.store.directory import DirectoryRepository
 
@@ -30,12 +29,10 @@ def year_number(year: str) -> int:
 class KeyFiguresService:
     """Key figures (members read, org admins report) and derived public figures.
 
-    ``clock`` is monotonic seconds: it only ages the kept inputs of derived figures.
+    ``clock``'s monotonic seconds age the kept inputs of derived figures.
     """
 
-    def __init__(
-        self, lookups: Lookups, directory: DirectoryRepository, clock: Callable[[], float]
-    ) -> None:
+    def __init__(self, lookups: Lookups, directory: DirectoryRepository, clock: Clock) -> None:
         self.lookups = lookups
         self.directory = directory
         self.clock = clock
@@ -63,7 +60,7 @@ class KeyFiguresService:
         self.lookups.admin_org(principal, org_id)
         number = year_number(year)
         figures = KeyFigures(
-            org_id=org_id, year=number, updated_at=utc_now_iso(), **data.model_dump()
+            org_id=org_id, year=number, updated_at=self.clock.iso(), **data.model_dump()
         )
         stored = {
             name: Decimal(str(value)) if isinstance(value, float) else value
@@ -95,7 +92,7 @@ class KeyFiguresService:
     def _inputs_of_derived_figures(
         self, org_id: str, year: int
     ) -> tuple[int | None, dict[str, Any] | None] | None:
-        now = self.clock()
+        now = self.clock.monotonic()
         kept = self._derived_inputs.get((org_id, year))
         if kept is not None and kept[0] > now:
             return kept[1], kept[2]

@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from chalicelib.domain.access import Principal
 from chalicelib.domain.errors import InvalidInput
-from chalicelib.domain.ids import new_id, utc_now_iso
+from chalicelib.domain.ids import new_id
 from chalicelib.domain.models import Org, OrgIn, PublicOrg, PublicUnit, Unit, UnitIn
+from chalicelib.services.clock import Clock
 from chalicelib.services.lookups import Lookups
 from chalicelib.store.directory import DirectoryRepository
 
@@ -19,10 +20,12 @@ class Organisations:
         self,
         lookups: Lookups,
         directory: DirectoryRepository,
+        clock: Clock,
         org_changed: Callable[[str], None] = lambda org_id: None,
     ) -> None:
         self.lookups = lookups
         self.directory = directory
+        self.clock = clock
         # Told an organisation's id after it changed (derived figures read its population).
         self.org_changed = org_changed
 
@@ -30,7 +33,7 @@ class Organisations:
     def create_org(self, principal: Principal, data: OrgIn) -> Org:
         principal.require_platform_admin()
         self._check_org(data)
-        now = utc_now_iso()
+        now = self.clock.iso()
         org = Org(id=new_id(), created_at=now, updated_at=now, **data.model_dump())
         self.directory.create_org(org.model_dump())
         return org
@@ -41,7 +44,7 @@ class Organisations:
     def update_org(self, principal: Principal, org_id: str, data: OrgIn) -> Org:
         current = self.lookups.admin_org(principal, org_id)
         self._check_org(data)
-        org = current.model_copy(update={**data.model_dump(), "updated_at": utc_now_iso()})
+        org = current.model_copy(update={**data.model_dump(), "updated_at": self.clock.iso()})
         self.directory.replace_org(org.model_dump())
         self.org_changed(org_id)
         return org
@@ -84,7 +87,7 @@ class Organisations:
     # ------------------------------------------------------------ units
     def create_unit(self, principal: Principal, org_id: str, data: UnitIn) -> Unit:
         self.lookups.admin_org(principal, org_id)
-        now = utc_now_iso()
+        now = self.clock.iso()
         unit = Unit(id=new_id(), org_id=org_id, created_at=now, updated_at=now, **data.model_dump())
         self.directory.create_unit(unit.model_dump())
         return unit
@@ -102,6 +105,6 @@ class Organisations:
     def update_unit(self, principal: Principal, unit_id: str, data: UnitIn) -> Unit:
         current = self.lookups.unit(unit_id)
         principal.require_org_admin(current.org_id)
-        unit = current.model_copy(update={**data.model_dump(), "updated_at": utc_now_iso()})
+        unit = current.model_copy(update={**data.model_dump(), "updated_at": self.clock.iso()})
         self.directory.replace_unit(unit.model_dump())
         return unit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalicelib.domain.access import Principal
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
-from chalicelib.domain.ids import new_id, utc_now_iso
+from chalicelib.domain.ids import new_id
 from chalicelib.domain.models import (
     Goal,
     GoalIn,
@@ -14,6 +14,7 @@ from chalicelib.domain.models import (
     Question,
     QuestionIn,
 )
+from chalicelib.services.clock import Clock
 from chalicelib.services.lookups import Lookups
 from chalicelib.store.accounts import SignInAccounts
 from chalicelib.store.directory import DirectoryRepository
@@ -23,11 +24,16 @@ class People:
     """Members and their sign-ins (org admins), goals and reflection questions."""
 
     def __init__(
-        self, lookups: Lookups, directory: DirectoryRepository, accounts: SignInAccounts
+        self,
+        lookups: Lookups,
+        directory: DirectoryRepository,
+        accounts: SignInAccounts,
+        clock: Clock,
     ) -> None:
         self.lookups = lookups
         self.directory = directory
         self.accounts = accounts
+        self.clock = clock
 
     # ------------------------------------------------------------ members
     def add_member(self, principal: Principal, org_id: str, data: MemberIn) -> Member:
@@ -95,7 +101,7 @@ class People:
                 "unit_ids", f"a {role} needs at least one unit", "units_needed"
             )
         self.lookups.check_units_of_org(org_id, unit_ids, "unit_ids")
-        now = utc_now_iso()
+        now = self.clock.iso()
         return Member(
             email=email,
             org_id=org_id,
@@ -109,7 +115,7 @@ class People:
     def create_goal(self, principal: Principal, org_id: str, data: GoalIn) -> Goal:
         self.lookups.admin_org(principal, org_id)
         self._check_goal_units(org_id, data)
-        now = utc_now_iso()
+        now = self.clock.iso()
         goal = Goal(id=new_id(), org_id=org_id, created_at=now, updated_at=now, **data.model_dump())
         self.directory.put_goal(goal.model_dump(), create=True)
         return goal
@@ -120,7 +126,7 @@ class People:
         if current is None:
             raise NotFound("goal not found")
         self._check_goal_units(org_id, data)
-        goal = Goal(**{**current, **data.model_dump(), "updated_at": utc_now_iso()})
+        goal = Goal(**{**current, **data.model_dump(), "updated_at": self.clock.iso()})
         self.directory.put_goal(goal.model_dump(), create=False)
         return goal
 
@@ -139,7 +145,7 @@ class People:
     # ------------------------------------------------------------ reflection questions
     def create_question(self, principal: Principal, org_id: str, data: QuestionIn) -> Question:
         self.lookups.admin_org(principal, org_id)
-        now = utc_now_iso()
+        now = self.clock.iso()
         question = Question(
             id=new_id(), org_id=org_id, created_at=now, updated_at=now, **data.model_dump()
         )
@@ -153,7 +159,7 @@ class People:
         current = self.directory.get_question(org_id, question_id)
         if current is None:
             raise NotFound("reflection question not found")
-        question = Question(**{**current, **data.model_dump(), "updated_at": utc_now_iso()})
+        question = Question(**{**current, **data.model_dump(), "updated_at": self.clock.iso()})
         self.directory.put_question(question.model_dump(), create=False)
         return question
 

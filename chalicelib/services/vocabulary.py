@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from chalicelib.domain.access import Principal
 from chalicelib.domain.errors import Conflict, FieldProblem
-from chalicelib.domain.ids import utc_now_iso
 from chalicelib.domain.vocabulary import (
     CATEGORIES,
     Vocabulary,
@@ -12,6 +11,7 @@ from chalicelib.domain.vocabulary import (
     own_categories,
     vocabulary_view,
 )
+from chalicelib.services.clock import Clock
 from chalicelib.services.lookups import Lookups
 from chalicelib.store.activities import ActivityRepository
 from chalicelib.store.directory import DirectoryRepository
@@ -21,11 +21,16 @@ class Vocabularies:
     """Read (members) and replace (org admins) an organisation's own categories."""
 
     def __init__(
-        self, lookups: Lookups, directory: DirectoryRepository, activities: ActivityRepository
+        self,
+        lookups: Lookups,
+        directory: DirectoryRepository,
+        activities: ActivityRepository,
+        clock: Clock,
     ) -> None:
         self.lookups = lookups
         self.directory = directory
         self.activities = activities
+        self.clock = clock
 
     def get_vocabulary(self, principal: Principal, org_id: str) -> Vocabulary:
         """The core kinds and categories and the organisation's own (members)."""
@@ -52,7 +57,7 @@ class Vocabularies:
         }
         if touched:
             self._refuse_touching_used(org_id, touched)
-        now = utc_now_iso()
+        now = self.clock.iso()
         categories = [category.model_dump() for category in data.categories]
         self.directory.put_vocabulary(org_id, categories, now)
         return vocabulary_view(org_id, {c["id"]: c for c in categories}, now)

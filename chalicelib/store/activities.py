@@ -12,8 +12,8 @@ from botocore.exceptions import ClientError
 
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
 from chalicelib.store import keys
-from chalicelib.store.directory import DataTableRepository, is_condition_failure
 from chalicelib.store.items import without_keys
+from chalicelib.store.table import DataTableRepository, is_condition_failure
 
 _CURSOR_KEYS = frozenset({"PK", "SK", "GSI1PK", "GSI1SK"})
 MAX_READS_PER_PAGE = 10

@@ -24,9 +24,9 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
-from chalicelib.store.directory import DataTableRepository, is_condition_failure
 from chalicelib.store.items import without_keys
 from chalicelib.store.surveys import entries_of_collection_pk, org_pk, template_sk
+from chalicelib.store.table import DataTableRepository, is_condition_failure
 
 IDEA_SK: Final = "IDEA"
 VOTE_SK: Final = "VOTE"

@@ -20,8 +20,8 @@ from botocore.exceptions import ClientError
 
 from chalicelib.domain.errors import Conflict
 from chalicelib.store import keys
-from chalicelib.store.directory import DataTableRepository, is_condition_failure
 from chalicelib.store.items import without_keys
+from chalicelib.store.table import DataTableRepository, is_condition_failure
 
 NETWORKS_INDEX_PK = "NETWORKS"
 NETWORK_SK = "NETWORK"

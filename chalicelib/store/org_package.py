@@ -18,8 +18,9 @@ from chalicelib.store import keys
 from chalicelib.store import surveys as survey_keys
 from chalicelib.store.activities import ActivityRepository
 from chalicelib.store.campaigns import analysis_sk, campaign_sk, targets_sk
-from chalicelib.store.directory import DataTableRepository, DirectoryRepository
+from chalicelib.store.directory import DirectoryRepository
 from chalicelib.store.items import without_keys
+from chalicelib.store.table import DataTableRepository
 
 _BATCH_GET = 100
 

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from botocore.exceptions import ClientError
 
-from chalicelib.store.directory import is_condition_failure
+from chalicelib.store.table import is_condition_failure
 
 KEY_PK: Final = "SENDER_KEY"
 KEY_BYTES: Final = 32

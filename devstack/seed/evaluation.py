@@ -1,9 +1,9 @@
 """Load the demo's evaluation year (``devstack/seed/story.py``) through the services.
 
-Campaigns are opened by each organisation's admin with ``EvaluationService``; every
-survey answer and check-in goes through ``SurveyService.submit_response`` /
-``check_in`` — the very checks, scores, limits and writes of ``POST /public/responses``
-— with the service's clock set to the moment the story tells, so the stream consumer
+Campaigns are opened by each organisation's admin with ``CampaignService``; every
+survey answer and check-in goes through ``SurveyAnswers.response_for`` / ``check_in``
+— the very checks, scores and writes of ``POST /public/responses`` — with the services'
+clock (``SettableClock``) set to the moment the story tells, so the stream consumer
 aggregates them as it does real ones. Targets and analyses go through the same
 service as their PUT routes.
 
@@ -22,7 +22,7 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -45,46 +45,47 @@ class Submission:
     body: str  # the request body, as JSON
 
 
-class _Clock:
-    """A settable clock for one writer thread: the service reads it per call."""
-
-    def __init__(self) -> None:
-        self.now = dt.datetime.now(dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
-def _services(clock: Callable[[], dt.datetime]) -> tuple[Any, Any]:
-    """A survey and an evaluation service on their own boto3 session (one per thread)."""
+def _services(clock: Any) -> Any:
+    """The services on their own boto3 session (one per thread), reading ``clock``."""
     import boto3
 
-    from chalicelib.evaluation_service import EvaluationService
+    from chalicelib.services import Services
+    from chalicelib.services.survey_answers import SurveyAnswers
     from chalicelib.settings import get_settings
-    from chalicelib.store.campaigns import CampaignRepository
-    from chalicelib.survey_service import SurveyService
 
-    class DemoSurveyService(SurveyService):
-        """The survey service without the limits on anonymous senders: they stop scripts
-        stuffing a survey, and would only add counter writes to the demo's answers."""
+    class DemoSurveyAnswers(SurveyAnswers):
+        """Answers without the limits on anonymous senders: they stop scripts stuffing a
+        survey, and would only add counter writes to the demo's answers."""
 
-        def _rate_limit(self, code: str, sender: str) -> None:
+        def admit(self, code: str, sender: str) -> None:
             return None
 
     settings = get_settings()
     resource = boto3.session.Session().resource(
         "dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint
     )
-    table = resource.Table(settings.data_table)
-    surveys = DemoSurveyService.from_table(table, settings, clock)
+    services = Services(resource.Table(settings.data_table), settings, clock=clock)
     # QR points do not change while the seed answers them: read each once per writer.
-    repository = surveys.surveys
+    repository = services.survey_store
     repository.get_collection = functools.lru_cache(maxsize=None)(repository.get_collection)  # type: ignore[method-assign]
-    return surveys, EvaluationService(CampaignRepository(table), surveys, settings)
+    services.survey_answers = DemoSurveyAnswers(
+        services.survey_points,
+        repository,
+        services.directory,
+        services.sender_limits,
+        clock,
+    )
+    return services
+
+
+def _clock() -> Any:
+    from chalicelib.services.clock import SettableClock
+
+    return SettableClock()
 
 
 def _open_campaign(
-    evaluation: Any, clock: _Clock, loaded: Any, opens: dt.datetime, closes: dt.datetime
+    services: Any, loaded: Any, opens: dt.datetime, closes: dt.datetime
 ) -> dict[str, str]:
     """The organisation's campaign of the window (opened a few days before): unit → code."""
     from chalicelib.domain.campaigns import CampaignIn
@@ -92,14 +93,15 @@ def _open_campaign(
     principal = _principal(loaded.spec.email("admin"))
     title = story.CAMPAIGN_TITLE[loaded.spec.language].format(year=opens.year)
     site = ""
-    clock.now = opens - dt.timedelta(days=3)
+    services.clock.set(opens - dt.timedelta(days=3))
+    campaigns = services.campaigns
     existing = [
-        c for c in evaluation.list_campaigns(principal, loaded.org_id, site) if c.title == title
+        c for c in campaigns.list_campaigns(principal, loaded.org_id, site) if c.title == title
     ]
     campaign = (
         existing[0]
         if existing
-        else evaluation.create_campaign(
+        else campaigns.create_campaign(
             principal,
             loaded.org_id,
             CampaignIn.model_validate_json(
@@ -124,19 +126,17 @@ def _principal(email: str) -> Any:
     return get_services().identity.principal(email)
 
 
-def _point(
-    surveys: Any, clock: _Clock, unit_id: str, email: str, at: dt.datetime, body: dict[str, Any]
-) -> str:
+def _point(services: Any, unit_id: str, email: str, at: dt.datetime, body: dict[str, Any]) -> str:
     """A unit's QR point matching ``body`` (found, else opened at ``at``): its code."""
     from chalicelib.domain.surveys import CollectionIn
 
-    for item in surveys.surveys.list_collections(unit_id):
+    for item in services.survey_store.list_collections(unit_id):
         if item.get("campaign_id"):
             continue
         if all(item.get(key) == value for key, value in body.items() if key != "closes_at"):
             return str(item["code"])
-    clock.now = at
-    made = surveys.create_collection(
+    services.clock.set(at)
+    made = services.surveys.create_collection(
         _principal(email), unit_id, CollectionIn.model_validate_json(json.dumps(body)), ""
     )
     return str(made.code)
@@ -158,8 +158,7 @@ def plan_submissions(
     """Open every QR point of the story and list what young people send to them."""
     from chalicelib.domain.surveys import ANNUAL, FEEDBACK
 
-    clock = _Clock()
-    surveys, evaluation = _services(clock)
+    services = _services(_clock())
     statements = [(q.id, q.indicator or "") for q in ANNUAL.questions if q.type == "scale"]
     feedback_ids = [q.id for q in FEEDBACK.questions if q.type == "scale"]
     counts = story.answer_counts(seed, tuple(org.spec for org in loaded))
@@ -185,7 +184,7 @@ def plan_submissions(
     for activity in activities:
         by_unit.setdefault(activity["unit_id"], []).append(activity)
     for org in loaded:
-        codes = _open_campaign(evaluation, clock, org, opens, closes)
+        codes = _open_campaign(services, org, opens, closes)
         figures["campaigns"] += 1
         for index, unit_id in enumerate(org.unit_ids):
             planned = story.centre_answers(
@@ -197,8 +196,7 @@ def plan_submissions(
             for activity in story.feedback_activities(own, opens, closes):
                 start = dt.datetime.fromisoformat(f"{activity['date']}T{activity['start_time']}")
                 code = _point(
-                    surveys,
-                    clock,
+                    services,
                     activity["unit_id"],
                     org.spec.email("worker"),
                     start.replace(tzinfo=dt.UTC),
@@ -210,14 +208,13 @@ def plan_submissions(
         for index in range(story.CHECKIN_ORGS.get(org.spec.slug, 0)):
             unit_id = org.unit_ids[index]
             code = _point(
-                surveys,
-                clock,
+                services,
                 unit_id,
                 org.spec.email("worker"),
                 dt.datetime.combine(first, dt.time(8), dt.UTC),
                 {"kind": "checkin"},
             )
-            salt = surveys.surveys.checkin_salt(org.org_id, secrets.token_hex(16))
+            salt = services.survey_store.checkin_salt(org.org_id, secrets.token_hex(16))
             for checkin in story.centre_checkins(seed, org.spec, index, first, end):
                 body = {
                     "submission_id": checkin.submission_id,
@@ -237,7 +234,7 @@ def send_submissions(submissions: list[Submission], progress: bool) -> int:
     """Store every answer and check-in through the survey service, a few writers at once.
 
     Each QR point's submissions go in time order on one writer (its own boto3 session
-    and clock). A survey answer is checked and shaped by ``SurveyService.response_for``
+    and clock). A survey answer is checked and shaped by ``SurveyAnswers.response_for``
     — what ``POST /public/responses`` stores — and written in batches (the per-sender
     limits guard against scripts, not the seed); a check-in takes the ``check_in`` path
     (keyed visitor, the transaction that decides first visits) without those limits.
@@ -258,12 +255,12 @@ def send_submissions(submissions: list[Submission], progress: bool) -> int:
     lock = threading.Lock()
 
     def send(task: list[Submission]) -> int:
-        if not hasattr(local, "surveys"):
-            local.clock = _Clock()
-            local.surveys, _ = _services(local.clock)
-        surveys = local.surveys
+        if not hasattr(local, "services"):
+            local.services = _services(_clock())
+        services = local.services
+        answers, store = services.survey_answers, services.survey_store
         responses = [s for s in task if s.kind == "response"]
-        stored_before = surveys.surveys.stored_responses(
+        stored_before = store.stored_responses(
             [json.loads(s.body)["submission_id"] for s in responses]
         )
         batch = []
@@ -271,16 +268,16 @@ def send_submissions(submissions: list[Submission], progress: bool) -> int:
             data = ResponseIn.model_validate_json(submission.body)
             if str(data.submission_id) in stored_before:
                 continue
-            local.clock.now = submission.at
-            batch.append(surveys.response_for(data))
-        surveys.surveys.put_responses_in_batches(batch)
+            services.clock.set(submission.at)
+            batch.append(answers.response_for(data))
+        store.put_responses_in_batches(batch)
         stored = len(batch)
         checkins = [s for s in task if s.kind == "checkin"]
         with lock:
             bar.update(len(responses))
         for submission in checkins:
-            local.clock.now = submission.at
-            ack = surveys.check_in(
+            services.clock.set(submission.at)
+            ack = answers.check_in(
                 CheckinIn.model_validate_json(submission.body), submission.sender
             )
             stored += ack.status == "stored"
@@ -301,18 +298,18 @@ def write_targets_and_analyses(loaded: list[Any], year: int) -> int:
     """A few organisations' targets (this year and next) and their analysis of the year."""
     from chalicelib.domain.targets import AnalysisIn, TargetsIn
 
-    _, evaluation = _services(_Clock())
+    targets = _services(_clock()).targets
     written = 0
     for org in loaded:
         principal = _principal(org.spec.email("admin"))
         for item_year, kind, body in story.targets_and_analyses(org.spec, year):
             scoped = json.dumps({"scope": f"org:{org.org_id}", **body})
             if kind == "targets":
-                evaluation.put_targets(
+                targets.put_targets(
                     principal, org.org_id, item_year, TargetsIn.model_validate_json(scoped)
                 )
             else:
-                evaluation.put_analysis(
+                targets.put_analysis(
                     principal, org.org_id, item_year, AnalysisIn.model_validate_json(scoped)
                 )
             written += 1

@@ -2,7 +2,7 @@
 
 Slovenia's logbook network is coordinated by Mladinska mreža MaMa, Finland's by
 Kanuuna (issue #17). Both are made through the same service a platform admin uses
-(``chalicelib.networks_service``), once: an existing network of that name is kept.
+(``chalicelib.services.networks``), once: an existing network of that name is kept.
 MaMa has a coordinator the local sign-in knows (docs/identity.md).
 """
 
@@ -22,9 +22,9 @@ NETWORKS = (
 def seed_networks(admin: Any, loaded: Sequence[Any]) -> int:
     """Create the demo networks from the loaded organisations; how many exist after."""
     from chalicelib.domain.networks import NetworkIn
-    from chalicelib.networks_service import get_network_service
+    from chalicelib.services import get_services
 
-    service = get_network_service()
+    service = get_services().networks
     existing = {network.name for network in service.list_networks(admin)}
     made = 0
     for name, country, coordinator in NETWORKS:

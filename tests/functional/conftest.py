@@ -14,6 +14,7 @@ from chalice.test import Client
 from moto import mock_aws
 
 from chalicelib.auth.tokens import ensure_local_keys
+from chalicelib.services.clock import SettableClock
 from chalicelib.settings import get_settings
 from chalicelib.store import clients
 from chalicelib.store.schema import create_tables
@@ -68,6 +69,16 @@ def aws(monkeypatch: pytest.MonkeyPatch, key_dir: Path) -> Iterator[None]:
         )
         yield
     reset_caches()
+
+
+@pytest.fixture
+def clock(aws: None) -> SettableClock:
+    """The services' one clock: the real time until the test sets it."""
+    from chalicelib import services
+
+    clock = SettableClock()
+    services.reset(clock=clock)
+    return clock
 
 
 @pytest.fixture

@@ -467,11 +467,11 @@ class Upload:
 def org_package(world: World, path: str, role: str, target: str) -> Request:
     """The target organisation's own package: a restore, which changes nothing (importing
     another organisation's package would also import its members and their roles)."""
-    from chalicelib.api.data import get_data_service
+    from chalicelib.services import get_services
 
     admin = get_services().identity.principal(ADMIN)
     source = world.orgs["own" if target == "missing" else target]
-    package = get_data_service().export_package(admin, source)
+    package = get_services().org_packages.export_package(admin, source)
     return Request(
         fill(path, {"org_id": world.orgs[target]}), Upload("application/zip", package.content)
     )

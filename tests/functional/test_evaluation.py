@@ -9,8 +9,9 @@ from typing import Any
 import boto3
 import pytest
 
-from chalicelib import survey_service
 from chalicelib.domain.surveys import ANNUAL
+from chalicelib.services import get_services
+from chalicelib.services.clock import SettableClock
 from chalicelib.settings import get_settings
 from tests.functional.world import World, build_world
 
@@ -211,13 +212,11 @@ def test_progress_counts_complete_answers_and_genders(api: Any, world: World) ->
     assert unit_of(again.json["items"][0])["gender_split_possible"] is True
 
 
-def test_campaign_points_close_by_themselves(
-    api: Any, world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_campaign_points_close_by_themselves(api: Any, world: World, clock: SettableClock) -> None:
     created = open_campaign(api, world)
     code = created["collections"][0]["code"]
     later = dt.datetime.fromisoformat(created["closes_at"]) + dt.timedelta(seconds=1)
-    monkeypatch.setattr(survey_service, "_utc_now", lambda: later)
+    clock.set(later)
     answer = api.call(
         "POST",
         "/public/responses",
@@ -334,7 +333,6 @@ def test_only_org_admins_set_targets_and_write_analyses(api: Any, world: World) 
 
 
 def test_an_org_year_is_one_query_for_the_report(api: Any, world: World) -> None:
-    from chalicelib.evaluation_service import get_evaluation_service
 
     path = f"/orgs/{world.org}/analyses/2026"
     public = {"scope": f"org:{world.org}", "text": "Safety rose in every centre.", "public": True}
@@ -354,7 +352,7 @@ def test_an_org_year_is_one_query_for_the_report(api: Any, world: World) -> None
         (f"org:{world.org}", True),
         (f"unit:{world.unit}", False),
     ]
-    year = get_evaluation_service().public_year(world.org, 2026)
+    year = get_services().targets.public_year(world.org, 2026)
     assert year == {
         "targets": {f"org:{world.org}": {"indicator:safety": 4.2}},
         "analyses": {f"org:{world.org}": "Safety rose in every centre."},

@@ -11,7 +11,8 @@ from xml.etree import ElementTree  # the workbook is our own output, not untrust
 
 import pytest
 
-from tests.functional.conftest import ADMIN, Api
+from tests.functional.conftest import Api
+from tests.functional.world import World
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NS = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
@@ -73,76 +74,56 @@ def read_xlsx(body: bytes) -> list[list[str]]:
 
 
 @pytest.fixture
-def world(api: Api) -> dict[str, Any]:
+def world(api: Api) -> World:
     """An organisation with two units, a worker and a partner of the first, activities."""
-    admin = api.token(ADMIN)
-    org = api.call("POST", "/orgs", {"name": "Ljubljana", "country": "SI"}, token=admin).json["id"]
-    unit = api.call("POST", f"/orgs/{org}/units", {"name": "MC Šiška"}, token=admin).json["id"]
-    other = api.call("POST", f"/orgs/{org}/units", {"name": "MC Bežigrad"}, token=admin).json["id"]
-    goal = api.call("POST", f"/orgs/{org}/goals", {"title": "Belonging"}, token=admin).json["id"]
-    question = api.call(
-        "POST", f"/orgs/{org}/reflection-questions", {"text": "What worked?"}, token=admin
-    ).json["id"]
-    for email, role, units in [
-        ("orgadmin@example.org", "org_admin", []),
-        ("worker@example.org", "worker", [unit]),
-        ("partner@example.org", "partner", [unit]),
-        ("other-worker@example.org", "worker", [other]),
-    ]:
-        answer = api.call(
-            "POST",
-            f"/orgs/{org}/members",
-            {"email": email, "role": role, "unit_ids": units},
-            token=admin,
+    world = (
+        World(api)
+        .with_org("org", "Ljubljana")
+        .with_unit("unit", "MC Šiška", org="org")
+        .with_unit("other", "MC Bežigrad", org="org")
+        .with_goal("goal", "Belonging", org="org")
+        .with_question("question", "What worked?", org="org")
+        .with_member("org_admin", "orgadmin@example.org", "org_admin", org="org")
+        .with_member("worker", "worker@example.org", "worker", org="org", units=["unit"])
+        .with_member("partner", "partner@example.org", "partner", org="org", units=["unit"])
+        .with_member(
+            "other_worker", "other-worker@example.org", "worker", org="org", units=["other"]
         )
-        assert answer.status == 201, answer.json
-    worker = api.token("worker@example.org")
-    partner = api.token("partner@example.org")
-    made = {}
-    for token, body in [
-        (
-            worker,
-            activity(
-                "2026-03-14",
-                "Friday open house",
-                goal_ids=[goal],
-                goal_ratings={goal: 4},
-                reflection={question: "The music corner"},
-            ),
-        ),
-        (worker, activity("2026-01-09", '=HYPERLINK("http://x")', notes="")),
-        (worker, activity("2025-12-19", "Last year", age_bands=None)),
-        (partner, activity("2026-02-02", "Youth council", notes="Partner's own diary")),
-    ]:
-        answer = api.call("POST", f"/units/{unit}/activities", body, token=token)
-        assert answer.status == 201, answer.json
-        made[body["title"]] = answer.json["id"]
-    answer = api.call(
-        "POST",
-        f"/units/{other}/activities",
-        activity("2026-03-01", "Bežigrad sports night", notes="Other unit diary"),
-        token=api.token("other-worker@example.org"),
     )
-    assert answer.status == 201, answer.json
-    return {
-        "org": org,
-        "unit": unit,
-        "other": other,
-        "goal": goal,
-        "question": question,
-        "admin": admin,
-        "worker": worker,
-        "partner": partner,
-        "org_admin": api.token("orgadmin@example.org"),
-        "made": made,
-    }
+    friday = activity(
+        "2026-03-14",
+        "Friday open house",
+        goal_ids=[world.goal],
+        goal_ratings={world.goal: 4},
+        reflection={world.question: "The music corner"},
+    )
+    return (
+        world.with_activity("open_house", friday, unit="unit", by="worker")
+        .with_activity(
+            "formula", activity("2026-01-09", '=HYPERLINK("http://x")', notes=""), unit="unit",
+            by="worker",
+        )
+        .with_activity(
+            "last_year", activity("2025-12-19", "Last year", age_bands=None), unit="unit",
+            by="worker",
+        )
+        .with_activity(
+            "council", activity("2026-02-02", "Youth council", notes="Partner's own diary"),
+            unit="unit", by="partner",
+        )
+        .with_activity(
+            "sports_night",
+            activity("2026-03-01", "Bežigrad sports night", notes="Other unit diary"),
+            unit="other", by="other_worker",
+        )
+    )  # fmt: skip
 
 
 def test_a_worker_exports_the_units_year_as_csv_with_notes(api: Api, world: dict) -> None:
     answer = download(
         api,
-        f"/units/{world['unit']}/activity-export?format=csv&period=2026",
-        world["worker"],
+        f"/units/{world.unit}/activity-export?format=csv&period=2026",
+        world.worker,
     )
     assert answer.status == 200
     assert answer.headers["Content-Type"].startswith("text/csv")
@@ -166,15 +147,15 @@ def test_a_worker_exports_the_units_year_as_csv_with_notes(api: Api, world: dict
 def test_a_csv_cell_that_looks_like_a_formula_is_kept_as_text(api: Api, world: dict) -> None:
     answer = download(
         api,
-        f"/units/{world['unit']}/activity-export?from=2026-01-09&to=2026-01-09",
-        world["worker"],
+        f"/units/{world.unit}/activity-export?from=2026-01-09&to=2026-01-09",
+        world.worker,
     )
     [row] = read_csv(answer.body)
     assert row["title"] == '\'=HYPERLINK("http://x")'
 
 
 def test_unrecorded_age_bands_are_empty_not_zero(api: Api, world: dict) -> None:
-    answer = download(api, f"/units/{world['unit']}/activity-export?period=2025", world["worker"])
+    answer = download(api, f"/units/{world.unit}/activity-export?period=2025", world.worker)
     [row] = read_csv(answer.body)
     assert row["age_13_15"] == ""
 
@@ -182,8 +163,8 @@ def test_unrecorded_age_bands_are_empty_not_zero(api: Api, world: dict) -> None:
 def test_xlsx_export_is_a_workbook_with_the_same_rows(api: Api, world: dict) -> None:
     answer = download(
         api,
-        f"/units/{world['unit']}/activity-export?format=xlsx&period=2026-Q1",
-        world["worker"],
+        f"/units/{world.unit}/activity-export?format=xlsx&period=2026-Q1",
+        world.worker,
         XLSX,
     )
     assert answer.status == 200, answer.body[:200]
@@ -199,14 +180,14 @@ def test_xlsx_export_is_a_workbook_with_the_same_rows(api: Api, world: dict) -> 
 
 
 def test_a_partner_exports_only_its_own_activities_and_notes(api: Api, world: dict) -> None:
-    answer = download(api, f"/units/{world['unit']}/activity-export?period=2026", world["partner"])
+    answer = download(api, f"/units/{world.unit}/activity-export?period=2026", world.partner)
     rows = read_csv(answer.body)
     assert [row["title"] for row in rows] == ["Youth council"]
     assert rows[0]["notes"] == "Partner's own diary"
 
 
 def test_a_platform_admin_export_carries_figures_but_no_diary(api: Api, world: dict) -> None:
-    answer = download(api, f"/units/{world['unit']}/activity-export?period=2026", world["admin"])
+    answer = download(api, f"/units/{world.unit}/activity-export?period=2026", world.admin)
     rows = read_csv(answer.body)
     assert len(rows) == 3
     assert "notes" not in rows[0]
@@ -216,8 +197,8 @@ def test_a_platform_admin_export_carries_figures_but_no_diary(api: Api, world: d
 def test_an_org_admin_exports_every_unit_with_notes(api: Api, world: dict) -> None:
     answer = download(
         api,
-        f"/orgs/{world['org']}/activity-export?period=2026-03",
-        world["org_admin"],
+        f"/orgs/{world.org}/activity-export?period=2026-03",
+        world.org_admin,
     )
     assert answer.status == 200
     rows = read_csv(answer.body)
@@ -228,18 +209,18 @@ def test_an_org_admin_exports_every_unit_with_notes(api: Api, world: dict) -> No
 
 
 def test_a_worker_may_not_export_the_organisation(api: Api, world: dict) -> None:
-    answer = download(api, f"/orgs/{world['org']}/activity-export", world["worker"])
+    answer = download(api, f"/orgs/{world.org}/activity-export", world.worker)
     assert answer.status == 403
     assert answer.json["error"] == "forbidden"
 
 
 def test_a_worker_may_not_export_another_unit(api: Api, world: dict) -> None:
-    answer = download(api, f"/units/{world['other']}/activity-export", world["worker"])
+    answer = download(api, f"/units/{world.other}/activity-export", world.worker)
     assert answer.status == 403
 
 
 def test_export_without_a_token_is_401(api: Api, world: dict) -> None:
-    assert download(api, f"/units/{world['unit']}/activity-export", None).status == 401
+    assert download(api, f"/units/{world.unit}/activity-export", None).status == 401
 
 
 @pytest.mark.parametrize(
@@ -254,13 +235,13 @@ def test_export_without_a_token_is_401(api: Api, world: dict) -> None:
     ],
 )
 def test_bad_export_queries_name_the_field(api: Api, world: dict, query: str, field: str) -> None:
-    answer = download(api, f"/units/{world['unit']}/activity-export?{query}", world["worker"])
+    answer = download(api, f"/units/{world.unit}/activity-export?{query}", world.worker)
     assert answer.status == 400
     assert field in [problem["field"] for problem in answer.json["errors"]]
 
 
 def test_the_export_path_does_not_shadow_an_activity(api: Api, world: dict) -> None:
     # The export is a sibling of the collection, so activity ids stay unambiguous.
-    activity_id = world["made"]["Friday open house"]
-    answer = download(api, f"/units/{world['unit']}/activities/{activity_id}", world["worker"])
+    activity_id = world.open_house
+    answer = download(api, f"/units/{world.unit}/activities/{activity_id}", world.worker)
     assert answer.status == 200 and answer.json["title"] == "Friday open house"

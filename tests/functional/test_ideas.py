@@ -10,44 +10,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-ADMIN = "admin@logbook.local"
+from tests.functional.world import World
+
 WORKER = "worker@city.example"
 PARTNER = "partner@city.example"
 ORG_ADMIN = "boss@city.example"
 OTHER = "worker@elsewhere.example"
 
 
-class World:
-    """An organisation with a unit, its worker, partner and admin, and another organisation."""
-
-    def __init__(self, api: Any) -> None:
-        self.api = api
-        self.admin = api.token(ADMIN)
-        self.org = self._made("POST", "/orgs", {"name": "Ljubljana", "country": "SI"})["id"]
-        self.unit = self._made("POST", f"/orgs/{self.org}/units", {"name": "MC Šiška"})["id"]
-        for email, role in ((WORKER, "worker"), (PARTNER, "partner")):
-            self._made(
-                "POST",
-                f"/orgs/{self.org}/members",
-                {"email": email, "role": role, "unit_ids": [self.unit]},
-            )
-        self._made("POST", f"/orgs/{self.org}/members", {"email": ORG_ADMIN, "role": "org_admin"})
-        self.other_org = self._made("POST", "/orgs", {"name": "Espoo", "country": "FI"})["id"]
-        self.other_unit = self._made("POST", f"/orgs/{self.other_org}/units", {"name": "T"})["id"]
-        self._made(
-            "POST",
-            f"/orgs/{self.other_org}/members",
-            {"email": OTHER, "role": "worker", "unit_ids": [self.other_unit]},
-        )
-        self.worker = api.token(WORKER)
-        self.partner = api.token(PARTNER)
-        self.org_admin = api.token(ORG_ADMIN)
-        self.other = api.token(OTHER)
-
-    def _made(self, method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        answer = self.api.call(method, path, body, token=self.admin)
-        assert answer.status == 201, answer.json
-        return answer.json
+class IdeasWorld(World):
+    """The shared world builder, with what happens at an ideas point."""
 
     def ideas_point(self, prompt: str | None = "What should we ask next year?") -> str:
         body: dict[str, Any] = {"kind": "ideas"}
@@ -110,12 +82,23 @@ class World:
 
 
 @pytest.fixture
-def world(api: Any) -> World:
-    return World(api)
+def world(api: Any) -> IdeasWorld:
+    """An organisation with a unit, its worker, partner and admin, and another organisation."""
+    return (
+        IdeasWorld(api)
+        .with_org("org", "Ljubljana")
+        .with_unit("unit", "MC Šiška", org="org")
+        .with_member("worker", WORKER, "worker", org="org", units=["unit"])
+        .with_member("partner", PARTNER, "partner", org="org", units=["unit"])
+        .with_member("org_admin", ORG_ADMIN, "org_admin", org="org")
+        .with_org("other_org", "Espoo", country="FI")
+        .with_unit("other_unit", "T", org="other_org")
+        .with_member("other", OTHER, "worker", org="other_org", units=["other_unit"])
+    )
 
 
 # ---------------------------------------------------------------- ideas points
-def test_an_ideas_point_has_a_code_url_qr_and_poster(world: World) -> None:
+def test_an_ideas_point_has_a_code_url_qr_and_poster(world: IdeasWorld) -> None:
     answer = world.api.call(
         "POST",
         f"/units/{world.unit}/collections",
@@ -148,7 +131,7 @@ def test_an_ideas_point_has_a_code_url_qr_and_poster(world: World) -> None:
     ],
 )
 def test_a_bad_ideas_point_is_refused_naming_the_field(
-    world: World, body: dict[str, Any], field: str
+    world: IdeasWorld, body: dict[str, Any], field: str
 ) -> None:
     answer = world.api.call("POST", f"/units/{world.unit}/collections", body, token=world.worker)
     assert answer.status == 400, answer.json
@@ -156,7 +139,7 @@ def test_a_bad_ideas_point_is_refused_naming_the_field(
 
 
 # ---------------------------------------------------------------- proposals
-def test_a_proposal_is_stored_once_and_private_until_approved(world: World) -> None:
+def test_a_proposal_is_stored_once_and_private_until_approved(world: IdeasWorld) -> None:
     code = world.ideas_point()
     sid = str(uuid.uuid4())
     first = world.propose(code, "  I can  talk to\nsomeone here when things are hard. ", sid)
@@ -179,7 +162,7 @@ def test_a_proposal_is_stored_once_and_private_until_approved(world: World) -> N
     [("ab", "at least 3"), ("x" * 201, "longer than 200"), ("\u200b\u200b  \n", "at least 3")],
 )
 def test_a_proposal_of_bad_length_is_refused_naming_text(
-    world: World, text: str, problem: str
+    world: IdeasWorld, text: str, problem: str
 ) -> None:
     code = world.ideas_point()
     answer = world.propose(code, text)
@@ -189,13 +172,13 @@ def test_a_proposal_of_bad_length_is_refused_naming_text(
     assert world.ideas(code) == []
 
 
-def test_a_huge_proposal_is_refused_before_cleaning(world: World) -> None:
+def test_a_huge_proposal_is_refused_before_cleaning(world: IdeasWorld) -> None:
     answer = world.propose(world.ideas_point(), "x" * 5000)
     assert answer.status == 400
     assert answer.json["errors"][0]["field"] == "text"
 
 
-def test_proposals_and_votes_go_to_ideas_points_only(world: World) -> None:
+def test_proposals_and_votes_go_to_ideas_points_only(world: IdeasWorld) -> None:
     survey = world.api.call(
         "POST", f"/units/{world.unit}/collections", {"template_id": "feedback"}, token=world.worker
     ).json["code"]
@@ -217,7 +200,9 @@ def test_proposals_and_votes_go_to_ideas_points_only(world: World) -> None:
     assert world.propose("zzzzzzzzzz", "A fine statement").status == 404
 
 
-def test_a_closed_ideas_point_takes_no_proposals_but_retries_still_succeed(world: World) -> None:
+def test_a_closed_ideas_point_takes_no_proposals_but_retries_still_succeed(
+    world: IdeasWorld,
+) -> None:
     code = world.ideas_point()
     sid = str(uuid.uuid4())
     assert world.propose(code, "Before closing", sid).status == 201
@@ -231,7 +216,7 @@ def test_a_closed_ideas_point_takes_no_proposals_but_retries_still_succeed(world
 
 
 # ---------------------------------------------------------------- moderation
-def test_approving_shows_the_proposal_in_the_page_language(world: World) -> None:
+def test_approving_shows_the_proposal_in_the_page_language(world: IdeasWorld) -> None:
     code = world.ideas_point()
     assert world.propose(code, "Tukaj me slišijo.", lang="sl").status == 201
     idea_id = world.idea_id(code, "Tukaj me slišijo.")
@@ -251,7 +236,7 @@ def test_approving_shows_the_proposal_in_the_page_language(world: World) -> None
     assert "votes" not in json.dumps(world.page(code))
 
 
-def test_a_rejected_proposal_leaves_the_page(world: World) -> None:
+def test_a_rejected_proposal_leaves_the_page(world: IdeasWorld) -> None:
     code = world.ideas_point()
     [idea_id] = world.approved(code, "We want more concerts")
     assert len(world.page(code)["ideas"]) == 1
@@ -260,7 +245,7 @@ def test_a_rejected_proposal_leaves_the_page(world: World) -> None:
     assert world.vote(code, [idea_id]).status == 400
 
 
-def test_moderation_is_for_workers_and_admins_of_the_unit(world: World) -> None:
+def test_moderation_is_for_workers_and_admins_of_the_unit(world: IdeasWorld) -> None:
     code = world.ideas_point()
     assert world.propose(code, "Something to ask").status == 201
     idea_id = world.idea_id(code, "Something to ask")
@@ -286,7 +271,7 @@ def test_moderation_is_for_workers_and_admins_of_the_unit(world: World) -> None:
     ],
 )
 def test_a_bad_decision_is_refused_naming_the_field(
-    world: World, body: dict[str, Any], field: str
+    world: IdeasWorld, body: dict[str, Any], field: str
 ) -> None:
     code = world.ideas_point()
     assert world.propose(code, "Something to ask").status == 201
@@ -297,7 +282,7 @@ def test_a_bad_decision_is_refused_naming_the_field(
     assert world.ideas(code)[0]["status"] == "new"
 
 
-def test_an_unknown_proposal_or_a_foreign_point_is_404(world: World) -> None:
+def test_an_unknown_proposal_or_a_foreign_point_is_404(world: IdeasWorld) -> None:
     code = world.ideas_point()
     assert world.moderate(code, "0000", {"status": "approved"}).status == 404
     survey = world.api.call(
@@ -321,7 +306,7 @@ def test_an_unknown_proposal_or_a_foreign_point_is_404(world: World) -> None:
 
 
 # ---------------------------------------------------------------- votes
-def test_votes_count_once_per_submission_and_rank_for_workers(world: World) -> None:
+def test_votes_count_once_per_submission_and_rank_for_workers(world: IdeasWorld) -> None:
     code = world.ideas_point()
     first, second, third = world.approved(code, "One is fine", "Two is better", "Three wins")
     sid = str(uuid.uuid4())
@@ -337,13 +322,13 @@ def test_votes_count_once_per_submission_and_rank_for_workers(world: World) -> N
     "ids",
     [[], ["a", "b", "c", "d"], ["a", "a"], ["bad id!"]],
 )
-def test_a_bad_vote_is_refused_naming_idea_ids(world: World, ids: list[str]) -> None:
+def test_a_bad_vote_is_refused_naming_idea_ids(world: IdeasWorld, ids: list[str]) -> None:
     answer = world.vote(world.ideas_point(), ids)
     assert answer.status == 400, answer.json
     assert answer.json["errors"][0]["field"].startswith("idea_ids")
 
 
-def test_a_vote_for_an_unapproved_proposal_counts_nothing(world: World) -> None:
+def test_a_vote_for_an_unapproved_proposal_counts_nothing(world: IdeasWorld) -> None:
     code = world.ideas_point()
     [approved] = world.approved(code, "Approved one")
     assert world.propose(code, "Still new").status == 201
@@ -357,7 +342,7 @@ def test_a_vote_for_an_unapproved_proposal_counts_nothing(world: World) -> None:
     assert world.vote(code, [approved], sid).status == 201
 
 
-def test_a_vote_for_another_points_proposal_is_refused(world: World) -> None:
+def test_a_vote_for_another_points_proposal_is_refused(world: IdeasWorld) -> None:
     code = world.ideas_point()
     [idea] = world.approved(code, "Only here")
     elsewhere = world.ideas_point()
@@ -366,7 +351,7 @@ def test_a_vote_for_another_points_proposal_is_refused(world: World) -> None:
 
 
 # ---------------------------------------------------------------- adoption
-def adopt(world: World, idea_id: str, indicator: str = "influence", **extra: Any) -> Any:
+def adopt(world: IdeasWorld, idea_id: str, indicator: str = "influence", **extra: Any) -> Any:
     question: dict[str, Any] = {"id": "youth_1", "type": "scale", "indicator": indicator}
     question.update(extra)
     body: dict[str, Any] = {
@@ -381,7 +366,7 @@ def adopt(world: World, idea_id: str, indicator: str = "influence", **extra: Any
     )
 
 
-def test_an_adopted_proposal_becomes_a_question_the_next_survey_asks(world: World) -> None:
+def test_an_adopted_proposal_becomes_a_question_the_next_survey_asks(world: IdeasWorld) -> None:
     code = world.ideas_point()
     assert world.propose(code, "Tukaj me slišijo.", lang="sl").status == 201
     idea_id = world.idea_id(code, "Tukaj me slišijo.")
@@ -426,7 +411,7 @@ def test_an_adopted_proposal_becomes_a_question_the_next_survey_asks(world: Worl
     )
 
 
-def test_only_approved_proposals_of_the_organisation_are_adopted(world: World) -> None:
+def test_only_approved_proposals_of_the_organisation_are_adopted(world: IdeasWorld) -> None:
     code = world.ideas_point()
     assert world.propose(code, "Not yet approved").status == 201
     new = world.idea_id(code, "Not yet approved")
@@ -452,7 +437,7 @@ def test_only_approved_proposals_of_the_organisation_are_adopted(world: World) -
     assert [t["id"] for t in templates] == ["annual", "feedback"]
 
 
-def test_an_adopted_proposal_needs_a_scale_and_an_indicator(world: World) -> None:
+def test_an_adopted_proposal_needs_a_scale_and_an_indicator(world: IdeasWorld) -> None:
     code = world.ideas_point()
     [idea_id] = world.approved(code, "A statement")
     answer = adopt(world, idea_id, indicator="influence", type="text")
@@ -461,7 +446,7 @@ def test_an_adopted_proposal_needs_a_scale_and_an_indicator(world: World) -> Non
     assert world.ideas(code)[0]["adopted"] == []
 
 
-def test_a_proposal_without_a_language_is_adopted_with_the_text_given(world: World) -> None:
+def test_a_proposal_without_a_language_is_adopted_with_the_text_given(world: IdeasWorld) -> None:
     code = world.ideas_point()
     sent = world.api.call(
         "POST",
@@ -496,7 +481,7 @@ def test_a_proposal_without_a_language_is_adopted_with_the_text_given(world: Wor
     )
 )
 def test_any_replay_of_votes_counts_each_submission_once(
-    world: World, sends: list[tuple[int, list[int]]]
+    world: IdeasWorld, sends: list[tuple[int, list[int]]]
 ) -> None:
     # Given four approved proposals; when submissions arrive in any order, repeated,
     # even with other content on a repeat; then each counts once, as first sent.
@@ -519,7 +504,7 @@ def test_any_replay_of_votes_counts_each_submission_once(
 
 
 def test_proposals_and_votes_pass_the_per_sender_limits(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    world: IdeasWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a script proposing from one address, with a small per-sender allowance
     from chalice.local import LambdaEventConverter

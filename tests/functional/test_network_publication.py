@@ -195,11 +195,11 @@ def test_a_network_follows_its_members_as_they_join_and_leave(
 
 
 def test_a_network_scope_is_one_get_item(client: Client, world: dict[str, Any]) -> None:
-    from chalicelib.statistics_service import get_statistics_service
+    from chalicelib.services import get_services
 
     set_network(world, ["lj", "mb"], None)
     fold(activities())
-    service = get_statistics_service()
+    service = get_services().statistics
     calls: list[str] = []
     service._store._client.meta.events.register(  # type: ignore[attr-defined]
         "before-call.dynamodb", lambda model, **_: calls.append(model.name)

@@ -9,40 +9,32 @@ from typing import Any
 import pytest
 
 from tests.functional.conftest import ADMIN, Api
+from tests.functional.world import World
 
 COORDINATOR = "coord@mama.test"
 
 
 @pytest.fixture
-def orgs(api: Api) -> dict[str, Any]:
-    """Two Slovenian organisations and a Finnish one, each with a unit and an admin."""
-    token = api.token(ADMIN)
-    made: dict[str, Any] = {"token": token}
+def orgs(api: Api) -> World:
+    """Two Slovenian organisations and a Finnish one, each with a unit; ``lj`` an admin."""
+    world = World(api)
     for key, name, country in (
         ("lj", "Ljubljana", "SI"),
         ("mb", "Maribor", "SI"),
         ("tre", "Tampere", "FI"),
     ):
-        org = api.call("POST", "/orgs", {"name": name, "country": country}, token=token).json["id"]
-        unit = api.call("POST", f"/orgs/{org}/units", {"name": f"{name} centre"}, token=token)
-        made[key] = org
-        made[f"{key}_unit"] = unit.json["id"]
-    answer = api.call(
-        "POST",
-        f"/orgs/{made['lj']}/members",
-        {"email": "boss@lj.test", "role": "org_admin"},
-        token=token,
-    )
-    assert answer.status == 201, answer.json
-    return made
+        world.with_org(key, name, country=country).with_unit(
+            f"{key}_unit", f"{name} centre", org=key
+        )
+    return world.with_member("boss", "boss@lj.test", "org_admin", org="lj")
 
 
-def _create(api: Api, orgs: dict[str, Any], **extra: Any) -> Any:
+def _create(api: Api, orgs: World, **extra: Any) -> Any:
     body = {"name": "MaMa", "org_ids": [orgs["lj"], orgs["mb"]], **extra}
-    return api.call("POST", "/networks", body, token=orgs["token"])
+    return api.call("POST", "/networks", body, token=orgs.admin)
 
 
-def test_a_platform_admin_creates_and_reads_a_network(api: Api, orgs: dict[str, Any]) -> None:
+def test_a_platform_admin_creates_and_reads_a_network(api: Api, orgs: World) -> None:
     created = _create(api, orgs, coordinators=[COORDINATOR])
     assert created.status == 201, created.json
     network = created.json
@@ -51,26 +43,26 @@ def test_a_platform_admin_creates_and_reads_a_network(api: Api, orgs: dict[str, 
     assert network["countries"] == ["SI"]
     assert network["coordinators"] == [COORDINATOR]
 
-    read = api.call("GET", f"/networks/{network['id']}", token=orgs["token"])
+    read = api.call("GET", f"/networks/{network['id']}", token=orgs.admin)
     assert read.status == 200, read.json
     assert {org["id"] for org in read.json["orgs"]} == {orgs["lj"], orgs["mb"]}
     assert all(len(org["units"]) == 1 for org in read.json["orgs"])
 
-    listed = api.call("GET", "/networks", token=orgs["token"])
+    listed = api.call("GET", "/networks", token=orgs.admin)
     assert [n["id"] for n in listed.json["items"]] == [network["id"]]
 
 
-def test_unknown_organisations_are_named_in_a_400(api: Api, orgs: dict[str, Any]) -> None:
+def test_unknown_organisations_are_named_in_a_400(api: Api, orgs: World) -> None:
     answer = api.call(
         "POST",
         "/networks",
         {"name": "Ghosts", "org_ids": [orgs["lj"], "nosuchorg1", "nosuchorg2"]},
-        token=orgs["token"],
+        token=orgs.admin,
     )
     assert answer.status == 400
     assert "nosuchorg1" in answer.json["message"] and "nosuchorg2" in answer.json["message"]
     assert {e["field"] for e in answer.json["errors"]} == {"org_ids"}
-    assert api.call("GET", "/networks", token=orgs["token"]).json["items"] == []
+    assert api.call("GET", "/networks", token=orgs.admin).json["items"] == []
 
 
 @pytest.mark.parametrize(
@@ -84,21 +76,19 @@ def test_unknown_organisations_are_named_in_a_400(api: Api, orgs: dict[str, Any]
         {"name": "X", "org_ids": ["a"], "extra": 1},
     ],
 )
-def test_bad_bodies_are_400_naming_the_field(
-    api: Api, orgs: dict[str, Any], body: dict[str, Any]
-) -> None:
-    answer = api.call("POST", "/networks", body, token=orgs["token"])
+def test_bad_bodies_are_400_naming_the_field(api: Api, orgs: World, body: dict[str, Any]) -> None:
+    answer = api.call("POST", "/networks", body, token=orgs.admin)
     assert answer.status == 400, answer.json
     assert answer.json["errors"]
 
 
-def test_a_network_may_span_countries_and_change_members(api: Api, orgs: dict[str, Any]) -> None:
+def test_a_network_may_span_countries_and_change_members(api: Api, orgs: World) -> None:
     network = _create(api, orgs).json
     changed = api.call(
         "PUT",
         f"/networks/{network['id']}",
         {"name": "MaMa and friends", "org_ids": [orgs["lj"], orgs["tre"]]},
-        token=orgs["token"],
+        token=orgs.admin,
     )
     assert changed.status == 200, changed.json
     assert changed.json["countries"] == ["FI", "SI"]
@@ -121,18 +111,18 @@ def test_a_network_may_span_countries_and_change_members(api: Api, orgs: dict[st
     }
 
 
-def test_creating_twice_with_one_key_makes_one_network(api: Api, orgs: dict[str, Any]) -> None:
+def test_creating_twice_with_one_key_makes_one_network(api: Api, orgs: World) -> None:
     key = {"Idempotency-Key": str(uuid.uuid4())}
     body = {"name": "Kanuuna", "org_ids": [orgs["tre"]]}
-    first = api.call("POST", "/networks", body, token=orgs["token"], headers=key)
-    again = api.call("POST", "/networks", body, token=orgs["token"], headers=key)
+    first = api.call("POST", "/networks", body, token=orgs.admin, headers=key)
+    again = api.call("POST", "/networks", body, token=orgs.admin, headers=key)
     assert first.status == again.status == 201
     assert first.json["id"] == again.json["id"]
-    assert len(api.call("GET", "/networks", token=orgs["token"]).json["items"]) == 1
+    assert len(api.call("GET", "/networks", token=orgs.admin).json["items"]) == 1
 
 
 def test_a_coordinator_reads_the_network_and_writes_nothing_of_its_orgs(
-    api: Api, orgs: dict[str, Any]
+    api: Api, orgs: World
 ) -> None:
     network = _create(api, orgs, coordinators=[COORDINATOR]).json
     token = api.token(COORDINATOR)
@@ -170,7 +160,7 @@ def test_a_coordinator_reads_the_network_and_writes_nothing_of_its_orgs(
         assert api.call(method, path, body, token=token).status == 403, (method, path)
 
 
-def test_a_coordinator_opens_campaigns_in_the_network_only(api: Api, orgs: dict[str, Any]) -> None:
+def test_a_coordinator_opens_campaigns_in_the_network_only(api: Api, orgs: World) -> None:
     _create(api, orgs, coordinators=[COORDINATOR])
     token = api.token(COORDINATOR)
     start = datetime.now(UTC)
@@ -186,20 +176,20 @@ def test_a_coordinator_opens_campaigns_in_the_network_only(api: Api, orgs: dict[
     assert api.call("POST", f"/orgs/{orgs['tre']}/campaigns", body, token=token).status == 403
 
 
-def test_a_removed_coordinator_loses_every_right(api: Api, orgs: dict[str, Any]) -> None:
+def test_a_removed_coordinator_loses_every_right(api: Api, orgs: World) -> None:
     network = _create(api, orgs, coordinators=[COORDINATOR]).json
     token = api.token(COORDINATOR)
     api.call(
         "PUT",
         f"/networks/{network['id']}",
         {"name": "MaMa", "org_ids": [orgs["lj"]]},
-        token=orgs["token"],
+        token=orgs.admin,
     )
     assert api.call("GET", f"/orgs/{orgs['lj']}", token=token).status == 403
     assert api.call("GET", f"/networks/{network['id']}", token=token).status == 403
 
 
-def test_others_may_not_read_or_write_networks(api: Api, orgs: dict[str, Any]) -> None:
+def test_others_may_not_read_or_write_networks(api: Api, orgs: World) -> None:
     network = _create(api, orgs).json
     boss = api.token("boss@lj.test")
     assert api.call("GET", f"/networks/{network['id']}", token=boss).status == 403
@@ -208,7 +198,7 @@ def test_others_may_not_read_or_write_networks(api: Api, orgs: dict[str, Any]) -
         api.call("POST", "/networks", {"name": "X", "org_ids": [orgs["lj"]]}, token=boss).status
         == 403
     )
-    assert api.call("GET", "/networks/nosuchnetwork", token=orgs["token"]).status == 404
+    assert api.call("GET", "/networks/nosuchnetwork", token=orgs.admin).status == 404
 
 
 def test_the_demo_seeds_mama_and_kanuuna_once(api: Api) -> None:

@@ -19,7 +19,7 @@ from chalicelib.events import aggregate as aggregate_module
 from chalicelib.events.blueprint import aggregate
 from chalicelib.observability import METRICS_NAMESPACE, logger
 from tests.builders import activity
-from tests.functional.test_surveys import World
+from tests.functional.world import World, survey_world
 from tools.stream_events import activity_item, stream_event, stream_record
 
 
@@ -64,7 +64,7 @@ def published(capsys: pytest.CaptureFixture[str]) -> dict[str, float]:
 
 @pytest.fixture
 def world(api: Any) -> World:
-    return World(api)
+    return survey_world(api)
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from chalice.test import Client
 from chalicelib.domain.publication import Thresholds
 from chalicelib.events.aggregate import StreamAggregator
 from chalicelib.events.publish import Publisher
+from chalicelib.services import reset
 from chalicelib.settings import get_settings
-from chalicelib.statistics_service import get_statistics_service
 from chalicelib.store.publication import PublicationStore
 from chalicelib.store.stats import StatsStore
 from tests.packages import assert_valid_package
@@ -26,7 +26,7 @@ from tools.stream_events import activity_item, response_item, serialize, stream_
 
 @pytest.fixture
 def client(aws: None) -> Iterator[Client]:
-    get_statistics_service.cache_clear()
+    reset()
     settings = get_settings()
     tables = boto3.client("dynamodb", region_name=settings.region)
     for item in (
@@ -53,7 +53,7 @@ def client(aws: None) -> Iterator[Client]:
 
     with Client(app, stage_name="local") as test_client:
         yield test_client
-    get_statistics_service.cache_clear()
+    reset()
 
 
 def fetch_package(client: Client, directory: Path) -> dict[str, Any]:

@@ -646,8 +646,8 @@ def test_a_wrong_link_parameter_is_named(api: Api, admin: str) -> None:
 def test_an_import_out_of_time_answers_202_and_a_repeat_finishes_it(
     api: Api, admin: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib import data_service
     from chalicelib.api import data as data_api
+    from chalicelib.services import data as data_service
 
     world = build_world(api, admin)
     package = download(api, f"/orgs/{world['org']}/export.zip", admin).body

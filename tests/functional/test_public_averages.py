@@ -12,7 +12,8 @@ import pytest
 from chalicelib.settings import get_settings
 from chalicelib.store.publication import PublicationStore
 from chalicelib.store.stats import StatsStore
-from tests.functional.conftest import ADMIN, Api
+from tests.functional.conftest import Api
+from tests.functional.world import World
 from tools import stats_admin
 
 
@@ -50,34 +51,30 @@ def _rebuild() -> None:
 
 
 @pytest.fixture
-def world(api: Api) -> dict[str, Any]:
+def world(api: Api) -> World:
     """Two Slovenian organisations and a Finnish one; one Slovenian unit has no activity."""
-    token = api.token(ADMIN)
-    ids: dict[str, Any] = {"token": token}
+    world = World(api)
     for name, country, units in (
         ("Kranj", "SI", ("K1", "K2", "K3")),
         ("Koper", "SI", ("P1",)),
         ("Espoo", "FI", ("E1",)),
     ):
-        org = api.call("POST", "/orgs", {"name": name, "country": country}, token=token).json
-        ids[name] = org["id"]
+        world.with_org(name, name, country=country)
         for unit_name in units:
-            unit = api.call("POST", f"/orgs/{org['id']}/units", {"name": unit_name}, token=token)
-            ids[unit_name] = unit.json["id"]
-    for unit, date, girls, boys in (
-        ("K1", "2026-02-10", 6, 4),  # K1: 1 activity, 10 visits, youth-led
-        ("K2", "2026-03-11", 3, 7),  # K2: 2 activities, 30 visits
-        ("K2", "2026-03-12", 5, 15),
-        ("P1", "2026-04-01", 20, 20),  # Koper: 1 activity, 40 visits
-        ("E1", "2026-05-01", 50, 50),
-        ("K1", "2025-06-01", 4, 4),  # last year
-    ):
-        made = api.call(
-            "POST", f"/units/{ids[unit]}/activities", _activity(date, girls, boys), token=token
+            world.with_unit(unit_name, unit_name, org=name)
+    for index, (unit, date, girls, boys) in enumerate(
+        (
+            ("K1", "2026-02-10", 6, 4),  # K1: 1 activity, 10 visits, youth-led
+            ("K2", "2026-03-11", 3, 7),  # K2: 2 activities, 30 visits
+            ("K2", "2026-03-12", 5, 15),
+            ("P1", "2026-04-01", 20, 20),  # Koper: 1 activity, 40 visits
+            ("E1", "2026-05-01", 50, 50),
+            ("K1", "2025-06-01", 4, 4),  # last year
         )
-        assert made.status == 201, made.json
+    ):
+        world.with_activity(f"activity{index}", _activity(date, girls, boys), unit=unit)
     _rebuild()
-    return ids
+    return world
 
 
 def _plant(scope: str, period: str, change: Any) -> None:
@@ -92,7 +89,7 @@ def _plant(scope: str, period: str, change: Any) -> None:
     assert store.put_document(scope, period, json.dumps(document), 10**9)
 
 
-def test_units_of_an_organisation_reporting_activity(api: Api, world: dict[str, Any]) -> None:
+def test_units_of_an_organisation_reporting_activity(api: Api, world: World) -> None:
     answer = api.call("GET", f"/public/averages?group=org:{world['Kranj']}&period=2026")
     assert answer.status == 200, answer.json
     assert answer.headers["Cache-Control"] == "public, max-age=60"
@@ -110,7 +107,7 @@ def test_units_of_an_organisation_reporting_activity(api: Api, world: dict[str, 
     assert body["measures"]["girls_share"] == {"mean": round((0.6 + 0.8 / 3) / 2, 4), "members": 2}
 
 
-def test_organisations_of_a_country(api: Api, world: dict[str, Any]) -> None:
+def test_organisations_of_a_country(api: Api, world: World) -> None:
     body = api.call("GET", "/public/averages?group=country:SI&period=2026").json
     assert (body["level"], body["members"]) == ("org", 2)
     assert body["measures"]["visits"] == {"mean": 40.0, "members": 2}  # (40 + 40) / 2
@@ -121,13 +118,13 @@ def test_organisations_of_a_country(api: Api, world: dict[str, Any]) -> None:
     assert (units["members"], units["measures"]["visits"]["members"]) == (4, 2)
 
 
-def test_organisations_of_a_network(api: Api, world: dict[str, Any]) -> None:
+def test_organisations_of_a_network(api: Api, world: World) -> None:
     # A network across borders: Kranj (SI) and Espoo (FI), docs/networks.md
     made = api.call(
         "POST",
         "/networks",
         {"name": "Twins", "org_ids": [world["Kranj"], world["Espoo"]]},
-        token=world["token"],
+        token=world.admin,
     )
     assert made.status == 201, made.json
     body = api.call("GET", f"/public/averages?group=network:{made.json['id']}&period=2026").json
@@ -135,8 +132,8 @@ def test_organisations_of_a_network(api: Api, world: dict[str, Any]) -> None:
     assert body["measures"]["visits"] == {"mean": 70.0, "members": 2}  # (40 + 100) / 2
 
 
-def test_key_figures_are_averaged_where_given(api: Api, world: dict[str, Any]) -> None:
-    token = world["token"]
+def test_key_figures_are_averaged_where_given(api: Api, world: World) -> None:
+    token = world.admin
     for org, costs in (("Kranj", 800.0), ("Koper", 2000.0)):
         put = api.call(
             "PUT", f"/orgs/{world[org]}/key-figures/2026", {"costs_eur": costs}, token=token
@@ -146,7 +143,7 @@ def test_key_figures_are_averaged_where_given(api: Api, world: dict[str, Any]) -
     assert body["measures"]["cost_per_visit"] == {"mean": 35.0, "members": 2}  # 20 and 50
 
 
-def test_a_suppressed_indicator_never_enters_a_mean(api: Api, world: dict[str, Any]) -> None:
+def test_a_suppressed_indicator_never_enters_a_mean(api: Api, world: World) -> None:
     published = {"n": 20, "mean": 4.2, "ci95": [3.9, 4.5], "agree_share": 0.8}
     _plant(f"unit:{world['K1']}", "2026", lambda d: d["indicators"].update(safety=published))
     _plant(
@@ -178,7 +175,7 @@ def test_bad_averages_queries_name_the_parameter(api: Api, query: str, field: st
     assert field in {e["field"] for e in answer.json["errors"]}
 
 
-def test_an_organisation_as_its_own_member_is_refused(api: Api, world: dict[str, Any]) -> None:
+def test_an_organisation_as_its_own_member_is_refused(api: Api, world: World) -> None:
     answer = api.call("GET", f"/public/averages?group=org:{world['Kranj']}&level=org&period=2026")
     assert answer.status == 400
     assert answer.json["errors"][0]["field"] == "level"
@@ -191,8 +188,8 @@ def test_unknown_groups_are_404_naming_the_group(api: Api, group: str) -> None:
     assert answer.json["errors"][0]["field"] == "group"
 
 
-def test_the_report_of_an_organisation(api: Api, world: dict[str, Any]) -> None:
-    org, token = world["Kranj"], world["token"]
+def test_the_report_of_an_organisation(api: Api, world: World) -> None:
+    org, token = world["Kranj"], world.admin
     put = api.call(
         "PUT",
         f"/orgs/{org}/targets/2026",
@@ -232,7 +229,7 @@ def test_the_report_of_an_organisation(api: Api, world: dict[str, Any]) -> None:
     assert unit["averages"]["group"] == f"org:{org}"
 
 
-def test_a_scope_without_data_gets_a_report_that_says_so(api: Api, world: dict[str, Any]) -> None:
+def test_a_scope_without_data_gets_a_report_that_says_so(api: Api, world: World) -> None:
     answer = api.call("GET", f"/public/report?scope=unit:{world['K3']}&year=2024")
     assert answer.status == 200, answer.json
     assert answer.json["has_data"] is False
@@ -269,12 +266,10 @@ class CallLog:
         self.calls.append(model.name)
 
 
-def test_averages_and_a_report_are_a_few_key_reads_and_no_scan(
-    api: Api, world: dict[str, Any]
-) -> None:
-    from chalicelib.averages_service import AveragesService
-    from chalicelib.evaluation_service import get_evaluation_service
-    from chalicelib.statistics_service import StatisticsService
+def test_averages_and_a_report_are_a_few_key_reads_and_no_scan(api: Api, world: World) -> None:
+    from chalicelib.services import get_services
+    from chalicelib.services.averages import AveragesService, known_network
+    from chalicelib.services.statistics import StatisticsService
     from chalicelib.store import clients
     from chalicelib.store.directory import DirectoryRepository
 
@@ -288,7 +283,8 @@ def test_averages_and_a_report_are_a_few_key_reads_and_no_scan(
             PublicationStore(stats_client, settings.stats_table), directory.unknown_scopes
         ),
         directory,
-        get_evaluation_service(settings).public_year,
+        get_services().targets.public_year,
+        known_network(get_services().networks.network_members),
     )
 
     # All organisations of a year: the listing, their documents, their key figures.

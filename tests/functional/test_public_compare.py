@@ -8,10 +8,10 @@ from typing import Any
 import boto3
 import pytest
 
-from chalicelib import statistics_service
+from chalicelib import services
 from chalicelib.api.public_compare import MAX_CELLS
+from chalicelib.services.statistics import StatisticsService
 from chalicelib.settings import get_settings
-from chalicelib.statistics_service import StatisticsService
 from chalicelib.store import clients
 from chalicelib.store.directory import DirectoryRepository
 from chalicelib.store.publication import PublicationStore
@@ -23,9 +23,9 @@ from tools import stats_admin
 @pytest.fixture(autouse=True)
 def fresh_readers() -> Iterator[None]:
     # The readers are cached per process; each test has its own moto tables.
-    statistics_service.get_statistics_service.cache_clear()
+    services.reset()
     yield
-    statistics_service.get_statistics_service.cache_clear()
+    services.reset()
 
 
 def _activity(date: str, girls: int, hours: int) -> dict[str, Any]:
@@ -181,7 +181,7 @@ def test_unprocessed_keys_are_retried_a_bounded_number_of_times_then_429(
     api: Api, recorded: dict[str, str]
 ) -> None:
     from chalicelib.api.errors import domain_error_response
-    from chalicelib.store.publication import MAX_BATCH_ATTEMPTS, StatisticsUnavailable
+    from chalicelib.store.published_table import MAX_BATCH_ATTEMPTS, StatisticsUnavailable
 
     # Given a table that never processes a key (throttled for good)
     settings = get_settings()

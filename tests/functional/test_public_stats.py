@@ -96,11 +96,11 @@ def test_statistics_of_a_unit_follow_the_contract(client: Client, tables: Any) -
 
 
 def test_public_statistics_are_one_get_item(client: Client, tables: Any) -> None:
-    from chalicelib.statistics_service import get_statistics_service
+    from chalicelib.services import get_services
 
     # Given a unit's published figures, however many organisations the platform has
     fold(tables, [activity_item("a1", "u1", "o1", "2026-03-02")])
-    service = get_statistics_service()
+    service = get_services().statistics
     calls: list[str] = []
     service._store._client.meta.events.register(  # type: ignore[attr-defined]
         "before-call.dynamodb", lambda model, **_: calls.append(model.name)
@@ -213,7 +213,7 @@ def _answers(prefix: str, count: int, score: int, **who: str) -> list[dict[str, 
 
 
 def test_results_by_gender_follow_the_contract_in_one_get_item(client: Client, tables: Any) -> None:
-    from chalicelib.statistics_service import get_statistics_service
+    from chalicelib.services import get_services
 
     # Given 16 girls, 15 boys and one young person who skipped the gender question
     fold(
@@ -222,7 +222,7 @@ def test_results_by_gender_follow_the_contract_in_one_get_item(client: Client, t
         + _answers("b", 15, 2, gender="boys", age_band="16_18")
         + _answers("n", 1, 5),
     )
-    service = get_statistics_service()
+    service = get_services().statistics
     calls: list[str] = []
     service._store._client.meta.events.register(  # type: ignore[attr-defined]
         "before-call.dynamodb", lambda model, **_: calls.append(model.name)

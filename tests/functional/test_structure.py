@@ -8,6 +8,7 @@ them, and ``/public/stats`` is read back.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterator
 from typing import Any
@@ -19,8 +20,8 @@ from chalicelib.domain.key_figures import derived_figures
 from chalicelib.domain.publication import Thresholds
 from chalicelib.events.aggregate import StreamAggregator
 from chalicelib.events.publish import Publisher
+from chalicelib.services import reset as reset_services
 from chalicelib.settings import get_settings
-from chalicelib.statistics_service import get_statistics_service
 from chalicelib.store.items import without_keys
 from chalicelib.store.publication import PublicationStore
 from chalicelib.store.stats import StatsStore
@@ -89,9 +90,9 @@ class Stream:
 
 @pytest.fixture
 def stream(world: World) -> Iterator[Stream]:
-    get_statistics_service.cache_clear()
+    reset_services()
     yield Stream()
-    get_statistics_service.cache_clear()
+    reset_services()
 
 
 def unit_stats(api: Api, unit: str, period: str = "2026") -> dict[str, Any]:
@@ -540,10 +541,9 @@ def test_public_statistics_of_an_organisations_year_carry_the_derived_figures(ap
     assert foreign["cost_per_visit"] is None and foreign["visits_per_1000"] is None
 
 
-def test_an_organisations_year_stays_one_read_however_often_it_is_asked(api, world, stream):
+def test_an_organisations_year_stays_one_read_however_often_it_is_asked(api, world, stream, clock):
     from chalicelib.services import get_services
     from chalicelib.services.key_figures import DERIVED_INPUTS_SECONDS
-    from chalicelib.statistics_service import get_statistics_service
 
     # Given an organisation's year with key figures, read once (the inputs are now kept)
     created = record(api, world, activity(participants={"girls": 30, "boys": 20}, age_bands=None))
@@ -556,7 +556,7 @@ def test_an_organisations_year_stays_one_read_however_often_it_is_asked(api, wor
         id(client): client
         for client in (
             services.directory._table.meta.client,
-            get_statistics_service()._store._client,  # type: ignore[attr-defined]
+            services.statistics._store._client,  # type: ignore[attr-defined]
         )
     }
     calls: list[str] = []
@@ -575,8 +575,7 @@ def test_an_organisations_year_stays_one_read_however_often_it_is_asked(api, wor
     # And a correction of the key figures is public at once, expiry reads them again
     api.call("PUT", key_figures_path(world), {"costs_eur": 500}, token=world.org_admin)
     assert api.call("GET", path).json["cost_per_visit"] == 10.0
-    now = services.key_figures.clock()
-    services.key_figures.clock = lambda: now + DERIVED_INPUTS_SECONDS + 1
+    clock.advance(dt.timedelta(seconds=DERIVED_INPUTS_SECONDS + 1))
     calls.clear()
     assert api.call("GET", path).json["cost_per_visit"] == 10.0
     assert calls == ["GetItem"] * 3

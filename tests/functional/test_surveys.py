@@ -13,88 +13,18 @@ from typing import Any
 import boto3
 import pytest
 
-from chalicelib import survey_service
 from chalicelib.domain.periods import periods_of
+from chalicelib.services import get_services
+from chalicelib.services.clock import SettableClock
+from chalicelib.services.survey_answers import RateLimits
 from chalicelib.settings import get_settings
+from tests.functional.world import World, survey_world
 from tools import checkin_markers
-
-ADMIN = "admin@logbook.local"
-WORKER = "worker@city.example"
-OTHER = "worker@elsewhere.example"
-ORG_ADMIN = "boss@city.example"
-
-
-class World:
-    """An organisation with two units, a worker of the first, an admin, and another org."""
-
-    def __init__(self, api: Any) -> None:
-        self.api = api
-        self.admin = api.token(ADMIN)
-        self.org = self._made("POST", "/orgs", {"name": "Ljubljana", "country": "SI"})["id"]
-        self.unit = self._made("POST", f"/orgs/{self.org}/units", {"name": "MC Šiška"})["id"]
-        self.unit2 = self._made("POST", f"/orgs/{self.org}/units", {"name": "MC Bežigrad"})["id"]
-        self._made(
-            "POST",
-            f"/orgs/{self.org}/members",
-            {"email": WORKER, "role": "worker", "unit_ids": [self.unit]},
-        )
-        self._made("POST", f"/orgs/{self.org}/members", {"email": ORG_ADMIN, "role": "org_admin"})
-        other_org = self._made("POST", "/orgs", {"name": "Espoo", "country": "FI"})["id"]
-        self.other_unit = self._made("POST", f"/orgs/{other_org}/units", {"name": "Tapiola"})["id"]
-        self._made(
-            "POST",
-            f"/orgs/{other_org}/members",
-            {"email": OTHER, "role": "worker", "unit_ids": [self.other_unit]},
-        )
-        self.worker = api.token(WORKER)
-        self.org_admin = api.token(ORG_ADMIN)
-        self.other = api.token(OTHER)
-
-    def _made(self, method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        answer = self.api.call(method, path, body, token=self.admin)
-        assert answer.status == 201, answer.json
-        return answer.json
-
-    def collection(self, body: dict[str, Any] | None = None, unit: str | None = None) -> str:
-        answer = self.api.call(
-            "POST",
-            f"/units/{unit or self.unit}/collections",
-            body or {"template_id": "annual"},
-            token=self.worker if unit is None else self.org_admin,
-        )
-        assert answer.status == 201, answer.json
-        return answer.json["code"]
-
-    def respond(self, code: str, answers: dict[str, Any], sid: str | None = None) -> Any:
-        return self.api.call(
-            "POST",
-            "/public/responses",
-            {
-                "submission_id": sid or str(uuid.uuid4()),
-                "collection_code": code,
-                "lang": "en",
-                "answers": answers,
-            },
-        )
-
-    def check_in(self, code: str, nickname: str, sid: str | None = None, **extra: Any) -> Any:
-        salt = self.api.call("GET", f"/public/collections/{code}").json["salt"]
-        visitor = hashlib.sha256((salt + nickname).encode()).hexdigest()
-        return self.api.call(
-            "POST",
-            "/public/checkins",
-            {
-                "submission_id": sid or str(uuid.uuid4()),
-                "collection_code": code,
-                "visitor": visitor,
-                **extra,
-            },
-        )
 
 
 @pytest.fixture
 def world(api: Any) -> World:
-    return World(api)
+    return survey_world(api)
 
 
 def items_of_type(kind: str) -> list[dict[str, Any]]:
@@ -415,10 +345,10 @@ def test_not_yet_open_is_410_with_a_message(world: World) -> None:
     assert "2099-01-01T06:00:00Z" in answer.json["message"]
 
 
-def test_collections_close_by_default(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_collections_close_by_default(world: World, clock: SettableClock) -> None:
     # Given a survey and a check-in opened without a closing time
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    monkeypatch.setattr(survey_service, "_utc_now", lambda: now)
+    clock.set(now)
     survey = world.api.call(
         "POST", f"/units/{world.unit}/collections", {"template_id": "annual"}, token=world.worker
     ).json
@@ -440,13 +370,13 @@ def test_collections_close_by_default(world: World, monkeypatch: pytest.MonkeyPa
     public = world.api.call("GET", f"/public/collections/{survey['code']}").json
     assert public["closes_at"] == survey["closes_at"]
     # And after that the survey takes no more answers, while the check-in still does
-    monkeypatch.setattr(survey_service, "_utc_now", lambda: now + dt.timedelta(days=28))
+    clock.set(now + dt.timedelta(days=28))
     assert_error(world.respond(survey["code"], {"safety_1": 3}), 410)
     assert world.check_in(checkin["code"], "Frog").status == 201
 
 
 def test_collections_stored_without_closing_time_close_after_the_default(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    world: World, clock: SettableClock
 ) -> None:
     code = world.collection()
     # As stored by the version before default closing times: no closes_at at all.
@@ -458,21 +388,17 @@ def test_collections_stored_without_closing_time_close_after_the_default(
     listed = world.api.call("GET", f"/units/{world.unit}/collections", token=world.worker).json
     (mine,) = [c for c in listed["items"] if c["code"] == code]
     assert mine["closes_at"] == "2026-01-29T10:00:00Z"
-    monkeypatch.setattr(
-        survey_service, "_utc_now", lambda: dt.datetime(2026, 1, 29, 9, 59, tzinfo=dt.UTC)
-    )
+    clock.set(dt.datetime(2026, 1, 29, 9, 59, tzinfo=dt.UTC))
     assert world.respond(code, {"safety_1": 3}).status == 201
-    monkeypatch.setattr(
-        survey_service, "_utc_now", lambda: dt.datetime(2026, 1, 29, 10, 0, tzinfo=dt.UTC)
-    )
+    clock.set(dt.datetime(2026, 1, 29, 10, 0, tzinfo=dt.UTC))
     assert_error(world.respond(code, {"safety_1": 3}), 410)
 
 
-def test_closes_at_passes(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_closes_at_passes(world: World, clock: SettableClock) -> None:
     code = world.collection({"template_id": "annual", "closes_at": "2099-01-01T00:00:00Z"})
     assert world.api.call("GET", f"/public/collections/{code}").status == 200
     later = dt.datetime(2099, 1, 1, 0, 0, 1, tzinfo=dt.UTC)
-    monkeypatch.setattr(survey_service, "_utc_now", lambda: later)
+    clock.set(later)
     assert_error(world.api.call("GET", f"/public/collections/{code}"), 410)
 
 
@@ -614,14 +540,11 @@ def test_replay_after_close_still_succeeds(world: World) -> None:
     assert len(items_of_type("response")) == 1
 
 
-def test_rate_limit_stops_stuffing_but_not_replays(
-    world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    limits = survey_service.RateLimits(per_minute=5, per_day=8)
-    monkeypatch.setattr(survey_service, "RateLimits", lambda: limits)
+def test_rate_limit_stops_stuffing_but_not_replays(world: World, clock: SettableClock) -> None:
+    get_services().survey_answers.limits = RateLimits(per_minute=5, per_day=8)
     # One fixed minute: a real clock could cross into the next window mid-test.
     frozen = dt.datetime.now(dt.UTC).replace(second=10)
-    monkeypatch.setattr(survey_service, "_utc_now", lambda: frozen)
+    clock.set(frozen)
     code = world.collection()
     other = world.collection()
     sids = [str(uuid.uuid4()) for _ in range(5)]
@@ -636,11 +559,10 @@ def test_rate_limit_stops_stuffing_but_not_replays(
     assert len(items_of_type("response")) == 6
 
 
-def test_rate_limit_has_a_daily_cap(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    limits = survey_service.RateLimits(per_minute=100, per_day=3)
-    monkeypatch.setattr(survey_service, "RateLimits", lambda: limits)
+def test_rate_limit_has_a_daily_cap(world: World, clock: SettableClock) -> None:
+    get_services().survey_answers.limits = RateLimits(per_minute=100, per_day=3)
     frozen = dt.datetime.now(dt.UTC).replace(hour=12)
-    monkeypatch.setattr(survey_service, "_utc_now", lambda: frozen)
+    clock.set(frozen)
     code = world.collection()
     for _ in range(3):
         assert world.respond(code, {"safety_1": 3}).status == 201
@@ -674,34 +596,34 @@ def limit_senders(monkeypatch: pytest.MonkeyPatch, per_window: int, per_day: int
     get_settings.cache_clear()
 
 
-def test_a_script_cannot_lock_a_class_out(world: World, source_ip: Any) -> None:
+def test_a_script_cannot_lock_a_class_out(
+    world: World, source_ip: Any, clock: SettableClock
+) -> None:
     # Given a script sending answers as fast as it can from one address
     frozen = dt.datetime.now(dt.UTC).replace(minute=1, second=0)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(survey_service, "_utc_now", lambda: frozen)
-        code = world.collection()
-        source_ip("198.51.100.66")
-        stored = 0
-        while (answer := world.respond(code, {"safety_1": 1})).status == 201:
-            stored += 1
-        # Then it is stopped by its own limit, with a clear 429 and Retry-After
-        assert stored == 60
-        assert_error(answer, 429)
-        assert answer.json["retry_after"] == 540
-        assert answer.headers["Retry-After"] == "540"
-        # While a class of 30 on a school's Wi-Fi (one address) answers at once
-        source_ip("203.0.113.7")
-        for _ in range(30):
-            assert world.respond(code, {"safety_1": 5}).status == 201
+    clock.set(frozen)
+    code = world.collection()
+    source_ip("198.51.100.66")
+    stored = 0
+    while (answer := world.respond(code, {"safety_1": 1})).status == 201:
+        stored += 1
+    # Then it is stopped by its own limit, with a clear 429 and Retry-After
+    assert stored == 60
+    assert_error(answer, 429)
+    assert answer.json["retry_after"] == 540
+    assert answer.headers["Retry-After"] == "540"
+    # While a class of 30 on a school's Wi-Fi (one address) answers at once
+    source_ip("203.0.113.7")
+    for _ in range(30):
+        assert world.respond(code, {"safety_1": 5}).status == 201
     assert len(items_of_type("response")) == 90
 
 
 def test_one_sender_cannot_stuff_a_survey_over_the_day(
-    world: World, source_ip: Any, monkeypatch: pytest.MonkeyPatch
+    world: World, source_ip: Any, monkeypatch: pytest.MonkeyPatch, clock: SettableClock
 ) -> None:
     limit_senders(monkeypatch, per_window=4, per_day=10)
-    now = [dt.datetime.now(dt.UTC).replace(hour=9, minute=0, second=0)]
-    monkeypatch.setattr(survey_service, "_utc_now", lambda: now[0])
+    clock.set(dt.datetime.now(dt.UTC).replace(hour=9, minute=0, second=0))
     code = world.collection()
     source_ip("2001:db8:5:6::1")
     accepted = 0
@@ -709,7 +631,7 @@ def test_one_sender_cannot_stuff_a_survey_over_the_day(
         for _ in range(5):
             if world.respond(code, {"safety_1": 1}).status == 201:
                 accepted += 1
-        now[0] += dt.timedelta(minutes=10)
+        clock.advance(dt.timedelta(minutes=10))
     assert accepted == 10
     refused = world.respond(code, {"safety_1": 1})
     assert_error(refused, 429)
@@ -725,11 +647,11 @@ def test_one_sender_cannot_stuff_a_survey_over_the_day(
 
 
 def test_check_ins_have_the_same_sender_limits(
-    world: World, source_ip: Any, monkeypatch: pytest.MonkeyPatch
+    world: World, source_ip: Any, monkeypatch: pytest.MonkeyPatch, clock: SettableClock
 ) -> None:
     limit_senders(monkeypatch, per_window=3, per_day=100)
     frozen = dt.datetime.now(dt.UTC).replace(minute=31)
-    monkeypatch.setattr(survey_service, "_utc_now", lambda: frozen)
+    clock.set(frozen)
     code = world.collection({"kind": "checkin"})
     source_ip("192.0.2.10")
     sids = [str(uuid.uuid4()) for _ in range(3)]
@@ -864,7 +786,7 @@ def test_checkins_stored_before_the_key_keep_counting_once(
         map(str, [empty, empty, {"unit": periods, "org": periods}])
     )
     assert not any(legacy in m["PK"] for m in items_of_type("visit_marker"))
-    again = survey_service.get_survey_service().rekey_checkin_markers()
+    again = get_services().survey_answers.rekey_checkin_markers()
     assert (again.moved, again.merged) == (0, 0)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.statistics_service import get_statistics_service
+from chalicelib.services import get_services
 from tests.functional.conftest import reset_caches
 from tests.functional.test_network_publication import (
     activities,
@@ -28,7 +28,7 @@ def world(ddb_local_environment: LocalTables) -> Iterator[dict[str, Any]]:
 
 
 def read(scope: str, period: str) -> dict[str, Any]:
-    return get_statistics_service().statistics(scope, period)
+    return get_services().statistics.statistics(scope, period)
 
 
 def test_a_network_equals_its_members_as_they_join_and_leave(world: dict[str, Any]) -> None:

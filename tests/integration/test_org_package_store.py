@@ -10,12 +10,12 @@ from typing import Any
 import boto3
 import pytest
 
-from chalicelib.data_service import DataService
 from chalicelib.domain.activity import ActivityIn
 from chalicelib.domain.models import GoalIn, OrgIn, QuestionIn, UnitIn
 from chalicelib.domain.stats import StatsKey
 from chalicelib.events.aggregate import StreamAggregator
 from chalicelib.services import Services
+from chalicelib.services.data import DataService
 from chalicelib.store.accounts import LocalAccounts
 from chalicelib.store.schema import create_tables
 from chalicelib.store.stats import StatsStore
@@ -46,7 +46,7 @@ def a_world(table: Any) -> tuple[Services, DataService, Any, str]:
         services.activities.record_activity(
             admin, unit.id, ActivityIn.model_validate(body, strict=False)
         )
-    return services, DataService(table, LocalAccounts()), admin, org.id
+    return services, services.org_packages, admin, org.id
 
 
 def activity_rows(package: bytes) -> int:

@@ -9,7 +9,8 @@ import pytest
 
 from chalicelib.domain.errors import TooManyRequests
 from chalicelib.domain.sender_limits import SenderLimits
-from chalicelib.sender_limits import SenderLimiter
+from chalicelib.services.clock import SettableClock
+from chalicelib.services.sender_limits import SenderLimiter
 from chalicelib.store.sender_limits import SenderLimitStore, forget_day_keys
 
 pytestmark = pytest.mark.integration
@@ -48,7 +49,9 @@ def test_one_key_per_day_for_every_instance(table: Any) -> None:
 
 
 def test_the_limiter_refuses_with_the_seconds_to_wait(table: Any) -> None:
-    limiter = SenderLimiter.from_table(table, lambda: NOON, SenderLimits(per_window=2, per_day=3))
+    limiter = SenderLimiter.from_table(
+        table, SettableClock(NOON), SenderLimits(per_window=2, per_day=3)
+    )
     limiter.admit("203.0.113.7", "code1")
     limiter.admit("203.0.113.7", "code1")
     with pytest.raises(TooManyRequests) as refused:
@@ -78,7 +81,7 @@ def test_a_burst_from_one_sender_is_cut_exactly_at_the_limit(table: Any) -> None
         # One session per request, as separate Lambda instances would have.
         session = boto3.session.Session(region_name=table.meta.client.meta.region_name)
         own = session.resource("dynamodb", endpoint_url=endpoint).Table(table.name)
-        limiter = SenderLimiter.from_table(own, lambda: NOON, limits)
+        limiter = SenderLimiter.from_table(own, SettableClock(NOON), limits)
         try:
             limiter.admit("203.0.113.7", "code1")
         except TooManyRequests:

@@ -9,8 +9,8 @@ from typing import Any, Final
 
 from botocore.exceptions import ClientError
 
-from chalicelib.store.directory import DataTableRepository, is_condition_failure
 from chalicelib.store.surveys.keys import SEEN_SK
+from chalicelib.store.table import DataTableRepository, is_condition_failure
 
 # What _transact_once answers when another transaction held an item: try again.
 _CONFLICT: Final[set[int]] = {-1}

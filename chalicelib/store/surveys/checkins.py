@@ -13,7 +13,6 @@ from boto3.dynamodb.conditions import Attr
 from botocore.exceptions import ClientError
 
 from chalicelib.domain.surveys import keyed_visitor
-from chalicelib.store.directory import is_condition_failure
 from chalicelib.store.items import without_keys
 from chalicelib.store.surveys.base import SurveyTableRepository
 from chalicelib.store.surveys.keys import (
@@ -29,6 +28,7 @@ from chalicelib.store.surveys.keys import (
     org_pk,
     parse_marker_pk,
 )
+from chalicelib.store.table import is_condition_failure
 
 # Rounds of reading markers and writing a check-in before giving up (markers kept changing).
 _MAX_MARKER_ROUNDS = 8

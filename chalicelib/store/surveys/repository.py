@@ -10,7 +10,6 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from chalicelib.domain.errors import NotFound
-from chalicelib.store.directory import is_condition_failure
 from chalicelib.store.items import without_keys
 from chalicelib.store.surveys.checkins import CheckinRepository
 from chalicelib.store.surveys.keys import (
@@ -26,6 +25,7 @@ from chalicelib.store.surveys.keys import (
     response_pk,
     template_sk,
 )
+from chalicelib.store.table import is_condition_failure
 
 
 class SurveyRepository(CheckinRepository):
@@ -215,7 +215,7 @@ class SurveyRepository(CheckinRepository):
         """Store many new responses (and their texts) with batch writes, 25 items a call.
 
         Unconditional: for the demo seed, whose answers were checked by the service
-        (``SurveyService.response_for``) and are not stored yet (``stored_responses``).
+        (``SurveyAnswers.response_for``) and are not stored yet (``stored_responses``).
         """
         with self._table.batch_writer() as batch:
             for response, texts in answers:

@@ -4,7 +4,8 @@ Anyone with an ideas point's code may propose a statement and vote on approved o
 each submission counts once, under the id the page drew. The unit's members read the
 proposals with their votes (docs/ideas.md); its workers and the organisation's admins
 decide which are shown — not partners, outside groups given the unit. Adoption into a
-survey template goes through ``SurveyService.create_template`` (``from_idea``).
+survey template goes through ``SurveyService.create_template`` (``from_idea``,
+``services/surveys.py``).
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from chalicelib.domain.ideas import (
     clean_statement,
 )
 from chalicelib.domain.surveys import SubmissionAck
-from chalicelib.settings import Settings, get_settings
-from chalicelib.store.clients import data_table
+from chalicelib.services.clock import Clock
+from chalicelib.services.lookups import Lookups
+from chalicelib.services.survey_answers import SurveyAnswers
+from chalicelib.services.survey_points import SurveyPoints
 from chalicelib.store.ideas import IdeaRepository, idea_id_for
-from chalicelib.survey_service import SurveyService
+from chalicelib.store.surveys import SurveyRepository
 
 # Who decides what young people see: not partners (outside groups given a unit).
 MODERATORS = ("platform_admin", "org_admin", "worker")
@@ -39,21 +42,27 @@ def _minute(moment: dt.datetime) -> str:
 
 
 class IdeasService:
-    """Proposals and votes of ideas points, over the survey services' table."""
+    """Proposals and votes of ideas points, moderation, and the statements adopted."""
 
-    def __init__(self, surveys: SurveyService, ideas: IdeaRepository) -> None:
+    def __init__(
+        self,
+        lookups: Lookups,
+        points: SurveyPoints,
+        answers: SurveyAnswers,
+        surveys: SurveyRepository,
+        ideas: IdeaRepository,
+        clock: Clock,
+    ) -> None:
+        self.lookups = lookups
+        self.points = points
+        self.answers = answers
         self.surveys = surveys
         self.ideas = ideas
-
-    @classmethod
-    def from_table(cls, table: Any, settings: Settings) -> IdeasService:
-        """Services over one data table (a boto3 Table resource)."""
-        surveys = SurveyService.from_table(table, settings)
-        return cls(surveys, surveys.ideas)
+        self.clock = clock
 
     # ------------------------------------------------------------ public side
     def _ideas_point(self, code: str) -> dict[str, Any]:
-        item = self.surveys._open_collection(code)
+        item = self.points.open(code)
         if item["kind"] != "ideas":
             raise InvalidInput.field("collection_code", f"is a {item['kind']} point, not ideas")
         return item
@@ -61,7 +70,7 @@ class IdeasService:
     def _admit(self, code: str, sender: str) -> None:
         """The one place anonymous ideas and votes pass the rate limits: the sender's own
         (``sender`` is the source network, never stored), then the collection's."""
-        self.surveys._rate_limit(code, sender)
+        self.answers.admit(code, sender)
 
     def submit_idea(self, data: IdeaIn, sender: str) -> SubmissionAck:
         """Store a proposal once, as ``new`` (private until a worker approves it).
@@ -83,7 +92,7 @@ class IdeasService:
                 "text": text,
                 "lang": base_language(data.lang),
                 "status": "new",
-                "created_at": _minute(self.surveys.clock()),
+                "created_at": _minute(self.clock.now()),
             }
         )
         return SubmissionAck(
@@ -105,7 +114,7 @@ class IdeasService:
                 "collection_code": item["code"],
                 "unit_id": item["unit_id"],
                 "org_id": item["org_id"],
-                "date": self.surveys.clock().date().isoformat(),
+                "date": self.clock.today().isoformat(),
                 "idea_ids": list(data.idea_ids),
             }
         )
@@ -117,10 +126,10 @@ class IdeasService:
     def _ideas_point_of_unit(
         self, principal: Principal, unit_id: str, code: str, *, moderate: bool
     ) -> dict[str, Any]:
-        _, role = self.surveys.lookups.member_unit(principal, unit_id)
+        _, role = self.lookups.member_unit(principal, unit_id)
         if moderate and role not in MODERATORS:
             raise Forbidden("only the unit's workers and the organisation's admins moderate")
-        item = self.surveys.surveys.get_collection(code.lower())
+        item = self.surveys.get_collection(code.lower())
         if item is None or item["unit_id"] != unit_id or item["kind"] != "ideas":
             raise NotFound(f"no ideas point {code} in unit {unit_id}")
         return item
@@ -152,7 +161,7 @@ class IdeasService:
             idea_id,
             item["code"],
             data.status,
-            _minute(self.surveys.clock()),
+            _minute(self.clock.now()),
             principal.email,
             translations,
         )
@@ -164,11 +173,9 @@ class IdeasService:
     ) -> list[AdoptedStatement]:
         """The statements young people proposed that the organisation's templates of
         ``year`` ask (what the annual report lists), in template order."""
-        self.surveys.lookups.member_org(principal, org_id)
+        self.lookups.member_org(principal, org_id)
         statements: list[AdoptedStatement] = []
-        templates = sorted(
-            self.surveys.surveys.list_templates(org_id), key=lambda item: item["created_at"]
-        )
+        templates = sorted(self.surveys.list_templates(org_id), key=lambda item: item["created_at"])
         for template in templates:
             if not str(template.get("created_at", "")).startswith(f"{year:04d}"):
                 continue
@@ -190,9 +197,3 @@ class IdeasService:
                     )
                 )
         return statements
-
-
-def get_ideas_service(settings: Settings | None = None) -> IdeasService:
-    """The ideas services over the configured data table (not cached; see surveys)."""
-    settings = settings or get_settings()
-    return IdeasService.from_table(data_table(settings), settings)

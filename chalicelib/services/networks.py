@@ -15,7 +15,7 @@ from typing import Any
 
 from chalicelib.domain.access import Principal
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
-from chalicelib.domain.ids import new_id, utc_now_iso
+from chalicelib.domain.ids import new_id
 from chalicelib.domain.networks import (
     Network,
     NetworkIn,
@@ -24,17 +24,26 @@ from chalicelib.domain.networks import (
     PublicNetwork,
     network_problem,
 )
-from chalicelib.services import Services, get_services
+from chalicelib.services.clock import Clock
+from chalicelib.store.accounts import SignInAccounts
+from chalicelib.store.directory import DirectoryRepository
 from chalicelib.store.networks import NetworkRepository
 
 
 class NetworkService:
     """Networks and their coordinators, with every access check."""
 
-    def __init__(self, services: Services, networks: NetworkRepository) -> None:
-        self.services = services
-        self.directory = services.directory
+    def __init__(
+        self,
+        directory: DirectoryRepository,
+        networks: NetworkRepository,
+        accounts: SignInAccounts,
+        clock: Clock,
+    ) -> None:
+        self.directory = directory
         self.networks = networks
+        self.accounts = accounts
+        self.clock = clock
 
     # ------------------------------------------------------------ reads
     def network_members(self, network_id: str) -> list[str] | None:
@@ -94,7 +103,7 @@ class NetworkService:
     def create_network(self, principal: Principal, data: NetworkIn) -> Network:
         principal.require_platform_admin()
         countries = self._check(data)
-        now = utc_now_iso()
+        now = self.clock.iso()
         coordinators = sorted(data.coordinators)
         item: dict[str, Any] = {
             "id": new_id(),
@@ -122,7 +131,7 @@ class NetworkService:
         current = self._network(network_id)
         principal.require_platform_admin()
         countries = self._check(data)
-        now = utc_now_iso()
+        now = self.clock.iso()
         item = {
             **current,
             "name": data.name,
@@ -175,30 +184,15 @@ class NetworkService:
 
     def _invite(self, email: str) -> None:
         """Create (or enable again) the coordinator's sign-in, as for a member."""
-        if not self.services.accounts.invite(email):
-            self.services.accounts.enable(email)
+        if not self.accounts.invite(email):
+            self.accounts.enable(email)
 
     def _remove_coordinator(self, network_id: str, email: str) -> None:
         """As removing a member: someone left with no role anywhere loses their sign-in."""
         self.networks.delete_coordinator(network_id, email)
         if not self.directory.account(email).has_rights:
-            self.services.accounts.disable(email)
+            self.accounts.disable(email)
             if self.directory.account(email).has_rights:
-                self.services.accounts.enable(email)
+                self.accounts.enable(email)
             else:
                 self.directory.unbind_subject(email)
-
-
-def get_network_service() -> NetworkService:
-    """The network services of this process (over the configured data table; cheap)."""
-    services = get_services()
-    assert services.networks is not None
-    return NetworkService(services, services.networks)
-
-
-def network_members(network_id: str) -> list[str] | None:
-    """The member organisations of a network (sorted), or None if there is none.
-
-    For other modules that resolve ``network:ID`` (e.g. ``/public/averages``).
-    """
-    return get_network_service().network_members(network_id)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 import zipfile
 from dataclasses import dataclass
 from typing import Any
@@ -22,10 +21,10 @@ from chalicelib.domain.activity import Activity
 from chalicelib.domain.activity_import import check_rows, csv_records, xlsx_records
 from chalicelib.domain.datapackage import read_csv, write_csv
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
-from chalicelib.domain.ids import utc_now_iso
 from chalicelib.domain.models import Output
 from chalicelib.domain.package_zip import ZipLimits, check_inflation, read_flat_zip
 from chalicelib.domain.vocabulary import core_categories, own_categories
+from chalicelib.services.clock import Clock
 from chalicelib.store import keys
 from chalicelib.store import org_package as items
 from chalicelib.store.accounts import SignInAccounts
@@ -84,11 +83,18 @@ def _raise(problems: list[FieldProblem]) -> None:
 class DataService:
     """Whole-organisation export and import over one data table."""
 
-    def __init__(self, table: Any, accounts: SignInAccounts, limits: ZipLimits | None = None):
+    def __init__(
+        self,
+        table: Any,
+        accounts: SignInAccounts,
+        clock: Clock,
+        limits: ZipLimits | None = None,
+    ) -> None:
         self.directory = DirectoryRepository(table)
         self.surveys = SurveyRepository(table)
         self.store = OrgPackageStore(table)
         self.accounts = accounts
+        self.clock = clock
         self.limits = limits or ZipLimits()
 
     def require_admin(self, principal: Principal, org_id: str) -> None:
@@ -135,7 +141,7 @@ class DataService:
     def export_package(self, principal: Principal, org_id: str) -> ExportedPackage:
         """The organisation as a zip: ``datapackage.json`` and one CSV per table."""
         org = self._org(principal, org_id)
-        now = utc_now_iso()
+        now = self.clock.iso()
         snapshot = self.snapshot(org_id, org)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
@@ -246,17 +252,17 @@ class DataService:
             if not self.accounts.invite(member["email"]):
                 self.accounts.enable(member["email"])
         if plan.org != target:
-            self.directory.replace_org({**plan.org, "updated_at": utc_now_iso()})
+            self.directory.replace_org({**plan.org, "updated_at": self.clock.iso()})
         if plan.vocabulary is not None:
             # Before the activities that use the new categories.
-            self.directory.put_vocabulary(org_id, plan.vocabulary, utc_now_iso())
+            self.directory.put_vocabulary(org_id, plan.vocabulary, self.clock.iso())
         # Referenced items first: a crash midway leaves a consistent, resumable state.
         # Written in chunks within the time budget; what is left, a repeat writes.
-        started = time.monotonic()
+        started = self.clock.monotonic()
         written = {name: 0 for name in planned}
         for name in planned:
             for first in range(0, len(missing[name]), WRITE_CHUNK):
-                if time_budget is not None and time.monotonic() - started > time_budget:
+                if time_budget is not None and self.clock.monotonic() - started > time_budget:
                     left = sum(len(group) for group in missing.values()) - sum(written.values())
                     return ImportResult(
                         dry_run=False,
@@ -274,9 +280,10 @@ class DataService:
 class ActivityImportService:
     """A unit's activities from a spreadsheet, by the rules of the activity API."""
 
-    def __init__(self, table: Any, limits: ZipLimits | None = None) -> None:
+    def __init__(self, table: Any, clock: Clock, limits: ZipLimits | None = None) -> None:
         self.directory = DirectoryRepository(table)
         self.store = OrgPackageStore(table)
+        self.clock = clock
         self.limits = limits or ZipLimits()
 
     def require_member(self, principal: Principal, unit_id: str) -> dict[str, Any]:
@@ -311,7 +318,7 @@ class ActivityImportService:
         unit_goals = [g for g in goals if not g.get("unit_ids") or unit_id in g["unit_ids"]]
         rows = check_rows(records, unit_id, unit_goals, {q["id"] for q in questions}, problems, own)
         _raise(problems)
-        now = utc_now_iso()
+        now = self.clock.iso()
         planned = [
             items.activity_item(
                 Activity(

@@ -3,7 +3,7 @@
 Use it before storing anything a stranger sent, after the replay check (a retry of a
 stored submission is answered without counting) and after validation:
 
-    SenderLimiter.from_table(table).admit(source_address(request.context), code)
+    SenderLimiter.from_table(table, clock).admit(source_address(request.context), code)
 
 ``admit`` counts the submission or raises ``TooManyRequests`` (429, with ``retry_after``
 in seconds, which the error mapper also sends as ``Retry-After``). The numbers are in
@@ -13,7 +13,6 @@ in seconds, which the error mapper also sends as ``Retry-After``). The numbers a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from chalicelib.domain.errors import TooManyRequests
@@ -24,13 +23,8 @@ from chalicelib.domain.sender_limits import (
     site_of,
     window_of,
 )
+from chalicelib.services.clock import Clock
 from chalicelib.store.sender_limits import SenderLimitStore
-
-Clock = Callable[[], dt.datetime]
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class SenderLimiter:
@@ -39,23 +33,23 @@ class SenderLimiter:
     def __init__(
         self,
         store: SenderLimitStore,
-        clock: Clock | None = None,
+        clock: Clock,
         limits: SenderLimits | None = None,
     ) -> None:
         self.store = store
-        self.clock = clock or _utc_now
+        self.clock = clock
         self.limits = limits or SenderLimits()
 
     @classmethod
     def from_table(
-        cls, table: Any, clock: Clock | None = None, limits: SenderLimits | None = None
+        cls, table: Any, clock: Clock, limits: SenderLimits | None = None
     ) -> SenderLimiter:
         """A limiter over the data table (a boto3 Table resource)."""
         return cls(SenderLimitStore(table), clock, limits)
 
     def admit(self, address: str, scope: str) -> None:
         """Count one submission of ``address`` into ``scope``, or refuse it (429)."""
-        now = self.clock().astimezone(dt.UTC)
+        now = self.clock.now().astimezone(dt.UTC)
         limits = self.limits
         key = self.store.day_key(now.date())
         start, end = window_of(now, limits.window_seconds)

@@ -11,17 +11,12 @@ keys (plus one for unknown scopes).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
-from functools import lru_cache
 from typing import Any
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.publication import empty_document, finalise
-from chalicelib.settings import get_settings
-from chalicelib.store import clients
-from chalicelib.store.directory import DirectoryRepository
+from chalicelib.services.clock import Clock, SystemClock
 from chalicelib.store.publication import PublicationStore
-from chalicelib.store.stats import stats_client
 
 _KINDS = {
     "org": "organisation or unit",
@@ -31,10 +26,6 @@ _KINDS = {
 }
 
 
-def _today() -> date:
-    return datetime.now(tz=UTC).date()
-
-
 class StatisticsService:
     """Published statistics of one or many scopes and periods."""
 
@@ -42,11 +33,11 @@ class StatisticsService:
         self,
         store: PublicationStore,
         unknown_scopes: Callable[[Sequence[str]], list[str]],
-        today: Callable[[], date] = _today,
+        clock: Clock | None = None,
     ) -> None:
         self._store = store
         self._unknown_scopes = unknown_scopes
-        self._today = today
+        self._clock = clock or SystemClock()
 
     def statistics(self, scope: str, period: str, by: str | None = None) -> dict[str, Any]:
         """The published document (with one grouping's groups when ``by`` is given:
@@ -63,7 +54,7 @@ class StatisticsService:
         if stored is None:
             self._require_known([scope], "scope")
             stored = empty_document(scope, period)
-        return finalise(stored, self._today(), by)
+        return finalise(stored, self._clock.today(), by)
 
     def compare(
         self, scopes: Sequence[str], periods: Sequence[str], *, known: bool = False
@@ -75,7 +66,7 @@ class StatisticsService:
         with_figures = {scope for scope, _ in stored}
         if not known:
             self._require_known([s for s in scopes if s not in with_figures], "scopes")
-        today = self._today()
+        today = self._clock.today()
         return [finalise(stored.get(cell) or empty_document(*cell), today) for cell in cells]
 
     def _require_known(self, scopes: Sequence[str], field: str) -> None:
@@ -87,14 +78,3 @@ class StatisticsService:
                     FieldProblem(field, f"unknown {_KINDS[s.split(':')[0]]} {s}") for s in unknown
                 ],
             )
-
-
-@lru_cache(maxsize=1)
-def get_statistics_service() -> StatisticsService:
-    """The service of this process, on the configured tables (built once)."""
-    settings = get_settings()
-    directory = DirectoryRepository(clients.data_table(settings))
-    return StatisticsService(
-        PublicationStore(stats_client(settings), settings.stats_table),
-        directory.unknown_scopes,
-    )

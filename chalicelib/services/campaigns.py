@@ -1,11 +1,9 @@
-"""The evaluation cycle's use cases: campaigns, targets and the team's analyses.
+"""Campaigns: one survey QR point per unit, opened at once, with live progress.
 
-A campaign opens one survey QR point per unit through the same rules as a single
-collection (the template must be the organisation's, the window must close in the
-future, every point closes by itself at ``closes_at``), writes all of them and the
-campaign in one transaction, and reports live progress to the organisation's members.
-Targets and analyses are per organisation, year and scope; a PUT replaces the scope's
-set, and the same PUT again changes nothing.
+A campaign opens its points through the same rules as a single collection (the template
+must be the organisation's, the window must close in the future, every point closes by
+itself at ``closes_at``), writes all of them and the campaign in one transaction, and
+reports live progress to the organisation's members (docs/evaluation.md).
 """
 
 from __future__ import annotations
@@ -28,51 +26,36 @@ from chalicelib.domain.campaigns import (
 from chalicelib.domain.errors import InvalidInput, NotFound
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.surveys import collection_status, new_collection_code
-from chalicelib.domain.targets import (
-    Analysis,
-    AnalysisIn,
-    Targets,
-    TargetsIn,
-    YearAnalyses,
-    YearTargets,
-    measure_problems,
-)
+from chalicelib.services.clock import Clock, iso_instant
 from chalicelib.services.lookups import Lookups
-from chalicelib.settings import Settings, get_settings
-from chalicelib.store.campaigns import CampaignRepository, analysis_sk, targets_sk
-from chalicelib.store.clients import data_table
-from chalicelib.survey_answers import Clock, iso_instant
-from chalicelib.survey_service import SurveyService
+from chalicelib.services.survey_points import SurveyPoints
+from chalicelib.settings import Settings
+from chalicelib.store.campaigns import CampaignRepository
+from chalicelib.store.directory import DirectoryRepository
 
 
 def _parse(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value)
 
 
-class EvaluationService:
-    """Campaigns, targets and analyses over one data table."""
+class CampaignService:
+    """Campaigns of an organisation, with every access check."""
 
     def __init__(
         self,
+        lookups: Lookups,
         campaigns: CampaignRepository,
-        surveys: SurveyService,
+        points: SurveyPoints,
+        directory: DirectoryRepository,
         settings: Settings,
-        clock: Clock | None = None,
+        clock: Clock,
     ) -> None:
+        self.lookups = lookups
         self.campaigns = campaigns
-        self.surveys = surveys
-        self.directory = surveys.directory
-        self.lookups = Lookups(self.directory)
+        self.points = points
+        self.directory = directory
         self.settings = settings
-        self.clock = clock or surveys.clock
-
-    @classmethod
-    def from_table(
-        cls, table: Any, settings: Settings, clock: Clock | None = None
-    ) -> EvaluationService:
-        """Services over one data table; ``clock`` as for ``SurveyService.from_table``."""
-        surveys = SurveyService.from_table(table, settings, clock)
-        return cls(CampaignRepository(table), surveys, settings)
+        self.clock = clock
 
     # ------------------------------------------------------------ campaigns
     def create_campaign(
@@ -99,12 +82,12 @@ class EvaluationService:
                     "unit_ids", "not units of this organisation: " + ", ".join(foreign)
                 )
             unit_ids = list(data.unit_ids)
-        template = self.surveys.find_template(org_id, data.template_id)
+        template = self.points.template(org_id, data.template_id)
         if template is None:
             raise InvalidInput.field(
                 "template_id", f"no template {data.template_id} in this organisation"
             )
-        now = self.clock()
+        now = self.clock.now()
         if data.closes_at <= now:
             raise InvalidInput.field("closes_at", "is in the past")
         created_at = iso_instant(now)
@@ -170,9 +153,9 @@ class EvaluationService:
     def _campaign_view(
         self, item: dict[str, Any], api_base: str, *, with_progress: bool = True
     ) -> Campaign:
-        now = self.clock()
+        now = self.clock.now()
         closes_at = _parse(item["closes_at"])
-        template = self.surveys.find_template(item["org_id"], item["template_id"])
+        template = self.points.template(item["org_id"], item["template_id"])
         scale_ids = scale_question_ids(template) if template else frozenset()
         minimum = self.settings.suppression_threshold
         names = {unit["id"]: unit["name"] for unit in self.directory.list_units(item["org_id"])}
@@ -185,7 +168,7 @@ class EvaluationService:
             tally = tally_answers(
                 self.campaigns.answers_of(entry["code"]) if with_progress else (), scale_ids
             )
-            view = self.surveys.collection_view(stored, api_base, tally.responses)
+            view = self.points.view(stored, api_base, tally.responses)
             collections.append(
                 CampaignCollection(
                     unit_id=view.unit_id, code=view.code, url=view.url, poster_url=view.poster_url
@@ -225,115 +208,3 @@ class EvaluationService:
             responses=sum(u.responses for u in units),
             units_with_minimum=sum(1 for u in units if u.minimum_reached),
         )
-
-    # ------------------------------------------------------------ targets and analyses
-    def put_targets(self, principal: Principal, org_id: str, year: int, data: TargetsIn) -> Targets:
-        """Set one scope's targets for a year (replacing its earlier set)."""
-        self.lookups.admin_org(principal, org_id)
-        self._check_scope(org_id, data.scope)
-        problems = measure_problems(data.targets, self._own_indicators(org_id))
-        if problems:
-            raise InvalidInput(
-                "; ".join(f"{p.field}: {p.problem}" for p in problems), errors=problems
-            )
-        sk = targets_sk(year, data.scope)
-        current = self.campaigns.get_year_item(org_id, sk)
-        if current is not None and current["targets"] == data.targets:
-            return Targets(**current)  # the same PUT again: nothing changes
-        stored = {
-            "org_id": org_id,
-            "year": year,
-            "scope": data.scope,
-            "targets": data.targets,
-            "updated_by": principal.email,
-            "updated_at": iso_instant(self.clock()),
-        }
-        self.campaigns.put_year_item(org_id, sk, "targets", _decimals(stored))
-        return Targets(**stored)
-
-    def year_targets(self, principal: Principal, org_id: str, year: int) -> YearTargets:
-        """Every scope's targets for a year (members of the organisation)."""
-        items = self._year_items(principal, org_id, year, "targets")
-        return YearTargets(org_id=org_id, year=year, items=[Targets(**i) for i in items])
-
-    def put_analysis(
-        self, principal: Principal, org_id: str, year: int, data: AnalysisIn
-    ) -> Analysis:
-        """Write (or rewrite) the team's analysis of one scope's year."""
-        self.lookups.admin_org(principal, org_id)
-        self._check_scope(org_id, data.scope)
-        sk = analysis_sk(year, data.scope)
-        current = self.campaigns.get_year_item(org_id, sk)
-        if current is not None and (current["text"], current["public"]) == (
-            data.text,
-            data.public,
-        ):
-            return Analysis(**current)
-        stored = {
-            "org_id": org_id,
-            "year": year,
-            "scope": data.scope,
-            "text": data.text,
-            "public": data.public,
-            "updated_by": principal.email,
-            "updated_at": iso_instant(self.clock()),
-        }
-        self.campaigns.put_year_item(org_id, sk, "analysis", stored)
-        return Analysis(**stored)
-
-    def year_analyses(self, principal: Principal, org_id: str, year: int) -> YearAnalyses:
-        """Every scope's analysis of a year (members of the organisation)."""
-        items = self._year_items(principal, org_id, year, "analysis")
-        return YearAnalyses(org_id=org_id, year=year, items=[Analysis(**i) for i in items])
-
-    def public_year(self, org_id: str, year: int) -> dict[str, Any]:
-        """What the public annual report may read of an organisation's year (one query):
-        ``targets`` by scope, and ``analyses`` by scope, only those marked public."""
-        targets: dict[str, dict[str, float]] = {}
-        analyses: dict[str, str] = {}
-        for item in self.campaigns.year_items(org_id, year):
-            if item["kind"] == "targets":
-                targets[item["scope"]] = item["targets"]
-            elif item["kind"] == "analysis" and item.get("public"):
-                analyses[item["scope"]] = item["text"]
-        return {"targets": targets, "analyses": analyses}
-
-    def _year_items(
-        self, principal: Principal, org_id: str, year: int, kind: str
-    ) -> list[dict[str, Any]]:
-        self.lookups.member_org(principal, org_id)
-        items = [i for i in self.campaigns.year_items(org_id, year) if i["kind"] == kind]
-        return sorted(items, key=lambda i: (not i["scope"].startswith("org:"), i["scope"]))
-
-    def _check_scope(self, org_id: str, scope: str) -> None:
-        kind, _, scope_id = scope.partition(":")
-        if kind == "org" and scope_id != org_id:
-            raise InvalidInput.field("scope", f"must be org:{org_id} or a unit of it")
-        if kind == "unit":
-            unit = self.directory.get_unit(scope_id)
-            if unit is None or unit["org_id"] != org_id:
-                raise InvalidInput.field("scope", f"no unit {scope_id} in this organisation")
-
-    def _own_indicators(self, org_id: str) -> frozenset[str]:
-        return frozenset(
-            indicator["id"]
-            for template in self.surveys.surveys.list_templates(org_id)
-            for indicator in template.get("indicators", [])
-        )
-
-
-def _decimals(value: Any) -> Any:
-    """Floats as DynamoDB numbers (boto3 refuses Python floats)."""
-    from decimal import Decimal
-
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, dict):
-        return {k: _decimals(v) for k, v in value.items()}
-    return value
-
-
-def get_evaluation_service(settings: Settings | None = None) -> EvaluationService:
-    """The evaluation services over the configured data table (cheap; not cached)."""
-    settings = settings or get_settings()
-    return EvaluationService.from_table(data_table(settings), settings)

@@ -10,7 +10,6 @@ the organisation's year of targets and *public* analyses (one Query). Rules are 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from chalicelib.domain.averages import average, default_level, has_figures, target_results
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.key_figures import derived_figures, year_problem
+from chalicelib.services.clock import Clock, SystemClock
 
 # level=unit reads one document per unit: a bounded number of reads per request.
 MAX_UNIT_MEMBERS = 200
@@ -28,18 +28,20 @@ KEPT_SECONDS = 60.0
 KEPT_ANSWERS = 256
 
 
-def network_members(network_id: str) -> list[str]:
-    """The organisation ids of a network — the one place networks are resolved
-    (``chalicelib.networks_service.network_members``, docs/networks.md); an unknown
-    network is a 404 naming ``group``."""
-    from chalicelib.networks_service import network_members as members_of
+def known_network(members_of: Callable[[str], list[str] | None]) -> Callable[[str], list[str]]:
+    """A network's organisation ids by ``members_of`` (``NetworkService.network_members``,
+    the one place networks are resolved: docs/networks.md); an unknown network is a 404
+    naming ``group``."""
 
-    members = members_of(network_id)
-    if members is None:
-        raise NotFound(
-            f"unknown network {network_id}",
-            errors=[FieldProblem("group", f"unknown network network:{network_id}")],
-        )
+    def members(network_id: str) -> list[str]:
+        found = members_of(network_id)
+        if found is None:
+            raise NotFound(
+                f"unknown network {network_id}",
+                errors=[FieldProblem("group", f"unknown network network:{network_id}")],
+            )
+        return found
+
     return members
 
 
@@ -63,14 +65,14 @@ class AveragesService:
         statistics: Any,
         directory: Any,
         public_year: Callable[[str, int], dict[str, Any]],
-        resolve_network: Callable[[str], list[str]] = network_members,
-        clock: Callable[[], float] = time.monotonic,
+        resolve_network: Callable[[str], list[str]],
+        clock: Clock | None = None,
     ) -> None:
         self._statistics = statistics
         self._directory = directory
         self._public_year = public_year
         self._resolve_network = resolve_network
-        self._clock = clock
+        self._clock = clock or SystemClock()
         self._kept: dict[tuple[str, str, str], tuple[float, dict[str, Any]]] = {}
 
     # ------------------------------------------------------------------ averages
@@ -82,7 +84,7 @@ class AveragesService:
         ``listing`` when the caller has already read it."""
         level = level or default_level(group)
         key = (group, level, period)
-        now = self._clock()
+        now = self._clock.monotonic()
         kept = self._kept.get(key)
         if kept is not None and kept[0] > now:
             return kept[1]
