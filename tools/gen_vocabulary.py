@@ -21,7 +21,7 @@ from typing import Any, get_args
 
 from chalicelib.api.data import MAX_UPLOAD_BYTES
 from chalicelib.api.public_compare import MAX_CELLS
-from chalicelib.domain import activity, campaigns, ideas, models, vocabulary
+from chalicelib.domain import activity, campaigns, ideas, models, stats_table, vocabulary
 from chalicelib.domain.periods import PERIOD_PATTERN
 from chalicelib.domain.publication import family
 from chalicelib.domain.stats import GROUPINGS
@@ -34,6 +34,7 @@ SOURCES = (
     "activity.py",
     "periods.py",
     "stats.py",
+    "stats_table.py",
     "publication/family.py",
     "surveys/templates.py",
     "campaigns.py",
@@ -90,6 +91,16 @@ def constants() -> list[tuple[str, str, Any]]:
             "GROUPINGS",
             "/public/stats?by=…: the groups a survey figure is split by (stats.GROUPINGS).",
             {by: list(groups) for by, (_part, _axis, groups) in GROUPINGS.items()},
+        ),
+        (
+            "CSV_COLUMNS",
+            "The statistics' CSV columns, the page's download and /public/stats.csv (stats_table).",
+            list(stats_table.TIDY_COLUMNS),
+        ),
+        (
+            "SUMMARY_MEASURES",
+            "The summary's measures in order, on the page and in the CSV (stats_table).",
+            list(stats_table.SUMMARY_MEASURES),
         ),
         (
             "SUPPRESSION_REASONS",

@@ -21,9 +21,10 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib.domain.csv_cells import csv_safe_cell
+from chalicelib.domain.stats import GROUPINGS as STATS_GROUPINGS
 from chalicelib.domain.vocabulary import AGE_BANDS, CATEGORIES, GENDERS, INDICATORS, KINDS
 
-#: The columns, in order (``CSV_COLUMNS`` of static_site/stats/figures.js).
+#: The columns, in order (also the page's: ``CSV_COLUMNS`` of static_site/shared/vocabulary.js).
 TIDY_COLUMNS = (
     "section",
     "scope",
@@ -39,7 +40,7 @@ TIDY_COLUMNS = (
     "suppressed",
     "reason",
 )
-#: The summary's measures in the page's order (``SUMMARY_MEASURES``).
+#: The summary's measures in the page's order (``SUMMARY_MEASURES`` of shared/vocabulary.js).
 SUMMARY_MEASURES = (
     "activities",
     "hours",
@@ -55,7 +56,11 @@ SUMMARY_MEASURES = (
     "cost_per_visit",
     "visits_per_open_week",
 )
-GROUPINGS = {"gender": (*GENDERS, "not_answered"), "age_band": (*AGE_BANDS, "not_answered")}
+#: The groups of each ``by`` in the page's order: the stored ones (``stats.GROUPINGS``),
+#: then those who skipped the question.
+GROUPINGS = {
+    by: (*groups, "not_answered") for by, (_part, _axis, groups) in STATS_GROUPINGS.items()
+}
 SMALL_COUNT = "small_count"
 #: The scope ``all`` in ``scope_name`` (as in the open data package).
 ALL_NAME = "All"

@@ -5,7 +5,15 @@
 import { INDICATORS } from "../shared/vocabulary.js";
 
 // The words come from the generated vocabulary (one source with the API).
-export { AGE_BANDS, CATEGORIES, GENDERS, INDICATORS, KINDS } from "../shared/vocabulary.js";
+export {
+  AGE_BANDS,
+  CATEGORIES,
+  CSV_COLUMNS,
+  GENDERS,
+  INDICATORS,
+  KINDS,
+  SUMMARY_MEASURES,
+} from "../shared/vocabulary.js";
 export const COMPARISONS = ["none", "units", "orgs", "months", "quarters", "years"];
 
 // Measures of the comparison table: how to read each from a statistics answer, and
@@ -35,21 +43,6 @@ export const MEASURES = {
   checkins: { read: (s) => s.participation.checkins, format: "int" },
   unique_visitors: { read: (s) => s.participation.unique_visitors, format: "int" },
 };
-export const SUMMARY_MEASURES = [
-  "activities",
-  "hours",
-  "youth_led_share",
-  "visits",
-  "visits_per_1000",
-  "new",
-  "volunteers",
-  "youth_leaders",
-  "responses",
-  "checkins",
-  "unique_visitors",
-  "cost_per_visit",
-  "visits_per_open_week",
-];
 export const COMPARE_COLUMNS = [
   "activities",
   "hours",
@@ -173,22 +166,6 @@ export function directory(orgs, networks = []) {
   }
   return scopes;
 }
-
-export const CSV_COLUMNS = [
-  "section",
-  "scope",
-  "scope_name",
-  "municipality_code",
-  "period",
-  "measure",
-  "value",
-  "n",
-  "ci95_low",
-  "ci95_high",
-  "agree_share",
-  "suppressed",
-  "reason",
-];
 
 /** A tidy row: one figure, where it belongs, and for indicators its n and interval. */
 export function row(section, scope, scopeName, period, measure, value, extra = {}) {
