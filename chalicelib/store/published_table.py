@@ -112,10 +112,8 @@ class PublishedTable:
 
     def _count_write(self, response: Mapping[str, Any]) -> None:
         if self._meter is not None:
-            self._meter.write_requests += 1
             self._meter.record(response, write=True)
 
     def _count_read(self, response: Mapping[str, Any]) -> None:
         if self._meter is not None:
-            self._meter.read_requests += 1
             self._meter.record(response, write=False)

@@ -65,6 +65,11 @@ class CapacityMeter:
     item_sizes: list[tuple[int, int]] = field(default_factory=list)
 
     def record(self, response: Mapping[str, Any], *, write: bool) -> None:
+        """One request and the capacity its ``response`` reports."""
+        if write:
+            self.write_requests += 1
+        else:
+            self.read_requests += 1
         consumed = response.get("ConsumedCapacity")
         entries = consumed if isinstance(consumed, list) else [consumed] if consumed else []
         for entry in entries:
@@ -332,10 +337,8 @@ class StatsStore:
 
     def _count_write(self, response: Mapping[str, Any]) -> None:
         if self._meter is not None:
-            self._meter.write_requests += 1
             self._meter.record(response, write=True)
 
     def _count_read(self, response: Mapping[str, Any]) -> None:
         if self._meter is not None:
-            self._meter.read_requests += 1
             self._meter.record(response, write=False)
