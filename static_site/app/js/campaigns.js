@@ -12,6 +12,18 @@ import { formatNumber, lang, t } from "./i18n.js";
 import { instant, localInputValue, newKey } from "./times.js";
 import { announce, failurePage, loading, pageHeading } from "./ui.js";
 
+/** A campaign's status and when it runs: "Open · 1 Mar 2026 – 31 Mar 2026". */
+const campaignMeta = (campaign) =>
+  h(
+    "p",
+    { className: "meta" },
+    t(`eval.status.${campaign.status}`),
+    " · ",
+    formatWhen(campaign.opens_at),
+    " – ",
+    formatWhen(campaign.closes_at),
+  );
+
 // How often an open campaign's progress is read again while its page is visible.
 export const REFRESH_MS = 15000;
 
@@ -48,15 +60,7 @@ export async function campaignsPage(main, orgId) {
                 campaign.title,
               ),
             ),
-            h(
-              "p",
-              { className: "meta" },
-              t(`eval.status.${campaign.status}`),
-              " · ",
-              formatWhen(campaign.opens_at),
-              " – ",
-              formatWhen(campaign.closes_at),
-            ),
+            campaignMeta(campaign),
             h(
               "p",
               {},
@@ -199,15 +203,7 @@ export async function campaignPage(main, orgId, campaignId) {
     crumbs(org, h("a", { href: `#/orgs/${encodeURIComponent(orgId)}/campaigns` }, t("eval.campaigns")), campaign.title),
     pageHeading(campaign.title),
     tabs(orgId, "campaigns", admin),
-    h(
-      "p",
-      { className: "meta" },
-      t(`eval.status.${campaign.status}`),
-      " · ",
-      formatWhen(campaign.opens_at),
-      " – ",
-      formatWhen(campaign.closes_at),
-    ),
+    campaignMeta(campaign),
     h(
       "p",
       {},
